@@ -1,0 +1,56 @@
+# fieldapp: `make run` for the demo, `make test` for every test. Needs only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8000
+export FLASK_APP := fieldapp
+
+.PHONY: install run test test-sqlite test-postgres test-browser lint bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Demo: migrate a SQLite database under instance/, load demo data, serve on :$(PORT).
+run: install
+	FIELDAPP_ENV=development $(BIN)/flask db upgrade
+	FIELDAPP_ENV=development $(BIN)/flask seed-demo
+	@echo "fieldapp is at http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/docs)"
+	FIELDAPP_ENV=development $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
+
+## Every test: SQLite, then PostgreSQL (TEST_POSTGRES_URL), then the browser tests in Chromium.
+test: install
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
+
+test-sqlite: install
+	$(BIN)/pytest -q -m "not browser"
+
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser"; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_POSTGRES is set"; exit 1; \
+	else \
+	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): PostgreSQL run SKIPPED (set TEST_POSTGRES_URL)"; \
+	fi
+
+test-browser: install
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
+	  { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
+	$(BIN)/pytest -q -m browser
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-artifacts

@@ -1,0 +1,88 @@
+"""fieldapp: the field app for police / mental-health co-responder teams."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from fieldapp import config as settings
+from fieldapp.extensions import api, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Assemble the app. Migrations are a release step (``flask db upgrade``), never run here."""
+    app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"),
+                instance_relative_config=True)
+    app.config.update(settings.DEFAULTS)
+    if config is None:
+        app.config.update(settings.from_environment(app.instance_path))
+    else:
+        app.config.update(config)
+        app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalize_database_url(
+            app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("PROXY_FIX_HOPS"):
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from fieldapp import models  # noqa: F401 - every model must be known to SQLAlchemy and Alembic
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # sessions are server-side rows; phones change IPs
+    csrf.init_app(app)
+    api.init_app(app, spec_kwargs={"info": {"description": "fieldapp API v1. Authenticate with "
+                                            "POST /api/v1/auth/token and send the token as "
+                                            "'Authorization: Bearer <token>'."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
+
+
+def register_blueprints(app: Flask) -> None:
+    from fieldapp.accounts import api as accounts_api
+    from fieldapp.accounts import views as accounts_views
+    from fieldapp.calls import api as calls_api
+    from fieldapp.calls import views as calls_views
+    from fieldapp.core import views as core_views
+    from fieldapp.units import api as units_api
+    from fieldapp.units import views as units_views
+
+    for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp):
+        csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
+        api.register_blueprint(blueprint)
+    for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp):
+        app.register_blueprint(blueprint)
+
+
+def register_hooks(app: Flask) -> None:
+    from fieldapp.core.templating import register_template_helpers
+    from fieldapp.errors import register_errorhandlers
+    from fieldapp.security.access import enforce_access
+    from fieldapp.security.headers import set_security_headers
+
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    app.before_request(enforce_access)
+
+    @app.after_request
+    def _headers(response):
+        from flask import request
+
+        docs = request.path.startswith("/api/docs")
+        return set_security_headers(response, secure=app.config["SESSION_COOKIE_SECURE"], docs=docs)
+
+
+def register_commands(app: Flask) -> None:
+    from fieldapp.core.commands import create_user_command, seed_demo_command
+
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

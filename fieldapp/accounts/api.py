@@ -1,0 +1,88 @@
+from flask import request
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldapp.accounts import services
+from fieldapp.accounts.roles import ADMIN
+from fieldapp.accounts.schemas import (SessionSchema, TokenRequestSchema, TokenSchema, UserSchema,
+                                       UserUpdateSchema)
+from fieldapp.errors import Unauthorized
+from fieldapp.security.access import ANY_ROLE, allow, public
+
+blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Tokens and users")
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+@public
+def issue_token(data):
+    """Trade a username and password for a bearer token (12 hours)."""
+    user = services.authenticate(data["username"], data["password"])
+    token, row = services.start_session(user, "api", ip=request.remote_addr,
+                                        user_agent=request.user_agent.string)
+    return {"token": token, "expires_at": row.expires_at, "user": user}
+
+
+@blp.route("/auth/token", methods=["DELETE"])
+@blp.response(204)
+@allow(ANY_ROLE)
+def revoke_token():
+    """Revoke the bearer token this request carries."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send the token to revoke as 'Authorization: Bearer <token>'.")
+    services.end_session(token.strip(), reason="auth.token_revoke")
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, UserSchema)
+@allow(ANY_ROLE)
+def me():
+    return current_user
+
+
+@blp.route("/me/sessions", methods=["GET"])
+@blp.response(200, SessionSchema(many=True))
+@allow(ANY_ROLE)
+def my_sessions():
+    """Your open browser sessions and API tokens."""
+    return services.live_sessions(current_user)
+
+
+@blp.route("/me/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+@allow(ANY_ROLE)
+def revoke_my_session(session_id):
+    services.revoke_session(current_user, session_id)
+
+
+@blp.route("/users", methods=["GET"])
+@blp.response(200, UserSchema(many=True))
+@allow(ADMIN)
+def list_users():
+    return services.list_users()
+
+
+@blp.route("/users", methods=["POST"])
+@blp.arguments(UserSchema)
+@blp.response(201, UserSchema)
+@allow(ADMIN)
+def create_user(data):
+    return services.create_user(by=current_user, **data)
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+@allow(ADMIN)
+def update_user(data, user_id):
+    """Deactivate or reactivate a user, change their role, or reset their password."""
+    user = services.get_user(user_id)
+    if "role" in data:
+        services.set_role(user, data["role"], by=current_user)
+    if "password" in data:
+        services.set_password(user, data["password"], by=current_user)
+    if "active" in data:
+        services.set_active(user, data["active"], by=current_user)
+    return user

@@ -1,0 +1,45 @@
+from marshmallow import fields, validate
+
+from fieldapp.accounts.passwords import MAX_LENGTH
+from fieldapp.accounts.roles import ROLES
+from fieldapp.schemas import BaseSchema, Text, UserBriefSchema
+
+USERNAME = validate.Regexp(r"^[a-z0-9._-]{2,80}$",
+                           error="2-80 characters: lower-case letters, digits, '.', '_' or '-'.")
+
+
+class TokenRequestSchema(BaseSchema):
+    username = Text(80, required=True)
+    password = Text(MAX_LENGTH, required=True, load_only=True)
+
+
+class TokenSchema(BaseSchema):
+    token = fields.String(dump_only=True)
+    expires_at = fields.AwareDateTime(dump_only=True)
+    user = fields.Nested(UserBriefSchema, dump_only=True)
+
+
+class UserSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(required=True, validate=USERNAME)
+    full_name = Text(120, required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    password = Text(MAX_LENGTH, required=True, load_only=True)
+    active = fields.Boolean(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class UserUpdateSchema(BaseSchema):
+    active = fields.Boolean(truthy={True}, falsy={False})
+    role = fields.String(validate=validate.OneOf(ROLES))
+    password = Text(MAX_LENGTH, load_only=True)
+
+
+class SessionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+    last_seen_at = fields.AwareDateTime(dump_only=True)
+    expires_at = fields.AwareDateTime(dump_only=True)
+    ip = fields.String(dump_only=True)
+    user_agent = fields.String(dump_only=True)

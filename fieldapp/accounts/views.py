@@ -1,0 +1,102 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from fieldapp.accounts import services
+from fieldapp.accounts.roles import ADMIN, ROLES
+from fieldapp.accounts.schemas import UserSchema
+from fieldapp.core import forms
+from fieldapp.errors import ServiceError, Unauthorized
+from fieldapp.security.access import ANY_ROLE, allow, public
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target):
+    return target if target and target.startswith("/") and not target.startswith("//") else url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        except Unauthorized as exc:
+            error = exc.message
+        else:
+            session.clear()  # a fresh session at login (no fixation)
+            services.start_session(user, "web", ip=request.remote_addr,
+                                   user_agent=request.user_agent.string)
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(ANY_ROLE)
+def logout():
+    services.end_session(current_user.get_id())
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account", methods=["GET"])
+@allow(ANY_ROLE)
+def sessions():
+    return render_template("accounts/sessions.html", sessions=services.live_sessions(current_user))
+
+
+@bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])
+@allow(ANY_ROLE)
+def revoke_session(session_id):
+    services.revoke_session(current_user, session_id)
+    flash("Session signed out.", "info")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@allow(ADMIN)
+def users():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        data, errors = forms.load(UserSchema(), {k: form.get(k, "") for k in
+                                                 ("username", "full_name", "role", "password")})
+        if not errors:
+            try:
+                user = services.create_user(by=current_user, **data)
+            except ServiceError as error:
+                errors = forms.errors_of(error)
+            else:
+                flash(f"Created {user.username} ({user.role}).", "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/users.html", users=services.list_users(), roles=ROLES,
+                           errors=errors, form=form), 422 if errors else 200
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["POST"])
+@allow(ADMIN)
+def update_user(user_id):
+    user = services.get_user(user_id)
+    action = request.form.get("action")
+    try:
+        if action == "deactivate":
+            services.set_active(user, False, by=current_user)
+            flash(f"{user.username} is deactivated and signed out everywhere.", "success")
+        elif action == "activate":
+            services.set_active(user, True, by=current_user)
+            flash(f"{user.username} can sign in again.", "success")
+        elif action == "role":
+            services.set_role(user, request.form.get("role", ""), by=current_user)
+            flash(f"{user.username} is now {user.role}.", "success")
+        elif action == "password":
+            services.set_password(user, request.form.get("password", ""), by=current_user)
+            flash(f"Password for {user.username} is reset; tell them in person.", "success")
+        else:
+            flash("Unknown action.", "error")
+    except ServiceError as error:
+        flash(" ".join([error.message, *[" ".join(v) for v in error.fields.values()]]), "error")
+    return redirect(url_for("accounts.users"))

@@ -1,0 +1,26 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.database import Base, utcnow
+
+
+class AuditEvent(Base):
+    """One audited action. Rows are only ever inserted (``__append_only__``)."""
+
+    __tablename__ = "audit_events"
+    __append_only__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20), default="success")
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+

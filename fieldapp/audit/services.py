@@ -1,0 +1,55 @@
+"""Writing and searching the audit trail. Callers commit with their unit of work."""
+
+from datetime import datetime
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from fieldapp.audit.models import AuditEvent
+from fieldapp.extensions import db
+
+
+def record(action, *, obj=None, object_type=None, object_id=None, outcome="success", user=None,
+           details=None):
+    """Add an audit row to the session: ``obj`` may be any model with an ``id``."""
+    if obj is not None:
+        object_type = object_type or obj.__tablename__
+        object_id = obj.id
+    if user is None and has_request_context() and current_user and current_user.is_authenticated:
+        user = current_user
+    ip = agent = None
+    if has_request_context():
+        ip = request.remote_addr
+        agent = (request.user_agent.string or "")[:255]
+    event = AuditEvent(
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        outcome=outcome,
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", None),
+        ip=ip,
+        user_agent=agent,
+        details=details or {},
+    )
+    db.session.add(event)
+    return event
+
+
+def search(*, username=None, action=None, object_type=None, object_id=None,
+           since: datetime | None = None, until: datetime | None = None, limit=200):
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if username:
+        query = query.where(AuditEvent.username == username)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == str(object_id))
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    if until:
+        query = query.where(AuditEvent.at < until)
+    return db.session.scalars(query).all()

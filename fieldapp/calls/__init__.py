@@ -1,0 +1,1 @@
+"""Calls for service: intake, assignment, status timeline, the dispatcher's board."""

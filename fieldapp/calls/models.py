@@ -1,0 +1,72 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.accounts.models import User
+from fieldapp.database import Base, utcnow
+from fieldapp.units.models import Unit
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_status_received", "status", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    call_type: Mapped[str] = mapped_column(String(20), index=True)
+    priority: Mapped[int]
+    address: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    cautions: Mapped[list] = mapped_column(JSON, default=list)
+    callback: Mapped[str | None] = mapped_column(String(40))
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    # Current state, written only by calls.services together with the timeline entry.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    disposition: Mapped[str | None] = mapped_column(String(30))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    closed_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    timeline: Mapped[list["CallEvent"]] = relationship(
+        back_populates="call", order_by="CallEvent.received_at", lazy="selectin")
+
+    def __repr__(self) -> str:
+        return f"<Call {self.id} {self.call_type} {self.status}>"
+
+
+class CallEvent(Base):
+    """An append-only entry in a call's timeline.
+
+    ``recorded_at`` is the device's clock when the change happened (it may have been offline);
+    ``received_at`` is the server's clock when the change arrived. Status changes from the
+    field carry the id the device made, which makes a replay idempotent.
+    """
+
+    __tablename__ = "call_events"
+    __append_only__ = True
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # created | assigned | reassigned | status | cancelled
+    status: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disposition: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+
+    call: Mapped[Call] = relationship(back_populates="timeline")
+    unit: Mapped[Unit | None] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,82 @@
+from marshmallow import fields, validate
+from webargs.fields import DelimitedList
+
+from fieldapp.calls import constants as c
+from fieldapp.schemas import BaseSchema, Moment, Text
+
+
+class LocationSchema(BaseSchema):
+    address = Text(200, required=True)
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+
+
+class CallCreateSchema(BaseSchema):
+    call_type = fields.String(required=True, validate=validate.OneOf(c.CALL_TYPES))
+    priority = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4))
+    location = fields.Nested(LocationSchema, required=True)
+    narrative = Text(4000)
+    cautions = fields.List(fields.String(validate=validate.OneOf(c.CAUTIONS)),
+                           validate=validate.Length(max=len(c.CAUTIONS)))
+    callback = Text(40, allow_none=True)
+    external_id = Text(64, allow_none=True)
+    received_at = Moment(metadata={"description": "When the call was received; defaults to now."})
+
+
+class CallEventSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    kind = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    from_status = fields.String(dump_only=True)
+    unit = fields.Function(lambda e: e.unit.call_sign if e.unit else None, dump_only=True)
+    user = fields.Function(lambda e: e.user.username if e.user else None, dump_only=True)
+    recorded_at = fields.AwareDateTime(dump_only=True)
+    received_at = fields.AwareDateTime(dump_only=True)
+    disposition = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True)
+
+
+class CallSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    received_at = fields.AwareDateTime(dump_only=True)
+    call_type = fields.String(dump_only=True)
+    call_type_label = fields.Function(lambda call: c.CALL_TYPES.get(call.call_type), dump_only=True)
+    priority = fields.Integer(dump_only=True)
+    location = fields.Function(lambda call: {"address": call.address, "lat": call.lat, "lon": call.lon},
+                               dump_only=True)
+    narrative = fields.String(dump_only=True)
+    cautions = fields.List(fields.String(), dump_only=True)
+    callback = fields.String(dump_only=True)
+    external_id = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    unit = fields.Function(lambda call: {"id": call.unit.id, "call_sign": call.unit.call_sign}
+                           if call.unit else None, dump_only=True)
+    disposition = fields.String(dump_only=True)
+    cancel_reason = fields.String(dump_only=True)
+    closed_at = fields.AwareDateTime(dump_only=True)
+
+
+class CallDetailSchema(CallSchema):
+    timeline = fields.List(fields.Nested(CallEventSchema), dump_only=True)
+    next_statuses = fields.Function(lambda call: list(c.UNIT_TRANSITIONS.get(call.status, ())),
+                                    dump_only=True)
+
+
+class CallQuerySchema(BaseSchema):
+    status = DelimitedList(fields.String(validate=validate.OneOf(c.STATUSES)))
+    unit_id = fields.Integer()
+
+
+class AssignSchema(BaseSchema):
+    unit_id = fields.Integer(required=True, strict=True)
+
+
+class CancelSchema(BaseSchema):
+    reason = Text(500, required=True)
+
+
+class StatusChangeSchema(BaseSchema):
+    id = fields.UUID(required=True, metadata={"description": "Made by the device when the user tapped."})
+    status = fields.String(required=True, validate=validate.OneOf(c.UNIT_STATUSES))
+    recorded_at = Moment(metadata={"description": "The device's time of the change."})
+    disposition = fields.String(allow_none=True, validate=validate.OneOf(c.DISPOSITIONS))

@@ -1,0 +1,227 @@
+"""Call rules: intake, who may see a call, assignment, the status timeline.
+
+Both the pages and the API call these; neither re-implements a rule.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
+from fieldapp.audit import services as audit
+from fieldapp.calls import constants as c
+from fieldapp.calls.models import Call, CallEvent
+from fieldapp.database import utcnow
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.extensions import db
+from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.units import services as units
+
+SEES_ALL_CALLS = (DISPATCHER, ADMIN)
+MAX_CLOCK_SKEW = timedelta(hours=1)
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+def visible_calls_query(user):
+    """Dispatchers and admins see every call; a unit's crew sees its unit's calls this shift."""
+    query = select(Call)
+    if user.role in SEES_ALL_CALLS:
+        return query
+    if user.role in UNIT_ROLES:
+        shift = units.shift_of_user(user)
+        if shift is None:
+            return query.where(False)
+        return query.where(Call.unit_id == shift.unit_id,
+                           or_(Call.status.in_(c.OPEN), Call.closed_at >= shift.started_at))
+    return query.where(False)
+
+
+def list_calls(user, *, status=None, unit_id=None, limit=200):
+    query = visible_calls_query(user)
+    if status:
+        query = query.where(Call.status.in_(status if isinstance(status, list | tuple) else [status]))
+    if unit_id:
+        query = query.where(Call.unit_id == unit_id)
+    return db.session.scalars(query.order_by(Call.received_at.desc()).limit(limit)).all()
+
+
+def get_call(user, call_id, *, audit_read=True) -> Call:
+    """The call if ``user`` may see it; 404 otherwise, so ids of other units' calls do not leak."""
+    call = db.session.scalar(visible_calls_query(user).where(Call.id == call_id)) \
+        if isinstance(call_id, int) else None
+    if call is None:
+        raise NotFound("No such call.")
+    if audit_read:
+        audit.record("call.view", obj=call, user=user)
+        db.session.commit()
+    return call
+
+
+def is_crew(user, call: Call) -> bool:
+    shift = units.shift_of_user(user)
+    return shift is not None and call.unit_id == shift.unit_id
+
+
+def next_statuses(call: Call) -> tuple[str, ...]:
+    return c.UNIT_TRANSITIONS.get(call.status, ())
+
+
+# --- intake and dispatch -------------------------------------------------------------------
+
+def _event(call, kind, *, by, status=None, from_status=None, unit_id=None, recorded_at=None, **extra):
+    now = utcnow()
+    event = CallEvent(call=call, kind=kind, status=status or call.status, from_status=from_status,
+                      unit_id=unit_id if unit_id is not None else call.unit_id,
+                      user_id=getattr(by, "id", None), recorded_at=recorded_at or now,
+                      received_at=now, **extra)
+    db.session.add(event)
+    return event
+
+
+def create_call(data: dict, *, by) -> tuple[Call, bool]:
+    """Create a call from validated data. Returns (call, created).
+
+    A CAD system may push the same incident twice: the same ``external_id`` with the same body is
+    a replay (the stored call comes back); with a different body it is a conflict.
+    """
+    body_hash = fingerprint(data)
+    external_id = data.get("external_id") or None
+    if external_id:
+        existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
+        if existing is not None:
+            return check_replay(existing, body_hash, what="call"), False
+    location = data["location"]
+    call = Call(
+        received_at=data.get("received_at") or utcnow(), created_by_id=getattr(by, "id", None),
+        call_type=data["call_type"], priority=data["priority"], address=location["address"],
+        lat=location.get("lat"), lon=location.get("lon"), narrative=data.get("narrative") or "",
+        cautions=sorted(set(data.get("cautions") or [])), callback=data.get("callback") or None,
+        external_id=external_id, request_hash=body_hash, status=c.PENDING,
+    )
+    db.session.add(call)
+    _event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same external id arrived twice at once
+        db.session.rollback()
+        existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
+        return check_replay(existing, body_hash, what="call"), False
+    audit.record("call.create", obj=call, user=by, details={"call_type": call.call_type})
+    db.session.commit()
+    return call, True
+
+
+def _lock(call_id) -> Call:
+    """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave."""
+    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()) \
+        if isinstance(call_id, int) else None
+    if call is None:
+        raise NotFound("No such call.")
+    return call
+
+
+def assign(call_id, unit_id, *, by) -> Call:
+    call = _lock(call_id)
+    unit = units.get_unit(unit_id)
+    if units.open_shift_of(unit) is None:
+        raise Invalid(f"{unit.call_sign} is not on duty; open a shift first.",
+                      fields={"unit_id": ["This unit is not on duty."]})
+    if call.status == c.PENDING:
+        kind = "assigned"
+    elif call.status in c.REASSIGNABLE:
+        if call.unit_id == unit.id:
+            raise Conflict(f"The call is already assigned to {unit.call_sign}.")
+        kind = "reassigned"
+    else:
+        raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot be "
+                       f"{'assigned' if call.unit_id is None else 'reassigned'}.",
+                       code="invalid_transition")
+    previous = call.unit.call_sign if call.unit else None
+    from_status = call.status
+    call.unit = unit
+    call.status = c.ASSIGNED
+    _event(call, kind, by=by, from_status=from_status, unit_id=unit.id,
+           reason=f"from {previous}" if previous else None)
+    audit.record("call.assign" if kind == "assigned" else "call.reassign", obj=call, user=by,
+                 details={"unit": unit.call_sign, "from_unit": previous})
+    db.session.commit()
+    return call
+
+
+def cancel(call_id, reason: str, *, by) -> Call:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Say why the call is cancelled.", fields={"reason": ["A reason is required."]})
+    call = _lock(call_id)
+    if call.status not in c.OPEN:
+        raise Conflict(f"The call is already {c.STATUS_LABELS[call.status].lower()}.",
+                       code="invalid_transition")
+    from_status = call.status
+    call.status = c.CANCELLED
+    call.cancel_reason = reason
+    call.closed_at = utcnow()
+    _event(call, "cancelled", by=by, from_status=from_status, reason=reason)
+    audit.record("call.cancel", obj=call, user=by, details={"reason": reason})
+    db.session.commit()
+    return call
+
+
+# --- the unit's one-tap status changes -----------------------------------------------------
+
+def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: datetime | None,
+                  disposition: str | None, by) -> tuple[CallEvent, bool]:
+    """Record a unit's status change. Returns (timeline entry, created).
+
+    Idempotent on ``event_id``, the id the device made when the user tapped.
+    """
+    body_hash = fingerprint({"call_id": call_id, "status": status, "disposition": disposition,
+                             "recorded_at": recorded_at.isoformat() if recorded_at else None})
+    existing = db.session.get(CallEvent, event_id)
+    if existing is not None:
+        if existing.call_id != call_id:
+            raise Conflict("A different record was already saved with this id.",
+                           fields={"id": ["This id is already used by a different record."]},
+                           code="id_conflict")
+        get_call(by, call_id, audit_read=False)  # a replay tells nothing to whoever cannot see the call
+        return check_replay(existing, body_hash, what="status change"), False
+    get_call(by, call_id, audit_read=False)
+    call = _lock(call_id)
+    if not is_crew(by, call):
+        raise Forbidden("Only the crew of the assigned unit can change this call's status.")
+    if status not in next_statuses(call):
+        allowed = ", ".join(c.STATUS_LABELS[s].lower() for s in next_statuses(call)) or "nothing"
+        raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot become "
+                       f"{c.STATUS_LABELS[status].lower()}; it can become: {allowed}.",
+                       fields={"status": [f"Not allowed from {call.status}."]}, code="invalid_transition")
+    if status == c.CLEARED and not disposition:
+        raise Invalid("Choose how the call ended before clearing it.",
+                      fields={"disposition": ["Required when clearing a call."]})
+    if status != c.CLEARED and disposition:
+        raise Invalid("A disposition is only given when clearing.",
+                      fields={"disposition": ["Only allowed with status cleared."]})
+    now = utcnow()
+    if recorded_at and recorded_at > now + MAX_CLOCK_SKEW:
+        raise Invalid("The device time is in the future; check the phone's clock.",
+                      fields={"recorded_at": ["More than an hour ahead of the server."]})
+    from_status = call.status
+    call.status = status
+    if status == c.CLEARED:
+        call.disposition = disposition
+        call.closed_at = now
+    entry = _event(call, "status", by=by, status=status, from_status=from_status,
+                   recorded_at=recorded_at or now, disposition=disposition, request_hash=body_hash)
+    entry.id = event_id
+    audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same tap arrived twice at once
+        db.session.rollback()
+        existing = db.session.get(CallEvent, event_id)
+        if existing is None:
+            raise
+        return check_replay(existing, body_hash, what="status change"), False
+    return entry, True
+

@@ -1,0 +1,140 @@
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.calls import constants as c
+from fieldapp.calls import services
+from fieldapp.calls.schemas import CallCreateSchema, CancelSchema, StatusChangeSchema
+from fieldapp.core import forms
+from fieldapp.errors import ServiceError
+from fieldapp.security.access import allow
+from fieldapp.units import services as units
+
+bp = Blueprint("calls", __name__)
+
+
+@bp.route("/my/calls")
+@allow(OFFICER, CLINICIAN)
+def my_calls():
+    shift = units.shift_of_user(current_user)
+    calls = services.list_calls(current_user) if shift else []
+    active = [call for call in calls if call.status in c.OPEN]
+    done = [call for call in calls if call.status not in c.OPEN]
+    return render_template("calls/my_calls.html", shift=shift, active=active, done=done)
+
+
+@bp.route("/calls/<int:call_id>")
+@allow(DISPATCHER, ADMIN, OFFICER, CLINICIAN)
+def show(call_id):
+    call = services.get_call(current_user, call_id)
+    return _render_call(call)
+
+
+def _render_call(call, errors=None, status=200):
+    crew = services.is_crew(current_user, call)
+    return render_template(
+        "calls/show.html", call=call, crew=crew, next_statuses=services.next_statuses(call) if crew else (),
+        event_id=uuid.uuid4(), units=units.unit_views() if current_user.role == DISPATCHER else [],
+        errors=errors or {}), status
+
+
+@bp.route("/calls/<int:call_id>/status", methods=["POST"])
+@allow(OFFICER, CLINICIAN)
+def change_status(call_id):
+    payload = {key: request.form.get(key) or None for key in ("id", "status", "recorded_at", "disposition")}
+    payload = {key: value for key, value in payload.items() if value is not None}
+    try:
+        data = StatusChangeSchema().load(payload)
+        entry, created = services.change_status(
+            call_id, event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
+            disposition=data.get("disposition"), by=current_user)
+    except ValidationError as error:
+        call = services.get_call(current_user, call_id, audit_read=False)
+        return _render_call(call, forms._flat(error.messages), 422)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        call = services.get_call(current_user, call_id, audit_read=False)
+        return _render_call(call, forms.errors_of(error), error.status)
+    if created:
+        flash(f"Call {call_id}: {c.STATUS_LABELS[entry.status].lower()}.", "success")
+    return redirect(url_for("calls.show", call_id=call_id))
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+@allow(DISPATCHER)
+def new():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        payload = {
+            "call_type": form.get("call_type", ""), "priority": forms.as_number(form.get("priority", "")),
+            "location": {"address": form.get("address", "").strip(), "lat": forms.as_number(form.get("lat", "")),
+                         "lon": forms.as_number(form.get("lon", ""))},
+            "narrative": form.get("narrative", ""), "cautions": form.getlist("cautions"),
+            "callback": form.get("callback") or None, "external_id": form.get("external_id") or None,
+        }
+        data, errors = forms.load(CallCreateSchema(), payload)
+        if not errors:
+            try:
+                call, _ = services.create_call(data, by=current_user)
+            except ServiceError as error:
+                errors = forms.errors_of(error)
+            else:
+                flash(f"Call {call.id} received. Assign it to a unit.", "success")
+                return redirect(url_for("calls.show", call_id=call.id))
+    return render_template("calls/new.html", errors=errors, form=form), 422 if errors else 200
+
+
+@bp.route("/calls/<int:call_id>/assign", methods=["POST"])
+@allow(DISPATCHER)
+def assign(call_id):
+    unit_id = forms.as_number(request.form.get("unit_id", ""))
+    try:
+        if not isinstance(unit_id, int):
+            flash("Choose a unit.", "error")
+        else:
+            call = services.assign(call_id, unit_id, by=current_user)
+            flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
+    except ServiceError as error:
+        if error.status == 404 and "unit" not in error.fields and "unit_id" not in error.fields:
+            raise
+        flash(error.message, "error")
+    return redirect(url_for("calls.show", call_id=call_id))
+
+
+@bp.route("/calls/<int:call_id>/cancel", methods=["POST"])
+@allow(DISPATCHER)
+def cancel(call_id):
+    data, errors = forms.load(CancelSchema(), {"reason": request.form.get("reason", "").strip()})
+    try:
+        if errors:
+            flash("Say why the call is cancelled.", "error")
+        else:
+            services.cancel(call_id, data["reason"], by=current_user)
+            flash(f"Call {call_id} cancelled.", "success")
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+    return redirect(url_for("calls.show", call_id=call_id))
+
+
+@bp.route("/board")
+@allow(DISPATCHER, ADMIN)
+def board():
+    return render_template("calls/board.html", **_board())
+
+
+@bp.route("/board/live")
+@allow(DISPATCHER, ADMIN)
+def board_live():
+    """The board's contents alone, fetched by the page every few seconds."""
+    return render_template("calls/_board.html", **_board())
+
+
+def _board():
+    return {"calls": services.list_calls(current_user, status=list(c.OPEN)), "views": units.unit_views()}

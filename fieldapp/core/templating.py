@@ -1,0 +1,39 @@
+"""Jinja filters and globals: times in the agency's zone, ages, labels."""
+
+from zoneinfo import ZoneInfo
+
+from flask_wtf.csrf import generate_csrf
+
+from fieldapp.accounts.roles import LABELS as ROLE_LABELS
+from fieldapp.calls import constants as calls
+from fieldapp.database import utcnow
+
+
+def register_template_helpers(app):
+    zone = ZoneInfo(app.config["FIELDAPP_TIMEZONE"])
+
+    def localtime(value, fmt="%H:%M"):
+        if value is None:
+            return ""
+        return value.astimezone(zone).strftime(fmt)
+
+    def age(value):
+        seconds = int((utcnow() - value).total_seconds()) if value else 0
+        if seconds < 60:
+            return "just now"
+        minutes = seconds // 60
+        if minutes < 60:
+            return f"{minutes} min"
+        hours, minutes = divmod(minutes, 60)
+        if hours < 24:
+            return f"{hours} h {minutes} min"
+        return f"{hours // 24} d {hours % 24} h"
+
+    app.add_template_filter(localtime)
+    app.add_template_filter(age)
+    app.add_template_global(generate_csrf, "csrf_token")
+    app.jinja_env.globals.update(
+        ROLE_LABELS=ROLE_LABELS, CALL_TYPES=calls.CALL_TYPES, CAUTIONS=calls.CAUTIONS,
+        STATUS_LABELS=calls.STATUS_LABELS, DISPOSITIONS=calls.DISPOSITIONS, PRIORITIES=calls.PRIORITIES,
+        TIMEZONE=app.config["FIELDAPP_TIMEZONE"],
+    )

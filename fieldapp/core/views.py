@@ -1,0 +1,31 @@
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user
+
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
+from fieldapp.extensions import db
+from fieldapp.security.access import public
+
+bp = Blueprint("core", __name__)
+
+HOME_OF_ROLE = {
+    OFFICER: "calls.my_calls",
+    CLINICIAN: "calls.my_calls",
+    DISPATCHER: "calls.board",
+    ADMIN: "accounts.users",
+    PROGRAM_MANAGER: "accounts.sessions",
+}
+
+
+@bp.route("/")
+@public
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for(HOME_OF_ROLE[current_user.role]))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

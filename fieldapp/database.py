@@ -1,0 +1,77 @@
+"""Declarative base and column types shared by every model."""
+
+import sqlite3
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every database.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no zone, so values are stored as UTC and
+    handed back aware. Naive values are refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                        type_annotation_map={datetime: UTCDateTime})
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a row of an append-only table."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_append_only(session, flush_context, instances):
+    """Audit events and call timelines are records of what happened: insert only."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if getattr(obj, "__append_only__", False) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyError(f"{type(obj).__name__} rows are append-only")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """The embedded SQLite database: enforce foreign keys, let readers and a writer overlap."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

@@ -1,0 +1,24 @@
+"""Unbound extension objects; ``create_app`` binds them. Nothing else lives here."""
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from fieldapp.database import Base
+
+
+class FieldApi(Api):
+    """flask-smorest's Api with the app's own error handling (see ``fieldapp.errors``)."""
+
+    def _register_error_handlers(self):
+        # fieldapp.errors registers one handler for pages and API alike.
+        pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+api = FieldApi()

@@ -1,0 +1,25 @@
+"""Idempotent creates for records a device may send more than once.
+
+The device makes each record's id once (a UUID). The server keeps the fingerprint of the body
+that created it: the same id with the same body is a replay and gets the stored record back;
+the same id with a different body is a conflict (ODK / Enketo practice).
+"""
+
+import hashlib
+import json
+
+from fieldapp.errors import Conflict
+
+
+def fingerprint(payload: dict) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_replay(existing, body_hash: str, *, what: str):
+    """Return ``existing`` when this is a replay of it; raise 409 when the id is reused."""
+    if existing.request_hash == body_hash:
+        return existing
+    raise Conflict(f"A different {what} was already saved with this id.",
+                   fields={"id": ["This id is already used by a different record."]},
+                   code="id_conflict")

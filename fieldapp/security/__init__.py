@@ -1,0 +1,1 @@
+"""Authentication, deny-by-default access control and response hardening."""

@@ -1,0 +1,1 @@
+"""Units (call signs) and the shifts that pair a clinician with an officer."""

@@ -1,0 +1,152 @@
+"""Unit rules: call signs, shifts pairing a clinician with an officer, derived unit status."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from fieldapp.accounts.models import User
+from fieldapp.accounts.roles import CLINICIAN, OFFICER
+from fieldapp.audit import services as audit
+from fieldapp.calls.constants import ACTIVE, ASSIGNED, EN_ROUTE, ON_SCENE, TRANSPORTING
+from fieldapp.calls.models import Call
+from fieldapp.database import utcnow
+from fieldapp.errors import Conflict, Invalid, NotFound
+from fieldapp.extensions import db
+from fieldapp.units.models import Shift, Unit
+
+AVAILABLE, OUT_OF_SERVICE = "available", "out_of_service"
+UNIT_STATUS_LABELS = {
+    AVAILABLE: "Available", ASSIGNED: "Assigned", EN_ROUTE: "En route", ON_SCENE: "On scene",
+    TRANSPORTING: "Transporting", OUT_OF_SERVICE: "Out of service",
+}
+# The most advanced active call decides what the unit is doing.
+_PRECEDENCE = {"assigned": 1, "acknowledged": 1, "en_route": 2, "on_scene": 3, "transporting": 4}
+_UNIT_STATUS_OF = {"assigned": ASSIGNED, "acknowledged": ASSIGNED, "en_route": EN_ROUTE,
+                   "on_scene": ON_SCENE, "transporting": TRANSPORTING}
+
+
+@dataclass
+class UnitView:
+    unit: Unit
+    shift: Shift | None
+    calls: list = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return derive_status(self.shift, self.calls)
+
+    @property
+    def status_label(self) -> str:
+        return UNIT_STATUS_LABELS[self.status]
+
+
+def derive_status(shift, active_calls) -> str:
+    if shift is None:
+        return OUT_OF_SERVICE
+    if not active_calls:
+        return AVAILABLE
+    top = max(active_calls, key=lambda call: _PRECEDENCE[call.status])
+    return _UNIT_STATUS_OF[top.status]
+
+
+def get_unit(unit_id) -> Unit:
+    unit = db.session.get(Unit, unit_id) if isinstance(unit_id, int) else None
+    if unit is None:
+        raise NotFound("No such unit.", fields={"unit_id": ["No such unit."]})
+    return unit
+
+
+def open_shift_of(unit: Unit) -> Shift | None:
+    return db.session.scalar(select(Shift).where(Shift.unit_id == unit.id, Shift.ended_at.is_(None)))
+
+
+def shift_of_user(user) -> Shift | None:
+    """The open shift ``user`` is working, if any."""
+    return db.session.scalar(
+        select(Shift).where(Shift.ended_at.is_(None),
+                            (Shift.clinician_id == user.id) | (Shift.officer_id == user.id)))
+
+
+def unit_views() -> list[UnitView]:
+    """Every active unit with its open shift, active calls and derived status (three queries)."""
+    units = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.call_sign)).all()
+    shifts = db.session.scalars(
+        select(Shift).where(Shift.ended_at.is_(None))
+        .options(selectinload(Shift.clinician), selectinload(Shift.officer))).all()
+    calls = db.session.scalars(select(Call).where(Call.status.in_(ACTIVE))).all()
+    by_unit = {unit.id: UnitView(unit, None) for unit in units}
+    for shift in shifts:
+        if shift.unit_id in by_unit:
+            by_unit[shift.unit_id].shift = shift
+    for call in calls:
+        if call.unit_id in by_unit:
+            by_unit[call.unit_id].calls.append(call)
+    return list(by_unit.values())
+
+
+def unit_view(unit: Unit) -> UnitView:
+    calls = db.session.scalars(select(Call).where(Call.unit_id == unit.id, Call.status.in_(ACTIVE))).all()
+    return UnitView(unit, open_shift_of(unit), list(calls))
+
+
+def create_unit(call_sign: str, *, by) -> Unit:
+    call_sign = call_sign.strip().upper()
+    if db.session.scalar(select(Unit).where(Unit.call_sign == call_sign)):
+        raise Conflict("That call sign is taken.", fields={"call_sign": ["That call sign is taken."]})
+    unit = Unit(call_sign=call_sign)
+    db.session.add(unit)
+    db.session.flush()
+    audit.record("unit.create", obj=unit, user=by, details={"call_sign": call_sign})
+    db.session.commit()
+    return unit
+
+
+def _crew_member(user_id, role, field_name) -> User:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise NotFound("No such user.", fields={field_name: ["No such user."]})
+    if not user.active:
+        raise Invalid(f"{user.full_name} is deactivated.", fields={field_name: ["This user is deactivated."]})
+    if user.role != role:
+        raise Invalid(f"{user.full_name} is not a {role}.", fields={field_name: [f"Choose a {role}."]})
+    busy = shift_of_user(user)
+    if busy is not None:
+        raise Conflict(f"{user.full_name} is already on shift with {busy.unit.call_sign}.",
+                       fields={field_name: [f"Already on shift with {busy.unit.call_sign}."]})
+    return user
+
+
+def open_shift(unit: Unit, *, clinician_id, officer_id, by) -> Shift:
+    if not unit.active:
+        raise Invalid(f"{unit.call_sign} is retired.")
+    if open_shift_of(unit) is not None:
+        raise Conflict(f"{unit.call_sign} already has an open shift; close it first.")
+    clinician = _crew_member(clinician_id, CLINICIAN, "clinician_id")
+    officer = _crew_member(officer_id, OFFICER, "officer_id")
+    shift = Shift(unit=unit, clinician=clinician, officer=officer, started_by_id=getattr(by, "id", None))
+    db.session.add(shift)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"{unit.call_sign} already has an open shift; close it first.") from None
+    audit.record("shift.open", obj=shift, user=by, details={
+        "unit": unit.call_sign, "clinician": clinician.username, "officer": officer.username})
+    db.session.commit()
+    return shift
+
+
+def close_shift(unit: Unit, *, by) -> Shift:
+    shift = open_shift_of(unit)
+    if shift is None:
+        raise Conflict(f"{unit.call_sign} has no open shift.")
+    busy = db.session.scalar(select(Call.id).where(Call.unit_id == unit.id, Call.status.in_(ACTIVE)).limit(1))
+    if busy is not None:
+        raise Conflict(f"{unit.call_sign} still has active calls; clear or reassign them first.")
+    shift.ended_at = utcnow()
+    shift.ended_by_id = getattr(by, "id", None)
+    audit.record("shift.close", obj=shift, user=by, details={"unit": unit.call_sign})
+    db.session.commit()
+    return shift

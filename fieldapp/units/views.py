@@ -1,0 +1,73 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from fieldapp.accounts.models import User
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.core.forms import as_number, load
+from fieldapp.errors import ServiceError
+from fieldapp.extensions import db
+from fieldapp.security.access import allow
+from fieldapp.units import services
+from fieldapp.units.schemas import ShiftCreateSchema, UnitCreateSchema
+
+bp = Blueprint("units", __name__)
+
+
+def _crew_choices(role):
+    busy = {shift_user for view in services.unit_views() if view.shift
+            for shift_user in (view.shift.clinician_id, view.shift.officer_id)}
+    users = db.session.scalars(select(User).where(User.role == role, User.active).order_by(User.full_name))
+    return [user for user in users if user.id not in busy]
+
+
+@bp.route("/units", methods=["GET"])
+@allow(ADMIN, DISPATCHER)
+def index():
+    return render_template("units/index.html", views=services.unit_views(),
+                           clinicians=_crew_choices(CLINICIAN), officers=_crew_choices(OFFICER))
+
+
+@bp.route("/units", methods=["POST"])
+@allow(ADMIN)
+def create():
+    data, errors = load(UnitCreateSchema(), {"call_sign": request.form.get("call_sign", "")})
+    try:
+        if errors:
+            flash("Call sign: " + errors.get("call_sign", errors[""]), "error")
+        else:
+            unit = services.create_unit(data["call_sign"], by=current_user)
+            flash(f"Unit {unit.call_sign} created. Open a shift to put it on duty.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return redirect(url_for("units.index"))
+
+
+@bp.route("/units/<int:unit_id>/shift", methods=["POST"])
+@allow(ADMIN, DISPATCHER)
+def open_shift(unit_id):
+    unit = services.get_unit(unit_id)
+    data, errors = load(ShiftCreateSchema(), {"clinician_id": as_number(request.form.get("clinician_id", "")),
+                                              "officer_id": as_number(request.form.get("officer_id", ""))})
+    if errors:
+        flash(f"Choose a clinician and an officer for {unit.call_sign}.", "error")
+        return redirect(url_for("units.index"))
+    try:
+        shift = services.open_shift(unit, by=current_user, **data)
+        flash(f"{unit.call_sign} is on duty: {shift.clinician.full_name} and {shift.officer.full_name}.",
+              "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return redirect(url_for("units.index"))
+
+
+@bp.route("/units/<int:unit_id>/shift/close", methods=["POST"])
+@allow(ADMIN, DISPATCHER)
+def close_shift(unit_id):
+    unit = services.get_unit(unit_id)
+    try:
+        services.close_shift(unit, by=current_user)
+        flash(f"{unit.call_sign} is off duty.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return redirect(url_for("units.index"))
