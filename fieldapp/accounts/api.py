@@ -4,8 +4,7 @@ from flask_smorest import Blueprint
 
 from fieldapp.accounts import services
 from fieldapp.accounts.roles import ADMIN
-from fieldapp.accounts.schemas import (SessionSchema, TokenRequestSchema, TokenSchema, UserSchema,
-                                       UserUpdateSchema)
+from fieldapp.accounts.schemas import SessionSchema, TokenRequestSchema, TokenSchema, UserSchema, UserUpdateSchema
 from fieldapp.errors import Unauthorized
 from fieldapp.security.access import ANY_ROLE, allow, public
 

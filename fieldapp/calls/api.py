@@ -3,8 +3,16 @@ from flask_smorest import Blueprint
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import services
-from fieldapp.calls.schemas import (AssignSchema, CallCreateSchema, CallDetailSchema, CallEventSchema,
-                                    CallQuerySchema, CallSchema, CancelSchema, StatusChangeSchema)
+from fieldapp.calls.schemas import (
+    AssignSchema,
+    CallCreateSchema,
+    CallDetailSchema,
+    CallEventSchema,
+    CallQuerySchema,
+    CallSchema,
+    CancelSchema,
+    StatusChangeSchema,
+)
 from fieldapp.security.access import allow
 
 blp = Blueprint("api_calls", __name__, url_prefix="/api/v1/calls", description="Calls for service")

@@ -15,7 +15,7 @@ from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
 from fieldapp.units import services as units
 
-DEMO_PASSWORD = "demo-field-2026"
+DEMO_PASSWORD = "demo-field-2026"  # noqa: S105 - printed for the local demo only
 DEMO_USERS = [
     ("dispatcher", "Dana Dispatcher", "dispatcher"),
     ("officer1", "Omar Ortiz", "officer"),
@@ -52,7 +52,7 @@ def seed_demo_command(password):
     else:
         click.echo("Demo data is already there; logins unchanged.")
         password = password if password != DEMO_PASSWORD else f"{DEMO_PASSWORD} (unless changed)"
-    click.echo("\nDemo logins (password: %s)" % password)
+    click.echo(f"\nDemo logins (password: {password})")
     for username, name, role in DEMO_USERS:
         click.echo(f"  {username:<12} {role:<16} {name}")
 

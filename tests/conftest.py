@@ -1,0 +1,197 @@
+"""Fixtures: one app per test session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL).
+
+The schema is built by running the Alembic migrations, so every run also proves they work.
+"""
+
+import os
+import re
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from fieldapp import create_app
+from fieldapp.extensions import db as _db
+from tests.factories import PASSWORD, ShiftFactory, UnitFactory, UserFactory
+
+
+class RequestPerContextClient(FlaskClient):
+    """Each request gets its own app context, database session and ``g``, as under gunicorn,
+    even while a test holds an app context open to look at the database."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if _db.session.registry.has():
+            _db.session.expire_all()  # the test's own view of the rows is refreshed
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or \
+        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SESSION_COOKIE_SECURE": False,
+        "FIELDAPP_TIMEZONE": "America/New_York",
+        "REDIS_URL": None,
+    })
+    app.test_client_class = RequestPerContextClient
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after each test."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role="officer", **kwargs):
+        return UserFactory(role=role, **kwargs)
+    return make
+
+
+@pytest.fixture
+def shift(db):
+    """A unit on duty: one clinician and one officer."""
+    return ShiftFactory()
+
+
+@pytest.fixture
+def other_shift(db):
+    return ShiftFactory()
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory()
+
+
+class Api:
+    """JSON API calls with a bearer token for a given user."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+        self._tokens = {}
+
+    def token(self, user):
+        if user.id not in self._tokens:
+            response = self.client.post("/api/v1/auth/token",
+                                        json={"username": user.username, "password": PASSWORD})
+            assert response.status_code == 201, response.get_json()
+            self._tokens[user.id] = response.get_json()["token"]
+        return self._tokens[user.id]
+
+    def headers(self, user):
+        return {"Authorization": f"Bearer {self.token(user)}"} if user else {}
+
+    def get(self, path, user=None, **kwargs):
+        return self.client.get(path, headers=self.headers(user), **kwargs)
+
+    def post(self, path, json=None, user=None, **kwargs):
+        return self.client.post(path, json=json, headers=self.headers(user), **kwargs)
+
+    def patch(self, path, json=None, user=None, **kwargs):
+        return self.client.patch(path, json=json, headers=self.headers(user), **kwargs)
+
+    def delete(self, path, user=None, **kwargs):
+        return self.client.delete(path, headers=self.headers(user), **kwargs)
+
+
+@pytest.fixture
+def api(app, db):
+    return Api(app)
+
+
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+class Pages:
+    """A browser-like client: signs in through the login form and posts forms with the CSRF token."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def csrf(self, path="/login"):
+        html = self.client.get(path).get_data(as_text=True)
+        return CSRF_RE.search(html).group(1)
+
+    def login(self, user, password=PASSWORD):
+        token = self.csrf("/login")
+        return self.client.post("/login", data={"username": user.username, "password": password,
+                                                "csrf_token": token})
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path, data=None, *, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = self.csrf("/account")
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def pages(app, db):
+    def make(user=None):
+        browser = Pages(app)
+        if user is not None:
+            response = browser.login(user)
+            assert response.status_code == 302, response.get_data(as_text=True)
+        return browser
+    return make
+
+
+def call_body(**overrides):
+    body = {"call_type": "EDP", "priority": 2, "location": {"address": "12 Elm St", "lat": 40.7, "lon": -74.0},
+            "narrative": "Man talking to himself, pacing in traffic.", "cautions": ["dog"],
+            "callback": "555-0101"}
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def dispatcher(make_user):
+    return make_user("dispatcher", username="dispatch")
+
+
+@pytest.fixture
+def new_call(api, dispatcher):
+    def make(**overrides):
+        response = api.post("/api/v1/calls", call_body(**overrides), user=dispatcher)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+    return make
+
+
+@pytest.fixture
+def assigned_call(api, dispatcher, new_call, shift):
+    call = new_call()
+    response = api.post(f"/api/v1/calls/{call['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
