@@ -67,9 +67,8 @@ def change_status(call_id):
 @bp.route("/calls/new", methods=["GET", "POST"])
 @allow(DISPATCHER)
 def new():
-    errors, form = {}, {}
+    errors, form = {}, request.form
     if request.method == "POST":
-        form = request.form
         payload = {
             "call_type": form.get("call_type", ""), "priority": forms.as_number(form.get("priority", "")),
             "location": {"address": form.get("address", "").strip(), "lat": forms.as_number(form.get("lat", "")),
