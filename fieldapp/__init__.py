@@ -53,13 +53,16 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.calls import api as calls_api
     from fieldapp.calls import views as calls_views
     from fieldapp.core import views as core_views
+    from fieldapp.directory import api as directory_api
+    from fieldapp.directory import views as directory_views
     from fieldapp.units import api as units_api
     from fieldapp.units import views as units_views
 
-    for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp):
+    for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
-    for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp):
+    for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp,
+                      directory_views.bp):
         app.register_blueprint(blueprint)
 
 

@@ -59,6 +59,10 @@ def from_environment(instance_path: str) -> dict:
 
 
 DEFAULTS = {
+    "FIELDAPP_TIMEZONE": "America/New_York",
+    "REDIS_URL": None,
+    "SESSION_COOKIE_SECURE": True,
+    "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,0 +1,69 @@
+"""HSDS 3.0 shaped tables. Ids are UUIDs, as HSDS requires.
+
+HSDS keeps address, phone and schedule in tables of their own (location, service_at_location,
+address, phone, schedule); a city's co-responder directory needs one place per service, so those
+are columns here and the export to HSDS (if a program needs one) maps them back.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.database import Base, utcnow
+
+SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")  # HSDS service.status
+
+# Taxonomy terms used to group services (and to report referrals by category).
+CATEGORIES = {
+    "crisis": "Crisis stabilization",
+    "mental_health": "Mental health treatment",
+    "substance_use": "Substance use treatment",
+    "housing": "Housing and shelter",
+    "food": "Food",
+    "medical": "Medical care",
+    "case_management": "Case management",
+    "peer_support": "Peer support",
+    "youth": "Youth and family",
+    "domestic_violence": "Domestic violence services",
+    "legal": "Legal aid",
+    "benefits": "Income and benefits",
+    "other": "Other",
+}
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    services: Mapped[list["Service"]] = relationship(back_populates="organization")
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    eligibility_description: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    hours: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    # A federally assisted substance-use disorder program: its records fall under 42 CFR Part 2,
+    # so referrals to it need Part 2 consent and are shown to clinicians only.
+    part2_program: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="services", lazy="joined")
