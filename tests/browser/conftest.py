@@ -1,0 +1,146 @@
+"""Fixtures for the browser tests: the app under gunicorn, Debian's Chromium, phone-sized pages.
+
+Self-contained on purpose: these tests run the app the way production does (migrations as a release
+step, then gunicorn), so they share nothing with the in-process fixtures in ``tests/conftest.py``.
+Playwright's own browser download is not needed; the system Chromium (``apt-get install chromium``)
+is driven instead.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+# The venv's bin directory, without resolving the python symlink out of the venv.
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+STARTUP_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    password: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _flask(*args, env):
+    subprocess.run([str(BIN / "flask"), "--app", "fieldapp", *args], cwd=REPO_ROOT, env=env,
+                   check=True, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """fieldapp with the demo data, migrated and served by gunicorn on a free local port."""
+    workdir = tmp_path_factory.mktemp("live_server")
+    password = secrets.token_urlsafe(12)
+    env = {**os.environ,
+           "FIELDAPP_ENV": "development",
+           "SECRET_KEY": secrets.token_hex(32),
+           "DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
+           "SESSION_COOKIE_SECURE": "0",
+           "REDIS_URL": "",
+           "WEB_CONCURRENCY": "1"}
+    _flask("db", "upgrade", env=env)
+    _flask("seed-demo", "--password", password, env=env)
+
+    url = f"http://127.0.0.1:{_free_port()}"
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", url.removeprefix("http://"),
+             "fieldapp:create_app()"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not answer {url}/healthz within {STARTUP_SECONDS} s:\n"
+                            + log_path.read_text(), pytrace=False)
+            time.sleep(0.2)
+        yield LiveServer(url=url, password=password)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from the distribution, shared by every browser test."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium`, or leave these tests out "
+                    "with -m 'not browser'", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """Open a 360x740 phone page, signed in as the given demo user (or signed out with None).
+
+        page = phone_page("officer1")
+    """
+    contexts = []
+
+    def open_page(username=None):
+        context = browser.new_context(base_url=live_server.url, **PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/login")
+        if username:
+            page.get_by_label("Username", exact=True).fill(username)
+            page.get_by_label("Password", exact=True).fill(live_server.password)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_screenshot():
+    """Save a screenshot (full page unless told) as test-artifacts/screenshots/<name>.png at the repo root."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page, name, *, full_page=True):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save

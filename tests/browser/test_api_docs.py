@@ -1,0 +1,35 @@
+"""The API reference at /api/docs renders from the vendored ReDoc, with nothing fetched off-site.
+
+ReDoc's sidebar footer asks for its logo from cdn.redoc.ly; the docs page's Content-Security-Policy
+blocks that, so the check is on requests that actually completed, not on requests attempted.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_api_docs_render_from_vendored_redoc_without_leaving_the_site(browser, live_server, browser_screenshot):
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        origin = urlsplit(live_server.url).netloc
+        off_site = []
+        page.on("requestfinished", lambda request: request.url.startswith("http")
+                and urlsplit(request.url).netloc != origin and off_site.append(request.url))
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        response = page.goto("/api/docs")
+
+        assert response.ok
+        expect(page.locator("script[src='/static/vendor/redoc/redoc.standalone.js']")).to_have_count(1)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("fieldapp API")
+        browser_screenshot(page, "api-docs", full_page=False)  # the full page is ~16,000 px tall
+        assert off_site == [], f"the docs page loaded from other sites: {off_site}"
+        assert errors == [], "script errors in the docs page:\n" + "\n".join(errors)
+    finally:
+        context.close()
