@@ -7,7 +7,8 @@ import pytest
 from fieldapp.accounts.roles import ROLES
 from fieldapp.security.access import PUBLIC, access_of, role_allowed
 
-SAMPLE_ARGS = {"int": "999999", "default": "x", "path": "x", "string": "x"}
+SAMPLE_ARGS = {"int": "999999", "default": "x", "path": "x", "string": "x",
+               "uuid": "00000000-0000-4000-8000-000000000000"}
 
 
 def routes(app):

@@ -171,8 +171,14 @@ def load_session(token: str, kind: str) -> User | None:
     return row.user
 
 
+def session_row(token: str | None) -> LoginSession | None:
+    if not token:
+        return None
+    return db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+
+
 def end_session(token: str, *, reason="auth.logout") -> None:
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    row = session_row(token)
     if row and row.revoked_at is None:
         row.revoked_at = utcnow()
         audit.record(reason, obj=row, user=row.user)

@@ -46,7 +46,10 @@ def logout():
 @bp.route("/account", methods=["GET"])
 @allow(ANY_ROLE)
 def sessions():
-    return render_template("accounts/sessions.html", sessions=services.live_sessions(current_user))
+    sessions = services.live_sessions(current_user)
+    current = services.session_row(current_user.get_id())
+    return render_template("accounts/sessions.html", sessions=sessions,
+                           current_session_id=current.id if current else None)
 
 
 @bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])

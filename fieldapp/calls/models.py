@@ -20,6 +20,8 @@ class Call(Base):
     call_type: Mapped[str] = mapped_column(String(20), index=True)
     priority: Mapped[int]
     address: Mapped[str] = mapped_column(String(200))
+    # The address normalized for matching earlier calls at the same place (calls.services.address_key).
+    address_key: Mapped[str] = mapped_column(String(200), index=True, default="", server_default="")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     narrative: Mapped[str] = mapped_column(Text, default="")

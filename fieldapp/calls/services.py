@@ -3,6 +3,7 @@
 Both the pages and the API call these; neither re-implements a rule.
 """
 
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -21,6 +22,17 @@ from fieldapp.units import services as units
 
 SEES_ALL_CALLS = (DISPATCHER, ADMIN)
 MAX_CLOCK_SKEW = timedelta(hours=1)
+
+
+_ABBREVIATIONS = {"street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr",
+                  "lane": "ln", "place": "pl", "court": "ct", "apartment": "apt", "suite": "ste",
+                  "north": "n", "south": "s", "east": "e", "west": "w", "unit": "apt", "#": "apt"}
+
+
+def address_key(address: str) -> str:
+    """A crude canonical form of an address, so '12 Elm Street, Apt. 3' matches '12 elm st apt 3'."""
+    words = re.findall(r"[a-z0-9]+|#", (address or "").lower())
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)[:200]
 
 
 # --- who sees what -------------------------------------------------------------------------
@@ -97,6 +109,7 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
     call = Call(
         received_at=data.get("received_at") or utcnow(), created_by_id=getattr(by, "id", None),
         call_type=data["call_type"], priority=data["priority"], address=location["address"],
+        address_key=address_key(location["address"]),
         lat=location.get("lat"), lon=location.get("lon"), narrative=data.get("narrative") or "",
         cautions=sorted(set(data.get("cautions") or [])), callback=data.get("callback") or None,
         external_id=external_id, request_hash=body_hash, status=c.PENDING,

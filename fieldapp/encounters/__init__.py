@@ -1,0 +1,1 @@
+"""Encounters: what happened to each person a unit contacted on a call."""

@@ -1,0 +1,46 @@
+"""Outcome vocabularies and the APCO disposition code each outcome maps to."""
+
+OUTCOMES = {
+    "resolved": "Resolved on scene",
+    "referred": "Referred to a service",
+    "hospitalized": "Hospitalized",
+    "arrested": "Arrested",
+}
+HOSPITALIZATION_TYPES = {"voluntary": "Voluntary", "involuntary": "Involuntary hold", "medical": "Medical"}
+CONCERNS = {
+    "mental_health": "Mental health",
+    "substance_use": "Substance use",
+    "suicidal_ideation": "Suicidal ideation",
+    "homelessness": "Homelessness",
+    "domestic": "Domestic",
+    "welfare_check": "Welfare check",
+    "youth": "Youth",
+    "medical": "Medical",
+}
+FORCE_TYPES = {
+    "physical_control": "Physical control / hands on",
+    "restraints": "Restraints",
+    "oc_spray": "OC spray",
+    "cew": "Conducted energy weapon",
+    "firearm_pointed": "Firearm pointed",
+    "other": "Other",
+}
+TRANSPORTS = {"none": "None", "unit": "By the unit", "ems": "By EMS", "law_enforcement": "By law enforcement"}
+
+# APCO ANS 1.111.2 disposition codes.
+APCO_CODES = {
+    "03": "Arrest", "15": "Referred to partner agency", "16": "Transport/escort given",
+    "18": "Settled by contact", "33": "Patient transported by law enforcement",
+    "41": "Evaluated no transport", "45": "Patient transported by EMS",
+}
+
+
+def apco_code(outcome: str, transport: str) -> str:
+    """The APCO disposition code that matches an encounter's outcome and transport."""
+    if outcome == "arrested":
+        return "03"
+    if outcome == "hospitalized":
+        return {"ems": "45", "law_enforcement": "33"}.get(transport, "16")
+    if outcome == "referred":
+        return "15"
+    return "18"

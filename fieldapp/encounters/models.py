@@ -1,0 +1,39 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.accounts.models import User
+from fieldapp.calls.models import Call
+from fieldapp.database import Base, utcnow
+from fieldapp.people.models import Person
+
+
+class Encounter(Base):
+    """One person contacted on one call. The id is made by the device."""
+
+    __tablename__ = "encounters"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    hospitalization_type: Mapped[str | None] = mapped_column(String(20))
+    concerns: Mapped[list] = mapped_column(JSON, default=list)
+    probable_cause: Mapped[bool] = mapped_column(default=False)
+    diverted: Mapped[bool] = mapped_column(default=False)
+    use_of_force: Mapped[bool] = mapped_column(default=False)
+    force_type: Mapped[str | None] = mapped_column(String(30))
+    enforcement_action: Mapped[bool] = mapped_column(default=False)
+    transport: Mapped[str] = mapped_column(String(20), default="none")
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    apco_code: Mapped[str] = mapped_column(String(2))
+    recorded_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    request_hash: Mapped[str] = mapped_column(String(64))
+
+    call: Mapped[Call] = relationship()
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    created_by: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""People the units meet: identified or not, with self-reported demographics."""

@@ -1,0 +1,36 @@
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.database import Base, utcnow
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_names", "family_name", "given_name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    unidentified: Mapped[bool] = mapped_column(default=False)
+    given_name: Mapped[str | None] = mapped_column(String(80))
+    family_name: Mapped[str | None] = mapped_column(String(80))
+    dob: Mapped[date | None] = mapped_column(Date)
+    approx_age: Mapped[int | None]
+    gender: Mapped[str] = mapped_column(String(20), default="not_recorded")
+    race_ethnicity: Mapped[list] = mapped_column(JSON, default=lambda: ["not_recorded"])
+    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def display_name(self) -> str:
+        if self.unidentified or not (self.given_name or self.family_name):
+            age = f", about {self.approx_age}" if self.approx_age else ""
+            return f"Unidentified person{age}"
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    def age_on(self, day: date) -> int | None:
+        if self.dob:
+            return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
+        return self.approx_age

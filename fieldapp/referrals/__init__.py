@@ -1,0 +1,1 @@
+"""Service referrals from an encounter, tracked to completion (closed loop)."""

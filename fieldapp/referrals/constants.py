@@ -1,0 +1,41 @@
+"""Referral lifecycle, after the FHIR R4 Task statuses of the Gravity SDOH Clinical Care IG."""
+
+MADE, ACCEPTED, DECLINED, UNABLE, IN_PROGRESS, COMPLETED, CANCELLED = (
+    "made", "accepted", "declined", "unable_to_contact", "in_progress", "completed", "cancelled")
+STATUS_LABELS = {
+    MADE: "Made", ACCEPTED: "Accepted", DECLINED: "Declined", UNABLE: "Unable to contact",
+    IN_PROGRESS: "In progress", COMPLETED: "Completed", CANCELLED: "Cancelled",
+}
+TRANSITIONS = {
+    MADE: (ACCEPTED, DECLINED, UNABLE, CANCELLED),
+    UNABLE: (ACCEPTED, DECLINED, CANCELLED),
+    ACCEPTED: (IN_PROGRESS, CANCELLED),
+    IN_PROGRESS: (COMPLETED, CANCELLED),
+}
+OPEN = (MADE, UNABLE, ACCEPTED, IN_PROGRESS)
+# A step that is a failure must say why.
+NEEDS_REASON = (DECLINED, UNABLE, CANCELLED)
+
+CONSENT_TYPES = {"verbal": "Given verbally", "written": "Given in writing", "declined": "Declined"}
+# 42 CFR 2.31: what a written consent to disclose substance-use treatment records must name.
+PART2_ELEMENTS = {
+    "patient_name": "Patient's name",
+    "discloser": "Who may disclose (program or person)",
+    "information": "What information may be disclosed",
+    "recipient": "To whom (name of the recipient)",
+    "purpose": "Purpose of the disclosure",
+    "expires": "Expiry date, event or condition",
+    "signature": "Signature (as signed)",
+    "signed_on": "Date signed",
+}
+PART2_REDISCLOSURE_NOTICE = (
+    "This record which has been disclosed to you is protected by federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or testimony "
+    "that describes the information contained in this record, in any civil, criminal, "
+    "administrative, or legislative proceedings by any Federal, State, or local authority, against "
+    "the patient, unless authorized by the consent of the patient, except as provided at 42 CFR "
+    "2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In addition, the "
+    "Federal rules prohibit you from making any other use or disclosure of this record unless at "
+    "least one of the following applies: disclosure is expressly permitted by the written consent "
+    "of the person to whom this record pertains or as otherwise permitted by 42 CFR part 2."
+)
