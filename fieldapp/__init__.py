@@ -50,15 +50,21 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts import api as accounts_api
     from fieldapp.accounts import views as accounts_views
+    from fieldapp.audit import api as audit_api
     from fieldapp.calls import api as calls_api
     from fieldapp.calls import views as calls_views
     from fieldapp.core import views as core_views
     from fieldapp.directory import api as directory_api
     from fieldapp.directory import views as directory_views
+    from fieldapp.encounters import api as encounters_api
+    from fieldapp.notes import api as notes_api
+    from fieldapp.people import api as people_api
+    from fieldapp.referrals import api as referrals_api
     from fieldapp.units import api as units_api
     from fieldapp.units import views as units_views
 
-    for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp):
+    for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
+                      encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp,

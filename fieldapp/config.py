@@ -76,6 +76,8 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
     "API_TOKEN_HOURS": 12,
+    # Days a referral may stay open before it shows as overdue.
+    "REFERRAL_FOLLOW_THROUGH_DAYS": 7,
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

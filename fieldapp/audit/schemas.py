@@ -1,0 +1,26 @@
+from marshmallow import fields
+
+from fieldapp.schemas import BaseSchema, Text
+
+
+class AuditQuerySchema(BaseSchema):
+    username = Text(80)
+    action = Text(60)
+    object_type = Text(40)
+    object_id = Text(64)
+    since = fields.AwareDateTime()
+    until = fields.AwareDateTime()
+
+
+class AuditEventSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    at = fields.AwareDateTime(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    username = fields.String(dump_only=True)
+    action = fields.String(dump_only=True)
+    object_type = fields.String(dump_only=True)
+    object_id = fields.String(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    ip = fields.String(dump_only=True)
+    user_agent = fields.String(dump_only=True)
+    details = fields.Dict(dump_only=True)

@@ -1,0 +1,62 @@
+import uuid
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldapp import visibility
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.calls import services as calls
+from fieldapp.encounters import briefing as briefings
+from fieldapp.encounters import services
+from fieldapp.encounters.schemas import BriefingSchema, EncounterCreateSchema, EncounterSchema
+from fieldapp.referrals import services as referrals
+from fieldapp.security.access import allow
+
+blp = Blueprint("api_encounters", __name__, url_prefix="/api/v1", description="Encounters and briefings")
+
+
+def encounter_response(encounter, status=200):
+    encounter.referrals = referrals.for_encounter(current_user, encounter)
+    return visibility.respond(EncounterSchema, visibility.ENCOUNTER, current_user.role, encounter, status=status)
+
+
+@blp.route("/calls/<int:call_id>/encounters", methods=["POST"])
+@blp.arguments(EncounterCreateSchema)
+@blp.response(201, EncounterSchema)
+@blp.alt_response(200, schema=EncounterSchema, description="A replay: the encounter stored for this id")
+@allow(OFFICER, CLINICIAN)
+def create(data, call_id):
+    """Log what happened to one person on the call: give ``person`` (new) or ``person_id`` (known).
+
+    The APCO disposition code is derived from the outcome and transport.
+    """
+    encounter, created = services.log_encounter(call_id, data, by=current_user)
+    return encounter_response(encounter, 201 if created else 200)
+
+
+@blp.route("/calls/<int:call_id>/encounters", methods=["GET"])
+@blp.response(200, EncounterSchema(many=True))
+@allow(OFFICER, CLINICIAN, ADMIN)
+def for_call(call_id):
+    call = calls.get_call(current_user, call_id, audit_read=False)
+    found = services.for_call(current_user, call)
+    for encounter in found:
+        encounter.referrals = referrals.for_encounter(current_user, encounter)
+    return visibility.respond(EncounterSchema, visibility.ENCOUNTER, current_user.role, found, many=True)
+
+
+@blp.route("/encounters/<uuid:encounter_id>", methods=["GET"])
+@blp.response(200, EncounterSchema)
+@allow(OFFICER, CLINICIAN, ADMIN)
+def get(encounter_id: uuid.UUID):
+    return encounter_response(services.get_encounter(current_user, encounter_id))
+
+
+@blp.route("/calls/<int:call_id>/briefing", methods=["GET"])
+@blp.response(200, BriefingSchema)
+@allow(OFFICER, CLINICIAN, DISPATCHER, ADMIN)
+def briefing(call_id):
+    """Earlier contacts at this address or with the people on this call. What each role sees
+    follows ``fieldapp/visibility.py``: officers and dispatchers get no referral or note data."""
+    result = briefings.briefing(current_user, call_id)
+    return visibility.respond(BriefingSchema, visibility.BRIEFING, current_user.role, result)

@@ -1,0 +1,86 @@
+from marshmallow import fields, validate
+
+from fieldapp.encounters import constants as c
+from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
+from fieldapp.schemas import BaseSchema, Moment, Text
+
+
+class EncounterCreateSchema(BaseSchema):
+    id = fields.UUID(required=True, metadata={"description": "Made by the device when the user pressed Save."})
+    outcome = fields.String(required=True, validate=validate.OneOf(c.OUTCOMES))
+    hospitalization_type = fields.String(allow_none=True, validate=validate.OneOf(c.HOSPITALIZATION_TYPES))
+    concerns = fields.List(fields.String(validate=validate.OneOf(c.CONCERNS)),
+                           validate=validate.Length(max=len(c.CONCERNS)))
+    person = fields.Nested(PersonSchema)
+    person_id = fields.UUID()
+    probable_cause = fields.Boolean(truthy={True}, falsy={False})
+    diverted = fields.Boolean(truthy={True}, falsy={False})
+    use_of_force = fields.Boolean(truthy={True}, falsy={False})
+    force_type = fields.String(allow_none=True, validate=validate.OneOf(c.FORCE_TYPES))
+    enforcement_action = fields.Boolean(truthy={True}, falsy={False})
+    transport = fields.String(validate=validate.OneOf(c.TRANSPORTS))
+    narrative = Text(4000)
+    recorded_at = Moment(metadata={"description": "The device's time of saving."})
+
+
+class ReferralBriefSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    service = fields.Function(lambda r: r.service.name, dump_only=True)
+    status = fields.String(dump_only=True)
+
+
+class EncounterSchema(BaseSchema):
+    """Dumped through ``visibility.view(EncounterSchema, visibility.ENCOUNTER, role)``."""
+
+    id = fields.UUID(dump_only=True)
+    call_id = fields.Integer(dump_only=True)
+    person = fields.Nested(PersonBriefSchema, dump_only=True)
+    outcome = fields.String(dump_only=True)
+    outcome_label = fields.Function(lambda e: c.OUTCOMES[e.outcome], dump_only=True)
+    hospitalization_type = fields.String(dump_only=True)
+    concerns = fields.List(fields.String(), dump_only=True)
+    probable_cause = fields.Boolean(dump_only=True)
+    diverted = fields.Boolean(dump_only=True)
+    use_of_force = fields.Boolean(dump_only=True)
+    force_type = fields.String(dump_only=True)
+    enforcement_action = fields.Boolean(dump_only=True)
+    transport = fields.String(dump_only=True)
+    narrative = fields.String(dump_only=True)
+    apco_code = fields.String(dump_only=True)
+    recorded_at = fields.AwareDateTime(dump_only=True)
+    received_at = fields.AwareDateTime(dump_only=True)
+    created_by = fields.Function(lambda e: e.created_by.username if e.created_by else None, dump_only=True)
+    referrals = fields.List(fields.Nested(ReferralBriefSchema), dump_only=True,
+                            metadata={"description": "Referrals this role may see."})
+
+
+class RecentContactSchema(BaseSchema):
+    encounter_id = fields.UUID(dump_only=True, attribute="id")
+    recorded_at = fields.AwareDateTime(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    call_type = fields.Function(lambda e: e.call.call_type, dump_only=True)
+    use_of_force = fields.Boolean(dump_only=True)
+
+
+class ActiveReferralSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    service = fields.Function(lambda r: r.service.name, dump_only=True)
+    category = fields.Function(lambda r: r.service.category, dump_only=True)
+    status = fields.String(dump_only=True)
+    due_at = fields.AwareDateTime(dump_only=True)
+
+
+class BriefingSchema(BaseSchema):
+    """Dumped through ``visibility.view(BriefingSchema, visibility.BRIEFING, role)``."""
+
+    call_id = fields.Integer(dump_only=True)
+    prior_calls = fields.Integer(dump_only=True, metadata={"description": "Earlier calls at this address."})
+    prior_encounters = fields.Integer(dump_only=True)
+    last_contact_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    recent = fields.List(fields.Nested(RecentContactSchema), dump_only=True)
+    cautions = fields.List(fields.String(), dump_only=True)
+    use_of_force_count = fields.Integer(dump_only=True)
+    people = fields.List(fields.Nested(PersonBriefSchema), dump_only=True)
+    active_referrals = fields.List(fields.Nested(ActiveReferralSchema), dump_only=True)
+    open_followups = fields.Integer(dump_only=True)

@@ -1,0 +1,112 @@
+"""Encounter rules: logging one per person contacted, consistency of the fields, who sees them."""
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.audit import services as audit
+from fieldapp.calls import constants as call_constants
+from fieldapp.calls import services as calls
+from fieldapp.database import utcnow
+from fieldapp.encounters.constants import apco_code
+from fieldapp.encounters.models import Encounter
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.extensions import db
+from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.people import services as people
+from fieldapp.visibility import sees_clinical
+
+
+def _check_consistency(data: dict) -> None:
+    """Fields that depend on the outcome must agree with it; each problem names its field."""
+    problems = {}
+    outcome = data["outcome"]
+    if outcome == "hospitalized" and not data.get("hospitalization_type"):
+        problems["hospitalization_type"] = ["Say whether the hospitalization was voluntary, involuntary or medical."]
+    if outcome != "hospitalized" and data.get("hospitalization_type"):
+        problems["hospitalization_type"] = ["Only for the outcome 'hospitalized'."]
+    if data.get("diverted") and not data.get("probable_cause"):
+        problems["diverted"] = ["Diverted means probable cause for arrest was present: tick that too."]
+    if outcome == "arrested" and data.get("diverted"):
+        problems["diverted"] = ["An arrested person was not diverted."]
+    if data.get("use_of_force") and not data.get("force_type"):
+        problems["force_type"] = ["Say what force was used."]
+    if not data.get("use_of_force") and data.get("force_type"):
+        problems["force_type"] = ["Only when force was used."]
+    if "person" in data and "person_id" in data:
+        problems["person_id"] = ["Give either a new person or person_id, not both."]
+    if "person" not in data and "person_id" not in data:
+        problems["person"] = ["Say who was contacted, or record them as unidentified."]
+    if problems:
+        raise Invalid("Some answers do not fit together.", fields=problems)
+
+
+def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
+    """Record what happened to one person on a call. Idempotent on the device-made ``id``."""
+    body_hash = fingerprint({"call_id": call_id, **data})
+    existing = db.session.get(Encounter, data["id"])
+    if existing is not None:
+        calls.get_call(by, existing.call_id, audit_read=False)
+        if existing.call_id != call_id:
+            raise Conflict("A different record was already saved with this id.",
+                           fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
+        return check_replay(existing, body_hash, what="encounter"), False
+    call = calls.get_call(by, call_id, audit_read=False)
+    if not calls.is_crew(by, call):
+        raise Forbidden("Only the crew of the assigned unit can log encounters on this call.")
+    if call.status in (call_constants.PENDING, call_constants.CANCELLED):
+        raise Conflict(f"A {call_constants.STATUS_LABELS[call.status].lower()} call has no encounters.",
+                       code="invalid_state")
+    _check_consistency(data)
+    if "person_id" in data:
+        person = people.find_for_link(by, data["person_id"])
+    else:
+        person = people.new_person(data["person"], by=by)
+    encounter = Encounter(
+        id=data["id"], call=call, person=person, outcome=data["outcome"],
+        hospitalization_type=data.get("hospitalization_type"), concerns=sorted(set(data.get("concerns") or [])),
+        probable_cause=data.get("probable_cause", False), diverted=data.get("diverted", False),
+        use_of_force=data.get("use_of_force", False), force_type=data.get("force_type"),
+        enforcement_action=data.get("enforcement_action", False), transport=data.get("transport") or "none",
+        narrative=data.get("narrative") or "", apco_code=apco_code(data["outcome"], data.get("transport") or "none"),
+        recorded_at=data.get("recorded_at") or utcnow(), created_by_id=by.id, request_hash=body_hash)
+    db.session.add(encounter)
+    audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
+                 details={"call_id": call.id, "outcome": encounter.outcome})
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same record arrived twice at once
+        db.session.rollback()
+        existing = db.session.get(Encounter, data["id"])
+        if existing is None:
+            raise
+        return check_replay(existing, body_hash, what="encounter"), False
+    return encounter, True
+
+
+def visible_encounters_query(user):
+    if sees_clinical(user.role):
+        return select(Encounter)
+    visible_calls = calls.visible_calls_query(user).with_only_columns(calls.Call.id)
+    return select(Encounter).where(Encounter.call_id.in_(visible_calls))
+
+
+def get_encounter(user, encounter_id, *, audit_read=True) -> Encounter:
+    encounter = db.session.scalar(visible_encounters_query(user).where(Encounter.id == encounter_id)) \
+        if isinstance(encounter_id, uuid.UUID) else None
+    if encounter is None:
+        raise NotFound("No such encounter.")
+    if audit_read:
+        audit.record("encounter.view", obj=encounter, user=user)
+        db.session.commit()
+    return encounter
+
+
+def for_call(user, call) -> list[Encounter]:
+    query = visible_encounters_query(user).where(Encounter.call_id == call.id).order_by(Encounter.received_at)
+    found = db.session.scalars(query).all()
+    if found:
+        audit.record("encounter.list", obj=call, user=user, details={"encounters": [str(e.id) for e in found]})
+        db.session.commit()
+    return found

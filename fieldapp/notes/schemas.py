@@ -1,0 +1,54 @@
+from marshmallow import fields
+
+from fieldapp.database import utcnow
+from fieldapp.schemas import BaseSchema, Moment, Text
+
+
+class NoteCreateSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    body = Text(20000, required=True)
+    follow_up_due = Moment(allow_none=True, metadata={"description": "Opens a follow-up task due then."})
+    recorded_at = Moment()
+
+
+class AddendumCreateSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    body = Text(20000, required=True)
+    recorded_at = Moment()
+
+
+class AddendumSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    body = fields.String(dump_only=True)
+    author = fields.Function(lambda n: n.author.username, dump_only=True)
+    signed_at = fields.AwareDateTime(dump_only=True)
+    recorded_at = fields.AwareDateTime(dump_only=True)
+
+
+class NoteSchema(AddendumSchema):
+    encounter_id = fields.UUID(dump_only=True)
+    person_id = fields.UUID(dump_only=True)
+    addendum_to_id = fields.UUID(dump_only=True)
+    addenda = fields.List(fields.Nested(AddendumSchema), dump_only=True)
+
+
+class FollowUpSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    note_id = fields.UUID(dump_only=True)
+    person_id = fields.UUID(dump_only=True)
+    encounter_id = fields.UUID(dump_only=True)
+    assignee = fields.Function(lambda f: f.assignee.username, dump_only=True)
+    due_at = fields.AwareDateTime(dump_only=True)
+    overdue = fields.Function(lambda f: f.done_at is None and f.due_at < utcnow(), dump_only=True)
+    done_at = fields.AwareDateTime(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    note_excerpt = fields.Function(lambda f: f.note.body[:140], dump_only=True)
+
+
+class FollowUpQuerySchema(BaseSchema):
+    mine = fields.Boolean(load_default=True)
+    include_done = fields.Boolean(load_default=False)
+
+
+class FollowUpDoneSchema(BaseSchema):
+    outcome = Text(2000, required=True)

@@ -1,0 +1,125 @@
+"""Clinical notes (signed on save, corrected only by addenda) and the follow-up queue."""
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.audit import services as audit
+from fieldapp.database import utcnow
+from fieldapp.encounters import services as encounters
+from fieldapp.errors import Conflict, Invalid, NotFound
+from fieldapp.extensions import db
+from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.notes.models import FollowUp, Note
+from fieldapp.people import services as people
+
+
+def _replay(model, data, body_hash, what):
+    existing = db.session.get(model, data["id"])
+    return check_replay(existing, body_hash, what=what) if existing is not None else None
+
+
+def _save(note, data, body_hash, *, by, follow_up_due=None):
+    db.session.add(note)
+    if follow_up_due is not None:
+        db.session.add(FollowUp(note=note, person_id=note.person_id, encounter_id=note.encounter_id,
+                                assignee_id=by.id, due_at=follow_up_due))
+    audit.record("note.addendum" if note.addendum_to_id else "note.create", object_type="notes",
+                 object_id=note.id, user=by, details={"encounter_id": str(note.encounter_id or ""),
+                                                      "person_id": str(note.person_id or "")})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _replay(Note, data, body_hash, "note")
+        if existing is None:
+            raise
+        return existing, False
+    return note, True
+
+
+def add_note(*, data: dict, by, encounter_id=None, person_id=None) -> tuple[Note, bool]:
+    """Sign a note on an encounter or a person; ``follow_up_due`` also opens a follow-up task."""
+    body_hash = fingerprint({"encounter_id": str(encounter_id or ""), "person_id": str(person_id or ""), **data})
+    existing = _replay(Note, data, body_hash, "note")
+    if existing is not None:
+        return existing, False
+    if encounter_id is not None:
+        encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
+        person_id = encounter.person_id
+    else:
+        people.get_person(by, person_id, audit_read=False)
+    due = data.get("follow_up_due")
+    if due is not None and due <= utcnow():
+        raise Invalid("The follow-up is due in the past.", fields={"follow_up_due": ["Choose a future time."]})
+    note = Note(id=data["id"], encounter_id=encounter_id, person_id=person_id, author_id=by.id,
+                body=data["body"], recorded_at=data.get("recorded_at") or utcnow(), request_hash=body_hash)
+    return _save(note, data, body_hash, by=by, follow_up_due=due)
+
+
+def add_addendum(note_id, data: dict, *, by) -> tuple[Note, bool]:
+    """Correct or add to a signed note. The original stays as it was signed."""
+    body_hash = fingerprint({"addendum_to": str(note_id), **data})
+    existing = _replay(Note, data, body_hash, "addendum")
+    if existing is not None:
+        return existing, False
+    original = get_note(by, note_id, audit_read=False)
+    if original.addendum_to_id is not None:
+        original = db.session.get(Note, original.addendum_to_id)  # addenda attach to the signed original
+    addendum = Note(id=data["id"], encounter_id=original.encounter_id, person_id=original.person_id,
+                    addendum_to_id=original.id, author_id=by.id, body=data["body"],
+                    recorded_at=data.get("recorded_at") or utcnow(), request_hash=body_hash)
+    return _save(addendum, data, body_hash, by=by)
+
+
+def get_note(user, note_id, *, audit_read=True) -> Note:
+    note = db.session.get(Note, note_id) if isinstance(note_id, uuid.UUID) else None
+    if note is None:
+        raise NotFound("No such note.")
+    if audit_read:
+        audit.record("note.view", obj=note, user=user)
+        db.session.commit()
+    return note
+
+
+def notes_on(user, *, encounter_id=None, person_id=None) -> list[Note]:
+    """Signed notes (with their addenda) on an encounter, or on a person and their encounters."""
+    if encounter_id is not None:
+        encounters.get_encounter(user, encounter_id, audit_read=False)
+        where = Note.encounter_id == encounter_id
+    else:
+        people.get_person(user, person_id, audit_read=False)
+        where = Note.person_id == person_id
+    found = db.session.scalars(select(Note).where(where, Note.addendum_to_id.is_(None))
+                               .order_by(Note.signed_at.desc())).all()
+    audit.record("note.list", object_type="encounters" if encounter_id else "people",
+                 object_id=encounter_id or person_id, user=user, details={"notes": [str(n.id) for n in found]})
+    db.session.commit()
+    return found
+
+
+def followups(user, *, mine=True, include_done=False, limit=500) -> list[FollowUp]:
+    query = select(FollowUp)
+    if mine:
+        query = query.where(FollowUp.assignee_id == user.id)
+    if not include_done:
+        query = query.where(FollowUp.done_at.is_(None))
+    return db.session.scalars(query.order_by(FollowUp.due_at).limit(limit)).all()
+
+
+def mark_done(followup_id, outcome: str, *, by) -> FollowUp:
+    task = db.session.get(FollowUp, followup_id) if isinstance(followup_id, uuid.UUID) else None
+    if task is None:
+        raise NotFound("No such follow-up.")
+    outcome = (outcome or "").strip()
+    if task.done_at is not None:
+        if task.outcome == outcome:
+            return task  # the same report sent again
+        raise Conflict("This follow-up is already done.", code="already_done")
+    task.done_at = utcnow()
+    task.done_by_id = by.id
+    task.outcome = outcome
+    audit.record("followup.done", obj=task, user=by)
+    db.session.commit()
+    return task

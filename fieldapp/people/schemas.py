@@ -1,0 +1,37 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
+from fieldapp.schemas import BaseSchema, Text
+
+
+class PersonSchema(BaseSchema):
+    id = fields.UUID(metadata={"description": "Optional: made by the device for a new person."})
+    display_name = fields.String(dump_only=True)
+    unidentified = fields.Boolean(load_default=False)
+    given_name = Text(80, allow_none=True)
+    family_name = Text(80, allow_none=True)
+    dob = fields.Date(allow_none=True, metadata={"description": "Date of birth, YYYY-MM-DD."})
+    approx_age = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 120))
+    gender = fields.String(validate=validate.OneOf(GENDERS), load_default="not_recorded")
+    race_ethnicity = fields.List(fields.String(validate=validate.OneOf(RACE_ETHNICITY)),
+                                 validate=validate.Length(max=len(RACE_ETHNICITY)))
+    preferred_language = Text(40, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+    @validates_schema
+    def _named_or_unidentified(self, data, **kwargs):
+        named = data.get("given_name") or data.get("family_name")
+        if not named and not data.get("unidentified"):
+            raise ValidationError("Give a name, or record the person as unidentified.", "unidentified")
+        if named and data.get("unidentified"):
+            raise ValidationError("An unidentified person has no name.", "unidentified")
+
+
+class PersonQuerySchema(BaseSchema):
+    q = Text(100, required=True, min_length=2)
+
+
+class PersonBriefSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    unidentified = fields.Boolean(dump_only=True)

@@ -1,0 +1,81 @@
+"""People rules: creating a person with an encounter, finding people, who may see whom."""
+
+import uuid
+
+from sqlalchemy import String, cast, exists, func, or_, select
+
+from fieldapp.accounts.roles import UNIT_ROLES
+from fieldapp.audit import services as audit
+from fieldapp.calls import services as calls
+from fieldapp.encounters.models import Encounter
+from fieldapp.errors import Forbidden, NotFound
+from fieldapp.extensions import db
+from fieldapp.people.models import Person
+from fieldapp.units import services as units
+from fieldapp.visibility import sees_clinical
+
+
+def new_person(data: dict, *, by) -> Person:
+    """A Person from validated data, added to the session (the caller's unit of work commits)."""
+    person = Person(
+        id=data.get("id") or uuid.uuid4(), unidentified=data.get("unidentified", False),
+        given_name=data.get("given_name") or None, family_name=data.get("family_name") or None,
+        dob=data.get("dob"), approx_age=data.get("approx_age"), gender=data.get("gender") or "not_recorded",
+        race_ethnicity=sorted(set(data.get("race_ethnicity") or ["not_recorded"])),
+        preferred_language=data.get("preferred_language") or None, created_by_id=getattr(by, "id", None))
+    db.session.add(person)
+    return person
+
+
+def _visible_to_unit(user):
+    """People linked to encounters on calls the user's unit can see."""
+    visible_calls = calls.visible_calls_query(user).with_only_columns(calls.Call.id)
+    return exists().where(Encounter.person_id == Person.id, Encounter.call_id.in_(visible_calls))
+
+
+def visible_people_query(user):
+    if sees_clinical(user.role):
+        return select(Person)
+    if user.role in UNIT_ROLES:
+        return select(Person).where(_visible_to_unit(user))
+    return select(Person).where(False)
+
+
+def search(user, q: str, *, limit=25):
+    """Find people by name (any order of given and family name) or date of birth (YYYY-MM-DD).
+
+    Clinicians search everyone. A unit on shift searches everyone too, to link an encounter to a
+    known person, but sees only the officer's fields (``visibility.PERSON``). Searches are audited.
+    """
+    if not sees_clinical(user.role) and not (user.role in UNIT_ROLES and units.shift_of_user(user)):
+        raise Forbidden("Only clinicians and units on shift can look people up.")
+    terms = [term for term in q.lower().split() if term][:4]
+    query = select(Person).where(Person.unidentified.is_(False))
+    for term in terms:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(Person.given_name).like(pattern, escape="\\"),
+                                func.lower(Person.family_name).like(pattern, escape="\\"),
+                                cast(Person.dob, String).like(pattern, escape="\\")))
+    people = db.session.scalars(query.order_by(Person.family_name, Person.given_name).limit(limit)).all()
+    audit.record("person.search", user=user, details={"q": q[:100], "results": len(people)})
+    db.session.commit()
+    return people
+
+
+def get_person(user, person_id, *, audit_read=True) -> Person:
+    person = db.session.scalar(visible_people_query(user).where(Person.id == person_id)) \
+        if isinstance(person_id, uuid.UUID) else None
+    if person is None:
+        raise NotFound("No such person.")
+    if audit_read:
+        audit.record("person.view", obj=person, user=user)
+        db.session.commit()
+    return person
+
+
+def find_for_link(user, person_id) -> Person:
+    """A person an encounter may be linked to: any existing person, for those who may search."""
+    person = db.session.get(Person, person_id) if isinstance(person_id, uuid.UUID) else None
+    if person is None:
+        raise NotFound("No such person.", fields={"person_id": ["No such person."]})
+    return person

@@ -1,0 +1,182 @@
+"""Referral rules: consent, 42 CFR Part 2, the closed-loop lifecycle, who sees which referral."""
+
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.accounts.roles import CLINICIAN
+from fieldapp.audit import services as audit
+from fieldapp.database import utcnow
+from fieldapp.directory.models import Service
+from fieldapp.encounters import services as encounters
+from fieldapp.encounters.models import Encounter
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.extensions import db
+from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.referrals import constants as c
+from fieldapp.referrals.models import Referral, ReferralEvent
+from fieldapp.visibility import sees_clinical
+
+
+def is_overdue(referral: Referral, now=None) -> bool:
+    return referral.status in c.OPEN and referral.due_at < (now or utcnow())
+
+
+def _check_consent(consent: dict, service: Service, by) -> None:
+    if service.part2_program:
+        if by.role != CLINICIAN:
+            raise Forbidden("Referrals to substance-use treatment programs (42 CFR Part 2) are made by the clinician.")
+        if consent["type"] == "verbal":
+            raise Invalid("A 42 CFR Part 2 program needs written consent.",
+                          fields={"consent.type": ["Written consent is required for this service."]})
+        if consent["type"] == "written":
+            part2 = consent.get("part2") or {}
+            missing = [name for name in c.PART2_ELEMENTS if part2.get(name) in (None, "")]
+            if missing:
+                raise Invalid("The written consent is missing elements 42 CFR 2.31 requires.",
+                              fields={f"consent.part2.{name}": [f"Required: {c.PART2_ELEMENTS[name]}."]
+                                      for name in missing})
+            if part2.get("revocation_explained") is not True:
+                raise Invalid("Tell the person they may revoke consent, and record that you did.",
+                              fields={"consent.part2.revocation_explained": ["Must be true."]})
+    elif consent.get("part2"):
+        raise Invalid("Part 2 consent is only for substance-use treatment programs.",
+                      fields={"consent.part2": ["Not a 42 CFR Part 2 program."]})
+
+
+def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
+    """Refer the person of an encounter to a service. Idempotent on the device-made ``id``."""
+    body_hash = fingerprint({"encounter_id": encounter_id, **data})
+    existing = db.session.get(Referral, data["id"])
+    if existing is not None:
+        get_referral(by, existing.id, audit_read=False)
+        if existing.encounter_id != encounter_id:
+            raise Conflict("A different record was already saved with this id.",
+                           fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
+        return check_replay(existing, body_hash, what="referral"), False
+    encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
+    service = db.session.get(Service, data["service_id"])
+    if service is None:
+        raise NotFound("No such service.", fields={"service_id": ["No such service."]})
+    if service.status != "active":
+        raise Invalid(f"{service.name} is {service.status}; choose another service.",
+                      fields={"service_id": [f"This service is {service.status}."]})
+    consent = data["consent"]
+    _check_consent(consent, service, by)
+    now = utcnow()
+    recorded_at = data.get("recorded_at") or now
+    declined = consent["type"] == "declined"
+    days = current_app.config["REFERRAL_FOLLOW_THROUGH_DAYS"]
+    referral = Referral(
+        id=data["id"], encounter=encounter, person_id=encounter.person_id, service=service,
+        status=c.DECLINED if declined else c.MADE, consent_type=consent["type"],
+        consent_given_by=consent["given_by"], consent_at=consent.get("at") or recorded_at,
+        part2_consent=_jsonable(consent.get("part2")) if service.part2_program else None,
+        note=data.get("note") or "", due_at=data.get("due_at") or recorded_at + timedelta(days=days),
+        closed_at=now if declined else None, recorded_at=recorded_at, created_by_id=by.id, request_hash=body_hash)
+    db.session.add(referral)
+    db.session.add(ReferralEvent(referral=referral, status=c.MADE, user_id=by.id, recorded_at=recorded_at))
+    if declined:
+        db.session.add(ReferralEvent(referral=referral, from_status=c.MADE, status=c.DECLINED,
+                                     reason="Consent declined", user_id=by.id, recorded_at=recorded_at))
+    audit.record("referral.create", object_type="referrals", object_id=referral.id, user=by,
+                 details={"encounter_id": str(encounter.id), "service_id": str(service.id),
+                          "part2": service.part2_program})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.get(Referral, data["id"])
+        if existing is None:
+            raise
+        return check_replay(existing, body_hash, what="referral"), False
+    return referral, True
+
+
+def _jsonable(part2):
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in part2.items()} \
+        if part2 else None
+
+
+def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
+    """Move a referral one step; failures (declined, unable to contact, cancelled) need a reason."""
+    body_hash = fingerprint({"referral_id": str(referral_id), **data})
+    existing = db.session.get(ReferralEvent, data["id"])
+    if existing is not None:
+        get_referral(by, existing.referral_id, audit_read=False)
+        if existing.referral_id != referral_id:
+            raise Conflict("A different record was already saved with this id.",
+                           fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
+        return check_replay(existing, body_hash, what="referral step"), False
+    referral = get_referral(by, referral_id, audit_read=False)
+    if by.role != CLINICIAN and referral.created_by_id != by.id:
+        raise Forbidden("Clinicians, and whoever made the referral, track it.")
+    status, reason = data["status"], (data.get("reason") or "").strip()
+    allowed = c.TRANSITIONS.get(referral.status, ())
+    if status not in allowed:
+        options = ", ".join(c.STATUS_LABELS[s].lower() for s in allowed) or "nothing (it is closed)"
+        raise Conflict(f"A referral that is {c.STATUS_LABELS[referral.status].lower()} cannot become "
+                       f"{c.STATUS_LABELS[status].lower()}; it can become: {options}.",
+                       fields={"status": [f"Not allowed from {referral.status}."]}, code="invalid_transition")
+    if status in c.NEEDS_REASON and not reason:
+        raise Invalid(f"Say why the referral is {c.STATUS_LABELS[status].lower()}.",
+                      fields={"reason": ["A reason is required for this step."]})
+    event = ReferralEvent(id=data["id"], referral=referral, from_status=referral.status, status=status,
+                          reason=reason or None, user_id=by.id, recorded_at=data.get("recorded_at") or utcnow(),
+                          request_hash=body_hash)
+    referral.status = status
+    if status not in c.OPEN:
+        referral.closed_at = utcnow()
+    db.session.add(event)
+    audit.record("referral.status", obj=referral, user=by, details={"from": event.from_status, "to": status})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.get(ReferralEvent, data["id"])
+        if existing is None:
+            raise
+        return check_replay(existing, body_hash, what="referral step"), False
+    return event, True
+
+
+def visible_referrals_query(user):
+    if sees_clinical(user.role):
+        return select(Referral)
+    visible = encounters.visible_encounters_query(user).with_only_columns(Encounter.id)
+    return (select(Referral).join(Service, Referral.service_id == Service.id)
+            .where(Referral.encounter_id.in_(visible), Service.part2_program.is_(False)))
+
+
+def get_referral(user, referral_id, *, audit_read=True) -> Referral:
+    referral = db.session.scalar(visible_referrals_query(user).where(Referral.id == referral_id)) \
+        if isinstance(referral_id, uuid.UUID) else None
+    if referral is None:
+        raise NotFound("No such referral.")
+    if audit_read:
+        audit.record("referral.view", obj=referral, user=user)
+        db.session.commit()
+    return referral
+
+
+def for_encounter(user, encounter) -> list[Referral]:
+    query = visible_referrals_query(user).where(Referral.encounter_id == encounter.id).order_by(Referral.created_at)
+    return db.session.scalars(query).all()
+
+
+def list_referrals(user, *, status=None, overdue=False, mine=False, limit=500) -> list[Referral]:
+    """The referral queue (clinicians): filter by status, overdue, or made by me."""
+    query = visible_referrals_query(user)
+    if status:
+        query = query.where(Referral.status.in_(status))
+    if overdue:
+        query = query.where(Referral.status.in_(c.OPEN), Referral.due_at < utcnow())
+    if mine:
+        query = query.where(Referral.created_by_id == user.id)
+    found = db.session.scalars(query.order_by(Referral.due_at).limit(limit)).all()
+    audit.record("referral.list", user=user, details={"count": len(found), "overdue": overdue})
+    db.session.commit()
+    return found

@@ -1,0 +1,75 @@
+"""Who sees which fields, declared once for every role (after CTFd's per-role schema views).
+
+Schemas dump through ``view(SchemaClass, role)``, which restricts them to the role's fields, so a
+page, an API response and a briefing cannot show a field the role may not see. A role missing from
+a table sees nothing of that kind of record. Rows are filtered in the services (a unit sees its own
+calls; referrals to 42 CFR Part 2 programs are for clinicians only).
+
+Clinical notes, follow-up tasks and Part 2 information are for clinicians, and admins for audit;
+officers, dispatchers and program managers never receive them.
+"""
+
+from flask import jsonify
+
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.errors import Forbidden
+
+ALL = None  # every field of the schema
+
+CLINICAL_ROLES = (CLINICIAN, ADMIN)
+
+PERSON = {
+    CLINICIAN: ALL,
+    ADMIN: ALL,
+    OFFICER: ("id", "display_name", "unidentified", "given_name", "family_name", "dob", "approx_age",
+              "gender", "preferred_language"),
+}
+
+ENCOUNTER = {
+    CLINICIAN: ALL,
+    ADMIN: ALL,
+    # What an officer needs for safety and enforcement: no concerns list, no referral consent details.
+    OFFICER: ("id", "call_id", "person", "outcome", "outcome_label", "hospitalization_type", "probable_cause",
+              "diverted", "use_of_force", "force_type", "enforcement_action", "transport", "narrative",
+              "apco_code", "recorded_at", "received_at", "created_by", "referrals"),
+}
+
+REFERRAL = {
+    CLINICIAN: ALL,
+    ADMIN: ALL,
+    OFFICER: ("id", "encounter_id", "service", "status", "status_label", "due_at", "overdue", "created_at"),
+}
+
+BRIEFING = {
+    CLINICIAN: ALL,
+    ADMIN: ALL,
+    OFFICER: ("call_id", "prior_calls", "prior_encounters", "last_contact_at", "outcomes", "recent", "cautions",
+              "use_of_force_count", "people"),
+    DISPATCHER: ("call_id", "prior_calls", "prior_encounters", "last_contact_at", "outcomes", "recent", "cautions",
+                 "use_of_force_count"),
+}
+
+
+def fields_for(table: dict, role: str):
+    if role not in table:
+        raise Forbidden("Your role does not allow this.")
+    return table[role]
+
+
+def view(schema_class, table: dict, role: str, **kwargs):
+    """An instance of ``schema_class`` limited to what ``role`` may see."""
+    only = fields_for(table, role)
+    return schema_class(only=only, **kwargs) if only is not ALL else schema_class(**kwargs)
+
+
+def sees_clinical(role: str) -> bool:
+    return role in CLINICAL_ROLES
+
+
+def respond(schema_class, table: dict, role: str, obj, *, status=200, many=False):
+    """A JSON response of ``obj`` with only the fields ``role`` may see.
+
+    API views declare the full schema with ``@blp.response`` for the OpenAPI document and return
+    this, so what is sent is always the role's view.
+    """
+    return jsonify(view(schema_class, table, role, many=many).dump(obj)), status
