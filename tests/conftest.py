@@ -195,3 +195,37 @@ def assigned_call(api, dispatcher, new_call, shift):
     response = api.post(f"/api/v1/calls/{call['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+@pytest.fixture
+def services_directory(db):
+    """A mental-health service and a 42 CFR Part 2 substance-use treatment program."""
+    from fieldapp.directory.models import Organization, Service
+
+    org = Organization(name="Harbor Behavioral Health")
+    db.session.add(org)
+    mental = Service(organization=org, name="Mobile Crisis Follow-up", category="mental_health",
+                     phone="555-0150", eligibility_description="Adults 18+")
+    part2 = Service(organization=org, name="Harbor Opioid Treatment Program", category="substance_use",
+                    part2_program=True)
+    closed = Service(organization=org, name="Old Drop-in Center", category="peer_support", status="inactive")
+    db.session.add_all([mental, part2, closed])
+    db.session.commit()
+    return {"mental": mental, "part2": part2, "closed": closed}
+
+
+def encounter_body(**overrides):
+    body = {"id": str(uuid.uuid4()), "outcome": "resolved", "concerns": ["mental_health"],
+            "person": {"given_name": "Jordan", "family_name": "Reyes", "dob": "1990-04-02", "gender": "man",
+                       "race_ethnicity": ["hispanic_latino"], "preferred_language": "Spanish"},
+            "transport": "none", "narrative": "De-escalated; agreed to call sister."}
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def encounter(api, assigned_call, shift):
+    """An encounter logged by the clinician of the assigned unit."""
+    response = api.post(f"/api/v1/calls/{assigned_call['id']}/encounters", encounter_body(), user=shift.clinician)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

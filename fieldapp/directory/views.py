@@ -1,3 +1,129 @@
-from flask import Blueprint
+import re
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from fieldapp.accounts.roles import ADMIN
+from fieldapp.core import forms
+from fieldapp.directory import services
+from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
+from fieldapp.directory.schemas import OrganizationSchema, ServiceQuerySchema, ServiceSchema
+from fieldapp.errors import ServiceError
+from fieldapp.security.access import ANY_ROLE, allow
 
 bp = Blueprint("directory", __name__)
+
+_EXTENSION = re.compile(r"(?i)\s*(?<![a-z])(?:ext\.?|extension|x)\s*(?=\d)")
+_KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
+
+
+def tel_href(phone: str) -> str:
+    """``tel:`` link for a phone number as people write it: "(555) 010-1000 ext. 2" dials 5550101000,2;
+    letters are keypad digits (1-800-273-TALK)."""
+    number, *extension = _EXTENSION.split(phone, maxsplit=1)
+    digits = re.sub(r"[^0-9+*#]", "", number.upper().translate(_KEYPAD))
+    if extension and re.sub(r"[^0-9]", "", extension[0]):
+        digits += "," + re.sub(r"[^0-9]", "", extension[0])
+    return "tel:" + digits
+
+
+@bp.route("/directory", methods=["GET"])
+@allow(ANY_ROLE)
+def index():
+    q, category = request.args.get("q", "").strip(), request.args.get("category", "")
+    include_inactive = request.args.get("include_inactive", "")
+    payload = {key: value for key, value in (("q", q), ("category", category),
+                                             ("include_inactive", include_inactive)) if value}
+    query, errors = forms.load(ServiceQuerySchema(), payload)
+    results = [] if errors else services.search_services(**query)
+    empty_directory = not results and services.count_services() == 0
+    return render_template("directory/index.html", results=results, q=q, category=category,
+                           include_inactive=bool(query and query["include_inactive"]), errors=errors,
+                           searched=bool(payload), empty_directory=empty_directory, categories=CATEGORIES,
+                           tel_href=tel_href), 422 if errors else 200
+
+
+def _render_manage(*, org_form=None, org_errors=None, service_form=None, service_errors=None, status=200):
+    return render_template(
+        "directory/manage.html", organizations=services.list_organizations(),
+        services=services.search_services(include_inactive=True, limit=None), categories=CATEGORIES,
+        statuses=SERVICE_STATUSES, org_form=org_form or {}, org_errors=org_errors or {},
+        service_form=service_form or {}, service_errors=service_errors or {}), status
+
+
+@bp.route("/directory/manage", methods=["GET"])
+@allow(ADMIN)
+def manage():
+    return _render_manage()
+
+
+@bp.route("/directory/organizations", methods=["POST"])
+@allow(ADMIN)
+def create_organization():
+    form = request.form.to_dict()
+    payload = {"name": form.get("name", "").strip(), "description": form.get("description", ""),
+               "website": form.get("website", "").strip() or None}
+    data, errors = forms.load(OrganizationSchema(), payload)
+    status = 422
+    if not errors:
+        try:
+            organization = services.create_organization(data, by=current_user)
+        except ServiceError as error:
+            errors, status = forms.errors_of(error), error.status
+        else:
+            flash(f"Added {organization.name}. Now add its services.", "success")
+            return redirect(url_for("directory.manage"))
+    return _render_manage(org_form=form, org_errors=errors, status=status)
+
+
+def _service_payload(form) -> dict:
+    payload = {
+        "organization_id": form.get("organization_id", ""), "name": form.get("name", "").strip(),
+        "description": form.get("description", ""), "category": form.get("category", ""),
+        "status": form.get("status", ""), "eligibility_description": form.get("eligibility_description", ""),
+        "phone": form.get("phone", "").strip() or None, "hours": form.get("hours", "").strip() or None,
+        "address": form.get("address", "").strip() or None, "latitude": forms.as_number(form.get("latitude", "")),
+        "longitude": forms.as_number(form.get("longitude", "")), "part2_program": bool(form.get("part2_program")),
+    }
+    # An unchosen select is a missing field, so the message says what to do ("Choose a category.").
+    return {key: value for key, value in payload.items()
+            if not (key in ("organization_id", "category", "status") and value == "")}
+
+
+@bp.route("/directory/services", methods=["POST"])
+@allow(ADMIN)
+def create_service():
+    form = request.form.to_dict()
+    data, errors = forms.load(ServiceSchema(), _service_payload(form))
+    status = 422
+    if not errors:
+        try:
+            service = services.create_service(data, by=current_user)
+        except ServiceError as error:
+            errors, status = forms.errors_of(error), error.status
+        else:
+            flash(f"Added {service.name} ({service.organization.name}) to the directory.", "success")
+            return redirect(url_for("directory.manage"))
+    return _render_manage(service_form=form, service_errors=errors, status=status)
+
+
+@bp.route("/directory/services/<uuid:service_id>", methods=["POST"])
+@allow(ADMIN)
+def change_service_status(service_id):
+    """Mark a service active, inactive, temporarily closed or defunct."""
+    service = services.get_service(service_id)
+    data, errors = forms.load(ServiceSchema(partial=True), {"status": request.form.get("status", "")})
+    if errors:
+        flash(f"Choose a status for {service.name}.", "error")
+    else:
+        before = service.status
+        try:
+            service = services.update_service(service.id, data, by=current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            if service.status == before:
+                flash(f"{service.name} was already {service.status}.", "info")
+            else:
+                flash(f"{service.name} is now {service.status}.", "success")
+    return redirect(url_for("directory.manage"))

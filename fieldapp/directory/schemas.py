@@ -1,0 +1,59 @@
+"""Directory schemas: HSDS 3.0 organization and service fields, validated the same for API and pages."""
+
+from marshmallow import fields, validate
+
+from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
+from fieldapp.schemas import BaseSchema, Text
+
+CATEGORY = validate.OneOf(tuple(CATEGORIES), error="Choose one of: " + ", ".join(CATEGORIES) + ".")
+STATUS = validate.OneOf(SERVICE_STATUSES, error="Choose one of: " + ", ".join(SERVICE_STATUSES) + ".")
+
+
+class OrganizationSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    name = Text(200, required=True)
+    description = Text(4000)
+    website = fields.URL(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=300),
+                         error_messages={"invalid": "Enter a web address starting with https:// or http://."})
+
+
+class ServiceSchema(BaseSchema):
+    """A service. Load with ``partial=True`` for a change: only the fields sent are touched."""
+
+    id = fields.UUID(dump_only=True)
+    organization_id = fields.UUID(required=True, error_messages={"required": "Choose an organization.",
+                                                                  "invalid_uuid": "Not a valid organization id."})
+    organization_name = fields.String(dump_only=True, attribute="organization.name")
+    name = Text(200, required=True)
+    description = Text(4000)
+    category = fields.String(required=True, validate=CATEGORY, error_messages={"required": "Choose a category."})
+    category_label = fields.Function(lambda service: CATEGORIES.get(service.category), dump_only=True)
+    status = fields.String(load_default="active", validate=STATUS)
+    eligibility_description = Text(4000)
+    phone = Text(40, allow_none=True)
+    hours = Text(200, allow_none=True)
+    address = Text(200, allow_none=True)
+    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    part2_program = fields.Boolean()
+    updated_at = fields.AwareDateTime(dump_only=True)
+
+
+class ServiceQuerySchema(BaseSchema):
+    q = Text(100)
+    category = fields.String(validate=CATEGORY)
+    include_inactive = fields.Boolean(load_default=False)
+
+
+class OrganizationUpdateSchema(OrganizationSchema):
+    """``OrganizationSchema(partial=True)`` under a name of its own in the OpenAPI document."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class ServiceUpdateSchema(ServiceSchema):
+    """``ServiceSchema(partial=True)`` under a name of its own in the OpenAPI document."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
