@@ -51,24 +51,35 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts import api as accounts_api
     from fieldapp.accounts import views as accounts_views
     from fieldapp.audit import api as audit_api
+    from fieldapp.audit import views as audit_views
     from fieldapp.calls import api as calls_api
     from fieldapp.calls import views as calls_views
     from fieldapp.core import views as core_views
     from fieldapp.directory import api as directory_api
     from fieldapp.directory import views as directory_views
     from fieldapp.encounters import api as encounters_api
+    from fieldapp.encounters import views as encounters_views
+    from fieldapp.exports import api as exports_api
+    from fieldapp.exports import views as exports_views
+    from fieldapp.metrics import api as metrics_api
+    from fieldapp.metrics import views as metrics_views
     from fieldapp.notes import api as notes_api
+    from fieldapp.notes import views as notes_views
     from fieldapp.people import api as people_api
+    from fieldapp.people import views as people_views
     from fieldapp.referrals import api as referrals_api
+    from fieldapp.referrals import views as referrals_views
     from fieldapp.units import api as units_api
     from fieldapp.units import views as units_views
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
-                      encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp):
+                      encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
+                      exports_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
-    for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp,
-                      directory_views.bp):
+    for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
+                      encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
+                      metrics_views.bp, exports_views.bp):
         app.register_blueprint(blueprint)
 
 
@@ -92,6 +103,8 @@ def register_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from fieldapp.core.commands import create_user_command, seed_demo_command
+    from fieldapp.exports.commands import export_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(export_command)

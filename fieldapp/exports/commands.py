@@ -1,0 +1,6 @@
+import click
+
+
+@click.group("export")
+def export_command():
+    """Export outcome logs for scheduled reporting."""

@@ -1,0 +1,1 @@
+"""Program metrics, defined in docs/metrics.md and computed in SQL."""
