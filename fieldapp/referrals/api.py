@@ -54,7 +54,7 @@ def change_status(data, referral_id: uuid.UUID):
     """made → accepted | declined | unable_to_contact → in_progress → completed, or cancelled.
     declined, unable_to_contact and cancelled need a ``reason``."""
     event, created = services.change_status(referral_id, data, by=current_user)
-    return ReferralEventSchema().dump(event), 201 if created else 200
+    return event, 201 if created else 200
 
 
 @blp.route("/referrals", methods=["GET"])
