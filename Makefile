@@ -37,8 +37,8 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser"; \
-	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
-	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_POSTGRES is set"; exit 1; \
+	elif [ -n "$$REQUIRE_SERVICES" ]; then \
+	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_SERVICES is set"; exit 1; \
 	else \
 	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): PostgreSQL run SKIPPED (set TEST_POSTGRES_URL)"; \
 	fi

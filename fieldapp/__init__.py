@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import config as settings
 from fieldapp.extensions import api, csrf, db, login_manager, migrate
+from fieldapp.live.broker import make_broker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
                                             "'Authorization: Bearer <token>'."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    app.extensions["fieldapp_live"] = make_broker(app.config["REDIS_URL"])
 
 
 def register_blueprints(app: Flask) -> None:
@@ -61,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.encounters import views as encounters_views
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
+    from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
     from fieldapp.metrics import views as metrics_views
     from fieldapp.notes import api as notes_api
@@ -79,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp):
+                      metrics_views.bp, exports_views.bp, live_views.bp):
         app.register_blueprint(blueprint)
 
 

@@ -78,6 +78,12 @@ DEFAULTS = {
     "API_TOKEN_HOURS": 12,
     # Days a referral may stay open before it shows as overdue.
     "REFERRAL_FOLLOW_THROUGH_DAYS": 7,
+    # Live updates (fieldapp.live): streams per worker process, their lifetime, and how often a
+    # stream looks at the event table when no Redis wakes it across processes.
+    "LIVE_MAX_STREAMS": 8,
+    "LIVE_STREAM_SECONDS": 300,
+    "LIVE_POLL_SECONDS": 1.0,
+    "LIVE_HEARTBEAT_SECONDS": 15.0,
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

@@ -5,10 +5,11 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.models import Encounter
+from fieldapp.live.models import LiveEvent
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
-__all__ = ["AuditEvent", "Call", "CallEvent", "Encounter", "FollowUp", "LoginSession", "Note", "Organization",
-           "Person", "Referral", "ReferralEvent", "Service", "Shift", "Unit", "User"]
+__all__ = ["AuditEvent", "Call", "CallEvent", "Encounter", "FollowUp", "LiveEvent", "LoginSession", "Note",
+           "Organization", "Person", "Referral", "ReferralEvent", "Service", "Shift", "Unit", "User"]

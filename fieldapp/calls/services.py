@@ -18,6 +18,7 @@ from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.live import services as live
 from fieldapp.units import services as units
 
 SEES_ALL_CALLS = (DISPATCHER, ADMIN)
@@ -123,6 +124,7 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
         return check_replay(existing, body_hash, what="call"), False
     audit.record("call.create", obj=call, user=by, details={"call_type": call.call_type})
+    live.publish("call.created", call)
     db.session.commit()
     return call, True
 
@@ -153,6 +155,7 @@ def assign(call_id, unit_id, *, by) -> Call:
                        f"{'assigned' if call.unit_id is None else 'reassigned'}.",
                        code="invalid_transition")
     previous = call.unit.call_sign if call.unit else None
+    previous_unit_id = call.unit_id
     from_status = call.status
     call.unit = unit
     call.status = c.ASSIGNED
@@ -160,6 +163,9 @@ def assign(call_id, unit_id, *, by) -> Call:
            reason=f"from {previous}" if previous else None)
     audit.record("call.assign" if kind == "assigned" else "call.reassign", obj=call, user=by,
                  details={"unit": unit.call_sign, "from_unit": previous})
+    live.publish("call.assigned", call, unit_id=unit.id)
+    if previous_unit_id is not None:
+        live.publish("call.reassigned", call, unit_id=previous_unit_id)  # gone from the old unit's phones
     db.session.commit()
     return call
 
@@ -178,6 +184,7 @@ def cancel(call_id, reason: str, *, by) -> Call:
     call.closed_at = utcnow()
     _event(call, "cancelled", by=by, from_status=from_status, reason=reason)
     audit.record("call.cancel", obj=call, user=by, details={"reason": reason})
+    live.publish("call.cancelled", call, unit_id=call.unit_id)
     db.session.commit()
     return call
 
@@ -228,6 +235,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
                    recorded_at=recorded_at or now, disposition=disposition, request_hash=body_hash)
     entry.id = event_id
     audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
+    live.publish("call.status", call, unit_id=call.unit_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same tap arrived twice at once
