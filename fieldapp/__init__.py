@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import config as settings
@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.metrics import views as metrics_views
     from fieldapp.notes import api as notes_api
     from fieldapp.notes import views as notes_views
+    from fieldapp.offline import views as offline_views
     from fieldapp.people import api as people_api
     from fieldapp.people import views as people_views
     from fieldapp.referrals import api as referrals_api
@@ -82,13 +83,14 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp):
+                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp):
         app.register_blueprint(blueprint)
 
 
 def register_hooks(app: Flask) -> None:
     from fieldapp.core.templating import register_template_helpers
     from fieldapp.errors import register_errorhandlers
+    from fieldapp.offline.views import mark_offline_pages
     from fieldapp.security.access import enforce_access
     from fieldapp.security.headers import set_security_headers
 
@@ -98,9 +100,8 @@ def register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        from flask import request
-
         docs = request.path.startswith("/api/docs")
+        mark_offline_pages(response)
         return set_security_headers(response, secure=app.config["SESSION_COOKIE_SECURE"], docs=docs)
 
 

@@ -55,6 +55,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0" if development else "1")),
+        # Half of each worker's threads may hold live streams (gunicorn.conf.py explains).
+        "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
+                                or max(1, int(os.environ.get("GUNICORN_THREADS", "16")) // 2)),
     }
 
 

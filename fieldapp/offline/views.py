@@ -1,0 +1,76 @@
+from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from fieldapp.accounts.roles import CLINICIAN, OFFICER
+from fieldapp.security.access import ANY_ROLE, allow, public
+
+bp = Blueprint("offline", __name__)
+
+# Pages a unit's device keeps for offline use (the service worker caches only responses that
+# carry X-Fieldapp-Offline). Officers' pages never contain clinical notes, so none are cached
+# on an officer's device; everything cached is cleared at logout.
+OFFLINE_PAGES = {
+    "calls.my_calls", "calls.show", "encounters.record", "encounters.new", "encounters.show",
+    "referrals.new", "directory.index", "offline.outbox",
+}
+CLINICIAN_ONLY_OFFLINE_PAGES = {"followups.index", "notes.followups"}
+
+
+def mark_offline_pages(response):
+    """After-request hook: flag the field pages the service worker may keep on the device."""
+    endpoint = request.endpoint or ""
+    if request.method != "GET" or response.status_code != 200 or response.mimetype != "text/html":
+        return response
+    if not current_user.is_authenticated or current_user.role not in (OFFICER, CLINICIAN):
+        return response
+    if endpoint in OFFLINE_PAGES or (current_user.role == CLINICIAN and endpoint in CLINICIAN_ONLY_OFFLINE_PAGES):
+        response.headers["X-Fieldapp-Offline"] = "1"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def manifest():
+    icons = [{"src": url_for("static", filename=f"icons/{name}-{size}.png"), "sizes": f"{size}x{size}",
+              "type": "image/png", **({"purpose": "maskable"} if "maskable" in name else {})}
+             for name in ("icon", "icon-maskable") for size in (192, 512)]
+    body = {
+        "name": "fieldapp co-responder", "short_name": "fieldapp", "id": "/", "start_url": "/?source=pwa",
+        "scope": "/", "display": "standalone", "orientation": "portrait", "background_color": "#f4f6f8",
+        "theme_color": "#12355b", "description": "Calls, encounters and referrals for co-responder units.",
+        "icons": icons,
+    }
+    response = current_app.response_class(current_app.json.dumps(body), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """Served from the root so its scope covers the whole app."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/offline")
+@public
+def offline_page():
+    return render_template("offline/offline.html")
+
+
+@bp.route("/outbox")
+@allow(ANY_ROLE)
+def outbox():
+    """What this device still has to send (read from IndexedDB by static/js/outbox.js)."""
+    return render_template("offline/outbox.html")
+
+
+@bp.route("/session/csrf")
+@allow(ANY_ROLE)
+def session_state():
+    """Who is signed in here and a fresh CSRF token, for the outbox before it sends."""
+    response = {"username": current_user.username, "role": current_user.role, "csrf_token": generate_csrf()}
+    return response

@@ -1,0 +1,378 @@
+/* fieldapp outbox: field forms saved on the device (IndexedDB) and sent in order when there is a
+   connection. Runs in pages and in the service worker (Background Sync), so the core below uses no DOM.
+
+   Each record keeps the form's fields as the user saved them, the id made when Save was pressed
+   (the server treats the same id and body as a replay, so a resend after a lost response creates
+   nothing twice), the device time, and the user who made it: it is never sent under another login.
+   A record the server refuses is set aside with the server's message and never blocks the rest. */
+(function (global) {
+  "use strict";
+
+  var DB_NAME = "fieldapp", STORE = "outbox", DB_VERSION = 1;
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = global.indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function tx(mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var transaction = db.transaction(STORE, mode);
+        var store = transaction.objectStore(STORE);
+        var result = work(store);
+        transaction.oncomplete = function () { db.close(); resolve(result && "result" in result ? result.result : result); };
+        transaction.onerror = function () { db.close(); reject(transaction.error); };
+      });
+    });
+  }
+
+  var Outbox = {
+    add: function (entry) { return tx("readwrite", function (s) { return s.add(entry); }); },
+    put: function (entry) { return tx("readwrite", function (s) { return s.put(entry); }); },
+    remove: function (seq) { return tx("readwrite", function (s) { return s.delete(seq); }); },
+    get: function (seq) { return tx("readonly", function (s) { return s.get(seq); }); },
+    all: function () {
+      return tx("readonly", function (s) { return s.getAll(); }).then(function (rows) {
+        return (rows || []).sort(function (a, b) { return a.seq - b.seq; });
+      });
+    },
+  };
+
+  function textOf(html) {
+    // The server's explanation: alerts and field errors on its page, without markup.
+    var parts = [];
+    var pattern = /<(p|li|h1)[^>]*(?:role="alert"|class="[^"]*(?:field-error|flash-error)[^"]*")[^>]*>([\s\S]*?)<\/\1>/g;
+    var match;
+    while ((match = pattern.exec(html)) && parts.length < 5) {
+      var text = match[2].replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+      if (text && parts.indexOf(text) < 0) parts.push(text);
+    }
+    return parts.join(" ") || "The server refused this record.";
+  }
+
+  var flushing = null;
+
+  function session() {
+    return fetch("/session/csrf", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.redirected || response.status === 401 || response.status === 302) return null;
+        if (!response.ok) throw new Error("session check failed: " + response.status);
+        return response.json();
+      });
+  }
+
+  function send(entry, token) {
+    var body = new URLSearchParams();
+    entry.fields.forEach(function (pair) { if (pair[0] !== "csrf_token") body.append(pair[0], pair[1]); });
+    body.append("csrf_token", token);
+    return fetch(entry.url, {
+      method: "POST", body: body, credentials: "same-origin", redirect: "follow",
+      headers: { "X-Fieldapp-Outbox": "1" },
+    });
+  }
+
+  /* Send every waiting record of the signed-in user, oldest first. Resolves to a report:
+     {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n} */
+  function flush() {
+    if (flushing) return flushing;
+    flushing = (async function () {
+      var report = { state: "done", sent: [], refused: 0 };
+      var entries = (await Outbox.all()).filter(function (e) { return e.status === "waiting"; });
+      if (!entries.length) return report;
+      var who;
+      try { who = await session(); } catch (error) { report.state = "offline"; return report; }
+      if (!who) { report.state = "signin"; return report; }
+      var refreshed = false;
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i];
+        if (entry.user && entry.user !== who.username) continue;  // never under another login
+        var response;
+        try { response = await send(entry, who.csrf_token); } catch (error) { report.state = "offline"; break; }
+        if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; break; }
+        if (response.ok) {
+          await Outbox.remove(entry.seq);
+          report.sent.push({ seq: entry.seq, url: response.url });
+          continue;
+        }
+        var html = await response.text();
+        if (response.status === 400 && /CSRF/i.test(html) && !refreshed) {
+          refreshed = true;  // the token changed (a new sign-in): once more with a fresh one
+          try { who = await session(); } catch (error) { report.state = "offline"; break; }
+          if (!who) { report.state = "signin"; break; }
+          i -= 1;
+          continue;
+        }
+        if (response.status >= 500 || response.status === 429 || response.status === 503) { report.state = "error"; break; }
+        entry.status = "refused";
+        entry.httpStatus = response.status;
+        entry.message = textOf(html);
+        await Outbox.put(entry);
+        report.refused += 1;
+      }
+      return report;
+    })().finally(function () { flushing = null; });
+    return flushing;
+  }
+
+  global.FieldappOutbox = { store: Outbox, flush: flush, textOf: textOf };
+})(typeof self !== "undefined" ? self : window);
+
+/* ---- the page side: capture field forms, show what waits, restore a set-aside record ---- */
+(function () {
+  "use strict";
+  if (typeof document === "undefined") return;
+  var outbox = window.FieldappOutbox;
+  var retryTimer = null, backoff = 5000;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function currentUser() {
+    var meta = document.querySelector('meta[name="fieldapp-user"]');
+    return meta ? meta.content : null;
+  }
+
+  function notice(text, kind) {
+    var main = document.getElementById("main");
+    if (!main) return;
+    var box = document.getElementById("outbox-notice");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "outbox-notice";
+      box.setAttribute("role", "status");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.className = "flash flash-" + (kind || "info");
+    box.textContent = text;
+  }
+
+  async function updateBadge() {
+    var entries = (await outbox.store.all()).filter(function (e) { return !e.user || e.user === currentUser(); });
+    var waiting = entries.filter(function (e) { return e.status === "waiting"; }).length;
+    var refused = entries.length - waiting;
+    var bar = document.querySelector(".topbar");
+    if (!bar) return entries;
+    var badge = document.getElementById("outbox-badge");
+    if (!badge) {
+      badge = document.createElement("a");
+      badge.id = "outbox-badge";
+      badge.href = "/outbox";
+      badge.className = "outbox-badge";
+      bar.insertBefore(badge, bar.children[1] || null);
+    }
+    badge.hidden = !entries.length;
+    badge.classList.toggle("outbox-refused", refused > 0);
+    badge.textContent = refused ? waiting + " waiting · " + refused + " set aside" : waiting + " waiting to send";
+    badge.setAttribute("aria-label", badge.textContent + ": open the list");
+    return entries;
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { run(); }, backoff);
+    backoff = Math.min(backoff * 2, 60000);
+  }
+
+  async function run(onSent) {
+    var report = await outbox.flush();
+    var entries = await updateBadge();
+    var waiting = entries.filter(function (e) { return e.status === "waiting"; }).length;
+    if (report.state === "done" && !waiting) backoff = 5000;
+    if (report.state === "signin" && waiting) notice("Sign in again to send " + waiting + " saved record(s).", "error");
+    if ((report.state === "offline" || report.state === "error") && waiting) scheduleRetry();
+    if (onSent) onSent(report);
+    renderList();
+    return report;
+  }
+
+  function fieldsOf(form, submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    var pairs = [];
+    data.forEach(function (value, name) { if (typeof value === "string") pairs.push([name, value]); });
+    return pairs;
+  }
+
+  function labelOf(form, submitter) {
+    var label = form.getAttribute("data-outbox-label");
+    var button = submitter || form.querySelector("button[type=submit], button:not([type])");
+    var heading = document.querySelector("h1");
+    return (label || (button ? button.textContent.trim() : "Form")) + (heading ? " · " + heading.textContent.trim() : "");
+  }
+
+  function isFieldForm(form) {
+    return form.hasAttribute("data-outbox") || form.hasAttribute("data-device-time");
+  }
+
+  document.addEventListener("submit", async function (event) {
+    var form = event.target;
+    if (!isFieldForm(form) || !window.indexedDB) return;
+    event.preventDefault();
+    var idField = form.querySelector('input[name="id"]');
+    if (idField) idField.value = uuid();  // made when the user pressed Save
+    var when = form.querySelector('input[name="recorded_at"]');
+    if (when) when.value = new Date().toISOString();
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    var entry = {
+      id: idField ? idField.value : uuid(), user: currentUser(), url: form.action || location.href,
+      fields: fieldsOf(form, event.submitter), label: labelOf(form, event.submitter), page: location.pathname,
+      created_at: new Date().toISOString(), status: "waiting",
+    };
+    var seq = await outbox.store.add(entry);
+    var replaces = form.getAttribute("data-replaces");
+    if (replaces) await outbox.store.remove(Number(replaces));
+    if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+      navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) reg.sync.register("fieldapp-outbox"); })
+        .catch(function () {});
+    }
+    await run(function (report) {
+      var mine = report.sent.filter(function (s) { return s.seq === seq; })[0];
+      if (mine) { location.assign(mine.url); return; }
+      buttons.forEach(function (b) { b.disabled = false; });
+      outbox.store.get(seq).then(function (saved) {
+        if (saved && saved.status === "refused") {
+          notice("Not saved: " + saved.message, "error");
+        } else if (saved) {
+          notice("Saved on this device. It will be sent as soon as there is a connection.", "success");
+          buttons.forEach(function (b) { b.disabled = true; });
+        }
+      });
+    });
+  }, true);
+
+  /* Signing out with records waiting warns first; the device's copies of pages are cleared. */
+  document.addEventListener("submit", async function (event) {
+    var form = event.target;
+    if (!/\/logout$/.test(form.getAttribute("action") || "") || form.dataset.confirmed) return;
+    event.preventDefault();
+    var entries = (await outbox.store.all()).filter(function (e) { return e.user === currentUser(); });
+    if (entries.length && !window.confirm(entries.length + " record(s) on this device have not been sent. " +
+        "They stay here and are sent the next time you sign in on this device. Sign out anyway?")) return;
+    form.dataset.confirmed = "1";
+    await clearDeviceCopies();
+    form.submit();
+  });
+
+  function clearDeviceCopies() {
+    var jobs = [];
+    if (window.caches) jobs.push(caches.delete("fieldapp-pages"));
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "logout" });
+    }
+    return Promise.all(jobs).catch(function () {});
+  }
+
+  /* The list page (/outbox). */
+  async function renderList() {
+    var list = document.querySelector("[data-outbox-list]");
+    if (!list) return;
+    var entries = (await outbox.store.all()).filter(function (e) { return !e.user || e.user === currentUser(); });
+    list.innerHTML = "";
+    var state = document.getElementById("outbox-state");
+    if (state) state.textContent = navigator.onLine ? "Online." : "Offline: records will be sent when the connection returns.";
+    if (!entries.length) {
+      var empty = document.createElement("li");
+      empty.className = "card empty";
+      empty.textContent = "Nothing is waiting. Everything saved on this device has reached the server.";
+      list.appendChild(empty);
+      return;
+    }
+    entries.forEach(function (entry) {
+      var item = document.createElement("li");
+      item.className = "card" + (entry.status === "refused" ? " refused" : "");
+      var title = document.createElement("p");
+      var strong = document.createElement("strong");
+      strong.textContent = entry.label;
+      title.appendChild(strong);
+      var meta = document.createElement("p");
+      meta.className = "meta";
+      meta.textContent = (entry.status === "refused" ? "Set aside" : "Waiting") + " · saved " +
+        new Date(entry.created_at).toLocaleString();
+      item.appendChild(title);
+      item.appendChild(meta);
+      if (entry.status === "refused") {
+        var why = document.createElement("p");
+        why.className = "field-error";
+        why.textContent = "The server said: " + entry.message;
+        item.appendChild(why);
+        var actions = document.createElement("div");
+        actions.className = "actions";
+        actions.appendChild(button("Fix and save again", function () {
+          location.assign(entry.page + (entry.page.indexOf("?") < 0 ? "?" : "&") + "restore=" + entry.seq);
+        }));
+        actions.appendChild(button("Try again", async function () {
+          entry.status = "waiting"; delete entry.message; await outbox.store.put(entry); run();
+        }));
+        actions.appendChild(button("Discard", async function () {
+          if (window.confirm("Discard this record? It was never saved on the server.")) {
+            await outbox.store.remove(entry.seq); updateBadge(); renderList();
+          }
+        }));
+        item.appendChild(actions);
+      }
+      list.appendChild(item);
+    });
+  }
+
+  function button(text, handler) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.addEventListener("click", handler);
+    return b;
+  }
+
+  /* ?restore=<seq>: put a set-aside record back into its form so the user can fix it. */
+  async function restore() {
+    var seq = Number(new URLSearchParams(location.search).get("restore"));
+    if (!seq) return;
+    var entry = await outbox.store.get(seq);
+    if (!entry) return;
+    var path = new URL(entry.url, location.href).pathname;
+    var form = Array.prototype.filter.call(document.forms, function (f) {
+      return new URL(f.action || location.href, location.href).pathname === path;
+    })[0];
+    if (!form) { notice("The form for this record is not on this page.", "error"); return; }
+    var values = {};
+    entry.fields.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || !(el.name in values) || el.name === "csrf_token" || el.name === "id") return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = values[el.name].indexOf(el.value) >= 0;
+      else if (el.type !== "submit") el.value = values[el.name][0];
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    form.setAttribute("data-replaces", String(seq));
+    notice("The server refused this record: " + entry.message + " Correct it below and save again.", "error");
+    form.scrollIntoView();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var sendNow = document.querySelector("[data-outbox-send]");
+    if (sendNow) sendNow.addEventListener("click", function () { run(); });
+    restore();
+    run();
+  });
+  window.addEventListener("online", function () { backoff = 5000; run(); });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) run(); });
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "flush") run();
+    });
+  }
+  window.FieldappOutbox.run = run;
+})();

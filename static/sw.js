@@ -1,0 +1,112 @@
+/* fieldapp service worker: the app shell offline, field pages from the device's copy when the
+   network fails, and Background Sync for the outbox where the browser has it. */
+"use strict";
+
+const VERSION = "fieldapp-v1";
+const SHELL = `${VERSION}-shell`;
+const PAGES = "fieldapp-pages";  // kept across versions; cleared at logout
+const SHELL_FILES = [
+  "/offline", "/static/css/app.css", "/static/js/app.js", "/static/js/outbox.js", "/static/js/live.js",
+  "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
+];
+const NETWORK_TIMEOUT_MS = 6000;
+
+importScripts("/static/js/outbox.js");
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("fieldapp-v") && name !== SHELL) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+async function pageFromNetwork(request) {
+  const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+  if (response.ok && response.headers.get("X-Fieldapp-Offline") === "1") {
+    const cache = await caches.open(PAGES);
+    await cache.put(request.url, response.clone());
+  }
+  return response;
+}
+
+async function page(request) {
+  try {
+    return await pageFromNetwork(request);
+  } catch (error) {
+    const cached = await caches.match(request.url, { cacheName: PAGES, ignoreVary: true });
+    if (cached) return markOffline(cached);
+    return (await caches.match("/offline", { cacheName: SHELL })) || Response.error();
+  }
+}
+
+/* A page from the device's copy says so, with its age, at the top. */
+async function markOffline(cached) {
+  const saved = new Date(cached.headers.get("Date") || Date.now());
+  const minutes = Math.max(0, Math.round((Date.now() - saved.getTime()) / 60000));
+  const age = minutes < 1 ? "just now" : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+  const banner = `<p class="offline-banner" role="status">Offline: showing what this device saved at ` +
+    `${saved.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} (${age}). ` +
+    `Anything you save is kept here and sent when you are back online.</p>`;
+  const html = (await cached.text()).replace('<main id="main">', `<main id="main">${banner}`);
+  const headers = new Headers(cached.headers);
+  headers.set("X-Fieldapp-From-Device", "1");
+  return new Response(html, { status: 200, headers });
+}
+
+async function shellFile(request) {
+  const cached = await caches.match(request, { cacheName: SHELL });
+  if (cached) {
+    fetch(request).then((fresh) => { if (fresh.ok) caches.open(SHELL).then((c) => c.put(request, fresh)); })
+      .catch(() => {});
+    return cached;
+  }
+  return fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/events")) return;
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
+  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(shellFile(request));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "logout") {
+    event.waitUntil(caches.delete(PAGES));
+  } else if (data.type === "cache-page" && data.url) {
+    // The page a user just looked at: keep it for offline use if the server allows.
+    event.waitUntil(pageFromNetwork(new Request(data.url, { credentials: "same-origin" })).catch(() => {}));
+  }
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "fieldapp-outbox") {
+    event.waitUntil((async () => {
+      const windows = await self.clients.matchAll({ type: "window" });
+      if (windows.length) {
+        windows.forEach((client) => client.postMessage({ type: "flush" }));
+      } else {
+        await self.FieldappOutbox.flush();
+      }
+    })());
+  }
+});
