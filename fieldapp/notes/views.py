@@ -1,3 +1,150 @@
-from flask import Blueprint
+"""Pages for clinicians' signed notes, addenda and follow-ups. Officers never reach them."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from fieldapp.accounts.roles import CLINICIAN
+from fieldapp.core import forms
+from fieldapp.encounters import services as encounters
+from fieldapp.encounters.views import render_encounter
+from fieldapp.errors import ServiceError
+from fieldapp.extensions import db
+from fieldapp.notes import services
+from fieldapp.notes.schemas import AddendumCreateSchema, FollowUpDoneSchema, FollowUpSchema, NoteCreateSchema
+from fieldapp.people import services as people
+from fieldapp.people.views import render_person
+from fieldapp.security.access import allow
 
 bp = Blueprint("notes", __name__)
+
+
+def _agency_time(text: str) -> str:
+    """A datetime-local value ("2026-11-27T09:00") as ISO 8601 in the agency's zone; other text is
+    passed on for the schema to refuse."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"]))
+    return moment.isoformat()
+
+
+def _load_note(form, schema):
+    payload = {"id": form.get("id", ""), "body": form.get("body", "").strip(),
+               "recorded_at": form.get("recorded_at") or None}
+    payload = {key: value for key, value in payload.items() if value not in (None, "")}
+    due = form.get("follow_up_due", "").strip() if form.get("follow_up") else None
+    if due:
+        payload["follow_up_due"] = _agency_time(due)
+    data, errors = forms.load(schema(), payload)
+    if due == "":  # the box is ticked but no time given: say so rather than sign without a task
+        errors = {"": "Please correct the fields marked below.", **errors,
+                  "follow_up_due": "Choose when the follow-up is due."}
+    return data, errors
+
+
+def _save(save, form, schema):
+    """(record, errors, status): the schema's errors, or the service's, or the saved record."""
+    data, errors = _load_note(form, schema)
+    if errors:
+        return None, errors, 422
+    try:
+        record, _ = save(data)
+    except ServiceError as error:
+        db.session.rollback()
+        if error.status == 403 or (error.status == 404 and not error.fields):
+            raise  # the error page answers, and audits a refusal
+        return None, forms.errors_of(error), error.status
+    return record, {}, 200
+
+
+def _signed():
+    due = " A follow-up task is open for you." if request.form.get("follow_up") else ""
+    flash(f"Note signed.{due}", "success")
+
+
+@bp.route("/encounters/<uuid:encounter_id>/notes", methods=["POST"])
+@allow(CLINICIAN)
+def add_to_encounter(encounter_id):
+    note, errors, status = _save(
+        lambda data: services.add_note(data=data, by=current_user, encounter_id=encounter_id),
+        request.form, NoteCreateSchema)
+    if note is not None:
+        _signed()
+        return redirect(url_for("encounters.show", encounter_id=encounter_id, _anchor="notes"))
+    encounter = encounters.get_encounter(current_user, encounter_id, audit_read=False)
+    return render_encounter(encounter, note_form=request.form, note_errors=errors, status=status)
+
+
+@bp.route("/people/<uuid:person_id>/notes", methods=["POST"])
+@allow(CLINICIAN)
+def add_to_person(person_id):
+    note, errors, status = _save(
+        lambda data: services.add_note(data=data, by=current_user, person_id=person_id),
+        request.form, NoteCreateSchema)
+    if note is not None:
+        _signed()
+        return redirect(url_for("people.show", person_id=person_id, _anchor="notes"))
+    person = people.get_person(current_user, person_id, audit_read=False)
+    return render_person(person, note_form=request.form, note_errors=errors, status=status)
+
+
+@bp.route("/notes/<uuid:note_id>/addenda", methods=["POST"])
+@allow(CLINICIAN)
+def add_addendum(note_id):
+    """Correct or add to a signed note; the note itself stays exactly as signed."""
+    addendum, errors, status = _save(lambda data: services.add_addendum(note_id, data, by=current_user),
+                                     request.form, AddendumCreateSchema)
+    note = addendum or services.get_note(current_user, note_id, audit_read=False)
+    on_person = request.form.get("return_to") == "person" and note.person_id is not None
+    if addendum is not None:
+        flash("Addendum signed; the original note is unchanged.", "success")
+        target = url_for("people.show", person_id=note.person_id) if on_person or note.encounter_id is None \
+            else url_for("encounters.show", encounter_id=note.encounter_id)
+        return redirect(f"{target}#note-{addendum.addendum_to_id}")
+    failed = {"addendum_to": str(note.addendum_to_id or note.id), "addendum_form": request.form,
+              "addendum_errors": errors, "status": status}
+    if on_person or note.encounter_id is None:
+        return render_person(people.get_person(current_user, note.person_id, audit_read=False), **failed)
+    return render_encounter(encounters.get_encounter(current_user, note.encounter_id, audit_read=False), **failed)
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+@bp.route("/followups")
+@allow(CLINICIAN)
+def followups():
+    return _render_followups()
+
+
+def _render_followups(*, failed=None, form=None, errors=None, status=200):
+    team = request.args.get("team") == "1"
+    tasks = FollowUpSchema(many=True).dump(services.followups(current_user, mine=not team))
+    for task in tasks:
+        task["due_at"] = datetime.fromisoformat(task["due_at"])
+    return render_template("notes/followups.html", tasks=tasks, team=team, failed=failed, form=form or {},
+                           errors=errors or {}), status
+
+
+@bp.route("/followups/<uuid:followup_id>/done", methods=["POST"])
+@allow(CLINICIAN)
+def done(followup_id):
+    outcome = request.form.get("outcome", "").strip()
+    data, errors = forms.load(FollowUpDoneSchema(), {"outcome": outcome} if outcome else {})
+    status = 422
+    if not errors:
+        try:
+            services.mark_done(followup_id, data["outcome"], by=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            if error.status in (403, 404):
+                raise
+            errors, status = forms.errors_of(error), error.status
+        else:
+            flash("Follow-up marked done.", "success")
+            return redirect(url_for("notes.followups", team=request.args.get("team") or None))
+    return _render_followups(failed=str(followup_id), form=request.form, errors=errors, status=status)

@@ -1,3 +1,150 @@
-from flask import Blueprint
+"""Pages for referrals: making one from an encounter, the clinicians' queue, one referral's loop."""
+
+import contextlib
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from fieldapp import visibility
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
+from fieldapp.core import forms
+from fieldapp.directory import services as directory
+from fieldapp.directory.models import CATEGORIES
+from fieldapp.directory.schemas import ServiceQuerySchema
+from fieldapp.directory.views import tel_href
+from fieldapp.encounters import services as encounters
+from fieldapp.encounters.schemas import EncounterSchema
+from fieldapp.encounters.views import VOCABULARIES, seen_as
+from fieldapp.errors import ServiceError
+from fieldapp.extensions import db
+from fieldapp.referrals import constants as c
+from fieldapp.referrals import services
+from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralQuerySchema, ReferralSchema, ReferralStatusSchema
+from fieldapp.security.access import allow
 
 bp = Blueprint("referrals", __name__)
+
+QUEUES = {"open": "Open", "overdue": "Overdue", "all": "All"}
+
+
+# --- making a referral ---------------------------------------------------------------------
+
+def _referral_payload(form) -> dict:
+    consent = {"type": form.get("consent_type") or None,
+               "given_by": form.get("consent_given_by", "").strip() or None}
+    part2 = {name: form.get(f"part2_{name}", "").strip() for name in c.PART2_ELEMENTS}
+    part2 = {name: value for name, value in part2.items() if value}
+    if form.get("part2_revocation_explained"):
+        part2["revocation_explained"] = True
+    if part2:
+        consent["part2"] = part2
+    payload = {"id": form.get("id", ""), "service_id": form.get("service_id") or None,
+               "consent": {key: value for key, value in consent.items() if value is not None},
+               "note": form.get("note", "").strip(), "recorded_at": form.get("recorded_at") or None}
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+def _choices(q, category, chosen):
+    """Active services matching the search, the chosen one kept in the list after a new search."""
+    query, errors = forms.load(ServiceQuerySchema(), {key: value for key, value in
+                                                      (("q", q), ("category", category)) if value})
+    found = [] if errors else directory.search_services(**query)
+    if chosen and all(str(service.id) != chosen for service in found):
+        with contextlib.suppress(ServiceError):  # a stale or made-up id: the service check names it
+            found.insert(0, directory.get_service(chosen))
+    return found, errors
+
+
+@bp.route("/encounters/<uuid:encounter_id>/referrals/new", methods=["GET", "POST"])
+@allow(OFFICER, CLINICIAN)
+def new(encounter_id):
+    encounter = encounters.get_encounter(current_user, encounter_id, audit_read=request.method == "GET")
+    form = request.form if request.method == "POST" else request.args
+    errors, status = {}, 200
+    if request.method == "POST" and form.get("action") != "search":
+        data, errors = forms.load(ReferralCreateSchema(), _referral_payload(form))
+        status = 422
+        if not errors:
+            try:
+                referral, created = services.make_referral(encounter.id, data, by=current_user)
+            except ServiceError as error:
+                db.session.rollback()
+                if error.status == 403 or (error.status == 404 and not error.fields):
+                    raise  # the error page answers, and audits a refusal
+                errors, status = forms.errors_of(error), error.status
+            else:
+                flash(f"Referred to {referral.service.name}." if created else "This referral was already saved.",
+                      "success")
+                return redirect(url_for("referrals.show", referral_id=referral.id))
+    q, category = form.get("q", "").strip(), form.get("category", "")
+    choices, search_errors = _choices(q, category, form.get("service_id"))
+    form_id = form["id"] if request.method == "POST" and form.get("id") and not errors.get("id") else str(uuid.uuid4())
+    encounter.referrals = services.for_encounter(current_user, encounter)
+    return render_template(
+        "referrals/new.html", encounter=seen_as(EncounterSchema, visibility.ENCOUNTER, encounter), form=form,
+        form_id=form_id, errors={**search_errors, **errors}, choices=choices, q=q, category=category,
+        categories=CATEGORIES, **VOCABULARIES), status
+
+
+# --- the queue and one referral ------------------------------------------------------------
+
+@bp.route("/referrals")
+@allow(CLINICIAN, ADMIN)
+def index():
+    """The referral queue: open (default), overdue or all; optionally only the ones I made."""
+    show = request.args.get("show", "open")
+    show = show if show in QUEUES else "open"
+    mine = request.args.get("mine") == "1"
+    query, _ = forms.load(ReferralQuerySchema(), {"status": list(c.OPEN) if show == "open" else [],
+                                                  "overdue": show == "overdue", "mine": mine})
+    found = services.list_referrals(current_user, status=query["status"], overdue=query["overdue"],
+                                    mine=query["mine"])
+    rows = [(shown, referral.person.display_name if referral.person else None)
+            for shown, referral in zip(seen_as(ReferralSchema, visibility.REFERRAL, found, many=True), found,
+                                       strict=True)]
+    return render_template("referrals/index.html", rows=rows, show=show, mine=mine, queues=QUEUES, **VOCABULARIES)
+
+
+@bp.route("/referrals/<uuid:referral_id>")
+@allow(OFFICER, CLINICIAN, ADMIN)
+def show(referral_id):
+    return _render_referral(services.get_referral(current_user, referral_id))
+
+
+def _render_referral(referral, *, form=None, errors=None, status=200):
+    form, errors = form or {}, errors or {}
+    # The service decides who may move a referral; the form is offered to the same people.
+    may_track = current_user.role == CLINICIAN or (current_user.role == OFFICER
+                                                   and referral.created_by_id == current_user.id)
+    person = referral.person.display_name if referral.person and visibility.sees_clinical(current_user.role) \
+        else None
+    return render_template(
+        "referrals/show.html", referral=seen_as(ReferralSchema, visibility.REFERRAL, referral), person=person,
+        next_statuses=c.TRANSITIONS.get(referral.status, ()) if may_track else (), needs_reason=c.NEEDS_REASON,
+        form=form, errors=errors, event_id=form["id"] if form.get("id") and not errors.get("id") else str(uuid.uuid4()),
+        part2_elements=c.PART2_ELEMENTS, tel_href=tel_href, **VOCABULARIES), status
+
+
+@bp.route("/referrals/<uuid:referral_id>/status", methods=["POST"])
+@allow(OFFICER, CLINICIAN)
+def change_status(referral_id):
+    form = request.form
+    payload = {"id": form.get("id", ""), "status": form.get("status") or None,
+               "reason": form.get("reason", "").strip() or None, "recorded_at": form.get("recorded_at") or None}
+    data, errors = forms.load(ReferralStatusSchema(), {k: v for k, v in payload.items() if v is not None})
+    status = 422
+    if not errors:
+        try:
+            event, created = services.change_status(referral_id, data, by=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            if error.status in (403, 404):
+                raise
+            errors, status = forms.errors_of(error), error.status
+        else:
+            if created:
+                flash(f"Referral is now {c.STATUS_LABELS[event.status].lower()}.", "success")
+            return redirect(url_for("referrals.show", referral_id=referral_id))
+    referral = services.get_referral(current_user, referral_id, audit_read=False)
+    return _render_referral(referral, form=form, errors=errors, status=status)

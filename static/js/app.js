@@ -35,3 +35,35 @@
     if (board) setInterval(function () { if (!document.hidden) refreshBoard(board); }, 10000);
   });
 })();
+
+// Form sections that apply only to some answers: <div data-show-if="CSS selector"> is shown while the
+// selector matches a control of its form (e.g. the hospitalization type while the outcome is
+// "hospitalized"). Hidden sections' controls are disabled, so they are not sent. Without this script
+// every section shows, and the server checks that the answers fit together.
+(function () {
+  "use strict";
+
+  function applyConditions(form) {
+    var sections = form.querySelectorAll("[data-show-if]");
+    sections.forEach(function (section) {
+      section.hidden = !form.querySelector(section.getAttribute("data-show-if"));
+    });
+    form.querySelectorAll("input, select, textarea, button").forEach(function (control) {
+      if (control.type === "hidden") return;
+      control.disabled = !!control.closest("[data-show-if][hidden]");
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.querySelector("[data-show-if]")) applyConditions(form);
+  });
+
+  function applyAll() {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-show-if]")) applyConditions(form);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", applyAll);
+  window.addEventListener("pageshow", applyAll); // a page restored by the Back button keeps its answers
+})();

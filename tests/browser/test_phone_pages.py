@@ -68,6 +68,37 @@ def open_pending_call(page):
     expect(page.get_by_role("heading", name="Assign")).to_be_visible()
 
 
+def open_call_record(page):
+    """The briefing and encounters of officer1's active call, from the call page."""
+    open_assigned_call(page)
+    page.get_by_role("link", name="Briefing: earlier contacts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Earlier contacts and encounters")
+
+
+def open_encounter_form(page):
+    open_assigned_call(page)
+    page.get_by_role("link", name="Log an encounter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log an encounter")
+
+
+def log_encounter(page):
+    """Log a hospitalized person through the form; ends on the new encounter's page."""
+    open_encounter_form(page)
+    page.get_by_label("Hospitalized", exact=True).check()
+    page.get_by_label("Voluntary", exact=True).check()
+    page.get_by_label("Given name").fill("Sam")
+    page.get_by_label("Family name").fill("Rivera")
+    page.get_by_label("By EMS").check()
+    page.get_by_role("button", name="Save encounter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sam Rivera")
+
+
+def open_referral_form(page):
+    log_encounter(page)
+    page.get_by_role("link", name="Refer to a service").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refer to a service")
+
+
 PAGES = [
     pytest.param(None, "/login", id="login"),
     pytest.param("officer1", "/my/calls", id="officer1-my-calls"),
@@ -79,6 +110,16 @@ PAGES = [
     pytest.param("admin", "/admin/users", id="admin-users"),
     pytest.param("admin", "/units", id="admin-units"),
     pytest.param("clinician1", "/account", id="clinician1-account"),
+    pytest.param("clinician1", open_call_record, id="clinician1-call-record"),
+    pytest.param("officer1", open_encounter_form, id="officer1-encounter-form"),
+    pytest.param("clinician1", log_encounter, id="clinician1-encounter"),
+    pytest.param("officer1", log_encounter, id="officer1-encounter"),
+    pytest.param("clinician1", open_referral_form, id="clinician1-referral-form"),
+    pytest.param("clinician1", "/referrals", id="clinician1-referrals"),
+    pytest.param("clinician1", "/followups", id="clinician1-followups"),
+    pytest.param("clinician1", "/people/search?q=rivera", id="clinician1-people-search"),
+    pytest.param("clinician1", "/directory", id="clinician1-directory"),
+    pytest.param("admin", "/admin/audit", id="admin-audit"),
 ]
 
 
