@@ -163,3 +163,15 @@ def test_people_search_and_read(api, encounter, shift, make_user, db):
     assert api.get("/api/v1/people?q=reyes", user=off_shift).status_code == 403
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("person.%"))).all()
     assert actions.count("person.search") >= 3 and "person.view" in actions
+
+
+def test_briefing_of_an_old_call_leaves_out_later_contacts(api, dispatcher, shift, new_call):
+    first = new_call(location={"address": "5 Oak Ave"})
+    api.post(f"/api/v1/calls/{first['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    second = new_call(location={"address": "5 Oak Avenue"})
+    api.post(f"/api/v1/calls/{second['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    log(api, second["id"], shift.clinician)
+    earlier = api.get(f"/api/v1/calls/{first['id']}/briefing", user=shift.clinician).get_json()
+    later = api.get(f"/api/v1/calls/{second['id']}/briefing", user=shift.clinician).get_json()
+    assert earlier["prior_encounters"] == 0 and earlier["prior_calls"] == 0
+    assert later["prior_calls"] == 1

@@ -108,3 +108,19 @@ def test_field_sets_are_declared_for_each_role():
     assert "race_ethnicity" not in PERSON["officer"]
     for table in (ENCOUNTER, REFERRAL, PERSON):
         assert "program_manager" not in table and "dispatcher" not in table
+
+
+def test_services_refuse_clinical_reads_whatever_the_route(app, clinical_record, shift, dispatcher, db):
+    """Defence in depth: the rules hold in the services, not only in the route declarations."""
+    from fieldapp.encounters import services as encounters
+    from fieldapp.errors import Forbidden
+    from fieldapp.notes import services as notes
+
+    encounter_id = uuid.UUID(clinical_record["encounter"]["id"])
+    for user in (shift.officer, dispatcher):
+        with pytest.raises(Forbidden):
+            notes.notes_on(user, encounter_id=encounter_id)
+        with pytest.raises(Forbidden):
+            notes.followups(user)
+    assert db.session.scalars(encounters.visible_encounters_query(dispatcher)).all() == []
+    assert len(db.session.scalars(encounters.visible_encounters_query(shift.officer)).all()) == 1

@@ -25,7 +25,8 @@ def briefing(user, call_id) -> dict:
     same_place = Call.address_key == call.address_key if call.address_key else False
     priors = db.session.scalars(
         select(Encounter).join(Call, Encounter.call_id == Call.id)
-        .where(Call.id != call.id, or_(same_place, Encounter.person_id.in_(here)))
+        .where(Call.id != call.id, Call.received_at < call.received_at,
+               or_(same_place, Encounter.person_id.in_(here)))
         .order_by(Encounter.recorded_at.desc()).limit(200)).all()
     earlier_calls = db.session.scalars(
         select(Call).where(Call.id != call.id, same_place, Call.received_at < call.received_at)).all()

@@ -2,9 +2,10 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp.accounts.roles import UNIT_ROLES
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import services as calls
@@ -86,8 +87,12 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
 
 
 def visible_encounters_query(user):
+    """Clinicians (and admins, for audit) see every encounter; a unit's crew those on its calls;
+    nobody else any (dispatchers see calls, not what happened to people)."""
     if sees_clinical(user.role):
         return select(Encounter)
+    if user.role not in UNIT_ROLES:
+        return select(Encounter).where(false())
     visible_calls = calls.visible_calls_query(user).with_only_columns(calls.Call.id)
     return select(Encounter).where(Encounter.call_id.in_(visible_calls))
 
@@ -101,6 +106,17 @@ def get_encounter(user, encounter_id, *, audit_read=True) -> Encounter:
         audit.record("encounter.view", obj=encounter, user=user)
         db.session.commit()
     return encounter
+
+
+def for_person(user, person) -> list[Encounter]:
+    """The person's encounters this user may see, newest first; the read is audited."""
+    query = (visible_encounters_query(user).where(Encounter.person_id == person.id)
+             .order_by(Encounter.recorded_at.desc()))
+    found = db.session.scalars(query).all()
+    if found:
+        audit.record("encounter.list", obj=person, user=user, details={"encounters": [str(e.id) for e in found]})
+        db.session.commit()
+    return found
 
 
 def for_call(user, call) -> list[Encounter]:

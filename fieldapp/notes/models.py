@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.accounts.models import User
 from fieldapp.database import Base, utcnow
+from fieldapp.people.models import Person
 
 
 class Note(Base):
@@ -25,6 +26,7 @@ class Note(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
 
     author: Mapped[User] = relationship(lazy="joined")
+    person: Mapped[Person | None] = relationship()
     addenda: Mapped[list["Note"]] = relationship(order_by="Note.signed_at", lazy="selectin")
 
 

@@ -36,6 +36,7 @@ class FollowUpSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     note_id = fields.UUID(dump_only=True)
     person_id = fields.UUID(dump_only=True)
+    person = fields.Function(lambda f: f.note.person.display_name if f.note.person else None, dump_only=True)
     encounter_id = fields.UUID(dump_only=True)
     assignee = fields.Function(lambda f: f.assignee.username, dump_only=True)
     due_at = fields.AwareDateTime(dump_only=True)

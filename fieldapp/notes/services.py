@@ -5,14 +5,22 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp.accounts.roles import ADMIN, CLINICIAN
 from fieldapp.audit import services as audit
 from fieldapp.database import utcnow
 from fieldapp.encounters import services as encounters
-from fieldapp.errors import Conflict, Invalid, NotFound
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, fingerprint
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people import services as people
+
+
+def _require(user, *, write=False):
+    """Notes and follow-ups are clinicians' (admins may read them for audit), whatever the caller."""
+    allowed = (CLINICIAN,) if write else (CLINICIAN, ADMIN)
+    if user.role not in allowed:
+        raise Forbidden("Clinical notes are for clinicians only.")
 
 
 def _replay(model, data, body_hash, what):
@@ -41,6 +49,7 @@ def _save(note, data, body_hash, *, by, follow_up_due=None):
 
 def add_note(*, data: dict, by, encounter_id=None, person_id=None) -> tuple[Note, bool]:
     """Sign a note on an encounter or a person; ``follow_up_due`` also opens a follow-up task."""
+    _require(by, write=True)
     body_hash = fingerprint({"encounter_id": str(encounter_id or ""), "person_id": str(person_id or ""), **data})
     existing = _replay(Note, data, body_hash, "note")
     if existing is not None:
@@ -60,6 +69,7 @@ def add_note(*, data: dict, by, encounter_id=None, person_id=None) -> tuple[Note
 
 def add_addendum(note_id, data: dict, *, by) -> tuple[Note, bool]:
     """Correct or add to a signed note. The original stays as it was signed."""
+    _require(by, write=True)
     body_hash = fingerprint({"addendum_to": str(note_id), **data})
     existing = _replay(Note, data, body_hash, "addendum")
     if existing is not None:
@@ -74,6 +84,7 @@ def add_addendum(note_id, data: dict, *, by) -> tuple[Note, bool]:
 
 
 def get_note(user, note_id, *, audit_read=True) -> Note:
+    _require(user)
     note = db.session.get(Note, note_id) if isinstance(note_id, uuid.UUID) else None
     if note is None:
         raise NotFound("No such note.")
@@ -85,6 +96,7 @@ def get_note(user, note_id, *, audit_read=True) -> Note:
 
 def notes_on(user, *, encounter_id=None, person_id=None) -> list[Note]:
     """Signed notes (with their addenda) on an encounter, or on a person and their encounters."""
+    _require(user)
     if encounter_id is not None:
         encounters.get_encounter(user, encounter_id, audit_read=False)
         where = Note.encounter_id == encounter_id
@@ -100,6 +112,7 @@ def notes_on(user, *, encounter_id=None, person_id=None) -> list[Note]:
 
 
 def followups(user, *, mine=True, include_done=False, limit=500) -> list[FollowUp]:
+    _require(user, write=True)
     query = select(FollowUp)
     if mine:
         query = query.where(FollowUp.assignee_id == user.id)
@@ -109,6 +122,8 @@ def followups(user, *, mine=True, include_done=False, limit=500) -> list[FollowU
 
 
 def mark_done(followup_id, outcome: str, *, by) -> FollowUp:
+    """Any clinician may close a follow-up: the queue is the team's, covering for each other."""
+    _require(by, write=True)
     task = db.session.get(FollowUp, followup_id) if isinstance(followup_id, uuid.UUID) else None
     if task is None:
         raise NotFound("No such follow-up.")

@@ -7,13 +7,10 @@ from flask_login import current_user
 
 from fieldapp import visibility
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
-from fieldapp.audit import services as audit
 from fieldapp.core import forms
 from fieldapp.encounters import services as encounters
-from fieldapp.encounters.models import Encounter
 from fieldapp.encounters.schemas import EncounterSchema
 from fieldapp.encounters.views import VOCABULARIES, seen_as, suggested_follow_up, with_times
-from fieldapp.extensions import db
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteSchema
 from fieldapp.people import services
@@ -47,13 +44,7 @@ def show(person_id):
 
 def _encounters_of(person):
     """The person's encounters this user may see, newest first; the read is audited."""
-    found = db.session.scalars(encounters.visible_encounters_query(current_user)
-                               .where(Encounter.person_id == person.id)
-                               .order_by(Encounter.recorded_at.desc())).all()
-    if found:
-        audit.record("encounter.list", obj=person, user=current_user,
-                     details={"encounters": [str(encounter.id) for encounter in found]})
-        db.session.commit()
+    found = encounters.for_person(current_user, person)
     for encounter in found:
         encounter.referrals = referrals.for_encounter(current_user, encounter)
     return found

@@ -101,6 +101,11 @@ def _jsonable(part2):
         if part2 else None
 
 
+def may_track(user, referral: Referral) -> bool:
+    """Clinicians track every referral; anyone else only the ones they made."""
+    return user.role == CLINICIAN or referral.created_by_id == user.id
+
+
 def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
     """Move a referral one step; failures (declined, unable to contact, cancelled) need a reason."""
     body_hash = fingerprint({"referral_id": str(referral_id), **data})
@@ -112,7 +117,7 @@ def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
                            fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
         return check_replay(existing, body_hash, what="referral step"), False
     referral = get_referral(by, referral_id, audit_read=False)
-    if by.role != CLINICIAN and referral.created_by_id != by.id:
+    if not may_track(by, referral):
         raise Forbidden("Clinicians, and whoever made the referral, track it.")
     status, reason = data["status"], (data.get("reason") or "").strip()
     allowed = c.TRANSITIONS.get(referral.status, ())

@@ -114,9 +114,7 @@ def show(referral_id):
 
 def _render_referral(referral, *, form=None, errors=None, status=200):
     form, errors = form or {}, errors or {}
-    # The service decides who may move a referral; the form is offered to the same people.
-    may_track = current_user.role == CLINICIAN or (current_user.role == OFFICER
-                                                   and referral.created_by_id == current_user.id)
+    may_track = services.may_track(current_user, referral)
     person = referral.person.display_name if referral.person and visibility.sees_clinical(current_user.role) \
         else None
     return render_template(

@@ -7,7 +7,7 @@
     var form = event.target;
     if (form.hasAttribute("data-device-time")) {
       var field = form.querySelector("input[name=recorded_at]");
-      if (field) field.value = new Date().toISOString();
+      if (field && !field.value) field.value = new Date().toISOString();
     }
   });
 
