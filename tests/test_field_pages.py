@@ -478,3 +478,38 @@ def test_field_pages_label_every_control(api, pages, encounter, shift, services_
             assert f'for="{control_id.group(1)}"' in html, (path, control)
         for form in re.findall(r'<form method="post".*?</form>', html, re.S):
             assert 'name="csrf_token"' in form, path
+
+
+def test_encounter_form_saves_a_referral_and_a_note_with_it(pages, assigned_call, shift, services_directory, db):
+    """One submission (so one offline record) can carry the referral and the clinician's note."""
+    import uuid as uuid_module
+
+    from fieldapp.encounters.models import Encounter
+    from fieldapp.notes.models import FollowUp, Note
+    from fieldapp.referrals.models import Referral
+
+    browser = pages(shift.clinician)
+    page = browser.get(f"/calls/{assigned_call['id']}/encounters/new").get_data(as_text=True)
+    assert "Refer to a service now (optional)" in page and "Harbor Opioid" not in page  # Part 2 needs the full form
+    ids = {name: str(uuid_module.uuid4()) for name in ("id", "referral_id", "note_id")}
+    form = {**ids, "outcome": "referred", "person_mode": "named", "given_name": "Sam", "family_name": "Lee",
+            "gender": "not_recorded", "transport": "none", "referral_service_id": str(services_directory["mental"].id),
+            "referral_consent": "verbal", "referral_given_by": "the person", "note_body": "Agreed to intake call.",
+            "note_follow_up": "1", "recorded_at": "2026-11-24T21:00:00Z"}
+    response = browser.post(f"/calls/{assigned_call['id']}/encounters/new", form)
+    assert response.status_code == 302
+    again = browser.post(f"/calls/{assigned_call['id']}/encounters/new", form)  # a resend after a lost answer
+    assert again.status_code == 302
+    encounter = db.session.get(Encounter, uuid_module.UUID(ids["id"]))
+    referral = db.session.get(Referral, uuid_module.UUID(ids["referral_id"]))
+    note = db.session.get(Note, uuid_module.UUID(ids["note_id"]))
+    assert encounter.outcome == "referred"
+    assert referral.encounter_id == encounter.id and referral.consent_type == "verbal"
+    assert note.encounter_id == encounter.id and note.body == "Agreed to intake call."
+    assert len(db.session.scalars(db.select(Referral)).all()) == 1
+    assert db.session.scalar(db.select(FollowUp)).note_id == note.id
+
+
+def test_officer_encounter_form_has_no_note_section(pages, assigned_call, shift):
+    page = pages(shift.officer).get(f"/calls/{assigned_call['id']}/encounters/new").get_data(as_text=True)
+    assert "Clinician's note" not in page and 'name="note_body"' not in page

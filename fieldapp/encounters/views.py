@@ -16,19 +16,21 @@ from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import services as calls
 from fieldapp.core import forms
 from fieldapp.database import utcnow
+from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
 from fieldapp.encounters import constants as encounter_vocabulary
 from fieldapp.encounters import services
 from fieldapp.encounters.schemas import BriefingSchema, EncounterCreateSchema, EncounterSchema
-from fieldapp.errors import ServiceError
+from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.notes import services as notes
-from fieldapp.notes.schemas import NoteSchema
+from fieldapp.notes.schemas import NoteCreateSchema, NoteSchema
 from fieldapp.people import constants as people_vocabulary
 from fieldapp.people import services as people
 from fieldapp.people.schemas import PersonQuerySchema, PersonSchema
 from fieldapp.referrals import constants as referral_vocabulary
 from fieldapp.referrals import services as referrals
+from fieldapp.referrals.schemas import ReferralCreateSchema
 from fieldapp.security.access import allow
 
 bp = Blueprint("encounters", __name__)
@@ -141,6 +143,8 @@ def new(call_id):
                 name = encounter.person.display_name if encounter.person else "The person"
                 flash(f"Encounter saved: {name}, {encounter_vocabulary.OUTCOMES[encounter.outcome].lower()}."
                       if created else "This encounter was already saved.", "success")
+                for problem in _save_quick_referral_and_note(encounter, form):
+                    flash(problem, "error")  # shown on the next page this user opens
                 return redirect(url_for("encounters.show", encounter_id=encounter.id))
     found, searched = [], False
     if request.method == "POST" and form.get("person_mode") == "known" and (form.get("action") == "search"
@@ -151,8 +155,47 @@ def new(call_id):
         status = 422 if search_errors and form.get("action") == "search" else status
     # Nothing was saved, so the same id is sent again: a second tap stays idempotent.
     form_id = form["id"] if form.get("id") and not errors.get("id") else str(uuid.uuid4())
+    quick_services = [service for service in directory.search_services() if not service.part2_program]
     return render_template("encounters/new.html", call=call, form=form, form_id=form_id, errors=errors,
-                           found=found, searched=searched, **VOCABULARIES), status
+                           found=found, searched=searched, quick_services=quick_services,
+                           new_uuid=lambda name: form.get(name) or str(uuid.uuid4()), **VOCABULARIES), status
+
+
+def _save_quick_referral_and_note(encounter, form) -> list[str]:
+    """The optional referral and note sent with the encounter form (one submission, so it works
+    offline as one record). Each has its own device-made id, so a resend creates nothing twice.
+    Returns what could not be saved: the encounter itself is saved by then."""
+    problems = []
+    if form.get("referral_service_id"):
+        payload = {"id": form.get("referral_id"), "service_id": form.get("referral_service_id"),
+                   "consent": {"type": form.get("referral_consent") or "verbal",
+                               "given_by": form.get("referral_given_by", "").strip() or "the person"},
+                   "recorded_at": form.get("recorded_at") or None}
+        data, errors = forms.load(ReferralCreateSchema(), {k: v for k, v in payload.items() if v is not None})
+        try:
+            if errors:
+                raise Invalid(errors.get("", "The referral is not valid."))
+            referrals.make_referral(encounter.id, data, by=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            problems.append(f"The encounter is saved, but the referral was not: {error.message}")
+    if form.get("note_body", "").strip() and current_user.role == CLINICIAN:
+        due = None
+        if form.get("note_follow_up"):
+            due = utcnow() + FOLLOW_UP_SUGGESTION
+        payload = {"id": form.get("note_id"), "body": form.get("note_body").strip(),
+                   "recorded_at": form.get("recorded_at") or None}
+        data, errors = forms.load(NoteCreateSchema(), {k: v for k, v in payload.items() if v is not None})
+        try:
+            if errors:
+                raise Invalid(errors.get("", "The note is not valid."))
+            if due is not None:
+                data["follow_up_due"] = due
+            notes.add_note(data=data, by=current_user, encounter_id=encounter.id)
+        except ServiceError as error:
+            db.session.rollback()
+            problems.append(f"The encounter is saved, but the note was not: {error.message}")
+    return problems
 
 
 # --- one encounter -------------------------------------------------------------------------

@@ -67,3 +67,20 @@
   document.addEventListener("DOMContentLoaded", applyAll);
   window.addEventListener("pageshow", applyAll); // a page restored by the Back button keeps its answers
 })();
+
+// The installable app: register the service worker, and keep this page for offline use if the
+// server allows (the worker only controls pages loaded after it is installed).
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator)) return;
+  window.addEventListener("load", function () {
+    var controlled = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (!controlled && registration.active && document.querySelector('meta[name="fieldapp-user"]')) {
+        registration.active.postMessage({ type: "cache-page", url: location.href });
+      }
+    }).catch(function () { /* no offline support here: the app still works online */ });
+  });
+})();

@@ -221,9 +221,13 @@
   document.addEventListener("submit", async function (event) {
     var form = event.target;
     if (!isFieldForm(form) || !window.indexedDB) return;
+    if (event.submitter && event.submitter.hasAttribute("formnovalidate")) return;  // a search: online only
     event.preventDefault();
     var idField = form.querySelector('input[name="id"]');
-    if (idField) idField.value = uuid();  // made when the user pressed Save
+    if (!form.hasAttribute("data-replaces")) {  // made when the user pressed Save (kept when fixing)
+      if (idField) idField.value = uuid();
+      form.querySelectorAll("input[data-uuid]").forEach(function (input) { input.value = uuid(); });
+    }
     var when = form.querySelector('input[name="recorded_at"]');
     if (when) when.value = new Date().toISOString();
     var buttons = form.querySelectorAll("button");
