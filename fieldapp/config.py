@@ -86,7 +86,7 @@ DEFAULTS = {
     "LIVE_MAX_STREAMS": 8,
     "LIVE_STREAM_SECONDS": 300,
     "LIVE_POLL_SECONDS": 1.0,
-    "LIVE_HEARTBEAT_SECONDS": 15.0,
+    "LIVE_HEARTBEAT_SECONDS": 5.0,  # also how soon a closed connection frees its thread
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

@@ -10,6 +10,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.calls import services as calls
+from fieldapp.directory import services as directory
 from fieldapp.database import utcnow
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
@@ -57,10 +58,35 @@ def seed_demo_command(password):
         click.echo(f"  {username:<12} {role:<16} {name}")
 
 
+DEMO_DIRECTORY = [
+    ("Harbor Behavioral Health", "Community mental health center.", [
+        ("Mobile Crisis Follow-up", "crisis", "555-0150", "24/7", "Adults 18+ after a crisis contact.", False),
+        ("Walk-in Counseling", "mental_health", "555-0151", "Mon-Fri 9-17", "Anyone in the county.", False),
+        ("Harbor Opioid Treatment Program", "substance_use", "555-0152", "Mon-Sat 7-15",
+         "Adults with opioid use disorder.", True),
+    ]),
+    ("Eastside Housing Coalition", "Emergency shelter and housing navigation.", [
+        ("Emergency Shelter Intake", "housing", "555-0160", "24/7", "Adults without a safe place to sleep.", False),
+        ("Peer Navigator Program", "peer_support", "555-0161", "Daily 8-20", "Anyone; peers with lived experience.",
+         False),
+    ]),
+]
+
+
+def _seed_directory(admin):
+    for org_name, description, services in DEMO_DIRECTORY:
+        organization = directory.create_organization({"name": org_name, "description": description}, admin)
+        for name, category, phone, hours, eligibility, part2 in services:
+            directory.create_service({"organization_id": organization.id, "name": name, "category": category,
+                                      "phone": phone, "hours": hours, "eligibility_description": eligibility,
+                                      "part2_program": part2}, admin)
+
+
 def _seed(password):
     users = {username: accounts.create_user(username=username, full_name=name, role=role, password=password)
              for username, name, role in DEMO_USERS}
     dispatcher = users["dispatcher"]
+    _seed_directory(users["admin"])
     cr1 = units.create_unit("CR-1", by=users["admin"])
     cr2 = units.create_unit("CR-2", by=users["admin"])
     units.create_unit("CR-3", by=users["admin"])

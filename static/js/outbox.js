@@ -210,8 +210,13 @@
   function labelOf(form, submitter) {
     var label = form.getAttribute("data-outbox-label");
     var button = submitter || form.querySelector("button[type=submit], button:not([type])");
-    var heading = document.querySelector("h1");
-    return (label || (button ? button.textContent.trim() : "Form")) + (heading ? " · " + heading.textContent.trim() : "");
+    if (label) return label;
+    return (button ? button.textContent.trim() : "Form") + " · " + document.title.replace(/ · fieldapp$/, "");
+  }
+
+  function actionOf(form) {
+    // getAttribute: a control named "action" would shadow form.action
+    return new URL(form.getAttribute("action") || location.href, location.href).href;
   }
 
   function isFieldForm(form) {
@@ -233,7 +238,7 @@
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
     var entry = {
-      id: idField ? idField.value : uuid(), user: currentUser(), url: form.action || location.href,
+      id: idField ? idField.value : uuid(), user: currentUser(), url: actionOf(form),
       fields: fieldsOf(form, event.submitter), label: labelOf(form, event.submitter), page: location.pathname,
       created_at: new Date().toISOString(), status: "waiting",
     };
@@ -349,7 +354,7 @@
     if (!entry) return;
     var path = new URL(entry.url, location.href).pathname;
     var form = Array.prototype.filter.call(document.forms, function (f) {
-      return new URL(f.action || location.href, location.href).pathname === path;
+      return new URL(actionOf(f)).pathname === path;
     })[0];
     if (!form) { notice("The form for this record is not on this page.", "error"); return; }
     var values = {};

@@ -57,9 +57,11 @@ def _flask(*args, env):
                    check=True, capture_output=True, text=True, timeout=60)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """fieldapp with the demo data, migrated and served by gunicorn on a free local port."""
+    """fieldapp with the demo data, migrated and served by gunicorn on a free local port.
+
+    One per test module, so what one module's tests change never surprises another's."""
     workdir = tmp_path_factory.mktemp("live_server")
     password = secrets.token_urlsafe(12)
     env = {**os.environ,

@@ -1,0 +1,282 @@
+"""The installable app offline: nothing lost, nothing twice, one bad record never blocks the rest.
+And assignments arriving live. Real Chromium against the app under gunicorn."""
+
+import re
+import time
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+class Dispatch:
+    """The dispatcher, through the API, from outside the phone's browser context."""
+
+    def __init__(self, playwright_request, live_server):
+        self.request = playwright_request
+        response = self.request.post("/api/v1/auth/token",
+                                     data={"username": "dispatcher", "password": live_server.password})
+        assert response.status == 201, response.text()
+        self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def units(self):
+        return {u["call_sign"]: u for u in self.request.get("/api/v1/units", headers=self.headers).json()}
+
+    def new_call(self, address, call_type="MNTL"):
+        body = {"call_type": call_type, "priority": 2, "location": {"address": address},
+                "narrative": "Browser test call", "cautions": []}
+        response = self.request.post("/api/v1/calls", data=body, headers=self.headers)
+        assert response.status == 201, response.text()
+        return response.json()
+
+    def assign(self, call_id, call_sign):
+        unit_id = self.units()[call_sign]["id"]
+        response = self.request.post(f"/api/v1/calls/{call_id}/assign", data={"unit_id": unit_id},
+                                     headers=self.headers)
+        assert response.status == 200, response.text()
+        return response.json()
+
+    def call(self, call_id):
+        return self.request.get(f"/api/v1/calls/{call_id}", headers=self.headers).json()
+
+
+@pytest.fixture
+def dispatch(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    yield Dispatch(context.request, live_server)
+    context.close()
+
+
+def api_as(page, username, password):
+    """Bearer headers for `username`, from the phone's own browser context."""
+    response = page.request.post("/api/v1/auth/token", data={"username": username, "password": password})
+    assert response.status == 201, response.text()
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def ready_for_offline(page):
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=10000)
+
+
+def visit(page, path):
+    """Open a page online, so the device keeps a copy for offline use."""
+    page.goto(path)
+    ready_for_offline(page)
+    page.wait_for_function(
+        "p => caches.open('fieldapp-pages').then(c => c.match(location.origin + p)).then(r => !!r)",
+        arg=path, timeout=10000)
+
+
+def badge(page):
+    return page.locator("#outbox-badge")
+
+
+def test_install_criteria(phone_page, live_server):
+    page = phone_page("officer1")
+    manifest = page.request.get("/manifest.webmanifest")
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    body = manifest.json()
+    assert body["name"] and body["short_name"] == "fieldapp"
+    assert body["display"] == "standalone" and body["start_url"].startswith("/")
+    assert body["theme_color"] == "#12355b"
+    sizes = {icon["sizes"] for icon in body["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in body["icons"]:
+        assert page.request.get(icon["src"]).status == 200
+    assert page.locator('link[rel="manifest"]').count() == 1
+    ready_for_offline(page)
+    state = page.evaluate("navigator.serviceWorker.ready.then(r => r.active && r.active.state)")
+    assert state == "activated"
+
+
+def test_a_page_never_seen_offline_shows_the_offline_page(phone_page):
+    page = phone_page("officer1")
+    visit(page, "/my/calls")
+    page.context.set_offline(True)
+    page.goto("/directory?q=never-seen-before")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.goto("/my/calls")
+    expect(page.locator(".offline-banner")).to_contain_text("Offline: showing what this device saved")
+    page.context.set_offline(False)
+
+
+def test_offline_status_encounter_referral_and_note_arrive_once(phone_page, dispatch, live_server, browser_screenshot):
+    call = dispatch.new_call("77 Offline Way")
+    dispatch.assign(call["id"], "CR-1")
+    page = phone_page("clinician1")
+    visit(page, "/my/calls")
+    visit(page, f"/calls/{call['id']}")
+    visit(page, f"/calls/{call['id']}/encounters/new")
+    visit(page, "/outbox")
+    page.goto(f"/calls/{call['id']}")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(page.locator("#outbox-notice")).to_contain_text("Saved on this device")
+    expect(badge(page)).to_have_text("1 waiting to send")
+
+    page.goto(f"/calls/{call['id']}/encounters/new")
+    page.get_by_label("Referred to a service").check()
+    page.get_by_label("Given name").fill("Robin")
+    page.get_by_label("Family name").fill("Offline")
+    page.get_by_label("Service", exact=True).select_option(label="Mobile Crisis Follow-up (Harbor Behavioral Health)")
+    page.get_by_label("Note", exact=True).fill("Calmer after talking; sister on the way.")
+    invalid = page.evaluate("""() => Array.from(document.querySelectorAll('form [name]'))
+        .filter(e => e.willValidate && !e.checkValidity()).map(e => e.name + ': ' + e.validationMessage)""")
+    assert invalid == []
+    page.get_by_role("button", name="Save encounter").click()
+    expect(page.locator("#outbox-notice")).to_contain_text("Saved on this device")
+
+    page.reload()  # still offline: the device's copy, and the records still waiting
+    expect(badge(page)).to_have_text("2 waiting to send")
+    page.goto("/outbox")
+    expect(page.locator("[data-outbox-list] li")).to_have_count(2)
+    browser_screenshot(page, "offline-outbox")
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-outbox-list]")).to_contain_text("Nothing is waiting", timeout=10000)
+
+    headers = api_as(page, "clinician1", live_server.password)
+    detail = page.request.get(f"/api/v1/calls/{call['id']}", headers=headers).json()
+    acknowledged = [e for e in detail["timeline"] if e["status"] == "acknowledged"]
+    assert len(acknowledged) == 1
+    assert acknowledged[0]["recorded_at"] < acknowledged[0]["received_at"]  # the device's time, kept
+    encounters = page.request.get(f"/api/v1/calls/{call['id']}/encounters", headers=headers).json()
+    assert len(encounters) == 1 and encounters[0]["person"]["display_name"] == "Robin Offline"
+    assert encounters[0]["recorded_at"] < encounters[0]["received_at"]
+    assert [r["service"] for r in encounters[0]["referrals"]] == ["Mobile Crisis Follow-up"]
+    notes = page.request.get(f"/api/v1/encounters/{encounters[0]['id']}/notes", headers=headers).json()
+    assert [n["body"] for n in notes] == ["Calmer after talking; sister on the way."]
+
+
+def test_a_lost_response_is_resent_without_a_duplicate(phone_page, dispatch, live_server):
+    call = dispatch.new_call("12 Lost Response Rd")
+    dispatch.assign(call["id"], "CR-1")
+    page = phone_page("officer1")
+    visit(page, f"/calls/{call['id']}")
+    dropped = []
+
+    def drop_first_answer(route):
+        if not dropped:
+            route.fetch()  # the server commits the change...
+            dropped.append(route.request.url)
+            route.abort("connectionreset")  # ...and the phone never hears back
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/calls/\d+/status$"), drop_first_answer)
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(badge(page)).to_have_text("1 waiting to send")
+    assert dropped
+    page.evaluate("window.FieldappOutbox.run()")
+    expect(badge(page)).to_be_hidden(timeout=10000)
+    timeline = dispatch.call(call["id"])["timeline"]
+    assert [e["status"] for e in timeline].count("acknowledged") == 1
+
+
+def test_a_refused_record_is_set_aside_and_the_next_one_still_arrives(phone_page, dispatch, browser_screenshot):
+    call = dispatch.new_call("9 Set Aside St")
+    dispatch.assign(call["id"], "CR-1")
+    page = phone_page("officer1")
+    visit(page, f"/calls/{call['id']}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(badge(page)).to_have_text("1 waiting to send")
+    page.reload()
+    page.get_by_role("button", name="Acknowledged").click()  # twice: the server will refuse this one
+    expect(badge(page)).to_have_text("2 waiting to send")
+    page.reload()
+    page.get_by_role("button", name="En route").click()
+    expect(badge(page)).to_have_text("3 waiting to send")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(badge(page)).to_have_text("0 waiting · 1 set aside", timeout=10000)
+    statuses = [e["status"] for e in dispatch.call(call["id"])["timeline"]]
+    assert statuses.count("acknowledged") == 1 and statuses.count("en_route") == 1
+    page.goto("/outbox")
+    expect(page.locator(".card.refused")).to_contain_text("Acknowledged · call")
+    expect(page.locator(".card.refused")).to_contain_text("cannot become acknowledged")
+    browser_screenshot(page, "outbox-set-aside")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Discard").click()
+    expect(page.locator("[data-outbox-list]")).to_contain_text("Nothing is waiting")
+
+
+def test_signing_out_with_records_waiting_warns_first(phone_page, dispatch):
+    call = dispatch.new_call("3 Warning Ct")
+    dispatch.assign(call["id"], "CR-1")
+    page = phone_page("officer1")
+    visit(page, f"/calls/{call['id']}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(badge(page)).to_have_text("1 waiting to send")
+    with page.expect_event("dialog") as warning:
+        page.get_by_role("button", name="Sign out").click()
+    assert "have not been sent" in warning.value.message
+    warning.value.dismiss()
+    expect(badge(page)).to_have_text("1 waiting to send")  # still signed in, still waiting
+    page.context.set_offline(False)
+
+
+def test_records_are_never_sent_under_another_login(phone_page, dispatch, live_server):
+    call = dispatch.new_call("4 Shared Phone Ct")
+    dispatch.assign(call["id"], "CR-1")
+    page = phone_page("officer1")
+    visit(page, f"/calls/{call['id']}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(badge(page)).to_have_text("1 waiting to send")
+    page.context.clear_cookies()  # officer1's session ends on this shared phone
+    page.context.set_offline(False)
+    page.goto("/login")
+    page.get_by_label("Username", exact=True).fill("officer2")
+    page.get_by_label("Password", exact=True).fill(live_server.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.evaluate("window.FieldappOutbox.run()")
+    expect(badge(page)).to_be_hidden()  # officer2 sees none of officer1's records
+    kept = page.evaluate("window.FieldappOutbox.store.all()")
+    assert [(entry["user"], entry["status"]) for entry in kept] == [("officer1", "waiting")]
+    assert dispatch.call(call["id"])["status"] == "assigned"  # nothing was sent as officer2
+
+
+def test_an_assignment_reaches_the_units_phone_within_two_seconds(phone_page, dispatch):
+    page = phone_page("officer2")
+    page.goto("/my/calls")
+    page.wait_for_function("document.readyState === 'complete'")
+    time.sleep(0.5)  # the stream is open
+    address = f"{uuid.uuid4().hex[:6]} Live Street"
+    call = dispatch.new_call(address)
+    started = time.monotonic()
+    dispatch.assign(call["id"], "CR-2")
+    expect(page.locator("#live-banner")).to_contain_text(address, timeout=2000)
+    assert time.monotonic() - started < 2.5
+    expect(page.locator("main")).to_contain_text(address)  # the list refreshed itself
+
+
+def test_an_assignment_made_while_the_stream_was_down_arrives_on_reconnect(phone_page, dispatch):
+    page = phone_page("officer2")
+    page.goto("/my/calls")
+    page.wait_for_function("document.readyState === 'complete'")
+    time.sleep(0.5)
+    page.context.set_offline(True)  # the stream drops
+    address = f"{uuid.uuid4().hex[:6]} Reconnect Ave"
+    call = dispatch.new_call(address)
+    dispatch.assign(call["id"], "CR-2")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#live-banner")).to_contain_text(address, timeout=2000)
+
+
+def test_the_board_follows_new_calls_live(phone_page, dispatch):
+    page = phone_page("dispatcher")
+    page.goto("/board")
+    page.wait_for_function("document.readyState === 'complete'")
+    time.sleep(0.5)
+    address = f"{uuid.uuid4().hex[:6]} Board Blvd"
+    dispatch.new_call(address)
+    expect(page.locator("#board")).to_contain_text(address, timeout=2000)
