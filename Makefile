@@ -52,5 +52,12 @@ test-browser: install
 lint: install
 	$(BIN)/ruff check .
 
+## Benchmark (PostgreSQL): load a synthetic data set into the database fieldapp_bench (made if missing),
+## then print load time, export speed vs COPY, export memory and dashboard time. Default 1,000,000
+## encounters; quicker: make bench BENCH_ARGS="--encounters 20000". Server: BENCH_SERVER=postgresql://...
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

@@ -10,8 +10,8 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.calls import services as calls
-from fieldapp.directory import services as directory
 from fieldapp.database import utcnow
+from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
 from fieldapp.units import services as units

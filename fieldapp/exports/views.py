@@ -1,3 +1,16 @@
-from flask import Blueprint
+"""The exports page: choose the filters and download a log or the public summary (from the API)."""
+
+from flask import Blueprint, render_template
+
+from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
+from fieldapp.metrics.views import filter_choices, filter_form
+from fieldapp.security.access import allow
 
 bp = Blueprint("exports", __name__)
+
+
+@bp.route("/exports")
+@allow(PROGRAM_MANAGER, ADMIN)
+def index():
+    filters, errors = filter_form()
+    return render_template("exports/index.html", filters=filters, errors=errors, **filter_choices())

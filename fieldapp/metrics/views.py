@@ -1,3 +1,93 @@
-from flask import Blueprint
+"""The program manager's dashboard: every metric of docs/metrics.md with charts and the period before."""
+
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import select
+
+from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
+from fieldapp.core import forms
+from fieldapp.directory.models import CATEGORIES
+from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
+from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
+from fieldapp.extensions import db
+from fieldapp.metrics import charts, services
+from fieldapp.metrics.filters import FilterSchema, filters_from
+from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
+from fieldapp.referrals.constants import STATUS_LABELS as REFERRAL_STATUSES
+from fieldapp.security.access import allow
+from fieldapp.units.models import Unit
 
 bp = Blueprint("metrics", __name__)
+
+
+def filter_form():
+    """The filters from the query string; on a mistake, the errors and the default period."""
+    data, errors = forms.load(FilterSchema(), request.args.to_dict())
+    zone = current_app.config["FIELDAPP_TIMEZONE"]
+    return filters_from(data if not errors else {}, zone), errors
+
+
+def query_args(filters) -> dict:
+    """The filters as query-string arguments, for links to the API and the exports."""
+    return {key: value for key, value in filters.as_dict().items() if value is not None}
+
+
+def filter_choices() -> dict:
+    units = db.session.scalars(select(Unit).order_by(Unit.call_sign)).all()
+    return {"units": units}
+
+
+@bp.route("/metrics")
+@allow(PROGRAM_MANAGER, ADMIN)
+def dashboard():
+    filters, errors = filter_form()
+    report = services.report(db.session, filters)
+    current = report["current"]
+    return render_template(
+        "metrics/dashboard.html", filters=filters, previous=filters.previous(), errors=errors, report=report,
+        m=current, p=report["previous"], charts=_charts(current), any_data=services.has_any_call(db.session),
+        OUTCOME_LABELS=OUTCOME_LABELS, HOSPITALIZATION_TYPES=HOSPITALIZATION_TYPES, FORCE_TYPES=FORCE_TYPES,
+        REFERRAL_STATUSES=REFERRAL_STATUSES, CATEGORIES=CATEGORIES, GENDERS=GENDERS, RACE_ETHNICITY=RACE_ETHNICITY,
+        AGE_GROUPS=services.AGE_GROUP_LABELS, REASONS=services.NOT_SERVED_REASONS, export_args=query_args(filters),
+        **filter_choices())
+
+
+def _charts(current: dict) -> dict:
+    over_time = current["encounters"]["over_time"]["buckets"]
+    outcomes = list(OUTCOME_LABELS)
+    histogram = current["times"]["response_distribution"]
+    categories = current["referrals"]["by_category"]
+    return {
+        "outcomes": charts.stacked_columns([bucket["label"] for bucket in over_time], outcomes,
+                                           [bucket["counts"] for bucket in over_time]),
+        "response": charts.columns([bucket["label"].replace(" min", "") for bucket in histogram],
+                                   [bucket["count"] for bucket in histogram], "response"),
+        "referrals": charts.stacked_rows([category["label"] for category in categories], list(REFERRAL_STATUSES),
+                                         [category["by_status"] for category in categories]),
+    }
+
+
+@bp.app_template_filter("metric_duration")
+def metric_duration(seconds) -> str:
+    """1080.0 -> '18 min 0 s'; 5400 -> '1 h 30 min'."""
+    if seconds is None:
+        return "–"
+    seconds = round(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+@bp.app_template_filter("metric_share")
+def metric_share(fraction) -> str:
+    return "–" if fraction is None else f"{fraction * 100:.1f}%".replace(".0%", "%")
+
+
+@bp.app_template_filter("metric_change")
+def metric_change(current, previous) -> str:
+    """'+12 (+15%)' against the previous period, for counts."""
+    if current is None or previous is None:
+        return ""
+    difference = current - previous
+    sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+    relative = f" ({sign}{abs(difference) / previous * 100:.0f}%)" if previous else ""
+    return f"{sign}{abs(difference)}{relative}"

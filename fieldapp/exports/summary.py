@@ -1,0 +1,96 @@
+"""The public summary: encounters by outcome, cross-tabulated by month, call type and demographic
+group, with small cells suppressed (``fieldapp.exports.suppression``).
+
+Every table counts the same encounters (people contacted on calls of the filters) and shares one
+set of outcome totals and one grand total, so a value hidden in one table cannot be read from
+another. Race/ethnicity categories overlap (a person may give several), so that table claims no
+column sums; its row totals still add up across outcomes.
+"""
+
+import csv
+import io
+
+from sqlalchemy import func, select, true
+
+from fieldapp.calls.constants import CALL_TYPES
+from fieldapp.calls.models import Call
+from fieldapp.encounters.constants import OUTCOMES
+from fieldapp.encounters.models import Encounter
+from fieldapp.exports.suppression import Tables, cross_table, suppress
+from fieldapp.metrics import sql
+from fieldapp.metrics.buckets import months_of
+from fieldapp.metrics.common import dialect_of, grouped_counts
+from fieldapp.metrics.filters import Filters
+from fieldapp.metrics.people import AGE_GROUPS, age_group
+from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
+from fieldapp.people.models import Person
+
+HEADER = ("table", "group", "outcome", "count", "suppressed")
+TOTAL = "total"
+
+
+def _shared_total(column):
+    return ("all", TOTAL, column)
+
+
+def _counts(session, inner):
+    return {(row[0], row[1]): row.n for row in grouped_counts(session, inner)}
+
+
+def tables_for(session, filters: Filters) -> tuple[Tables, list]:
+    """The summary's tables (entries and constraints) and their layout: (name, rows) in order."""
+    base = select().select_from(Encounter).join(Call, Call.id == Encounter.call_id) \
+        .where(*filters.call_conditions())
+    with_person = base.outerjoin(Person, Person.id == Encounter.person_id)
+    months = months_of(filters)
+    month_labels = [day.strftime("%Y-%m") for day in months.starts]
+    month = sql.bucket_index(Call.received_at, months.edges)
+    by_month = {(month_labels[index], outcome): n for (index, outcome), n in
+                _counts(session, base.add_columns(month.label("bucket"), Encounter.outcome)).items()}
+    age = sql.age_years(Person.dob, Call.received_at)
+    race = sql.json_items(Person.race_ethnicity, dialect_of(session))
+    layout = [
+        ("month", month_labels, by_month),
+        ("call_type", list(CALL_TYPES), _counts(session, base.add_columns(Call.call_type, Encounter.outcome))),
+        ("gender", list(GENDERS), _counts(session, with_person.add_columns(
+            func.coalesce(Person.gender, "not_recorded").label("gender"), Encounter.outcome))),
+        ("age_group", list(AGE_GROUPS), _counts(session, with_person.add_columns(
+            age_group(func.coalesce(age, Person.approx_age)).label("age_group"), Encounter.outcome))),
+        ("race_ethnicity", list(RACE_ETHNICITY), _counts(session, base.join(
+            Person, Person.id == Encounter.person_id).join(race, true()).add_columns(race.c.value, Encounter.outcome))),
+    ]
+    tables = Tables()
+    for name, rows, counts in layout:
+        cross_table(tables, name, rows, list(OUTCOMES), counts, column_totals=name != "race_ethnicity",
+                    total_key=_shared_total)
+    return tables, [(name, rows) for name, rows, _ in layout]
+
+
+def build(session, filters: Filters) -> list[dict]:
+    """The summary's rows, suppressed: dicts with the keys of ``HEADER``."""
+    tables, layout = tables_for(session, filters)
+    hidden = suppress(tables)
+
+    def row(table, group, outcome, key):
+        secret = key in hidden
+        return {"table": table, "group": group, "outcome": outcome,
+                "count": None if secret else tables.entries[key], "suppressed": secret}
+
+    out = []
+    for name, rows in layout:
+        for group in rows:
+            out += [row(name, group, outcome, (name, group, outcome)) for outcome in OUTCOMES]
+            out.append(row(name, group, TOTAL, (name, group, None)))
+    out += [row("all", TOTAL, outcome, _shared_total(outcome)) for outcome in OUTCOMES]
+    out.append(row("all", TOTAL, TOTAL, _shared_total(None)))
+    return out
+
+
+def csv_bytes(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([row["table"], row["group"], row["outcome"],
+                         "" if row["count"] is None else row["count"], "true" if row["suppressed"] else "false"])
+    yield buffer.getvalue().encode()

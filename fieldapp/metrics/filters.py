@@ -1,0 +1,114 @@
+"""The filters every metric and export takes: a period of days, a unit and a call type.
+
+A period is ``[from, to)``: ``from`` is the first day counted and ``to`` the first day *not*
+counted, both at midnight in the agency's zone (``FIELDAPP_TIMEZONE``). The first quarter of 2026
+is ``from=2026-01-01&to=2026-04-01``. Calls are placed in a period by ``calls.received_at``;
+encounters, referrals and follow-ups by the call they belong to.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+
+from fieldapp.calls import constants as call_constants
+from fieldapp.calls.models import Call
+from fieldapp.schemas import BaseSchema
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 366 * 5
+
+
+@dataclass(frozen=True)
+class Filters:
+    start_date: date  # first day counted
+    end_date: date  # first day not counted
+    zone: str = "UTC"
+    unit_id: int | None = None
+    call_type: str | None = None
+
+    @property
+    def start(self) -> datetime:
+        return local_midnight(self.start_date, self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return local_midnight(self.end_date, self.zone)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days
+
+    @property
+    def last_day(self) -> date:
+        return self.end_date - timedelta(days=1)
+
+    def previous(self) -> "Filters":
+        """The period of the same length just before this one, with the same unit and call type."""
+        return replace(self, start_date=self.start_date - timedelta(days=self.days), end_date=self.start_date)
+
+    def as_dict(self) -> dict:
+        return {"from": self.start_date.isoformat(), "to": self.end_date.isoformat(),
+                "unit_id": self.unit_id, "call_type": self.call_type}
+
+    def call_conditions(self, call=Call) -> list:
+        """WHERE conditions on ``calls`` (or an alias of it) selecting the calls of these filters."""
+        conditions = [call.received_at >= self.start, call.received_at < self.end]
+        if self.unit_id is not None:
+            conditions.append(call.unit_id == self.unit_id)
+        if self.call_type:
+            conditions.append(call.call_type == self.call_type)
+        return conditions
+
+
+def local_midnight(day: date, zone: str) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def today_in(zone: str) -> date:
+    return datetime.now(ZoneInfo(zone)).date()
+
+
+class FilterSchema(BaseSchema):
+    """Query parameters of the metrics API, the dashboard and every export."""
+
+    from_ = fields.Date(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD, agency "
+                                                   "time). Default: 90 days before `to`."})
+    to = fields.Date(metadata={"description": "First day NOT counted (YYYY-MM-DD, agency time). "
+                               "Default: tomorrow, so today is counted."})
+    unit_id = fields.Integer(allow_none=True, metadata={"description": "Only calls (last) assigned to this unit."})
+    call_type = fields.String(allow_none=True, validate=validate.OneOf(call_constants.CALL_TYPES),
+                              metadata={"description": "Only calls of this APCO incident type."})
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        """An HTML form sends its empty choices ("All units") as empty strings: they mean "not given"."""
+        return {key: value for key, value in data.items() if value not in ("", None)}
+
+    @validates_schema
+    def _check_period(self, data, **kwargs):
+        start, end = data.get("from_"), data.get("to")
+        if start and end:
+            if end <= start:
+                raise ValidationError("Must be after 'from' (it is the first day not counted).", "to")
+            if (end - start).days > MAX_DAYS:
+                raise ValidationError(f"A period is at most {MAX_DAYS} days.", "to")
+
+
+class ExportFilterSchema(FilterSchema):
+    deidentified = fields.Boolean(load_default=False, metadata={
+        "description": "1 for the HIPAA Safe Harbor de-identified variant (see docs/exports.md)."})
+
+
+def filters_from(data: dict, zone: str) -> Filters:
+    """Filters from loaded ``FilterSchema`` data, filling the default period."""
+    end = data.get("to")
+    start = data.get("from_")
+    if end is None:
+        end = max(today_in(zone) + timedelta(days=1), start + timedelta(days=1)) if start else \
+            today_in(zone) + timedelta(days=1)
+    if start is None:
+        start = end - timedelta(days=DEFAULT_DAYS)
+    return Filters(start_date=start, end_date=end, zone=zone, unit_id=data.get("unit_id") or None,
+                   call_type=data.get("call_type") or None)
