@@ -12,7 +12,7 @@ HOME_OF_ROLE = {
     CLINICIAN: "calls.my_calls",
     DISPATCHER: "calls.board",
     ADMIN: "accounts.users",
-    PROGRAM_MANAGER: "accounts.sessions",
+    PROGRAM_MANAGER: "metrics.dashboard",
 }
 
 

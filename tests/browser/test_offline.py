@@ -236,6 +236,7 @@ def test_records_are_never_sent_under_another_login(phone_page, dispatch, live_s
     page.get_by_label("Username", exact=True).fill("officer2")
     page.get_by_label("Password", exact=True).fill(live_server.password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/my/calls")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.evaluate("window.FieldappOutbox.run()")
     expect(badge(page)).to_be_hidden()  # officer2 sees none of officer1's records
