@@ -175,3 +175,17 @@ def test_briefing_of_an_old_call_leaves_out_later_contacts(api, dispatcher, shif
     later = api.get(f"/api/v1/calls/{second['id']}/briefing", user=shift.clinician).get_json()
     assert earlier["prior_encounters"] == 0 and earlier["prior_calls"] == 0
     assert later["prior_calls"] == 1
+
+
+def test_the_call_page_opens_with_the_short_briefing(pages, api, dispatcher, shift, new_call):
+    first = new_call(location={"address": "40 Birch St"}, cautions=["dog"])
+    api.post(f"/api/v1/calls/{first['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    log(api, first["id"], shift.officer, use_of_force=True, force_type="physical_control", outcome="arrested",
+        probable_cause=True)
+    second = new_call(location={"address": "40 Birch Street"}, cautions=[])
+    api.post(f"/api/v1/calls/{second['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    page = pages(shift.officer).get(f"/calls/{second['id']}").get_data(as_text=True)
+    assert "Before you go" in page
+    assert "<strong>1</strong> earlier call at this address" in page
+    assert "Force was used in 1 earlier contact." in page
+    assert "Earlier cautions here: Dog on premises." in page

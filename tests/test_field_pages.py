@@ -146,9 +146,9 @@ def test_other_units_and_dispatchers_cannot_log_on_the_call(pages, assigned_call
 
 def test_call_page_links_to_the_briefing_and_the_encounter_form(pages, assigned_call, shift, dispatcher):
     crew = text(pages(shift.officer).get(f"/calls/{assigned_call['id']}"))
-    assert "Briefing: earlier contacts" in crew and "Log an encounter" in crew
+    assert "Full briefing and encounters" in crew and "Log an encounter" in crew
     desk = text(pages(dispatcher).get(f"/calls/{assigned_call['id']}"))
-    assert "Briefing: earlier contacts" in desk and "Log an encounter" not in desk
+    assert "Full briefing and encounters" in desk and "Log an encounter" not in desk
 
 
 def test_briefing_for_a_repeat_address_follows_each_roles_view(api, pages, dispatcher, shift, new_call,

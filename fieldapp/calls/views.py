@@ -9,9 +9,11 @@ from fieldapp.calls import constants as c
 from fieldapp.calls import services
 from fieldapp.calls.schemas import CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.core import forms
+from fieldapp.encounters import briefing as briefings
 from fieldapp.errors import ServiceError
 from fieldapp.security.access import allow
 from fieldapp.units import services as units
+from fieldapp.visibility import BRIEFING
 
 bp = Blueprint("calls", __name__)
 
@@ -35,8 +37,11 @@ def show(call_id):
 
 def _render_call(call, errors=None, status=200):
     crew = services.is_crew(current_user, call)
+    # The short briefing a unit sees on opening the call (the record page has the whole of it).
+    briefing = briefings.briefing(current_user, call.id) if current_user.role in BRIEFING else None
     return render_template(
-        "calls/show.html", call=call, crew=crew, next_statuses=services.next_statuses(call) if crew else (),
+        "calls/show.html", call=call, crew=crew, briefing=briefing,
+        next_statuses=services.next_statuses(call) if crew else (),
         event_id=uuid.uuid4(), units=units.unit_views() if current_user.role == DISPATCHER else [],
         errors=errors or {}), status
 

@@ -71,7 +71,7 @@ def open_pending_call(page):
 def open_call_record(page):
     """The briefing and encounters of officer1's active call, from the call page."""
     open_assigned_call(page)
-    page.get_by_role("link", name="Briefing: earlier contacts").click()
+    page.get_by_role("link", name="Full briefing and encounters").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Earlier contacts and encounters")
 
 
