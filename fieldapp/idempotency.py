@@ -8,7 +8,10 @@ the same id with a different body is a conflict (ODK / Enketo practice).
 import hashlib
 import json
 
+from sqlalchemy.exc import IntegrityError
+
 from fieldapp.errors import Conflict
+from fieldapp.extensions import db
 
 
 def fingerprint(payload: dict) -> str:
@@ -23,3 +26,18 @@ def check_replay(existing, body_hash: str, *, what: str):
     raise Conflict(f"A different {what} was already saved with this id.",
                    fields={"id": ["This id is already used by a different record."]},
                    code="id_conflict")
+
+
+def commit_or_replay(record, body_hash: str, *, what: str):
+    """Commit a new record. If the same id arrived at the same moment from a second request (the
+    unique key refuses it), the stored record is the answer: returns (record, created)."""
+    model, record_id = type(record), record.id
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.get(model, record_id)
+        if existing is None:
+            raise
+        return check_replay(existing, body_hash, what=what), False
+    return record, True

@@ -1,9 +1,7 @@
 """Encounter rules: logging one per person contacted, consistency of the fields, who sees them."""
 
-import uuid
 
 from sqlalchemy import false, select
-from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.roles import UNIT_ROLES
 from fieldapp.audit import services as audit
@@ -12,10 +10,11 @@ from fieldapp.calls import services as calls
 from fieldapp.database import utcnow
 from fieldapp.encounters.constants import apco_code
 from fieldapp.encounters.models import Encounter
-from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
 from fieldapp.people import services as people
+from fieldapp.records import get_visible
 from fieldapp.visibility import sees_clinical
 
 
@@ -75,15 +74,7 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
     db.session.add(encounter)
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same record arrived twice at once
-        db.session.rollback()
-        existing = db.session.get(Encounter, data["id"])
-        if existing is None:
-            raise
-        return check_replay(existing, body_hash, what="encounter"), False
-    return encounter, True
+    return commit_or_replay(encounter, body_hash, what="encounter")
 
 
 def visible_encounters_query(user):
@@ -98,14 +89,8 @@ def visible_encounters_query(user):
 
 
 def get_encounter(user, encounter_id, *, audit_read=True) -> Encounter:
-    encounter = db.session.scalar(visible_encounters_query(user).where(Encounter.id == encounter_id)) \
-        if isinstance(encounter_id, uuid.UUID) else None
-    if encounter is None:
-        raise NotFound("No such encounter.")
-    if audit_read:
-        audit.record("encounter.view", obj=encounter, user=user)
-        db.session.commit()
-    return encounter
+    return get_visible(visible_encounters_query(user), Encounter, encounter_id, user=user, what="encounter",
+                       audit_read=audit_read)
 
 
 def for_person(user, person) -> list[Encounter]:

@@ -11,6 +11,7 @@ from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Forbidden, NotFound
 from fieldapp.extensions import db
 from fieldapp.people.models import Person
+from fieldapp.records import get_visible
 from fieldapp.units import services as units
 from fieldapp.visibility import sees_clinical
 
@@ -63,14 +64,7 @@ def search(user, q: str, *, limit=25):
 
 
 def get_person(user, person_id, *, audit_read=True) -> Person:
-    person = db.session.scalar(visible_people_query(user).where(Person.id == person_id)) \
-        if isinstance(person_id, uuid.UUID) else None
-    if person is None:
-        raise NotFound("No such person.")
-    if audit_read:
-        audit.record("person.view", obj=person, user=user)
-        db.session.commit()
-    return person
+    return get_visible(visible_people_query(user), Person, person_id, user=user, what="person", audit_read=audit_read)
 
 
 def find_for_link(user, person_id) -> Person:

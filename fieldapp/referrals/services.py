@@ -1,11 +1,9 @@
 """Referral rules: consent, 42 CFR Part 2, the closed-loop lifecycle, who sees which referral."""
 
-import uuid
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.audit import services as audit
@@ -15,7 +13,8 @@ from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.records import get_visible
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.visibility import sees_clinical
@@ -85,15 +84,7 @@ def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
     audit.record("referral.create", object_type="referrals", object_id=referral.id, user=by,
                  details={"encounter_id": str(encounter.id), "service_id": str(service.id),
                           "part2": service.part2_program})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.get(Referral, data["id"])
-        if existing is None:
-            raise
-        return check_replay(existing, body_hash, what="referral"), False
-    return referral, True
+    return commit_or_replay(referral, body_hash, what="referral")
 
 
 def _jsonable(part2):
@@ -137,15 +128,7 @@ def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
         referral.closed_at = utcnow()
     db.session.add(event)
     audit.record("referral.status", obj=referral, user=by, details={"from": event.from_status, "to": status})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.get(ReferralEvent, data["id"])
-        if existing is None:
-            raise
-        return check_replay(existing, body_hash, what="referral step"), False
-    return event, True
+    return commit_or_replay(event, body_hash, what="referral step")
 
 
 def visible_referrals_query(user):
@@ -157,14 +140,8 @@ def visible_referrals_query(user):
 
 
 def get_referral(user, referral_id, *, audit_read=True) -> Referral:
-    referral = db.session.scalar(visible_referrals_query(user).where(Referral.id == referral_id)) \
-        if isinstance(referral_id, uuid.UUID) else None
-    if referral is None:
-        raise NotFound("No such referral.")
-    if audit_read:
-        audit.record("referral.view", obj=referral, user=user)
-        db.session.commit()
-    return referral
+    return get_visible(visible_referrals_query(user), Referral, referral_id, user=user, what="referral",
+                       audit_read=audit_read)
 
 
 def for_encounter(user, encounter) -> list[Referral]:
