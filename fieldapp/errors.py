@@ -47,8 +47,13 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               422: "invalid", 429: "too_many_requests", 500: "internal_error"}
 
 
+# Addresses that scripts call (never a person's browser tab): they get JSON answers, never a
+# redirect to the login page, whose rendering would start a new session behind the user's back.
+SCRIPT_PATHS = ("/api/", "/events", "/session/")
+
+
 def wants_json() -> bool:
-    if request.path.startswith("/api/"):
+    if request.path.startswith(SCRIPT_PATHS) or "text/event-stream" in request.accept_mimetypes.values():
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"

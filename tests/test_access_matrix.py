@@ -5,6 +5,7 @@ import re
 import pytest
 
 from fieldapp.accounts.roles import ROLES
+from fieldapp.errors import SCRIPT_PATHS
 from fieldapp.security.access import PUBLIC, access_of, role_allowed
 
 SAMPLE_ARGS = {"int": "999999", "default": "x", "path": "x", "string": "x",
@@ -41,7 +42,7 @@ def test_anonymous_requests_are_refused_everywhere_but_public_routes(app, client
         if access_of_in(app, endpoint) == PUBLIC:
             continue
         response = client.open(path, method=method)
-        if path.startswith("/api/"):
+        if path.startswith(SCRIPT_PATHS):
             assert response.status_code == 401, (method, path, response.status_code)
             assert response.get_json()["error"]["code"] == "unauthorized"
         elif method == "GET":

@@ -109,3 +109,14 @@ def test_redis_broker_wakes_other_processes(app):
     seen = second.version
     first.publish()
     assert second.wait(seen, 3.0) > seen
+
+
+def test_signed_out_scripts_get_401_not_the_login_page(client):
+    """A page's scripts keep calling after a session ends; answering them with the login page would
+    start new sessions behind the user's back (and break the CSRF token of the form they are on)."""
+    for path, headers in (("/events", {"Accept": "text/event-stream"}), ("/events/poll", {}),
+                          ("/session/csrf", {})):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 401, path
+        assert response.get_json()["error"]["code"] == "unauthorized"
+        assert "Set-Cookie" not in response.headers

@@ -73,7 +73,8 @@
   }
 
   function poll() {
-    fetch("/events/poll" + (lastId !== null ? "?after=" + lastId : ""), { credentials: "same-origin" })
+    fetch("/events/poll" + (lastId !== null ? "?after=" + lastId : ""),
+      { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body) return;

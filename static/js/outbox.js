@@ -64,7 +64,7 @@
   function session() {
     return fetch("/session/csrf", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
-        if (response.redirected || response.status === 401 || response.status === 302) return null;
+        if (response.status === 401 || response.redirected) return null;  // signed out
         if (!response.ok) throw new Error("session check failed: " + response.status);
         return response.json();
       });
