@@ -41,7 +41,7 @@ def _render_call(call, errors=None, status=200):
     briefing = briefings.briefing(current_user, call.id) if current_user.role in BRIEFING else None
     return render_template(
         "calls/show.html", call=call, crew=crew, briefing=briefing,
-        next_statuses=services.next_statuses(call) if crew else (),
+        next_statuses=services.next_statuses(call) if crew else (), transitions=c.UNIT_TRANSITIONS,
         event_id=uuid.uuid4(), units=units.unit_views() if current_user.role == DISPATCHER else [],
         errors=errors or {}), status
 

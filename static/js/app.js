@@ -84,3 +84,18 @@
     }).catch(function () { /* no offline support here: the app still works online */ });
   });
 })();
+
+// Offline, a status tap waits in the outbox while the page stays as it was: show the steps that
+// may follow the one just saved, so a unit can go on (en route, on scene, ...) without a signal.
+document.addEventListener("fieldapp:queued", function (event) {
+  "use strict";
+  var form = event.target;
+  var section = form.closest("[data-transitions]");
+  var status = form.getAttribute("data-status");
+  if (!section || !status) return;
+  var next = JSON.parse(section.getAttribute("data-transitions"))[status] || [];
+  section.querySelectorAll("form[data-status]").forEach(function (candidate) {
+    candidate.hidden = next.indexOf(candidate.getAttribute("data-status")) < 0;
+    candidate.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+  });
+});

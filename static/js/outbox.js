@@ -259,6 +259,7 @@
         } else if (saved) {
           notice("Saved on this device. It will be sent as soon as there is a connection.", "success");
           buttons.forEach(function (b) { b.disabled = true; });
+          form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
         }
       });
     });

@@ -117,6 +117,11 @@ def test_offline_status_encounter_referral_and_note_arrive_once(phone_page, disp
     page.get_by_role("button", name="Acknowledged").click()
     expect(page.locator("#outbox-notice")).to_contain_text("Saved on this device")
     expect(badge(page)).to_have_text("1 waiting to send")
+    page.get_by_role("button", name="En route").click()  # the steps after it show while offline
+    expect(page.get_by_role("button", name="On scene")).to_be_visible()
+    page.get_by_role("button", name="On scene").click()
+    expect(badge(page)).to_have_text("3 waiting to send")
+    expect(page.get_by_role("button", name="Acknowledged")).to_be_hidden()
 
     page.goto(f"/calls/{call['id']}/encounters/new")
     page.get_by_label("Referred to a service").check()
@@ -131,9 +136,9 @@ def test_offline_status_encounter_referral_and_note_arrive_once(phone_page, disp
     expect(page.locator("#outbox-notice")).to_contain_text("Saved on this device")
 
     page.reload()  # still offline: the device's copy, and the records still waiting
-    expect(badge(page)).to_have_text("2 waiting to send")
+    expect(badge(page)).to_have_text("4 waiting to send")
     page.goto("/outbox")
-    expect(page.locator("[data-outbox-list] li")).to_have_count(2)
+    expect(page.locator("[data-outbox-list] li")).to_have_count(4)
     browser_screenshot(page, "offline-outbox")
 
     page.context.set_offline(False)
@@ -142,6 +147,9 @@ def test_offline_status_encounter_referral_and_note_arrive_once(phone_page, disp
 
     headers = api_as(page, "clinician1", live_server.password)
     detail = page.request.get(f"/api/v1/calls/{call['id']}", headers=headers).json()
+    assert [e["status"] for e in detail["timeline"] if e["kind"] == "status"] == ["acknowledged", "en_route",
+                                                                                  "on_scene"]
+    assert detail["status"] == "on_scene"
     acknowledged = [e for e in detail["timeline"] if e["status"] == "acknowledged"]
     assert len(acknowledged) == 1
     assert acknowledged[0]["recorded_at"] < acknowledged[0]["received_at"]  # the device's time, kept
