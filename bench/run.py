@@ -163,11 +163,12 @@ def _dashboard(url):
     from fieldapp.encounters.models import Encounter
     from fieldapp.extensions import db
     from fieldapp.metrics import calls, outcomes, people, services
-    from fieldapp.metrics.filters import Filters
+    from fieldapp.metrics.filters import Filters, Periods
 
     app = _app(url)
     with app.app_context():
         year = _filters(Filters, LAST_YEAR)
+        both = Periods.of(year.previous(), year)
         encounters = db.session.scalar(select(func.count()).select_from(Encounter)
                                        .join(Call, Call.id == Encounter.call_id).where(*year.call_conditions()))
         timings = []
@@ -180,20 +181,21 @@ def _dashboard(url):
         print(f"dashboard data for {LAST_YEAR[0]} to {LAST_YEAR[1]} ({encounters:,} encounters), the year and the "
               f"year before: first {timings[0]:.2f} s, best {best:.2f} s, median {statistics.median(timings):.2f} s "
               f"(target < 1 s for 500,000 encounters: {_verdict(best < 1, encounters >= 450_000)})")
-        parts = {}
-        db.session.execute(text("SET LOCAL jit = off"))  # as services.compute does
-        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
-        for name, part in [("calls + CAD times", lambda: calls.calls_and_times(db.session, year)),
-                           ("encounters", lambda: outcomes.encounters(db.session, year)),
-                           ("referrals", lambda: outcomes.referrals(db.session, year)),
-                           ("follow-ups", lambda: outcomes.follow_ups(db.session, year, utcnow())),
-                           ("people (repeats, demographics)", lambda: people.people(db.session, year)),
-                           ("equity table", lambda: people.outcomes_by_race(db.session, year))]:
-            started = time.perf_counter()
-            part()
-            parts[name] = time.perf_counter() - started
-        print("  one year alone, by part: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in parts.items())
-              + f"; total {sum(parts.values()):.2f} s")
+        parts = [("calls + CAD times", calls.calls_and_times),
+                 ("encounters + equity table", outcomes.encounters_and_equity), ("referrals", outcomes.referrals),
+                 ("follow-ups", lambda session, periods: outcomes.follow_ups(session, periods, utcnow())),
+                 ("people (repeats, demographics)", people.people)]
+        for label, periods in [("the year and the year before", both), ("one year alone", Periods.of(year))]:
+            db.session.execute(text("SET LOCAL jit = off"))  # as services.compute_together does
+            db.session.execute(text("SET LOCAL work_mem = '128MB'"))
+            spent = {}
+            for name, part in parts:
+                started = time.perf_counter()
+                part(db.session, periods)
+                spent[name] = time.perf_counter() - started
+            db.session.rollback()
+            print(f"  {label}, by part: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in spent.items())
+                  + f"; total {sum(spent.values()):.2f} s")
         db.engine.dispose()
 
 

@@ -23,6 +23,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from fieldapp.calls.models import Call, CallEvent
+from fieldapp.calls.services import note_milestone
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.constants import apco_code
 from fieldapp.encounters.models import Encounter
@@ -68,9 +69,11 @@ class DataSet:
                                    received_at=received))
         for kind, status, minutes, disposition in steps:
             moment = received + timedelta(minutes=minutes)
-            self.session.add(CallEvent(call=call, kind=kind, status=status, recorded_at=moment,
-                                       received_at=received + timedelta(minutes=abs(minutes)),
-                                       disposition=disposition, unit=unit))
+            event = CallEvent(call=call, kind=kind, status=status, recorded_at=moment,
+                              received_at=received + timedelta(minutes=abs(minutes)), disposition=disposition,
+                              unit=unit)
+            self.session.add(event)
+            note_milestone(call, event)  # the call's milestone times, as calls.services writes them
             call.status = status
             if status in ("cleared", "cancelled"):
                 call.closed_at = moment

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from fieldapp.metrics import services, sql
-from fieldapp.metrics.filters import Filters
+from fieldapp.metrics.filters import Filters, Periods
 from tests import metrics_data
 from tests.metrics_data import NOW, PERIOD
 
@@ -246,3 +246,22 @@ def test_the_filters_default_to_the_last_90_days_including_today(api, db, make_u
     body = api.get("/api/v1/metrics", user=make_user("program_manager")).get_json()
     assert body["period"]["days"] == 90
     assert PERIOD["from"] != body["period"]["from"]
+
+
+def test_periods_computed_together_equal_each_computed_alone(db, data):
+    """The dashboard reads a period and the one before in one pass; the numbers are each period's own."""
+    february = Filters(date(2026, 2, 1), date(2026, 3, 1), ZONE)
+    april = Filters(date(2026, 4, 1), date(2026, 5, 1), ZONE)
+    alone = [services.compute(db.session, period, now=NOW) for period in (february, MARCH, april)]
+    assert services.compute_together(db.session, Periods.of(april, MARCH, february), now=NOW) == alone
+    assert services.compute_together(db.session, Periods.of(MARCH, april), now=NOW) == alone[1:]
+    report = services.report(db.session, MARCH, now=NOW)
+    assert report["current"] == alone[1]
+    assert report["previous"] == services.compute(db.session, MARCH.previous(), now=NOW)
+
+
+def test_periods_computed_together_must_be_back_to_back_with_one_unit_and_call_type():
+    with pytest.raises(ValueError):
+        Periods.of(MARCH, Filters(date(2026, 4, 2), date(2026, 5, 1), ZONE))
+    with pytest.raises(ValueError):
+        Periods.of(MARCH, Filters(date(2026, 4, 1), date(2026, 5, 1), ZONE, call_type="EDP"))

@@ -17,7 +17,7 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
 from fieldapp.live import services as live
 from fieldapp.units import services as units
 
@@ -91,7 +91,23 @@ def _event(call, kind, *, by, status=None, from_status=None, unit_id=None, recor
                       user_id=getattr(by, "id", None), recorded_at=recorded_at or now,
                       received_at=now, **extra)
     db.session.add(event)
+    note_milestone(call, event)
     return event
+
+
+def note_milestone(call: Call, event: CallEvent) -> None:
+    """Copy a timeline entry's time onto the call when it marks a CAD milestone (docs/metrics.md).
+
+    The same values as the timeline gives: the earliest 'assigned' entry, the earliest status
+    'on_scene' and the latest status 'cleared', each by its ``recorded_at``.
+    """
+    moment = event.recorded_at
+    if event.kind == "assigned":
+        call.first_assigned_at = min(call.first_assigned_at or moment, moment)
+    elif event.kind == "status" and event.status == c.ON_SCENE:
+        call.first_on_scene_at = min(call.first_on_scene_at or moment, moment)
+    elif event.kind == "status" and event.status == c.CLEARED:
+        call.cleared_at = max(call.cleared_at or moment, moment)
 
 
 def create_call(data: dict, *, by) -> tuple[Call, bool]:
@@ -236,13 +252,5 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     entry.id = event_id
     audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
     live.publish("call.status", call, unit_id=call.unit_id)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same tap arrived twice at once
-        db.session.rollback()
-        existing = db.session.get(CallEvent, event_id)
-        if existing is None:
-            raise
-        return check_replay(existing, body_hash, what="status change"), False
-    return entry, True
+    return commit_or_replay(entry, body_hash, what="status change")
 

@@ -2,14 +2,15 @@
 
 from collections import Counter
 
-from sqlalchemy import and_, case, exists, func, or_, select, tuple_
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.dialects.postgresql import array
 
 from fieldapp.calls import constants as call_constants
-from fieldapp.calls.models import Call, CallEvent
+from fieldapp.calls.models import Call
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import sql
 from fieldapp.metrics.common import dialect_of, seconds, share
-from fieldapp.metrics.filters import Filters
+from fieldapp.metrics.filters import Periods
 
 # Reasons a call was not served; dispositions other than "encounter_logged" are reasons too.
 NOT_SERVED_REASONS = {
@@ -23,132 +24,128 @@ NOT_SERVED_REASONS = {
 }
 # Response-time histogram: bucket edges in minutes; the last bucket is open-ended.
 RESPONSE_EDGES_MIN = (0, 5, 10, 15, 20, 30, 45, 60)
+DURATIONS = ("queue", "response", "on_scene")
+PERCENTILES = (50, 90)
 
 
-def milestone_events(event=CallEvent):
-    """The timeline entries that mark a CAD milestone: the first dispatch, on scene, cleared.
+def call_facts(periods: Periods, *, served_only: bool = False):
+    """One row per call of the periods: its period, why it would not be served, and its CAD durations.
 
-    (An index on ``call_events (call_id) WHERE`` this condition keeps the scan to these rows.)
+    The milestones are the call's own columns (``first_assigned_at``, ``first_on_scene_at``,
+    ``cleared_at``), which calls.services copies from the timeline as each entry is written: the
+    first dispatch, and the device's ``recorded_at`` of on scene and cleared (the time the unit
+    tapped, even when it was offline). A negative duration is a device clock error: left out.
+
+    ``reason`` is the first reason of docs/metrics.md after "served"; ``served_only`` keeps the calls
+    with an encounter (a semi-join, which PostgreSQL hashes or probes the index for, as the period's
+    size suits), whose reason is "served" whatever this column says.
     """
-    return or_(event.kind == "assigned",
-               and_(event.kind == "status", event.status.in_((call_constants.ON_SCENE, call_constants.CLEARED))))
-
-
-def call_facts(filters: Filters):
-    """One row per call of the filters: its milestones from the timeline and whether it was served.
-
-    Milestones use the device's ``recorded_at``: the time the unit tapped, even when it was offline.
-    The timeline is aggregated per call first (only the milestone entries of the period's calls),
-    then joined to the calls.
-    """
-    event = CallEvent
-    is_status = event.kind == "status"
-    period_calls = select(Call.id).where(*filters.call_conditions())
-    milestones = (
-        select(event.call_id,
-               func.min(case((event.kind == "assigned", event.recorded_at))).label("assigned_at"),
-               func.min(case((and_(is_status, event.status == call_constants.ON_SCENE), event.recorded_at)))
-               .label("on_scene_at"),
-               func.max(case((and_(is_status, event.status == call_constants.CLEARED), event.recorded_at)))
-               .label("cleared_at"))
-        .where(milestone_events(event), event.call_id.in_(period_calls))
-        .group_by(event.call_id).subquery("milestones"))
-    facts = (
-        select(Call.received_at, Call.status, Call.disposition, Call.call_type, milestones.c.assigned_at,
-               milestones.c.on_scene_at, milestones.c.cleared_at,
-               exists().where(Encounter.call_id == Call.id).label("served"))
-        .select_from(Call).outerjoin(milestones, milestones.c.call_id == Call.id)
-        .where(*filters.call_conditions())
-    ).subquery("call_facts")
-
-    def nonnegative(seconds):  # a negative duration is a device clock error: left out
+    def nonnegative(seconds):
         return case((seconds >= 0, seconds))
 
     known = [code for code in NOT_SERVED_REASONS if code in call_constants.DISPOSITIONS]
+    cleared = Call.status == call_constants.CLEARED
     reason = case(
-        (facts.c.served, "served"),
-        (and_(facts.c.status == call_constants.CANCELLED, facts.c.assigned_at.is_(None)),
-         "cancelled_before_dispatch"),
-        (facts.c.status == call_constants.CANCELLED, "cancelled_after_dispatch"),
-        (facts.c.assigned_at.is_(None), "never_assigned"),
-        (and_(facts.c.status == call_constants.CLEARED, facts.c.disposition == "encounter_logged"),
-         "no_encounter_recorded"),
-        (and_(facts.c.status == call_constants.CLEARED, facts.c.disposition.in_(known)), facts.c.disposition),
-        (facts.c.status == call_constants.CLEARED, "disposition_not_recorded"),
+        (and_(Call.status == call_constants.CANCELLED, Call.first_assigned_at.is_(None)), "cancelled_before_dispatch"),
+        (Call.status == call_constants.CANCELLED, "cancelled_after_dispatch"),
+        (Call.first_assigned_at.is_(None), "never_assigned"),
+        (and_(cleared, Call.disposition == "encounter_logged"), "no_encounter_recorded"),
+        (and_(cleared, Call.disposition.in_(known)), Call.disposition),
+        (cleared, "disposition_not_recorded"),
         else_="still_open")
-    return select(
-        reason.label("reason"), facts.c.assigned_at, facts.c.call_type,
-        nonnegative(sql.seconds_between(facts.c.received_at, facts.c.assigned_at)).label("queue"),
-        nonnegative(sql.seconds_between(facts.c.received_at, facts.c.on_scene_at)).label("response"),
-        nonnegative(sql.seconds_between(facts.c.on_scene_at, facts.c.cleared_at)).label("on_scene"),
-    ).subquery("call_durations")
+    query = select(
+        periods.index(Call.received_at).label("period"), reason.label("reason"), Call.call_type,
+        Call.first_assigned_at.is_not(None).label("assigned"),
+        nonnegative(sql.float_seconds_between(Call.received_at, Call.first_assigned_at)).label("queue"),
+        nonnegative(sql.float_seconds_between(Call.received_at, Call.first_on_scene_at)).label("response"),
+        nonnegative(sql.float_seconds_between(Call.first_on_scene_at, Call.cleared_at)).label("on_scene"),
+    ).where(*periods.call_conditions())
+    if served_only:
+        query = query.where(exists().where(Encounter.call_id == Call.id))
+    return query.subquery("call_facts")
 
 
-DURATIONS = ("queue", "response", "on_scene")
+def calls_and_times(session, periods: Periods) -> list[dict]:
+    """Per period: calls by reason (served or why not), type and response-time bucket; CAD time percentiles.
 
-
-def calls_and_times(session, filters: Filters) -> dict:
-    """Calls by reason (served or why not), type and response-time bucket, and the CAD time percentiles.
-
-    On PostgreSQL one statement: GROUPING SETS gives the grouped counts and, in its grand-total row,
-    ``percentile_cont`` over all the calls. SQLite groups the same way and gets the percentiles
-    from the sorted durations.
+    The calls are counted by (period, reason, type, dispatched, response-time bucket), and so are
+    the served ones among them: a served call counts as "served", the others by their reason. Then
+    the durations' percentiles per period (PostgreSQL's ``percentile_cont``; on SQLite the same
+    interpolation over the sorted durations).
     """
-    facts = call_facts(filters)
-    postgres = dialect_of(session) == "postgresql"
+    def counts(facts):
+        # bucket_of numbers the buckets from 1 (0 is below the first edge): -1 is a call with no response time.
+        bucket = func.coalesce(sql.bucket_of(facts.c.response, edges), 0) - 1
+        shaped = select(facts.c.period, facts.c.reason, facts.c.call_type, facts.c.assigned,
+                        bucket.label("bucket")).subquery("calls_shaped")
+        rows = session.execute(select(*shaped.c, func.count().label("n")).group_by(*shaped.c)).all()
+        return Counter({(int(row.period), row.reason, row.call_type, row.assigned, row.bucket): row.n for row in rows})
+
     edges = [minutes * 60 for minutes in RESPONSE_EDGES_MIN]
-    bucket = case((facts.c.response.is_(None), -1),
-                  *[(facts.c.response < high, index) for index, high in enumerate(edges[1:])], else_=len(edges) - 1)
-    shaped = select(facts.c.reason, facts.c.call_type, facts.c.assigned_at.is_not(None).label("assigned"),
-                    bucket.label("bucket"), *(facts.c[name] for name in DURATIONS)).subquery("calls_shaped")
-    keys = (shaped.c.reason, shaped.c.call_type, shaped.c.assigned, shaped.c.bucket)
-    columns = [*keys, func.count().label("n")]
-    if postgres:
-        columns.append(func.grouping(shaped.c.reason).label("grand_total"))
-        for name in DURATIONS:
-            columns += [func.count(shaped.c[name]).label(f"{name}_n"),
-                        *(func.percentile_cont(pct / 100).within_group(shaped.c[name]).label(f"{name}_p{pct}")
-                          for pct in (50, 90))]
-        rows = session.execute(select(*columns).group_by(func.grouping_sets(tuple_(*keys), tuple_()))).all()
-    else:
-        rows = session.execute(select(*columns).group_by(*keys)).all()
+    facts = call_facts(periods)
+    every, served = counts(facts), counts(call_facts(periods, served_only=True))
+    results = [_calls(every, served, index, edges) for index in range(len(periods.items))]
+    for index, times in enumerate(_percentiles(session, facts, len(periods.items))):
+        results[index]["times"] = {**times, "response_distribution": results[index].pop("distribution")}
+    return results
+
+
+def _calls(every: Counter, served_calls: Counter, period: int, edges: list[int]) -> dict:
     received = assigned = 0
     reasons, types, types_served, buckets = Counter(), Counter(), Counter(), Counter()
-    total_row = None
-    for row in rows:
-        if postgres and row.grand_total:
-            total_row = row._mapping
+    for key, n in every.items():
+        index, reason, call_type, dispatched, bucket = key
+        if index != period:
             continue
-        received += row.n
-        assigned += row.n if row.assigned else 0
-        reasons[row.reason] += row.n
-        types[row.call_type] += row.n
-        types_served[row.call_type] += row.n if row.reason == "served" else 0
-        buckets[row.bucket] += row.n
-    times = {}
-    for name in DURATIONS:
-        if postgres:
-            n = total_row[f"{name}_n"] if total_row else 0
-            median, p90 = (total_row[f"{name}_p50"], total_row[f"{name}_p90"]) if total_row else (None, None)
-        else:  # SQLite has no percentile_cont: the same interpolation over the sorted durations
-            ordered = session.scalars(select(shaped.c[name]).where(shaped.c[name].is_not(None))
-                                      .order_by(shaped.c[name])).all()
-            n, median, p90 = len(ordered), sql.percentile(ordered, 0.5), sql.percentile(ordered, 0.9)
-        times[name] = {"n": n, "median": seconds(median), "p90": seconds(p90)}
-    bounds = [*edges, None]
-    times["response_distribution"] = [
-        {"from_seconds": low, "to_seconds": high, "label": _minutes_label(low, high), "count": buckets[index]}
-        for index, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False))]
+        served = served_calls[key]
+        received += n
+        assigned += n if dispatched else 0
+        reasons["served"] += served
+        reasons[reason] += n - served
+        types[call_type] += n
+        types_served[call_type] += served
+        buckets[bucket] += n
     served = reasons["served"]
-    calls = {
-        "received": received, "assigned": assigned, "assigned_share": share(assigned, received),
-        "served": served, "served_share": share(served, received),
-        "not_served": {"total": received - served, "by_reason": {code: reasons[code] for code in NOT_SERVED_REASONS}},
-        "by_type": [{"call_type": code, "received": types[code], "served": types_served[code],
-                     "served_share": share(types_served[code], types[code])}
-                    for code in sorted(types, key=lambda code: (-types[code], code))],
+    bounds = [*edges, None]
+    return {
+        "calls": {
+            "received": received, "assigned": assigned, "assigned_share": share(assigned, received),
+            "served": served, "served_share": share(served, received),
+            "not_served": {"total": received - served,
+                           "by_reason": {code: reasons[code] for code in NOT_SERVED_REASONS}},
+            "by_type": [{"call_type": code, "received": types[code], "served": types_served[code],
+                         "served_share": share(types_served[code], types[code])}
+                        for code in sorted(types, key=lambda code: (-types[code], code))],
+        },
+        "distribution": [
+            {"from_seconds": low, "to_seconds": high, "label": _minutes_label(low, high), "count": buckets[index]}
+            for index, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False))],
     }
-    return {"calls": calls, "times": times}
+
+
+def _percentiles(session, facts, count: int) -> list[dict]:
+    """Per period, each duration's ``n``, median and 90th percentile (continuous)."""
+    times = [{name: {"n": 0, "median": None, "p90": None} for name in DURATIONS} for _ in range(count)]
+    if dialect_of(session) == "postgresql":
+        fractions = array([pct / 100 for pct in PERCENTILES])
+        columns = [facts.c.period]
+        for name in DURATIONS:
+            columns += [func.count(facts.c[name]), func.percentile_cont(fractions).within_group(facts.c[name])]
+        for period, *values in session.execute(select(*columns).group_by(facts.c.period)).all():
+            for name, n, quantiles in zip(DURATIONS, values[::2], values[1::2], strict=True):
+                median, p90 = quantiles or (None, None)
+                times[int(period)][name] = {"n": n, "median": seconds(median), "p90": seconds(p90)}
+        return times
+    for name in DURATIONS:  # SQLite has no percentile_cont: the same interpolation over the sorted durations
+        column = facts.c[name]
+        ordered = [[] for _ in range(count)]
+        for period, value in session.execute(select(facts.c.period, column).where(column.is_not(None))
+                                             .order_by(facts.c.period, column)).all():
+            ordered[int(period)].append(value)
+        for period, values in enumerate(ordered):
+            times[period][name] = {"n": len(values), "median": seconds(sql.percentile(values, 0.5)),
+                                   "p90": seconds(sql.percentile(values, 0.9))}
+    return times
 
 
 def _minutes_label(low, high):

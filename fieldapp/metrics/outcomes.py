@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Text, and_, case, cast, func, select
 
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import CATEGORIES, Service
@@ -12,23 +12,42 @@ from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import sql
 from fieldapp.metrics.buckets import buckets_for
 from fieldapp.metrics.common import grouped_counts, share
-from fieldapp.metrics.filters import Filters
+from fieldapp.metrics.filters import Periods
+from fieldapp.metrics.people import outcomes_by_race
 from fieldapp.notes.models import FollowUp
+from fieldapp.people.models import Person
 from fieldapp.referrals import constants as referral_constants
 from fieldapp.referrals.models import Referral
 
 OUTCOMES = tuple(encounter_constants.OUTCOMES)
+FOLLOW_UP_COUNTS = ("total", "on_time", "late", "overdue", "not_yet_due")
 
 
-def encounters(session, filters: Filters) -> dict:
-    """One grouped query over the period's encounters; every encounter metric is a sum of its rows."""
-    buckets = buckets_for(filters)
-    bucket = sql.bucket_index(Call.received_at, buckets.edges)
+def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
+    """Per period, the encounter metrics and the equity table (people.outcomes_by_race).
+
+    One grouped query over the periods' encounters, with the person's race/ethnicity: every
+    encounter metric and every cell of the equity table is a sum of its rows. The rows are grouped
+    by chart bucket, and each period has its own buckets, so the bucket also tells the period.
+    """
+    buckets = [buckets_for(period) for period in periods.items]
+    edges = [edge for period in buckets for edge in period.edges[:-1]] + [periods.span.end]
     e = Encounter
-    keys = (bucket.label("bucket"), e.outcome, e.hospitalization_type, e.probable_cause, e.diverted,
-            e.use_of_force, e.force_type, e.enforcement_action)
+    keys = (sql.bucket_index(Call.received_at, edges).label("bucket"), e.outcome, e.hospitalization_type,
+            e.probable_cause, e.diverted, e.use_of_force, e.force_type, e.enforcement_action,
+            cast(Person.race_ethnicity, Text).label("races"))
     rows = grouped_counts(session, select(*keys).select_from(e).join(Call, Call.id == e.call_id)
-                          .where(*filters.call_conditions()))
+                          .outerjoin(Person, Person.id == e.person_id).where(*periods.call_conditions()))
+    results, first = [], 0
+    for period in buckets:
+        count = len(period.starts)
+        mine = [row for row in rows if first <= row.bucket < first + count]
+        results.append((_encounters(mine, period, first), outcomes_by_race(mine)))
+        first += count
+    return results
+
+
+def _encounters(rows, buckets, first: int) -> dict:
     total = sum(row.n for row in rows)
     outcomes, hospital, force_types = Counter(), Counter(), Counter()
     over_time = [Counter() for _ in buckets.starts]
@@ -36,7 +55,7 @@ def encounters(session, filters: Filters) -> dict:
     force = enforcement = 0
     for row in rows:
         outcomes[row.outcome] += row.n
-        over_time[row.bucket][row.outcome] += row.n
+        over_time[row.bucket - first][row.outcome] += row.n
         if row.outcome == "hospitalized":
             hospital[row.hospitalization_type or "not_recorded"] += row.n
         if row.probable_cause:
@@ -66,12 +85,17 @@ def encounters(session, filters: Filters) -> dict:
 
 # --- referrals and follow-ups --------------------------------------------------------------
 
-def referrals(session, filters: Filters) -> dict:
+def referrals(session, periods: Periods) -> list[dict]:
     consent_declined = (Referral.consent_type == "declined").label("consent_declined")
-    rows = grouped_counts(session, select(Service.category, Service.part2_program, Referral.status, consent_declined)
+    rows = grouped_counts(session, select(periods.index(Call.received_at).label("period"), Service.category,
+                                          Service.part2_program, Referral.status, consent_declined)
                           .select_from(Referral).join(Encounter, Encounter.id == Referral.encounter_id)
                           .join(Call, Call.id == Encounter.call_id).join(Service, Service.id == Referral.service_id)
-                          .where(*filters.call_conditions()))
+                          .where(*periods.call_conditions()))
+    return [_referrals([row for row in rows if int(row.period) == index]) for index in range(len(periods.items))]
+
+
+def _referrals(rows) -> dict:
     by_category = defaultdict(Counter)
     by_status, totals = Counter(), Counter()
     for row in rows:
@@ -97,20 +121,25 @@ def referrals(session, filters: Filters) -> dict:
     }
 
 
-def follow_ups(session, filters: Filters, now: datetime) -> dict:
-    done, due = FollowUp.done_at, FollowUp.due_at
-
+def follow_ups(session, periods: Periods, now: datetime) -> list[dict]:
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    row = session.execute(
-        select(func.count().label("total"),
+    inner = (select(periods.index(Call.received_at).label("period"), FollowUp.done_at, FollowUp.due_at)
+             .select_from(FollowUp).join(Encounter, Encounter.id == FollowUp.encounter_id)
+             .join(Call, Call.id == Encounter.call_id).where(*periods.call_conditions())).subquery("period_follow_ups")
+    done, due = inner.c.done_at, inner.c.due_at
+    rows = {int(row.period): row for row in session.execute(
+        select(inner.c.period, func.count().label("total"),
                count(and_(done.is_not(None), done <= due)).label("on_time"),
                count(and_(done.is_not(None), done > due)).label("late"),
                count(and_(done.is_(None), due < now)).label("overdue"),
                count(and_(done.is_(None), due >= now)).label("not_yet_due"))
-        .select_from(FollowUp).join(Encounter, Encounter.id == FollowUp.encounter_id)
-        .join(Call, Call.id == Encounter.call_id).where(*filters.call_conditions())).one()
-    judged = row.on_time + row.late + row.overdue
-    return {"total": row.total, "on_time": row.on_time, "late": row.late, "overdue": row.overdue,
-            "not_yet_due": row.not_yet_due, "on_time_rate": share(row.on_time, judged)}
+        .group_by(inner.c.period)).all()}
+    results = []
+    for index in range(len(periods.items)):
+        row = rows.get(index)
+        totals = {key: getattr(row, key) if row else 0 for key in FOLLOW_UP_COUNTS}
+        judged = totals["on_time"] + totals["late"] + totals["overdue"]
+        results.append({**totals, "on_time_rate": share(totals["on_time"], judged)})
+    return results

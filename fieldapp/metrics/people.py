@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import Text, and_, case, cast, func, select
 
 from fieldapp.calls.models import Call
+from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import sql
 from fieldapp.metrics.common import grouped_counts, share
-from fieldapp.metrics.filters import Filters
-from fieldapp.metrics.outcomes import OUTCOMES
+from fieldapp.metrics.filters import Periods
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.people.models import Person
 
@@ -19,48 +19,57 @@ REPEAT_WINDOW_DAYS = 90
 AGE_GROUPS = ("under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
 AGE_GROUP_LABELS = {"under_18": "Under 18", "18_24": "18-24", "25_34": "25-34", "35_44": "35-44",
                     "45_54": "45-54", "55_64": "55-64", "65_plus": "65 and over", "unknown": "Unknown"}
+AGE_GROUP_EDGES = (18, 25, 35, 45, 55, 65)  # the first age of each group after "under_18"
 
 
 def age_group(age):
-    """The age group of an age expression (SQL)."""
-    return case((age.is_(None), "unknown"), (age < 18, "under_18"), (age < 25, "18_24"), (age < 35, "25_34"),
-                (age < 45, "35_44"), (age < 55, "45_54"), (age < 65, "55_64"), else_="65_plus")
+    """The age group of an age expression (SQL); "unknown" when it is NULL.
+
+    A simple CASE on the group's index, so the age (a date computation) is worked out once a row.
+    """
+    return case(dict(enumerate(AGE_GROUPS[:-1])), value=sql.bucket_of(age, AGE_GROUP_EDGES), else_="unknown")
 
 
-def _codes(json_text):
+def race_codes(json_text):
     """A person's race/ethnicity codes from the JSON text of the column."""
     return json.loads(json_text) if json_text else ["not_recorded"]
 
 
-def people(session, filters: Filters) -> dict:
-    """Repeat contacts and demographics of the people served, in one pass.
+def people(session, periods: Periods) -> list[dict]:
+    """Per period, repeat contacts and demographics of the people served, in one pass.
 
-    Contacts are the (person, call) pairs of the period and of the 90 days before it (any unit or
-    call type: an earlier contact counts whatever it was). Each counted contact looks back, with
-    LAG, at the same person's previous call; a person is a repeat contact when one of their
-    counted contacts followed another within 90 days. Demographics are per person, with the age on
-    the day of their first counted contact.
+    Contacts are the encounters with a person on calls of the periods and of the 90 days before
+    the first (any unit or call type: an earlier contact counts whatever it was). Each looks back,
+    with LAG, at the same person's previous contact; a contact on the same call as the one before
+    it is not a new contact, so only the first contact of each call is judged. A person is a repeat
+    contact in a period when one of their contacts there followed another call within 90 days.
+    Demographics are per person and period, with the age on the day of their first call in it.
     """
-    counted = and_(*filters.call_conditions())
-    visits = (select(Encounter.person_id, Call.id.label("call_id"), Call.received_at, counted.label("counted"))
-              .join(Call, Call.id == Encounter.call_id)
-              .where(Encounter.person_id.is_not(None), Call.received_at < filters.end,
-                     Call.received_at >= filters.start - timedelta(days=REPEAT_WINDOW_DAYS))
-              .distinct().subquery("visits"))
-    previous = func.lag(visits.c.received_at).over(partition_by=visits.c.person_id,
-                                                   order_by=(visits.c.received_at, visits.c.call_id))
-    ordered = select(visits.c.person_id, visits.c.received_at, visits.c.counted,
-                     previous.label("previous_at")).subquery("ordered_visits")
-    follows = and_(ordered.c.previous_at.is_not(None),
-                   sql.within_days_before(ordered.c.previous_at, ordered.c.received_at, REPEAT_WINDOW_DAYS))
-    served = (select(ordered.c.person_id, func.min(ordered.c.received_at).label("first_at"),
+    span = periods.span
+    in_period = case((and_(*span.call_conditions()), periods.index(Call.received_at)))  # NULL: looked back at only
+    order = {"partition_by": Encounter.person_id, "order_by": (Call.received_at, Call.id)}
+    contacts = (select(Encounter.person_id, Call.id.label("call_id"), Call.received_at, in_period.label("period"),
+                       func.lag(Call.received_at).over(**order).label("previous_at"),
+                       func.lag(Call.id).over(**order).label("previous_call_id"))
+                .join(Call, Call.id == Encounter.call_id)
+                .where(Encounter.person_id.is_not(None), Call.received_at < span.end,
+                       Call.received_at >= span.start - timedelta(days=REPEAT_WINDOW_DAYS))
+                .subquery("contacts"))
+    follows = and_(contacts.c.previous_call_id != contacts.c.call_id,
+                   sql.within_days_before(contacts.c.previous_at, contacts.c.received_at, REPEAT_WINDOW_DAYS))
+    served = (select(contacts.c.period, contacts.c.person_id, func.min(contacts.c.received_at).label("first_at"),
                      func.max(case((follows, 1), else_=0)).label("repeat"))
-              .where(ordered.c.counted.is_(True)).group_by(ordered.c.person_id).subquery("people_served"))
-    aged = (select(Person.gender, cast(Person.race_ethnicity, Text).label("races"), served.c.repeat,
+              .where(contacts.c.period.is_not(None)).group_by(contacts.c.period, contacts.c.person_id)
+              .subquery("people_served"))
+    aged = (select(served.c.period, Person.gender, cast(Person.race_ethnicity, Text).label("races"), served.c.repeat,
                    func.coalesce(sql.age_years(Person.dob, served.c.first_at), Person.approx_age).label("age"))
             .select_from(served).join(Person, Person.id == served.c.person_id).subquery("people_aged"))
-    rows = grouped_counts(session, select(aged.c.gender, age_group(aged.c.age).label("age_group"), aged.c.races,
-                                          aged.c.repeat))
+    rows = grouped_counts(session, select(aged.c.period, aged.c.gender, age_group(aged.c.age).label("age_group"),
+                                          aged.c.races, aged.c.repeat))
+    return [_people([row for row in rows if int(row.period) == index]) for index in range(len(periods.items))]
+
+
+def _people(rows) -> dict:
     genders, ages, races = Counter(), Counter(), Counter()
     total = repeat = 0
     for row in rows:
@@ -68,7 +77,7 @@ def people(session, filters: Filters) -> dict:
         repeat += row.n if row.repeat else 0
         genders[row.gender] += row.n
         ages[row.age_group] += row.n
-        for code in _codes(row.races):
+        for code in race_codes(row.races):
             races[code] += row.n
     return {
         "repeat_contacts": {"people": total, "repeat": repeat, "share": share(repeat, total),
@@ -79,20 +88,20 @@ def people(session, filters: Filters) -> dict:
     }
 
 
-def outcomes_by_race(session, filters: Filters) -> dict:
-    """Encounters by the person's race/ethnicity (each category a person gave) and what happened."""
-    involuntary = (Encounter.hospitalization_type == "involuntary").label("involuntary")
-    rows = grouped_counts(session, select(cast(Person.race_ethnicity, Text).label("races"), Encounter.outcome,
-                                          involuntary, Encounter.use_of_force)
-                          .select_from(Encounter).join(Call, Call.id == Encounter.call_id)
-                          .join(Person, Person.id == Encounter.person_id).where(*filters.call_conditions()))
+def outcomes_by_race(rows) -> dict:
+    """The equity table: encounters by the person's race/ethnicity (each category a person gave), and
+    what happened. ``rows`` are one period's grouped encounter counts (outcomes.encounters_and_equity),
+    with the person's ``races`` (NULL for an encounter without a person: left out).
+    """
     table = {code: Counter() for code in RACE_ETHNICITY}
     for row in rows:
-        for code in _codes(row.races):
+        if row.races is None:
+            continue
+        for code in race_codes(row.races):
             counts = table.setdefault(code, Counter())
             counts["encounters"] += row.n
             counts[row.outcome] += row.n
-            counts["involuntary_holds"] += row.n if row.involuntary else 0
+            counts["involuntary_holds"] += row.n if row.hospitalization_type == "involuntary" else 0
             counts["use_of_force"] += row.n if row.use_of_force else 0
     columns = ("encounters", *OUTCOMES, "involuntary_holds", "use_of_force")
     return {code: {column: counts[column] for column in columns} for code, counts in table.items()}

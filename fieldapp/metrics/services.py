@@ -13,39 +13,44 @@ from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
 from fieldapp.metrics.common import dialect_of
-from fieldapp.metrics.filters import Filters
-from fieldapp.metrics.outcomes import encounters, follow_ups, referrals
-from fieldapp.metrics.people import AGE_GROUP_LABELS, AGE_GROUPS, outcomes_by_race, people
+from fieldapp.metrics.filters import Filters, Periods
+from fieldapp.metrics.outcomes import encounters_and_equity, follow_ups, referrals
+from fieldapp.metrics.people import AGE_GROUP_LABELS, AGE_GROUPS, people
 
-__all__ = ["AGE_GROUPS", "AGE_GROUP_LABELS", "NOT_SERVED_REASONS", "compute", "has_any_call", "report"]
+__all__ = ["AGE_GROUPS", "AGE_GROUP_LABELS", "NOT_SERVED_REASONS", "compute", "compute_together", "has_any_call",
+           "report"]
 
 
 def compute(session, filters: Filters, *, now: datetime | None = None) -> dict:
     """Every metric of docs/metrics.md for one period, unit and call type."""
+    return compute_together(session, Periods.of(filters), now=now)[0]
+
+
+def compute_together(session, periods: Periods, *, now: datetime | None = None) -> list[dict]:
+    """Every metric for each of back-to-back periods, each query reading all their calls once."""
     if dialect_of(session) == "postgresql":
-        # These queries run in a fraction of a second: compiling them (JIT) costs more than it saves,
-        # and their sorts and hashes of a year of rows fit in memory rather than spill to disk.
+        # Compiling these queries (JIT) costs more than it saves, and the sorts and hashes of two
+        # years of rows (a period and the one before) fit in memory rather than spill to disk.
         session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
-    result = calls_and_times(session, filters)
-    result.update({
-        "encounters": encounters(session, filters),
-        "referrals": referrals(session, filters),
-        "follow_ups": follow_ups(session, filters, now or utcnow()),
-        **people(session, filters),
-    })
-    result["demographics"]["outcomes_by_race_ethnicity"] = outcomes_by_race(session, filters)
-    return result
+        session.execute(text("SET LOCAL work_mem = '128MB'"))
+    results = calls_and_times(session, periods)
+    parts = zip(encounters_and_equity(session, periods), referrals(session, periods),
+                follow_ups(session, periods, now or utcnow()), people(session, periods), strict=True)
+    for result, ((on_scene, equity), referred, followed, served) in zip(results, parts, strict=True):
+        result.update({"encounters": on_scene, "referrals": referred, "follow_ups": followed, **served})
+        result["demographics"]["outcomes_by_race_ethnicity"] = equity
+    return results
 
 
 def report(session, filters: Filters, *, now: datetime | None = None) -> dict:
     """The period and the one of equal length before it, as the dashboard and the API show them."""
     previous = filters.previous()
+    earlier, current = compute_together(session, Periods.of(previous, filters), now=now)
     return {
         "period": {**filters.as_dict(), "days": filters.days, "timezone": filters.zone},
         "previous_period": {**previous.as_dict(), "days": previous.days},
-        "current": compute(session, filters, now=now),
-        "previous": compute(session, previous, now=now),
+        "current": current,
+        "previous": earlier,
     }
 
 
