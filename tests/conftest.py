@@ -48,7 +48,10 @@ def app(tmp_path_factory):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()  # close pooled connections before the interpreter does (ResourceWarning)
 
 
 @pytest.fixture
