@@ -58,7 +58,7 @@ def change_status(call_id):
             disposition=data.get("disposition"), by=current_user)
     except ValidationError as error:
         call = services.get_call(current_user, call_id, audit_read=False)
-        return _render_call(call, forms._flat(error.messages), 422)
+        return _render_call(call, forms.flat_errors(error.messages), 422)
     except ServiceError as error:
         if error.status == 404:
             raise

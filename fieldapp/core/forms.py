@@ -3,6 +3,7 @@
 from marshmallow import ValidationError
 
 from fieldapp.errors import ServiceError
+from fieldapp.extensions import db
 
 
 def as_number(value):
@@ -26,7 +27,17 @@ def load(schema, payload: dict):
     try:
         return schema.load(payload), {}
     except ValidationError as error:
-        return None, _flat(error.messages)
+        return None, flat_errors(error.messages)
+
+
+def form_errors(error: ServiceError) -> tuple[dict, int]:
+    """What a form page shows for a service's refusal: (errors, status). A 403, or a 404 that names
+    no field (the record itself is not there for this user), is raised instead, so the error page
+    answers and the refusal is audited."""
+    db.session.rollback()
+    if error.status == 403 or (error.status == 404 and not error.fields):
+        raise error
+    return errors_of(error), error.status
 
 
 def errors_of(error: ServiceError) -> dict:
@@ -36,12 +47,12 @@ def errors_of(error: ServiceError) -> dict:
     return errors
 
 
-def _flat(messages, prefix=""):
+def flat_errors(messages, prefix=""):
     flat = {}
     for key, value in messages.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flat(value, f"{name}."))
+            flat.update(flat_errors(value, f"{name}."))
         else:
             flat[name] = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if flat and "" not in flat:

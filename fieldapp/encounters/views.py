@@ -135,10 +135,7 @@ def new(call_id):
             try:
                 encounter, created = services.log_encounter(call.id, data, by=current_user)
             except ServiceError as error:
-                db.session.rollback()
-                if error.status == 403 or (error.status == 404 and not error.fields):
-                    raise  # the error page answers, and audits a refusal
-                errors, status = forms.errors_of(error), error.status
+                errors, status = forms.form_errors(error)
             else:
                 name = encounter.person.display_name if encounter.person else "The person"
                 flash(f"Encounter saved: {name}, {encounter_vocabulary.OUTCOMES[encounter.outcome].lower()}."

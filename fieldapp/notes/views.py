@@ -55,10 +55,8 @@ def _save(save, form, schema):
     try:
         record, _ = save(data)
     except ServiceError as error:
-        db.session.rollback()
-        if error.status == 403 or (error.status == 404 and not error.fields):
-            raise  # the error page answers, and audits a refusal
-        return None, forms.errors_of(error), error.status
+        errors, status = forms.form_errors(error)
+        return None, errors, status
     return record, {}, 200
 
 

@@ -69,10 +69,7 @@ def new(encounter_id):
             try:
                 referral, created = services.make_referral(encounter.id, data, by=current_user)
             except ServiceError as error:
-                db.session.rollback()
-                if error.status == 403 or (error.status == 404 and not error.fields):
-                    raise  # the error page answers, and audits a refusal
-                errors, status = forms.errors_of(error), error.status
+                errors, status = forms.form_errors(error)
             else:
                 flash(f"Referred to {referral.service.name}." if created else "This referral was already saved.",
                       "success")
