@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.database import Base, utcnow
@@ -20,6 +20,8 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when an admin chooses the password: the user must pick their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # Flask-Login keeps the login session's id, not the user's, so revoking the session
     # row (logout, deactivation, "sign out everywhere") ends it at once.
