@@ -2,9 +2,16 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts import services
+from fieldapp.accounts import credentials, services
 from fieldapp.accounts.roles import ADMIN
-from fieldapp.accounts.schemas import SessionSchema, TokenRequestSchema, TokenSchema, UserSchema, UserUpdateSchema
+from fieldapp.accounts.schemas import (
+    PasswordChangeSchema,
+    SessionSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
 from fieldapp.errors import Unauthorized
 from fieldapp.security.access import ANY_ROLE, allow, public
 
@@ -56,6 +63,16 @@ def revoke_my_session(session_id):
     services.revoke_session(current_user, session_id)
 
 
+@blp.route("/me/password", methods=["POST"])
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@allow(ANY_ROLE)
+def change_my_password(data):
+    """Change your password. Your other sessions and tokens end; the one making this call stays."""
+    credentials.change_own_password(current_user, data["current_password"], data["new_password"],
+                                    keep=services.session_row(current_user.get_id()))
+
+
 @blp.route("/users", methods=["GET"])
 @blp.response(200, UserSchema(many=True))
 @allow(ADMIN)
@@ -76,8 +93,11 @@ def create_user(data):
 @blp.response(200, UserSchema)
 @allow(ADMIN)
 def update_user(data, user_id):
-    """Deactivate or reactivate a user, change their role, or reset their password."""
+    """Deactivate or reactivate a user, change their role, reset their password (they must change
+    it at next sign-in) or unlock an account locked after failed logins."""
     user = services.get_user(user_id)
+    if data.get("unlock"):
+        credentials.unlock(user, by=current_user)
     if "role" in data:
         services.set_role(user, data["role"], by=current_user)
     if "password" in data:

@@ -26,13 +26,24 @@ class UserSchema(BaseSchema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = Text(MAX_LENGTH, required=True, load_only=True)
     active = fields.Boolean(dump_only=True)
+    locked_until = fields.AwareDateTime(dump_only=True, allow_none=True)
+    must_change_password = fields.Boolean(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
 
 class UserUpdateSchema(BaseSchema):
     active = fields.Boolean(truthy={True}, falsy={False})
     role = fields.String(validate=validate.OneOf(ROLES))
-    password = Text(MAX_LENGTH, load_only=True)
+    password = Text(MAX_LENGTH, load_only=True,
+                    metadata={"description": "A new password; the user must change it at next sign-in."})
+    unlock = fields.Boolean(truthy={True}, falsy={False}, load_only=True,
+                            validate=validate.Equal(True, error="Send true to unlock the account."),
+                            metadata={"description": "Lift a lockout after failed logins."})
+
+
+class PasswordChangeSchema(BaseSchema):
+    current_password = Text(MAX_LENGTH, required=True, load_only=True)
+    new_password = Text(MAX_LENGTH, required=True, load_only=True)
 
 
 class SessionSchema(BaseSchema):

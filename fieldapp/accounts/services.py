@@ -42,13 +42,14 @@ def create_user(*, username, full_name, role, password, by=None) -> User:
     username = username.strip().lower()
     if role not in ROLES:
         raise Invalid("Unknown role.", fields={"role": [f"Must be one of: {', '.join(ROLES)}."]})
-    problems = passwords.policy_problems(password, username=username)
+    problems = passwords.policy_problems(password, username=username, full_name=full_name)
     if problems:
         raise Invalid("The password cannot be used.", fields={"password": problems})
     if find_user(username):
         raise Conflict("That username is taken.", fields={"username": ["That username is taken."]})
+    # A first password chosen by an admin must be replaced by the user (CLI and demo users choose their own).
     user = User(username=username, full_name=full_name.strip(), role=role,
-                password_hash=passwords.hash_password(password))
+                password_hash=passwords.hash_password(password), must_change_password=by is not None)
     db.session.add(user)
     db.session.flush()
     audit.record("user.create", obj=user, user=by, details={"username": username, "role": role})
@@ -82,15 +83,20 @@ def set_role(user: User, role: str, *, by) -> User:
 
 
 def set_password(user: User, password: str, *, by) -> User:
-    problems = passwords.policy_problems(password, username=user.username)
+    """An admin sets (resets) a user's password: the user must choose their own at next sign-in."""
+    if user.id == getattr(by, "id", None):
+        raise Invalid("Change your own password on your account page.",
+                      fields={"password": ["Change your own password on your account page."]})
+    problems = passwords.policy_problems(password, username=user.username, full_name=user.full_name)
     if problems:
         raise Invalid("The password cannot be used.", fields={"password": problems})
     user.password_hash = passwords.hash_password(password)
     user.password_changed_at = utcnow()
+    user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
     _revoke_all(user)
-    audit.record("user.password_change", obj=user, user=by)
+    audit.record("user.password_reset", obj=user, user=by, details={"username": user.username})
     db.session.commit()
     return user
 

@@ -1,10 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from fieldapp.accounts import services
+from fieldapp.accounts import credentials, services
 from fieldapp.accounts.roles import ADMIN, ROLES
-from fieldapp.accounts.schemas import UserSchema
+from fieldapp.accounts.schemas import PasswordChangeSchema, UserSchema
 from fieldapp.core import forms
+from fieldapp.database import utcnow
 from fieldapp.errors import ServiceError, Unauthorized
 from fieldapp.security.access import ANY_ROLE, allow, public
 
@@ -60,6 +61,32 @@ def revoke_session(session_id):
     return redirect(url_for("accounts.sessions"))
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(ANY_ROLE)
+def change_password():
+    """Change your own password (also the only page open while an admin-set one must be replaced)."""
+    errors = {}
+    if request.method == "POST":
+        form = request.form
+        data, errors = forms.load(PasswordChangeSchema(), {k: form.get(k, "") for k in
+                                                           ("current_password", "new_password")})
+        if not errors and form.get("new_password") != form.get("new_password_again"):
+            errors = {"new_password_again": "The two new passwords are not the same.",
+                      "": "Please correct the fields marked below."}
+        if not errors:
+            try:
+                ended = credentials.change_own_password(
+                    current_user, data["current_password"], data["new_password"],
+                    keep=services.session_row(current_user.get_id()))
+            except ServiceError as error:
+                errors, _ = forms.form_errors(error)
+            else:
+                flash("Your password is changed." + (" You are signed out everywhere else." if ended else ""),
+                      "success")
+                return redirect(url_for("accounts.sessions"))
+    return render_template("accounts/change_password.html", errors=errors), 422 if errors else 200
+
+
 @bp.route("/admin/users", methods=["GET", "POST"])
 @allow(ADMIN)
 def users():
@@ -77,7 +104,7 @@ def users():
                 flash(f"Created {user.username} ({user.role}).", "success")
                 return redirect(url_for("accounts.users"))
     return render_template("accounts/users.html", users=services.list_users(), roles=ROLES,
-                           errors=errors, form=form), 422 if errors else 200
+                           errors=errors, form=form, now=utcnow()), 422 if errors else 200
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["POST"])
@@ -97,9 +124,20 @@ def update_user(user_id):
             flash(f"{user.username} is now {user.role}.", "success")
         elif action == "password":
             services.set_password(user, request.form.get("password", ""), by=current_user)
-            flash(f"Password for {user.username} is reset; tell them in person.", "success")
+            flash(f"Password for {user.username} is reset; tell them in person. They must choose their own "
+                  "when they next sign in.", "success")
+        elif action == "unlock":
+            credentials.unlock(user, by=current_user)
+            flash(f"{user.username} is unlocked and can sign in again.", "success")
         else:
             flash("Unknown action.", "error")
     except ServiceError as error:
         flash(" ".join([error.message, *[" ".join(v) for v in error.fields.values()]]), "error")
     return redirect(url_for("accounts.users"))
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET"])
+@allow(ADMIN)
+def confirm_deactivate(user_id):
+    """The confirmation step before deactivating (a page, so it works without JavaScript)."""
+    return render_template("accounts/deactivate.html", user=services.get_user(user_id))

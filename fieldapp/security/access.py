@@ -11,6 +11,7 @@ Object-level rules (which calls a unit may see) live in each domain's services.
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from fieldapp.accounts import gates
 from fieldapp.accounts import services as accounts
 from fieldapp.accounts.roles import ROLES
 from fieldapp.errors import Forbidden, Unauthorized, wants_json
@@ -94,6 +95,7 @@ def enforce_access():
     if request.path.startswith("/api/") and request.method in UNSAFE_METHODS \
             and g.get("auth_via") != "token":
         csrf.protect()  # cookie-authenticated API calls (the installed app) need the CSRF header
+    gates.password_change_first()
     if not role_allowed(policy, current_user.role):
         raise Forbidden("Your role does not allow this.")
     return None
