@@ -192,3 +192,9 @@ def test_users_page_shows_each_users_state(pages, make_user, db):
     assert page.count('<span class="badge">Active</span>') == 2  # the admin and "fresh"
     assert '<span class="badge">Deactivated</span>' in page
     assert "Must change password" in page and "Reset password of fresh" in page
+
+
+def test_the_endpoints_open_during_a_password_change_exist(app):
+    from fieldapp.accounts.gates import OPEN_WHILE_PASSWORD_CHANGE
+
+    assert sorted(OPEN_WHILE_PASSWORD_CHANGE - set(app.view_functions)) == []
