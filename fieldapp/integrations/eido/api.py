@@ -1,0 +1,65 @@
+"""``POST /api/v1/cad/eido``: a CAD integration sends a call as an EIDO document."""
+
+import json
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from fieldapp.errors import ServiceError
+from fieldapp.integrations.eido import services
+from fieldapp.schemas import BaseSchema
+from fieldapp.security.integrations import allow_integration, current_integration
+
+blp = Blueprint("api_cad", __name__, url_prefix="/api/v1/cad",
+                description="For CAD systems (integration accounts of kind cad): calls as NENA EIDO")
+
+
+class TooLarge(ServiceError):
+    status, code = 413, "too_large"
+
+
+class EidoCallSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    external_id = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    call_type = fields.String(dump_only=True)
+    priority = fields.Integer(dump_only=True)
+
+
+class EidoResultSchema(BaseSchema):
+    result = fields.String(dump_only=True, metadata={
+        "description": "created | updated | unchanged | replayed | cancelled"})
+    changed = fields.List(fields.String(), dump_only=True)
+    call = fields.Nested(EidoCallSchema, dump_only=True)
+
+
+def _document() -> dict:
+    limit = current_app.config["EIDO_MAX_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise TooLarge(f"An EIDO document may be at most {limit} bytes.")
+    body = request.get_data(cache=False)
+    if len(body) > limit:
+        raise TooLarge(f"An EIDO document may be at most {limit} bytes.")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise ServiceError("The request body is not valid JSON.") from None
+
+
+@blp.route("/eido", methods=["POST"])
+@blp.response(201, EidoResultSchema)
+@blp.alt_response(200, schema=EidoResultSchema, description="The incident was known: updated, unchanged, "
+                  "cancelled, or a replay (same or older lastUpdateTimeStamp: nothing changed)")
+@allow_integration("cad", "eido.intake")
+def receive_eido():
+    """Create or update a call from a NENA EIDO document (NENA-STA-021, JSON).
+
+    Send ``Authorization: Bearer fa_int_...`` (a CAD integration account's key) and the EIDO JSON
+    as the body. docs/integrations.md lists how each EIDO field maps to the call. A document
+    without an incidentComponent, or without a location, is refused (422) naming what is missing.
+    """
+    actor = current_integration()
+    outcome = services.receive(_document(), by=actor, integration_id=actor.integration_id)
+    body = {"result": outcome.result, "changed": list(outcome.changed), "call": outcome.call}
+    return body, 201 if outcome.result == services.CREATED else 200
