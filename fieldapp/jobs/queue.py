@@ -46,6 +46,7 @@ def _enqueue_committed(session):
         enqueue(path, *args, dedupe=dedupe)
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(_AFTER_COMMIT, None)
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget(session, previous_transaction):
+    if not session.in_transaction():  # the whole unit of work is gone (a savepoint's rollback is not)
+        session.info.pop(_AFTER_COMMIT, None)

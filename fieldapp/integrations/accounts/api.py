@@ -21,7 +21,7 @@ blp = Blueprint("api_integrations", __name__, url_prefix="/api/v1/integrations",
 
 
 def _with_secrets(account, key, secret=None):
-    shown = IntegrationSchema().dump(account)
+    shown = {name: getattr(account, name) for name in IntegrationSchema().fields}
     return {**shown, "key": key, "webhook_secret": secret}
 
 
