@@ -118,14 +118,14 @@ def test_made_up_keys_are_refused(client, cad, key):
 
 def test_admin_pages_create_show_the_key_once_then_only_its_id(pages, make_user, db):
     admin = pages(make_user("admin"))
-    response = admin.post("/integrations", {"name": "County CAD", "kind": "cad", "webhook_url": ""})
+    response = admin.post("/admin/integrations", {"name": "County CAD", "kind": "cad", "webhook_url": ""})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
     account = db.session.scalars(select(IntegrationAccount)).one()
     assert f"fa_int_{account.key_id}_" in html and "whsec_" in html
-    listing = admin.get("/integrations").get_data(as_text=True)
-    detail = admin.get(f"/integrations/{account.id}").get_data(as_text=True)
+    listing = admin.get("/admin/integrations").get_data(as_text=True)
+    detail = admin.get(f"/admin/integrations/{account.id}").get_data(as_text=True)
     assert "County CAD" in listing and f"fa_int_{account.key_id}_…" in detail and "whsec_" not in detail
-    refused = admin.post("/integrations", {"name": "Other", "kind": "cad", "webhook_url": "ftp://x"})
+    refused = admin.post("/admin/integrations", {"name": "Other", "kind": "cad", "webhook_url": "ftp://x"})
     assert refused.status_code == 422 and "https" in refused.get_data(as_text=True)

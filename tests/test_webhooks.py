@@ -138,9 +138,9 @@ def test_after_the_last_attempt_a_delivery_fails_until_an_admin_retries_it(app, 
     delivery = deliveries(db)[0]
     assert delivery.status == "failed"
     admin = pages(make_user("admin"))
-    page = admin.get(f"/integrations/{account.id}?status=failed").get_data(as_text=True)
+    page = admin.get(f"/admin/integrations/{account.id}?status=failed").get_data(as_text=True)
     assert "Last error: HTTP 503" in page and f"Retry delivery {delivery.id} now" in page
-    assert admin.post(f"/integrations/deliveries/{delivery.id}/retry").status_code == 302
+    assert admin.post(f"/admin/integrations/deliveries/{delivery.id}/retry").status_code == 302
     wait()
     assert deliveries(db)[0].status == "delivered"
     assert [b["event"] for b in hook.accepted()] == ["call.assigned"]

@@ -14,14 +14,14 @@ from fieldapp.integrations.accounts.schemas import IntegrationCreateSchema
 from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.security.access import allow
 
-bp = Blueprint("integrations", __name__, url_prefix="/integrations")
+bp = Blueprint("integrations", __name__, url_prefix="/admin/integrations")
 
 
 def _index(form=None, errors=None, status=200):
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
-    return render_template("integrations/index.html", accounts=services.list_accounts(), kinds=services.KINDS,
-                           organizations=organizations, counts={a.id: webhooks.counts(a.id)
-                                                                for a in services.list_accounts()},
+    accounts = services.list_accounts()
+    return render_template("integrations/index.html", accounts=accounts, kinds=services.KINDS,
+                           organizations=organizations, counts={a.id: webhooks.counts(a.id) for a in accounts},
                            form=form or {}, errors=errors or {}), status
 
 
@@ -60,6 +60,7 @@ def show(account_id):
     account = services.get_account(account_id)
     status = request.args.get("status") if request.args.get("status") in ("pending", "failed", "delivered") else None
     return render_template("integrations/show.html", account=account, status=status,
+                           action_labels=services.ACTIONS[account.kind],
                            counts=webhooks.counts(account.id),
                            deliveries=webhooks.list_deliveries(integration_id=account.id, status=status))
 

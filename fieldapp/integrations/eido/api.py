@@ -48,6 +48,9 @@ def _document() -> dict:
 
 
 @blp.route("/eido", methods=["POST"])
+@blp.doc(requestBody={"required": True, "description": "An EIDO document (NENA-STA-021, JSON); "
+                      "at most EIDO_MAX_BYTES (512 KB).",
+                      "content": {"application/json": {"schema": {"type": "object"}}}})
 @blp.response(201, EidoResultSchema)
 @blp.alt_response(200, schema=EidoResultSchema, description="The incident was known: updated, unchanged, "
                   "cancelled, or a replay (same or older lastUpdateTimeStamp: nothing changed)")
