@@ -1,5 +1,6 @@
 """Status back to CAD: signed webhooks, in order per call, retried after the receiver fails."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -177,3 +178,27 @@ def test_calls_without_a_cad_id_send_nothing(api, db, dispatcher, assigned_call,
     api.post(f"/api/v1/calls/{assigned_call['id']}/cancel", {"reason": "duplicate"}, user=dispatcher)
     wait()
     assert deliveries(db) == [] and hook.received == []
+
+
+def test_after_a_restart_the_demo_queue_sends_what_was_left_due(app, client, api, db, dispatcher, shift, insecure,
+                                                               receiver, wait, monkeypatch):
+    from fieldapp.jobs.backends import ThreadBackend
+
+    hook, account, call = cad_call(client, db, receiver)
+    monkeypatch.setattr(app.extensions["fieldapp_jobs"], "enqueue", lambda *args: None)  # the process dies
+    api.post(f"/api/v1/calls/{call.id}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    assert deliveries(db)[0].status == "pending" and hook.received == []
+
+    restarted = ThreadBackend(app)
+    monkeypatch.setitem(app.extensions, "fieldapp_jobs", restarted)
+    monkeypatch.setitem(app.config, "JOBS_SWEEP_SECONDS", 0.1)
+    restarted.ensure_started()  # the first request of the new process
+    try:
+        deadline = time.monotonic() + 10
+        while not hook.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert restarted.wait_idle(10)
+    finally:
+        restarted.stop()
+    assert [b["event"] for b in hook.accepted()] == ["call.assigned"]
+    assert deliveries(db)[0].status == "delivered"

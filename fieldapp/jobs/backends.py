@@ -33,8 +33,13 @@ class RQBackend:
     def enqueue(self, path, args, dedupe):
         if dedupe and not self.connection.set(self._key(dedupe), 1, nx=True, ex=DEDUPE_SECONDS):
             return
-        self.queue.enqueue("fieldapp.jobs.runner.run_job", path, list(args), dedupe,
-                           result_ttl=0, failure_ttl=7 * 86400)
+        try:
+            self.queue.enqueue("fieldapp.jobs.runner.run_job", path, list(args), dedupe,
+                               result_ttl=0, failure_ttl=7 * 86400)
+        except Exception:
+            if dedupe:
+                self.release(dedupe)  # else no job could be enqueued for this key until it expires
+            raise
 
     def release(self, dedupe):
         self.connection.delete(self._key(dedupe))
@@ -54,6 +59,7 @@ class ThreadBackend:
         self.lock = threading.Lock()
         self.thread = None
         self.last_sweep = 0.0
+        self.stopping = threading.Event()
 
     def enqueue(self, path, args, dedupe):
         with self.lock:
@@ -68,9 +74,12 @@ class ThreadBackend:
         with self.lock:
             self.waiting.discard(dedupe)
 
-    def start(self):
-        with self.lock:
-            self._start()
+    def ensure_started(self):
+        """Start the thread (and so the sweeps) with the first request of the process, so rows left
+        due by a restart are sent even before anything new is enqueued."""
+        if self.thread is None:
+            with self.lock:
+                self._start()
 
     def _start(self):
         if self.thread is None or not self.thread.is_alive():
@@ -84,8 +93,13 @@ class ThreadBackend:
             time.sleep(0.01)
         return not self.jobs.unfinished_tasks
 
+    def stop(self, timeout=5.0):
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+
     def _loop(self):
-        while True:
+        while not self.stopping.is_set():
             every = self.app.config["JOBS_SWEEP_SECONDS"]
             try:
                 path, args, dedupe = self.jobs.get(timeout=every)
@@ -107,4 +121,8 @@ class ThreadBackend:
 
 def make_backend(app: Flask):
     url = app.config.get("REDIS_URL")
-    return RQBackend(url) if url else ThreadBackend(app)
+    if url:
+        return RQBackend(url)
+    backend = ThreadBackend(app)
+    app.before_request(backend.ensure_started)  # no thread in CLI commands (migrations, the worker)
+    return backend

@@ -25,7 +25,7 @@ def worker_command(burst):
     """Run queued jobs, and every JOBS_SWEEP_SECONDS enqueue rows that are due again."""
     from rq import SimpleWorker
 
-    app = current_app._get_current_object()  # noqa: SLF001
+    app = current_app._get_current_object()
     jobs = app.extensions["fieldapp_jobs"]
     if jobs.name != "rq":
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in a thread of the web "

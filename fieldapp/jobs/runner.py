@@ -26,7 +26,7 @@ def run_in_app(app: Flask, path: str, args=()):
 
 def run_job(path: str, args=(), dedupe: str | None = None):
     """The function RQ runs: it frees the dedupe key first, so a row written from now on gets a job."""
-    app = current_app._get_current_object()  # noqa: SLF001 - the worker command pushed the app
+    app = current_app._get_current_object()  # the worker command pushed the app
     jobs = app.extensions["fieldapp_jobs"]
     if dedupe:
         jobs.release(dedupe)

@@ -4,11 +4,10 @@ import json
 
 from flask import current_app, request
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from fieldapp.errors import ServiceError
 from fieldapp.integrations.eido import services
-from fieldapp.schemas import BaseSchema
+from fieldapp.integrations.eido.schemas import EidoResultSchema
 from fieldapp.security.integrations import allow_integration, current_integration
 
 blp = Blueprint("api_cad", __name__, url_prefix="/api/v1/cad",
@@ -17,21 +16,6 @@ blp = Blueprint("api_cad", __name__, url_prefix="/api/v1/cad",
 
 class TooLarge(ServiceError):
     status, code = 413, "too_large"
-
-
-class EidoCallSchema(BaseSchema):
-    id = fields.Integer(dump_only=True)
-    external_id = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
-    call_type = fields.String(dump_only=True)
-    priority = fields.Integer(dump_only=True)
-
-
-class EidoResultSchema(BaseSchema):
-    result = fields.String(dump_only=True, metadata={
-        "description": "created | updated | unchanged | replayed | cancelled"})
-    changed = fields.List(fields.String(), dump_only=True)
-    call = fields.Nested(EidoCallSchema, dump_only=True)
 
 
 def _document() -> dict:

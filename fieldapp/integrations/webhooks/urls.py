@@ -69,6 +69,8 @@ def resolve_checked(url: str) -> tuple[str, int, str]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise ValueError(f"cannot resolve {parts.hostname}: {error.strerror}") from None
+    except UnicodeError:
+        raise ValueError(f"{parts.hostname} is not a valid host name") from None
     addresses = sorted({info[4][0] for info in infos})
     for ip in addresses:
         refusal = address_refusal(ip)
