@@ -71,7 +71,7 @@ def resolve_checked(url: str) -> tuple[str, int, str]:
         raise ValueError(f"cannot resolve {parts.hostname}: {error.strerror}") from None
     except UnicodeError:
         raise ValueError(f"{parts.hostname} is not a valid host name") from None
-    addresses = sorted({info[4][0] for info in infos})
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))  # in the resolver's order of preference
     for ip in addresses:
         refusal = address_refusal(ip)
         if refusal:
