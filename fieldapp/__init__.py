@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import config as settings
 from fieldapp.extensions import api, csrf, db, login_manager, migrate
+from fieldapp.jobs.backends import make_backend as make_jobs_backend
 from fieldapp.live.broker import make_broker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.extensions["fieldapp_live"] = make_broker(app.config["REDIS_URL"])
+    app.extensions["fieldapp_jobs"] = make_jobs_backend(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -63,6 +65,9 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.encounters import views as encounters_views
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
+    from fieldapp.integrations.accounts import api as integrations_api
+    from fieldapp.integrations.accounts import views as integrations_views
+    from fieldapp.integrations.eido import api as eido_api
     from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
     from fieldapp.metrics import views as metrics_views
@@ -78,12 +83,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp):
+                      exports_api.blp, integrations_api.blp, eido_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp):
+                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, integrations_views.bp):
         app.register_blueprint(blueprint)
 
 
@@ -108,7 +113,11 @@ def register_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from fieldapp.core.commands import create_user_command, seed_demo_command
     from fieldapp.exports.commands import export_command
+    from fieldapp.integrations.accounts.commands import integration_cli
+    from fieldapp.jobs.commands import jobs_cli
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(integration_cli)
+    app.cli.add_command(jobs_cli)

@@ -58,7 +58,22 @@ def from_environment(instance_path: str) -> dict:
         # Half of each worker's threads may hold live streams (gunicorn.conf.py explains).
         "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
                                 or max(1, int(os.environ.get("GUNICORN_THREADS", "16")) // 2)),
+        **_integration_settings(),
     }
+
+
+def _integration_settings() -> dict:
+    """The job queue, webhooks to CAD and EIDO intake (README: "Integrations")."""
+    settings = {"JOBS_SWEEP_SECONDS": float(os.environ.get("JOBS_SWEEP_SECONDS", "15")),
+                "WEBHOOK_ALLOW_INSECURE_URLS": _bool("WEBHOOK_ALLOW_INSECURE_URLS", False)}
+    mapping = os.environ.get("EIDO_INCIDENT_TYPE_MAP", "").strip()
+    if mapping:  # CODE=TYPE,CODE=TYPE, e.g. "10-101=DISTURB,PSYCH=MNTL"
+        pairs = [pair.partition("=") for pair in mapping.split(",")]
+        if any(not code.strip() or not call_type.strip() for code, _, call_type in pairs):
+            raise ConfigError("EIDO_INCIDENT_TYPE_MAP must read CODE=TYPE,CODE=TYPE.")
+        settings["EIDO_INCIDENT_TYPE_MAP"] = {code.strip().upper(): call_type.strip().upper()
+                                              for code, _, call_type in pairs}
+    return settings
 
 
 DEFAULTS = {
@@ -87,6 +102,14 @@ DEFAULTS = {
     "LIVE_STREAM_SECONDS": 300,
     "LIVE_POLL_SECONDS": 1.0,
     "LIVE_HEARTBEAT_SECONDS": 5.0,  # also how soon a closed connection frees its thread
+    # The job queue and integrations (fieldapp.jobs, fieldapp.integrations; README "Integrations").
+    "JOBS_SWEEP_SECONDS": 15.0,
+    "WEBHOOK_ALLOW_INSECURE_URLS": False,  # tests only: http and loopback webhook URLs
+    "WEBHOOK_TIMEOUT_SECONDS": 10.0,
+    "WEBHOOK_MAX_ATTEMPTS": 12,  # then the delivery is 'failed' until an admin retries it
+    "WEBHOOK_TOLERANCE_SECONDS": 300,  # documented to receivers: refuse older signatures
+    "EIDO_MAX_BYTES": 512 * 1024,
+    "EIDO_INCIDENT_TYPE_MAP": {},  # agency-internal incident codes -> fieldapp call types
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

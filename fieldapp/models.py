@@ -5,11 +5,15 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.models import Encounter
+from fieldapp.integrations.accounts.models import IntegrationAccount
+from fieldapp.integrations.eido.models import EidoIncident
+from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.live.models import LiveEvent
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
-__all__ = ["AuditEvent", "Call", "CallEvent", "Encounter", "FollowUp", "LiveEvent", "LoginSession", "Note",
-           "Organization", "Person", "Referral", "ReferralEvent", "Service", "Shift", "Unit", "User"]
+__all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
+           "LiveEvent", "LoginSession", "Note", "Organization", "Person", "Referral", "ReferralEvent", "Service",
+           "Shift", "Unit", "User", "WebhookDelivery"]

@@ -13,6 +13,7 @@ from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.integrations import webhooks
 from fieldapp.people import services as people
 from fieldapp.records import get_visible
 from fieldapp.visibility import sees_clinical
@@ -74,6 +75,7 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
     db.session.add(encounter)
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})
+    webhooks.enqueue_for_call("encounter.outcome", call, encounter=encounter)  # APCO code back to CAD
     return commit_or_replay(encounter, body_hash, what="encounter")
 
 

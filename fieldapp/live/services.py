@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.calls import constants as c
 from fieldapp.extensions import db
+from fieldapp.integrations import webhooks
 from fieldapp.live.models import LiveEvent
 from fieldapp.units import services as units
 
@@ -22,6 +23,7 @@ def publish(kind: str, call, *, unit_id=None) -> LiveEvent:
         "priority": call.priority, "address": call.address})
     db.session.add(row)
     db.session.info[_PENDING] = True
+    webhooks.enqueue_for_call(kind, call)  # status back to CAD (fieldapp.integrations.webhooks)
     return row
 
 

@@ -16,6 +16,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.roles import ROLES
 from fieldapp.errors import Forbidden, Unauthorized, wants_json
 from fieldapp.extensions import csrf, login_manager
+from fieldapp.security import integrations
 
 ANY_ROLE = "*"
 PUBLIC = "public"
@@ -90,6 +91,8 @@ def enforce_access():
     if policy is None:
         current_app.logger.error("endpoint %s declares no access; denied", request.endpoint)
         raise Forbidden("This address is not open to anyone.")
+    if integrations.concerns(policy):  # integration accounts (security.integrations), never a person
+        return integrations.enforce(policy)
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if request.path.startswith("/api/") and request.method in UNSAFE_METHODS \

@@ -1,0 +1,1 @@
+"""Integration accounts: CAD systems and partner organizations, which sign in with an API key."""

@@ -1,0 +1,1 @@
+"""Calls from CAD as NENA EIDO documents (NENA-STA-021, JSON)."""

@@ -1,0 +1,96 @@
+"""EIDO intake: a document from a CAD creates a call, updates it, cancels it, or is a replay.
+
+The same incident with the same or an older ``lastUpdateTimeStamp`` is a replay: nothing changes and
+the stored call is the answer. A newer one updates the call's type, priority, location, cautions and
+notes (through ``calls.changes.amend``, which leaves the unit and its status alone) or cancels it.
+Calls are made and changed only through the calls services.
+"""
+
+from dataclasses import dataclass
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.calls import changes
+from fieldapp.calls import constants as c
+from fieldapp.calls import services as calls
+from fieldapp.calls.schemas import CallCreateSchema
+from fieldapp.errors import Invalid
+from fieldapp.extensions import db
+from fieldapp.integrations.eido import mapping
+from fieldapp.integrations.eido.document import Document
+from fieldapp.integrations.eido.models import EidoIncident
+
+CREATED, UPDATED, UNCHANGED, REPLAYED, CANCELLED = "created", "updated", "unchanged", "replayed", "cancelled"
+
+
+@dataclass
+class Outcome:
+    call: object
+    result: str
+    changed: tuple = ()
+
+
+def _narrative(intake: mapping.Intake, source: str) -> str:
+    header = f"From {source}, incident {intake.incident_id}."
+    return "\n".join([header, *intake.lines])[:4000]
+
+
+def _create(intake: mapping.Intake, *, by, source: str) -> Outcome:
+    payload = {"call_type": intake.call_type, "priority": intake.priority,
+               "location": {"address": intake.address, "lat": intake.lat, "lon": intake.lon},
+               "narrative": _narrative(intake, source), "cautions": intake.cautions,
+               "callback": intake.callback, "external_id": intake.incident_id}
+    if intake.received_at:
+        payload["received_at"] = intake.received_at.isoformat()
+    try:
+        data = CallCreateSchema().load(payload)
+    except ValidationError as error:
+        raise Invalid("The EIDO document does not make a valid call.", fields=error.messages) from None
+    call, _ = calls.create_call(data, by=by)
+    return Outcome(call, CREATED)
+
+
+def _update(call, intake: mapping.Intake, *, by, source: str) -> Outcome:
+    if intake.cancelled:
+        if call.status in c.OPEN:
+            calls.cancel(call.id, f"{intake.cancel_reason} (cancelled by {source})"[:500], by=by)
+            return Outcome(call, CANCELLED, ("status",))
+        return Outcome(call, UNCHANGED)
+    wanted = {"call_type": intake.call_type, "priority": intake.priority, "address": intake.address,
+              "lat": intake.lat, "lon": intake.lon, "cautions": intake.cautions, "callback": intake.callback}
+    call, changed = changes.amend(call.id, wanted, by=by, source=source, new_lines=intake.lines)
+    return Outcome(call, UPDATED if changed else UNCHANGED, tuple(changed))
+
+
+def receive(raw: dict, *, by, integration_id=None) -> Outcome:
+    """Apply one EIDO document. ``by`` is the acting integration (``IntegrationActor``)."""
+    doc = Document(raw)
+    intake = mapping.read(doc)
+    if intake.updated_at is None:
+        raise Invalid("The EIDO document has no lastUpdateTimeStamp: without it an update cannot be told "
+                      "from a replay.", fields={"lastUpdateTimeStamp": ["Missing."]})
+    source = f"CAD {by.name}" if getattr(by, "name", None) else "CAD"
+    record = db.session.scalar(select(EidoIncident).where(EidoIncident.incident_id == intake.incident_id))
+    if record is not None and intake.updated_at <= record.last_update_at:
+        return Outcome(changes.call_by_external_id(intake.incident_id), REPLAYED)
+    call = changes.call_by_external_id(intake.incident_id)
+    if call is None:
+        if intake.cancelled:
+            raise Invalid("The incident is cancelled and fieldapp never had it: nothing to do.",
+                          fields={"incidentComponent.incidentStatusCommonRegistryText": ["Cancelled."]})
+        outcome = _create(intake, by=by, source=source)
+    else:
+        outcome = _update(call, intake, by=by, source=source)
+    if record is None:
+        record = EidoIncident(incident_id=intake.incident_id, call_id=outcome.call.id,
+                              integration_id=integration_id, last_update_at=intake.updated_at)
+        db.session.add(record)
+    record.last_update_at = intake.updated_at
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same incident arrived twice at once: the other request recorded it
+        db.session.rollback()
+        return Outcome(changes.call_by_external_id(intake.incident_id), REPLAYED)
+    return outcome
