@@ -4,6 +4,7 @@ from fieldapp.accounts.models import LoginSession, User
 from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Organization, Service
+from fieldapp.directory.places import Location, Phone, Schedule, ServiceAtLocation
 from fieldapp.encounters.models import Encounter
 from fieldapp.live.models import LiveEvent
 from fieldapp.notes.models import FollowUp, Note
@@ -11,5 +12,6 @@ from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
-__all__ = ["AuditEvent", "Call", "CallEvent", "Encounter", "FollowUp", "LiveEvent", "LoginSession", "Note",
-           "Organization", "Person", "Referral", "ReferralEvent", "Service", "Shift", "Unit", "User"]
+__all__ = ["AuditEvent", "Call", "CallEvent", "Encounter", "FollowUp", "LiveEvent", "LoginSession", "Location",
+           "Note", "Organization", "Person", "Phone", "Referral", "ReferralEvent", "Schedule", "Service",
+           "ServiceAtLocation", "Shift", "Unit", "User"]
