@@ -108,7 +108,9 @@ def register_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from fieldapp.core.commands import create_user_command, seed_demo_command
     from fieldapp.exports.commands import export_command
+    from fieldapp.integrations.hsds.commands import directory_group
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(directory_group)
