@@ -63,6 +63,8 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.encounters import views as encounters_views
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
+    from fieldapp.integrations.hsds import api as hsds_api
+    from fieldapp.integrations.hsds import views as hsds_views
     from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
     from fieldapp.metrics import views as metrics_views
@@ -78,12 +80,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp):
+                      exports_api.blp, hsds_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp):
+                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, hsds_views.bp):
         app.register_blueprint(blueprint)
 
 

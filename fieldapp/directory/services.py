@@ -259,3 +259,11 @@ def put_service(service_id: uuid.UUID, data: dict, by=None) -> tuple[Service, st
         return service, "unchanged"
     audit.record("service.import", obj=service, user=by, details={"name": service.name, "fields": changed})
     return service, "updated"
+
+
+def page_of_services(page: int, per_page: int) -> tuple[int, list[Service]]:
+    """Every service (any status), by name: the total and one page (``page`` from 1)."""
+    total = count_services()
+    query = (select(Service).order_by(func.lower(Service.name), Service.name, Service.id)
+             .offset((page - 1) * per_page).limit(per_page))
+    return total, list(db.session.scalars(query))

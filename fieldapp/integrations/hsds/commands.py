@@ -1,11 +1,12 @@
 """``flask --app fieldapp directory import FILE``: load an HSDS 3.0 file into the service directory."""
 
 import click
+from flask.cli import AppGroup
 
 from fieldapp.integrations.hsds.importer import Report, import_document
 from fieldapp.integrations.hsds.reader import HsdsFileError, read_path
 
-directory_group = click.Group("directory", help="The service directory (Open Referral HSDS 3.0).")
+directory_group = AppGroup("directory", help="The service directory (Open Referral HSDS 3.0).")
 
 
 @directory_group.command("import")

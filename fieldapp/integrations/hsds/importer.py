@@ -96,7 +96,7 @@ def _load(schema, payload, report, kind, record_id):
     try:
         return schema.load(payload)
     except ValidationError as error:
-        reasons = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in flat_errors(error.messages).items())
+        reasons = "; ".join(f"{name}: {message}" for name, message in flat_errors(error.messages).items() if name)
         report.skipped.append((kind, record_id, reasons))
         return None
 
