@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.encounters import views as encounters_views
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
+    from fieldapp.integrations.fhir import api as fhir_api
     from fieldapp.integrations.hsds import api as hsds_api
     from fieldapp.integrations.hsds import views as hsds_views
     from fieldapp.live import views as live_views
@@ -80,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp, hsds_api.blp):
+                      exports_api.blp, hsds_api.blp, fhir_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
