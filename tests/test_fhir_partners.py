@@ -1,0 +1,165 @@
+"""A partner organization closing the loop through FHIR Task, and seeing nothing else.
+
+Partner integration accounts come from another part of issue 12; here a partner is stood in for
+``fieldapp.integrations.fhir.partner.current_partner`` and the calls are made as an admin, whom the
+partner routes allow until the partner role is wired."""
+
+import uuid
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.task import Task
+from sqlalchemy import select, update
+
+from fieldapp.audit.models import AuditEvent
+from fieldapp.directory.models import Organization, Service
+from fieldapp.integrations.fhir import partner as fhir_partner
+from fieldapp.referrals import partners
+from fieldapp.referrals.constants import PART2_REDISCLOSURE_NOTICE
+from fieldapp.referrals.models import Referral, ReferralEvent
+from tests.test_fhir import fhir
+from tests.test_referrals_api import PART2, refer
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin")
+
+
+@pytest.fixture
+def as_partner(monkeypatch):
+    def stand_in(organization):
+        acting = partners.Partner(organization.id, organization.name)
+        monkeypatch.setattr(fhir_partner, "current_partner", lambda: acting)
+        return acting
+    return stand_in
+
+
+@pytest.fixture
+def housing(db):
+    organization = Organization(name="Northside Housing")
+    service = Service(organization=organization, name="Rapid Rehousing", category="housing")
+    db.session.add_all([organization, service])
+    db.session.commit()
+    return service
+
+
+@pytest.fixture
+def sent(api, encounter, shift, services_directory, housing):
+    """Referrals from one encounter: to Harbor (mental health, Part 2 with written consent, and one the
+    person declined) and to Northside Housing."""
+    def make(service, **kwargs):
+        response = refer(api, encounter, shift.clinician, service, **kwargs)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+    return {
+        "mental": make(services_directory["mental"], note="Afraid of hospitals; call sister first"),
+        "part2": make(services_directory["part2"], note="Uses daily",
+                      consent={"type": "written", "given_by": "Jordan Reyes", "part2": PART2}),
+        "declined": make(services_directory["mental"], consent={"type": "declined", "given_by": "the person"}),
+        "housing": make(housing),
+    }
+
+
+def patch(api, referral_id, user, status, reason=None):
+    body = {"resourceType": "Task", "status": status}
+    if reason:
+        body["statusReason"] = {"text": reason}
+    return api.patch(f"/api/v1/fhir/Task/{referral_id}", body, user=user)
+
+
+def test_a_partner_lists_the_tasks_of_its_own_organization(api, admin, sent, services_directory, as_partner):
+    harbor = as_partner(services_directory["mental"].organization)
+    bundle = fhir(api.get(f"/api/v1/fhir/Task?owner=Organization/{harbor.organization_id}", user=admin), Bundle)
+    assert bundle["type"] == "searchset"
+    ids = {entry["resource"]["id"] for entry in bundle["entry"]}
+    assert ids == {sent["mental"], sent["part2"]}  # not Northside's, not the declined one
+    for entry in bundle["entry"]:
+        Task.model_validate(entry["resource"])
+        assert entry["fullUrl"].endswith(f"/api/v1/fhir/Task/{entry['resource']['id']}")
+    part2 = next(e["resource"] for e in bundle["entry"] if e["resource"]["id"] == sent["part2"])
+    assert part2["note"] == [{"text": PART2_REDISCLOSURE_NOTICE}]
+    assert api.get("/api/v1/fhir/Task?status=requested", user=admin).get_json(force=True)["total"] == 2
+    assert api.get("/api/v1/fhir/Task?status=completed,rejected", user=admin).get_json(force=True)["total"] == 0
+
+
+def test_a_partner_cannot_ask_for_another_organizations_tasks(api, admin, sent, housing, services_directory,
+                                                                as_partner):
+    as_partner(services_directory["mental"].organization)
+    response = api.get(f"/api/v1/fhir/Task?owner=Organization/{housing.organization_id}", user=admin)
+    assert response.status_code == 403
+    for kind in ("housing", "declined"):
+        for path in ("Task", "ServiceRequest"):
+            assert api.get(f"/api/v1/fhir/{path}/{sent[kind]}", user=admin).status_code == 404, (kind, path)
+        assert patch(api, sent[kind], admin, "accepted").status_code == 404
+
+
+def test_a_partner_sees_what_the_consent_discloses_and_never_notes(api, admin, sent, services_directory,
+                                                                   as_partner, shift):
+    as_partner(services_directory["mental"].organization)
+    for kind in ("mental", "part2"):
+        for path in ("ServiceRequest", "Task"):
+            text = api.get(f"/api/v1/fhir/{path}/{sent[kind]}", user=admin).get_data(as_text=True)
+            assert "Afraid of hospitals" not in text and "Uses daily" not in text
+            assert shift.clinician.username not in text  # not who made it either
+            assert "Jordan Reyes" in text  # whom the person agreed to be referred as
+    request = api.get(f"/api/v1/fhir/ServiceRequest/{sent['part2']}", user=admin).get_json(force=True)
+    assert {"text": PART2_REDISCLOSURE_NOTICE} in request["note"]
+
+
+def test_part2_referrals_reach_a_partner_only_with_written_consent(db, sent, services_directory):
+    organization_id = services_directory["part2"].organization_id
+    visible = set(db.session.scalars(partners.visible_to_partner_query(organization_id).with_only_columns(
+        Referral.id)))
+    assert {str(i) for i in visible} == {sent["mental"], sent["part2"]}
+    db.session.execute(update(Referral).where(Referral.id == uuid.UUID(sent["part2"])).values(consent_type="verbal"))
+    db.session.commit()
+    visible = set(db.session.scalars(partners.visible_to_partner_query(organization_id).with_only_columns(
+        Referral.id)))
+    assert {str(i) for i in visible} == {sent["mental"]}
+    assert not list(db.session.scalars(partners.visible_to_partner_query(uuid.uuid4())))
+
+
+def test_a_partner_closes_the_loop(api, admin, sent, services_directory, as_partner, shift, db):
+    harbor = as_partner(services_directory["mental"].organization)
+    for status in ("accepted", "in-progress", "completed"):
+        body = fhir(patch(api, sent["mental"], admin, status), Task)
+        assert body["status"] == status
+    steps = db.session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == uuid.UUID(sent["mental"]))
+                               .order_by(ReferralEvent.received_at)).all()
+    assert [(s.status, s.partner, s.user_id) for s in steps[1:]] == [
+        ("accepted", harbor.name, None), ("in_progress", harbor.name, None), ("completed", harbor.name, None)]
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "referral.status")).all()
+    assert [(a.username, a.user_id, a.details["to"]) for a in audit] == [
+        ("partner:Harbor Behavioral Health", None, s) for s in ("accepted", "in_progress", "completed")]
+    # The clinicians see the loop closed, in the referral API they already use.
+    detail = api.get(f"/api/v1/referrals/{sent['mental']}", user=shift.clinician).get_json()
+    assert detail["status"] == "completed" and detail["closed_at"]
+
+
+def test_a_partner_rejects_with_a_reason(api, admin, sent, services_directory, as_partner):
+    as_partner(services_directory["mental"].organization)
+    missing = patch(api, sent["mental"], admin, "rejected")
+    assert missing.status_code == 422 and "reason" in missing.get_json()["error"]["fields"]
+    body = fhir(patch(api, sent["mental"], admin, "rejected", reason="No openings until March"), Task)
+    assert body["status"] == "rejected" and body["statusReason"] == {"text": "No openings until March"}
+
+
+def test_the_referral_rules_hold_for_partners(api, admin, sent, services_directory, as_partner, db):
+    as_partner(services_directory["mental"].organization)
+    jump = patch(api, sent["mental"], admin, "completed")
+    assert jump.status_code == 409 and jump.get_json()["error"]["code"] == "invalid_transition"
+    assert patch(api, sent["mental"], admin, "accepted").status_code == 200
+    count = len(db.session.scalars(select(ReferralEvent)).all())
+    again = patch(api, sent["mental"], admin, "accepted")  # a retry: nothing changes
+    assert again.status_code == 200 and len(db.session.scalars(select(ReferralEvent)).all()) == count
+    for body in ({"status": "on-hold"}, {"status": "accepted", "note": "x"}, {"resourceType": "Patient",
+                                                                             "status": "accepted"}):
+        response = api.patch(f"/api/v1/fhir/Task/{sent['mental']}", body, user=admin)
+        assert response.status_code == 422, body
+
+
+def test_partner_routes_need_a_partner(api, admin, sent, shift):
+    assert api.get("/api/v1/fhir/Task", user=admin).status_code == 403
+    assert patch(api, sent["mental"], admin, "accepted").status_code == 403
+    assert patch(api, sent["mental"], shift.clinician, "accepted").status_code == 403  # staff use the referral API
