@@ -159,7 +159,17 @@ def test_the_referral_rules_hold_for_partners(api, admin, sent, services_directo
         assert response.status_code == 422, body
 
 
-def test_partner_routes_need_a_partner(api, admin, sent, shift):
-    assert api.get("/api/v1/fhir/Task", user=admin).status_code == 403
+def test_an_admin_searches_tasks_of_any_organization(api, admin, sent, housing):
+    everyone = fhir(api.get("/api/v1/fhir/Task", user=admin), Bundle)
+    assert {entry["resource"]["id"] for entry in everyone["entry"]} == set(sent.values())
+    rejected = fhir(api.get("/api/v1/fhir/Task?status=rejected", user=admin), Bundle)
+    assert [entry["resource"]["id"] for entry in rejected["entry"]] == [sent["declined"]]
+    northside = fhir(api.get(f"/api/v1/fhir/Task?owner=Organization/{housing.organization_id}", user=admin), Bundle)
+    assert [entry["resource"]["id"] for entry in northside["entry"]] == [sent["housing"]]
+    assert api.get("/api/v1/fhir/Task?owner=Organization/x", user=admin).status_code == 422
+    assert api.get("/api/v1/fhir/Task?status=ready", user=admin).status_code == 422
+
+
+def test_partner_updates_need_a_partner(api, admin, sent, shift):
     assert patch(api, sent["mental"], admin, "accepted").status_code == 403
     assert patch(api, sent["mental"], shift.clinician, "accepted").status_code == 403  # staff use the referral API

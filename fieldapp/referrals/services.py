@@ -159,9 +159,13 @@ def for_encounter(user, encounter) -> list[Referral]:
     return db.session.scalars(query).all()
 
 
-def list_referrals(user, *, status=None, overdue=False, mine=False, limit=500) -> list[Referral]:
-    """The referral queue (clinicians): filter by status, overdue, or made by me."""
+def list_referrals(user, *, status=None, overdue=False, mine=False, organization_id=None,
+                   limit=500) -> list[Referral]:
+    """The referral queue (clinicians): filter by status, overdue, made by me, or to one organization."""
     query = visible_referrals_query(user)
+    if organization_id is not None:
+        services = select(Service.id).where(Service.organization_id == organization_id)
+        query = query.where(Referral.service_id.in_(services))
     if status:
         query = query.where(Referral.status.in_(status))
     if overdue:
