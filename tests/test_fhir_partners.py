@@ -135,6 +135,7 @@ def test_a_partner_closes_the_loop(api, admin, sent, services_directory, as_part
     # The clinicians see the loop closed, in the referral API they already use.
     detail = api.get(f"/api/v1/referrals/{sent['mental']}", user=shift.clinician).get_json()
     assert detail["status"] == "completed" and detail["closed_at"]
+    assert [(h["status"], h["user"], h["partner"]) for h in detail["history"]][-1] == ("completed", None, harbor.name)
 
 
 def test_a_partner_rejects_with_a_reason(api, admin, sent, services_directory, as_partner):

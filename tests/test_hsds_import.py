@@ -128,14 +128,18 @@ def test_records_fieldapp_cannot_take_are_skipped_with_the_reason(app, db, tmp_p
     not_uuid = {**good, "id": "svc-17", "name": "Other Clinic"}
     rival = {"id": str(uuid.uuid4()), "name": "example organization inc.", "description": "Same name, other id",
              "services": [{**good, "id": str(uuid.uuid4()), "name": "Rival service"}]}
+    orphan = {**good, "id": str(uuid.uuid4()), "name": "Orphan", "organization": None,
+              "organization_id": str(uuid.uuid4())}
     path = tmp_path / "list.json"
-    path.write_text(json.dumps({"contents": [good, bad_status, not_uuid, rival]}))
+    path.write_text(json.dumps({"contents": [good, bad_status, not_uuid, rival, orphan]}))
     code, output = run_import(app, path)
     assert code == 0, output
     assert f"skipped service {bad_status['id']}: status: Choose one of: active" in output
     assert "skipped service svc-17: The id is not a UUID." in output
     assert f"skipped organization {rival['id']}: An organization with this name is already" in output
     assert f"skipped service {rival['services'][0]['id']}: Its organization {rival['id']} was skipped." in output
+    assert f"skipped service {orphan['id']}: Its organization {orphan['organization_id']} is neither in this file" \
+        in output
     assert [s.name for s in db.session.scalars(select(Service))] == ["Community Counselling"]
 
 

@@ -126,6 +126,10 @@ def _service(hsds: dict, taken: dict, terms: dict, report: Report, by) -> None:
     if taken.get(org_key) is False:
         report.skipped.append(("service", str(service_id), f"Its organization {org_key} was skipped."))
         return
+    if org_key not in taken and not directory.organization_exists(org_key):
+        report.skipped.append(("service", str(service_id),
+                               f"Its organization {org_key} is neither in this file nor in the directory."))
+        return
     category, unmapped = mapping.category_of(hsds.get("attributes"), terms)
     for term in unmapped:
         report.unmapped_terms[term].append(str(hsds.get("name") or service_id))
