@@ -202,3 +202,15 @@ def test_upload_of_a_package_without_datapackage_json_imports_nothing(pages, mak
 def test_only_admins_import(pages, make_user, db):
     for role in ("clinician", "dispatcher", "program_manager"):
         assert pages(make_user(role)).get("/directory/import").status_code == 403
+
+
+def test_the_category_map_setting_is_read_from_the_environment(monkeypatch, tmp_path):
+    from fieldapp.config import ConfigError, from_environment
+
+    monkeypatch.setenv("FIELDAPP_ENV", "development")
+    monkeypatch.setenv("HSDS_CATEGORY_MAP", '{"211LA:RP-1500": "substance_use"}')
+    assert from_environment(str(tmp_path))["HSDS_CATEGORY_MAP"] == {"211LA:RP-1500": "substance_use"}
+    for bad in ("{not json", '["substance_use"]', '{"x": 1}'):
+        monkeypatch.setenv("HSDS_CATEGORY_MAP", bad)
+        with pytest.raises(ConfigError, match="HSDS_CATEGORY_MAP"):
+            from_environment(str(tmp_path))
