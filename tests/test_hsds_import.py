@@ -122,6 +122,17 @@ def test_a_changed_record_is_updated_in_place(app, db, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Service)) == 1
 
 
+def test_a_website_fieldapp_cannot_take_is_left_out_with_a_note(app, db, tmp_path):
+    document = json.loads(hsds_example("organization_full.json").read_text())
+    document["website"] = "www.example.com"
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(document))
+    code, output = run_import(app, path)
+    assert code == 0 and "6 created" in output, output
+    assert f"organization {ORG_ID}: left out website (Enter a web address starting with https://" in output
+    assert db.session.get(Organization, ORG_ID).website is None
+
+
 def test_records_fieldapp_cannot_take_are_skipped_with_the_reason(app, db, tmp_path):
     good = json.loads(hsds_example("service_full.json").read_text())
     bad_status = {**good, "id": str(uuid.uuid4()), "name": "Closed Clinic", "status": "closed"}

@@ -92,10 +92,17 @@ def import_document(document: Document, *, source: str, by=None) -> Report:
     return report
 
 
-def _load(schema, payload, report, kind, record_id):
+def _load(schema, payload, report, kind, record_id, *, optional=()):
+    """``payload`` as the schema loads it; a bad ``optional`` field is left out with a note, any
+    other problem skips the record with the reason."""
     try:
         return schema.load(payload)
     except ValidationError as error:
+        dropped = set(error.messages) & set(optional)
+        if dropped and set(error.messages) <= dropped:
+            report.warnings.append(f"{kind} {record_id}: left out {', '.join(sorted(dropped))} "
+                                   f"({'; '.join(' '.join(error.messages[name]) for name in sorted(dropped))})")
+            return _load(schema, {k: v for k, v in payload.items() if k not in dropped}, report, kind, record_id)
         reasons = "; ".join(f"{name}: {message}" for name, message in flat_errors(error.messages).items() if name)
         report.skipped.append((kind, record_id, reasons))
         return None
@@ -106,7 +113,8 @@ def _organization(hsds: dict, report: Report, by) -> bool:
     if org_id is None:
         report.skipped.append(("organization", str(hsds.get("id")), "The id is not a UUID."))
         return False
-    data = _load(OrganizationSchema(), mapping.organization_values(hsds), report, "organization", str(org_id))
+    data = _load(OrganizationSchema(), mapping.organization_values(hsds), report, "organization", str(org_id),
+                 optional=("website",))
     if data is None:
         return False
     try:
