@@ -68,6 +68,9 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.integrations.accounts import api as integrations_api
     from fieldapp.integrations.accounts import views as integrations_views
     from fieldapp.integrations.eido import api as eido_api
+    from fieldapp.integrations.fhir import api as fhir_api
+    from fieldapp.integrations.hsds import api as hsds_api
+    from fieldapp.integrations.hsds import views as hsds_views
     from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
     from fieldapp.metrics import views as metrics_views
@@ -83,12 +86,13 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp, integrations_api.blp, eido_api.blp):
+                      exports_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, integrations_views.bp):
+                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, integrations_views.bp,
+                      hsds_views.bp):
         app.register_blueprint(blueprint)
 
 
@@ -114,6 +118,7 @@ def register_commands(app: Flask) -> None:
     from fieldapp.core.commands import create_user_command, seed_demo_command
     from fieldapp.exports.commands import export_command
     from fieldapp.integrations.accounts.commands import integration_cli
+    from fieldapp.integrations.hsds.commands import directory_group
     from fieldapp.jobs.commands import jobs_cli
 
     app.cli.add_command(create_user_command)
@@ -121,3 +126,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(integration_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(directory_group)

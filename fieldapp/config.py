@@ -1,5 +1,6 @@
 """Configuration from environment variables (documented in ``.env.example``)."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -22,6 +23,19 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _json_object(name: str) -> dict:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{name} is not valid JSON: {error}") from None
+    if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+        raise ConfigError(f'{name} must be a JSON object of strings, e.g. {{"Mental Health Care": "mental_health"}}')
+    return parsed
 
 
 def _dev_secret(instance_path: str) -> str:
@@ -55,6 +69,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0" if development else "1")),
+        "HSDS_CATEGORY_MAP": _json_object("HSDS_CATEGORY_MAP"),
         # Half of each worker's threads may hold live streams (gunicorn.conf.py explains).
         "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
                                 or max(1, int(os.environ.get("GUNICORN_THREADS", "16")) // 2)),
@@ -96,6 +111,9 @@ DEFAULTS = {
     "API_TOKEN_HOURS": 12,
     # Days a referral may stay open before it shows as overdue.
     "REFERRAL_FOLLOW_THROUGH_DAYS": 7,
+    # HSDS import: taxonomy term (code, name or "taxonomy:code") -> directory category, on top of
+    # fieldapp.integrations.hsds.mapping.DEFAULT_TERMS.
+    "HSDS_CATEGORY_MAP": {},
     # Live updates (fieldapp.live): streams per worker process, their lifetime, and how often a
     # stream looks at the event table when no Redis wakes it across processes.
     "LIVE_MAX_STREAMS": 8,

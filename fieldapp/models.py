@@ -4,6 +4,7 @@ from fieldapp.accounts.models import LoginSession, User
 from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Organization, Service
+from fieldapp.directory.places import Location, Phone, Schedule, ServiceAtLocation
 from fieldapp.encounters.models import Encounter
 from fieldapp.integrations.accounts.models import IntegrationAccount
 from fieldapp.integrations.eido.models import EidoIncident
@@ -15,5 +16,5 @@ from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
 __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
-           "LiveEvent", "LoginSession", "Note", "Organization", "Person", "Referral", "ReferralEvent", "Service",
-           "Shift", "Unit", "User", "WebhookDelivery"]
+           "LiveEvent", "Location", "LoginSession", "Note", "Organization", "Person", "Phone", "Referral",
+           "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift", "Unit", "User", "WebhookDelivery"]

@@ -16,6 +16,11 @@ from fieldapp.errors import Forbidden
 
 ALL = None  # every field of the schema
 
+# A service organization's integration account (FHIR Task updates, issue 12): not a person's role.
+# It sees the referrals sent to its organization (fieldapp.referrals.partners) and of them only what
+# the person's consent to the referral discloses to the provider: never notes or who made it.
+PARTNER = "partner"
+
 CLINICAL_ROLES = (CLINICIAN, ADMIN)
 
 PERSON = {
@@ -23,6 +28,7 @@ PERSON = {
     ADMIN: ALL,
     OFFICER: ("id", "display_name", "unidentified", "given_name", "family_name", "dob", "approx_age",
               "gender", "preferred_language"),
+    PARTNER: ("id", "display_name"),
 }
 
 ENCOUNTER = {
@@ -38,6 +44,8 @@ REFERRAL = {
     CLINICIAN: ALL,
     ADMIN: ALL,
     OFFICER: ("id", "encounter_id", "service", "status", "status_label", "due_at", "overdue", "created_at"),
+    PARTNER: ("id", "service", "status", "status_label", "consent_type", "consent_at", "part2_consent",
+              "redisclosure_notice", "due_at", "closed_at", "created_at"),
 }
 
 BRIEFING = {

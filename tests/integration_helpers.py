@@ -4,23 +4,16 @@ import copy
 import hashlib
 import hmac
 import json
-import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from fieldapp.integrations.accounts import services as integrations
-
-ROOT = Path(__file__).resolve().parent.parent
-# The standards bodies' documents live beside the checkout (CI: ../shared/standards).
-STANDARDS = Path(os.environ.get("FIELDAPP_STANDARDS_DIR") or ROOT.parent / "shared" / "standards")
+from tests.standards import standard
 
 
 def eido_sample(name: str) -> dict:
-    path = STANDARDS / "eido" / name
-    assert path.exists(), f"{path} is missing: set FIELDAPP_STANDARDS_DIR to the shared standards folder"
-    return json.loads(path.read_text())
+    return json.loads(standard("eido", name).read_text())
 
 
 def cad_account(name="County CAD", webhook_url=None):

@@ -46,6 +46,11 @@ def get_organization(org_id, *, field="organization_id") -> Organization:
     return organization
 
 
+def organization_exists(org_id) -> bool:
+    key = _uuid(org_id)
+    return key is not None and db.session.get(Organization, key) is not None
+
+
 def _clean_name(value) -> str:
     name = (value or "").strip()
     if not name:
@@ -206,3 +211,59 @@ def search_services(q=None, category=None, include_inactive=False, limit=100) ->
 
 def count_services() -> int:
     return db.session.scalar(select(func.count()).select_from(Service))
+
+
+# --- imports by HSDS id (fieldapp.integrations.hsds) ---------------------------------------
+# The caller validated ``data`` with the schemas above and commits once for the whole import;
+# an unchanged record is not written (nor audited), so running the same import again changes nothing.
+
+def put_organization(org_id: uuid.UUID, data: dict, by=None) -> tuple[Organization, str]:
+    """Create the organization with this HSDS id, or bring it up to date: (organization, outcome),
+    outcome one of ``created``, ``updated``, ``unchanged``."""
+    name = _clean_name(data.get("name"))
+    _check_name_free(name, exclude_id=org_id)
+    values = {"name": name, "description": (data.get("description") or "").strip(),
+              "website": data.get("website") or None}
+    organization = db.session.get(Organization, org_id)
+    if organization is None:
+        organization = Organization(id=org_id, **values)
+        db.session.add(organization)
+        db.session.flush()
+        audit.record("organization.import", obj=organization, user=by, details={"name": name, "created": True})
+        return organization, "created"
+    changed = _apply(organization, values)
+    if not changed:
+        return organization, "unchanged"
+    audit.record("organization.import", obj=organization, user=by, details={"name": name, "fields": changed})
+    return organization, "updated"
+
+
+def put_service(service_id: uuid.UUID, data: dict, by=None) -> tuple[Service, str]:
+    """Create the service with this HSDS id, or update the fields given: (service, outcome).
+    Without ``category`` a new service is ``other`` and an existing one keeps its own."""
+    get_organization(data.get("organization_id"))
+    _check_choices(data)
+    values = _service_values(data)
+    service = db.session.get(Service, service_id)
+    if service is None:
+        values.setdefault("status", ACTIVE)
+        values.setdefault("category", "other")
+        service = Service(id=service_id, **values)
+        db.session.add(service)
+        db.session.flush()
+        audit.record("service.import", obj=service, user=by, details={
+            "name": service.name, "category": service.category, "status": service.status, "created": True})
+        return service, "created"
+    changed = _apply(service, values)
+    if not changed:
+        return service, "unchanged"
+    audit.record("service.import", obj=service, user=by, details={"name": service.name, "fields": changed})
+    return service, "updated"
+
+
+def page_of_services(page: int, per_page: int) -> tuple[int, list[Service]]:
+    """Every service (any status), by name: the total and one page (``page`` from 1)."""
+    total = count_services()
+    query = (select(Service).order_by(func.lower(Service.name), Service.name, Service.id)
+             .offset((page - 1) * per_page).limit(per_page))
+    return total, list(db.session.scalars(query))

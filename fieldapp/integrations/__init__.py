@@ -1,1 +1,2 @@
-"""fieldapp's rooms for the field's standards: EIDO from CAD, HSDS, FHIR, and integration accounts."""
+"""fieldapp's rooms for the field's standards, one package each: NENA EIDO from CAD (`eido`), Open Referral
+HSDS (`hsds`), HL7 FHIR referrals (`fhir`), plus integration accounts and signed webhooks."""

@@ -53,6 +53,8 @@ class ReferralEvent(Base):
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(500))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A step made by a partner organization's integration (FHIR Task update), not by a user.
+    partner: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     request_hash: Mapped[str | None] = mapped_column(String(64))

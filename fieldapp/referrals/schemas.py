@@ -50,6 +50,7 @@ class ReferralEventSchema(BaseSchema):
     status = fields.String(dump_only=True)
     reason = fields.String(dump_only=True)
     user = fields.Function(lambda e: e.user.username if e.user else None, dump_only=True)
+    partner = fields.String(dump_only=True, allow_none=True)  # a partner organization's step (FHIR Task)
     recorded_at = fields.AwareDateTime(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
 

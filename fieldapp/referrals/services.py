@@ -110,6 +110,13 @@ def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
     referral = get_referral(by, referral_id, audit_read=False)
     if not may_track(by, referral):
         raise Forbidden("Clinicians, and whoever made the referral, track it.")
+    return apply_step(referral, data, body_hash, actor=by, user_id=by.id)
+
+
+def apply_step(referral: Referral, data: dict, body_hash: str, *, actor, user_id=None,
+               partner=None) -> tuple[ReferralEvent, bool]:
+    """The lifecycle rule, for every way a step arrives (a user here, a partner organization through
+    FHIR): the transition must be allowed, a failure needs a reason; recorded, audited, committed."""
     status, reason = data["status"], (data.get("reason") or "").strip()
     allowed = c.TRANSITIONS.get(referral.status, ())
     if status not in allowed:
@@ -121,13 +128,16 @@ def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
         raise Invalid(f"Say why the referral is {c.STATUS_LABELS[status].lower()}.",
                       fields={"reason": ["A reason is required for this step."]})
     event = ReferralEvent(id=data["id"], referral=referral, from_status=referral.status, status=status,
-                          reason=reason or None, user_id=by.id, recorded_at=data.get("recorded_at") or utcnow(),
-                          request_hash=body_hash)
+                          reason=reason or None, user_id=user_id, partner=partner,
+                          recorded_at=data.get("recorded_at") or utcnow(), request_hash=body_hash)
     referral.status = status
     if status not in c.OPEN:
         referral.closed_at = utcnow()
     db.session.add(event)
-    audit.record("referral.status", obj=referral, user=by, details={"from": event.from_status, "to": status})
+    details = {"from": event.from_status, "to": status}
+    if partner:
+        details["partner"] = partner
+    audit.record("referral.status", obj=referral, user=actor, details=details)
     return commit_or_replay(event, body_hash, what="referral step")
 
 
@@ -149,9 +159,13 @@ def for_encounter(user, encounter) -> list[Referral]:
     return db.session.scalars(query).all()
 
 
-def list_referrals(user, *, status=None, overdue=False, mine=False, limit=500) -> list[Referral]:
-    """The referral queue (clinicians): filter by status, overdue, or made by me."""
+def list_referrals(user, *, status=None, overdue=False, mine=False, organization_id=None,
+                   limit=500) -> list[Referral]:
+    """The referral queue (clinicians): filter by status, overdue, made by me, or to one organization."""
     query = visible_referrals_query(user)
+    if organization_id is not None:
+        services = select(Service.id).where(Service.organization_id == organization_id)
+        query = query.where(Referral.service_id.in_(services))
     if status:
         query = query.where(Referral.status.in_(status))
     if overdue:

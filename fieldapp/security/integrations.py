@@ -21,21 +21,27 @@ from fieldapp.integrations.accounts import services as integrations
 
 class IntegrationPolicy(frozenset):
     """The access of an integration endpoint: a set of ``integration:<kind>`` roles (which no person
-    ever has) and the action the account must be allowed."""
+    ever has) and the action the account must be allowed. ``people`` are the person roles that may use
+    the same endpoint with their own session or token (``@allow(...)`` under ``@allow_integration``):
+    the FHIR Task serves clinicians and the partner organization alike."""
 
-    def __new__(cls, kinds, action):
-        policy = super().__new__(cls, {f"integration:{kind}" for kind in kinds})
+    def __new__(cls, kinds, action, people=frozenset()):
+        policy = super().__new__(cls, {f"integration:{kind}" for kind in kinds} | set(people))
         policy.kinds = frozenset(kinds)
         policy.action = action
+        policy.people = frozenset(people)
         return policy
 
 
 def allow_integration(kind: str, action: str):
+    """Open an endpoint to integration accounts of ``kind`` allowed ``action``; stacked above
+    ``@allow(ROLE, ...)`` it stays open to those people too."""
     if kind not in integrations.ACTIONS or action not in integrations.ACTIONS[kind]:
         raise ValueError(f"unknown integration access: {kind} / {action}")
 
     def decorate(view):
-        view.access = IntegrationPolicy({kind}, action)
+        people = getattr(view, "access", None)
+        view.access = IntegrationPolicy({kind}, action, people if isinstance(people, frozenset) else ())
         return view
 
     return decorate
@@ -50,8 +56,10 @@ def request_key() -> str | None:
 
 
 def concerns(policy) -> bool:
-    """True when the endpoint is an integration's, or the request carries an integration key."""
-    return isinstance(policy, IntegrationPolicy) or request_key() is not None
+    """True when the request carries an integration key, or the endpoint is for integrations only."""
+    if request_key() is not None:
+        return True
+    return isinstance(policy, IntegrationPolicy) and not policy.people
 
 
 def current_integration():

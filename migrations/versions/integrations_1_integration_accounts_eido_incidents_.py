@@ -1,7 +1,7 @@
 """integration accounts, EIDO incidents, webhook deliveries
 
 Revision ID: integrations_1
-Revises: 038d05668ff9
+Revises: passwords_1
 Create Date: 2026-11-28 08:27:54.918248
 
 """
@@ -13,7 +13,7 @@ import fieldapp.database  # noqa: F401 - models use fieldapp.database.UTCDateTim
 
 # revision identifiers, used by Alembic.
 revision = 'integrations_1'
-down_revision = '038d05668ff9'
+down_revision = 'passwords_1'
 branch_labels = None
 depends_on = None
 

@@ -120,6 +120,7 @@ PAGES = [
     pytest.param("clinician1", "/people/search?q=rivera", id="clinician1-people-search"),
     pytest.param("clinician1", "/directory", id="clinician1-directory"),
     pytest.param("admin", "/admin/audit", id="admin-audit"),
+    pytest.param("admin", "/directory/import", id="admin-directory-import"),
 ]
 
 
