@@ -106,9 +106,15 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from fieldapp.audit.commands import audit_command
     from fieldapp.core.commands import create_user_command, seed_demo_command
+    from fieldapp.dbroles import db_roles_command
     from fieldapp.exports.commands import export_command
+    from fieldapp.live.commands import live_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(audit_command)
+    app.cli.add_command(live_command)
+    app.cli.add_command(db_roles_command)

@@ -6,13 +6,19 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from fieldapp.audit import chain
 from fieldapp.audit.models import AuditEvent
+from fieldapp.database import utcnow
 from fieldapp.extensions import db
 
 
 def record(action, *, obj=None, object_type=None, object_id=None, outcome="success", user=None,
            details=None):
-    """Add an audit row to the session: ``obj`` may be any model with an ``id``."""
+    """Add an audit row to the unit of work: ``obj`` may be any model with an ``id``.
+
+    The row is chained (``fieldapp.audit.chain``) and written when the session commits; a rollback
+    drops it with the rest of the unit of work.
+    """
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = obj.id
@@ -23,6 +29,7 @@ def record(action, *, obj=None, object_type=None, object_id=None, outcome="succe
         ip = request.remote_addr
         agent = (request.user_agent.string or "")[:255]
     event = AuditEvent(
+        at=utcnow(),
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
@@ -31,9 +38,9 @@ def record(action, *, obj=None, object_type=None, object_id=None, outcome="succe
         username=getattr(user, "username", None),
         ip=ip,
         user_agent=agent,
-        details=details or {},
+        details=chain.jsonable(details),
     )
-    db.session.add(event)
+    chain.pending(db.session).append(event)
     return event
 
 
