@@ -148,13 +148,17 @@ def verify(session: Session) -> Report:
     anchors = _anchors(session)
     previous, count = None, 0
     table = AuditEvent.__table__  # plain rows, streamed: the identity map stays empty however long the log
-    for row in session.execute(select(table).order_by(table.c.id).execution_options(yield_per=1000)):
-        count += 1
-        if digest(row) != row.hash:
-            return Report(count, row.id, row.hash, row.id, f"audit row {row.id} was changed: its content "
-                                                              "does not match its hash")
-        problem = _start_problem(row, anchors) if previous is None else _link_problem(row, previous)
-        if problem:
-            return Report(count, row.id, row.hash, *problem)
-        previous = row
+    rows = session.execute(select(table).order_by(table.c.id).execution_options(yield_per=1000))
+    try:
+        for row in rows:
+            count += 1
+            if digest(row) != row.hash:
+                return Report(count, row.id, row.hash, row.id,
+                              f"audit row {row.id} was changed: its content does not match its hash")
+            problem = _start_problem(row, anchors) if previous is None else _link_problem(row, previous)
+            if problem:
+                return Report(count, row.id, row.hash, *problem)
+            previous = row
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL, even when the walk stops early
     return Report(count, previous.id if previous else None, previous.hash if previous else None)
