@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from fieldapp import models  # noqa: F401 - every model, so every append-only table is known
 from fieldapp.config import normalize_database_url
 from fieldapp.extensions import db
 
