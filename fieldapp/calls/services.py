@@ -17,7 +17,7 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.live import services as live
 from fieldapp.units import services as units
 
@@ -146,8 +146,10 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
 
 
 def _lock(call_id) -> Call:
-    """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave."""
-    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()) \
+    """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave, and
+    re-read: a change committed while this request waited for the lock is seen."""
+    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()
+                             .execution_options(populate_existing=True)) \
         if isinstance(call_id, int) else None
     if call is None:
         raise NotFound("No such call.")
@@ -225,6 +227,9 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
         return check_replay(existing, body_hash, what="status change"), False
     get_call(by, call_id, audit_read=False)
     call = _lock(call_id)
+    replay = saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
+    if replay is not None:
+        return replay, False
     if not is_crew(by, call):
         raise Forbidden("Only the crew of the assigned unit can change this call's status.")
     if status not in next_statuses(call):

@@ -13,7 +13,7 @@ from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.records import get_visible
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.models import Referral, ReferralEvent
@@ -110,6 +110,11 @@ def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
     referral = get_referral(by, referral_id, audit_read=False)
     if not may_track(by, referral):
         raise Forbidden("Clinicians, and whoever made the referral, track it.")
+    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update(of=Referral)
+                                 .execution_options(populate_existing=True))  # one step at a time, re-read
+    replay = saved_meanwhile(ReferralEvent, data["id"], body_hash, what="referral step")
+    if replay is not None:
+        return replay, False
     status, reason = data["status"], (data.get("reason") or "").strip()
     allowed = c.TRANSITIONS.get(referral.status, ())
     if status not in allowed:
