@@ -68,8 +68,12 @@ def get_person(user, person_id, *, audit_read=True) -> Person:
 
 
 def find_for_link(user, person_id) -> Person:
-    """A person an encounter may be linked to: any existing person, for those who may search."""
-    person = db.session.get(Person, person_id) if isinstance(person_id, uuid.UUID) else None
+    """A person an encounter may be linked to: only one the user may already see (clinicians:
+    anyone; a unit's crew: people met on its calls this shift). Anyone else is answered as if they
+    did not exist, so a link cannot pull another unit's person, and their history, into this
+    unit's records and briefings."""
+    person = db.session.scalar(visible_people_query(user).where(Person.id == person_id)) \
+        if isinstance(person_id, uuid.UUID) else None
     if person is None:
         raise NotFound("No such person.", fields={"person_id": ["No such person."]})
     return person
