@@ -44,13 +44,18 @@ def record(action, *, obj=None, object_type=None, object_id=None, outcome="succe
     return event
 
 
-def search(*, username=None, action=None, object_type=None, object_id=None,
-           since: datetime | None = None, until: datetime | None = None, limit=200):
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+def search_query(*, username=None, user_id=None, action=None, actions=(), object_type=None, object_id=None,
+                 since: datetime | None = None, until: datetime | None = None):
+    """Audit rows matching the filters, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if username:
         query = query.where(AuditEvent.username == username)
+    if user_id is not None:
+        query = query.where(AuditEvent.user_id == user_id)
     if action:
         query = query.where(AuditEvent.action.startswith(action))
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id:
@@ -59,4 +64,8 @@ def search(*, username=None, action=None, object_type=None, object_id=None,
         query = query.where(AuditEvent.at >= since)
     if until:
         query = query.where(AuditEvent.at < until)
-    return db.session.scalars(query).all()
+    return query
+
+
+def search(*, limit=200, **filters):
+    return db.session.scalars(search_query(**filters).limit(limit)).all()

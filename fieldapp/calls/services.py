@@ -52,13 +52,40 @@ def visible_calls_query(user):
     return query.where(False)
 
 
-def list_calls(user, *, status=None, unit_id=None, limit=200):
+def list_calls(user, *, status=None, unit_id=None, limit=200, audit_as="call.list"):
+    """The calls ``user`` may see, newest first. The read is audited (``audit_as``) with its
+    filters and count, in its own unit of work."""
     query = visible_calls_query(user)
     if status:
         query = query.where(Call.status.in_(status if isinstance(status, list | tuple) else [status]))
     if unit_id:
         query = query.where(Call.unit_id == unit_id)
-    return db.session.scalars(query.order_by(Call.received_at.desc()).limit(limit)).all()
+    found = db.session.scalars(query.order_by(Call.received_at.desc()).limit(limit)).all()
+    if audit_as:
+        audit.record(audit_as, user=user, details={"status": status, "unit_id": unit_id, "count": len(found)})
+        db.session.commit()
+    return found
+
+
+BOARD_POLL_AUDIT_EVERY = timedelta(minutes=5)
+
+
+def board(user, *, poll: bool) -> list[Call]:
+    """The open calls on the dispatchers' board. Opening the board is audited every time. The page
+    then polls every 10 seconds; a poll is audited only when the calls shown differ from the last
+    audited board read of this user, or when that read is older than BOARD_POLL_AUDIT_EVERY. So
+    every call a dispatcher could see is in the trail, without a row per screen every 10 seconds."""
+    found = list_calls(user, status=list(c.OPEN), audit_as=None)
+    shown = sorted(call.id for call in found)
+    if poll:
+        last = db.session.scalars(audit.search_query(
+            user_id=user.id, actions=("call.board", "call.board.poll"), since=utcnow() - BOARD_POLL_AUDIT_EVERY)
+            .limit(1)).first()
+        if last is not None and last.details.get("calls") == shown:
+            return found
+    audit.record("call.board.poll" if poll else "call.board", user=user, details={"count": len(found), "calls": shown})
+    db.session.commit()
+    return found
 
 
 def get_call(user, call_id, *, audit_read=True) -> Call:
