@@ -40,7 +40,20 @@ def record(action, *, obj=None, object_type=None, object_id=None, outcome="succe
         user_agent=agent,
         details=chain.jsonable(details),
     )
+    db.session.connection()  # the unit of work has begun, so a rollback now also drops this row
     chain.pending(db.session).append(event)
+    return event
+
+
+def record_read(action, **kwargs):
+    """Record a read and commit it at once, keeping the rows just read loaded (a list of 200 calls
+    would otherwise be reloaded one by one as the page or the API response is built)."""
+    event = record(action, **kwargs)
+    keep, db.session.expire_on_commit = db.session.expire_on_commit, False
+    try:
+        db.session.commit()
+    finally:
+        db.session.expire_on_commit = keep
     return event
 
 

@@ -62,8 +62,7 @@ def list_calls(user, *, status=None, unit_id=None, limit=200, audit_as="call.lis
         query = query.where(Call.unit_id == unit_id)
     found = db.session.scalars(query.order_by(Call.received_at.desc()).limit(limit)).all()
     if audit_as:
-        audit.record(audit_as, user=user, details={"status": status, "unit_id": unit_id, "count": len(found)})
-        db.session.commit()
+        audit.record_read(audit_as, user=user, details={"status": status, "unit_id": unit_id, "count": len(found)})
     return found
 
 
@@ -83,8 +82,8 @@ def board(user, *, poll: bool) -> list[Call]:
             .limit(1)).first()
         if last is not None and last.details.get("calls") == shown:
             return found
-    audit.record("call.board.poll" if poll else "call.board", user=user, details={"count": len(found), "calls": shown})
-    db.session.commit()
+    audit.record_read("call.board.poll" if poll else "call.board", user=user,
+                      details={"count": len(found), "calls": shown})
     return found
 
 

@@ -120,9 +120,8 @@ def followups(user, *, mine=True, include_done=False, limit=500) -> list[FollowU
         query = query.where(FollowUp.done_at.is_(None))
     found = db.session.scalars(query.order_by(FollowUp.due_at).limit(limit)).all()
     # The list carries names and note excerpts: the read is audited like a note's.
-    audit.record("followup.list", user=user, details={"mine": mine, "include_done": include_done,
-                                                       "count": len(found)})
-    db.session.commit()
+    audit.record_read("followup.list", user=user, details={"mine": mine, "include_done": include_done,
+                                                            "count": len(found)})
     return found
 
 
