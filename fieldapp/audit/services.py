@@ -49,11 +49,12 @@ def record_read(action, **kwargs):
     """Record a read and commit it at once, keeping the rows just read loaded (a list of 200 calls
     would otherwise be reloaded one by one as the page or the API response is built)."""
     event = record(action, **kwargs)
-    keep, db.session.expire_on_commit = db.session.expire_on_commit, False
+    session = db.session()  # the request's own Session behind the scoped proxy
+    keep, session.expire_on_commit = session.expire_on_commit, False
     try:
-        db.session.commit()
+        session.commit()
     finally:
-        db.session.expire_on_commit = keep
+        session.expire_on_commit = keep
     return event
 
 
