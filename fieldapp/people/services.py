@@ -45,8 +45,9 @@ def visible_people_query(user):
 def search(user, q: str, *, limit=25):
     """Find people by name (any order of given and family name) or date of birth (YYYY-MM-DD).
 
-    Clinicians search everyone. A unit on shift searches everyone too, to link an encounter to a
-    known person, but sees only the officer's fields (``visibility.PERSON``). Searches are audited.
+    Clinicians search everyone. A unit on shift searches everyone too, to recognise a known person,
+    but sees only the officer's fields (``visibility.PERSON``) and may link an encounter only to
+    people it may see (``find_for_link``). Searches are audited.
     """
     if not sees_clinical(user.role) and not (user.role in UNIT_ROLES and units.shift_of_user(user)):
         raise Forbidden("Only clinicians and units on shift can look people up.")
