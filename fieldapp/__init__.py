@@ -115,11 +115,14 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from fieldapp.audit.commands import audit_command
     from fieldapp.core.commands import create_user_command, seed_demo_command
+    from fieldapp.dbroles import db_roles_command
     from fieldapp.exports.commands import export_command
     from fieldapp.integrations.accounts.commands import integration_cli
     from fieldapp.integrations.hsds.commands import directory_group
     from fieldapp.jobs.commands import jobs_cli
+    from fieldapp.live.commands import live_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -127,3 +130,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(integration_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(directory_group)
+    app.cli.add_command(audit_command)
+    app.cli.add_command(live_command)
+    app.cli.add_command(db_roles_command)

@@ -64,11 +64,15 @@ def from_environment(instance_path: str) -> dict:
         "FIELDAPP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(os.environ.get("DATABASE_URL", default_db)),
+        # The owner's connection, for the retention commands (fieldapp.dbroles); never the web app's.
+        "DATABASE_OWNER_URL": os.environ.get("DATABASE_OWNER_URL") or None,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "FIELDAPP_TIMEZONE": os.environ.get("FIELDAPP_TIMEZONE", "America/New_York"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
-        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0" if development else "1")),
+        # X-Forwarded-For/-Proto are trusted only when this says how many proxies set them.
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        "LIVE_EVENTS_KEEP_HOURS": int(os.environ.get("LIVE_EVENTS_KEEP_HOURS", "24")),
         "HSDS_CATEGORY_MAP": _json_object("HSDS_CATEGORY_MAP"),
         # Half of each worker's threads may hold live streams (gunicorn.conf.py explains).
         "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
@@ -94,6 +98,10 @@ def _integration_settings() -> dict:
 DEFAULTS = {
     "FIELDAPP_TIMEZONE": "America/New_York",
     "REDIS_URL": None,
+    "DATABASE_OWNER_URL": None,
+    # Retention: audit rows are kept at least a year (CJIS Security Policy 5.4.7; `audit prune`
+    # refuses anything younger); live events are only for streams catching up, so a day is plenty.
+    "LIVE_EVENTS_KEEP_HOURS": 24,
     "SESSION_COOKIE_SECURE": True,
     "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -28,6 +28,18 @@ def check_replay(existing, body_hash: str, *, what: str):
                    code="id_conflict")
 
 
+def saved_meanwhile(model, record_id, body_hash: str, *, what: str):
+    """The stored record if ``record_id`` was saved since this request first looked (a replay racing
+    its original), else None; 409 when the id was saved with a different body.
+
+    Call it once the parent record is locked and re-read, before any rule about the parent's state:
+    the original has just moved the parent on (a call to en route, a referral to accepted), and
+    the replay of that very change must be answered as a replay, not refused as a bad transition.
+    """
+    existing = db.session.get(model, record_id, populate_existing=True)
+    return None if existing is None else check_replay(existing, body_hash, what=what)
+
+
 def commit_or_replay(record, body_hash: str, *, what: str):
     """Commit a new record. If the same id arrived at the same moment from a second request (the
     unique key refuses it), the stored record is the answer: returns (record, created)."""

@@ -5,6 +5,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import create_engine
+
+from fieldapp.config import normalize_database_url
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -12,7 +15,10 @@ if config.config_file_name and not logging.getLogger().handlers:
 logger = logging.getLogger("alembic.env")
 
 migrate_ext = current_app.extensions["migrate"]
-engine = migrate_ext.db.engine
+# Migrations run as the database's owner (README, "Two database roles"); the app's own role may not
+# ALTER its tables. Without DATABASE_OWNER_URL the app's connection is the owner's (SQLite, the demo).
+OWNER_URL = current_app.config.get("DATABASE_OWNER_URL")
+engine = create_engine(normalize_database_url(OWNER_URL)) if OWNER_URL else migrate_ext.db.engine
 config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 target_metadata = migrate_ext.db.metadata
 
@@ -39,7 +45,11 @@ def run_migrations_online():
             context.run_migrations()
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+try:
+    if context.is_offline_mode():
+        run_migrations_offline()
+    else:
+        run_migrations_online()
+finally:
+    if OWNER_URL:
+        engine.dispose()

@@ -6,13 +6,19 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from fieldapp.audit import chain
 from fieldapp.audit.models import AuditEvent
+from fieldapp.database import utcnow
 from fieldapp.extensions import db
 
 
 def record(action, *, obj=None, object_type=None, object_id=None, outcome="success", user=None,
            details=None):
-    """Add an audit row to the session: ``obj`` may be any model with an ``id``."""
+    """Add an audit row to the unit of work: ``obj`` may be any model with an ``id``.
+
+    The row is chained (``fieldapp.audit.chain``) and written when the session commits; a rollback
+    drops it with the rest of the unit of work.
+    """
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = obj.id
@@ -23,6 +29,7 @@ def record(action, *, obj=None, object_type=None, object_id=None, outcome="succe
         ip = request.remote_addr
         agent = (request.user_agent.string or "")[:255]
     event = AuditEvent(
+        at=utcnow(),
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
@@ -31,19 +38,38 @@ def record(action, *, obj=None, object_type=None, object_id=None, outcome="succe
         username=getattr(user, "username", None),
         ip=ip,
         user_agent=agent,
-        details=details or {},
+        details=chain.jsonable(details),
     )
-    db.session.add(event)
+    db.session.connection()  # the unit of work has begun, so a rollback now also drops this row
+    chain.pending(db.session).append(event)
     return event
 
 
-def search(*, username=None, action=None, object_type=None, object_id=None,
-           since: datetime | None = None, until: datetime | None = None, limit=200):
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+def record_read(action, **kwargs):
+    """Record a read and commit it at once, keeping the rows just read loaded (a list of 200 calls
+    would otherwise be reloaded one by one as the page or the API response is built)."""
+    event = record(action, **kwargs)
+    session = db.session()  # the request's own Session behind the scoped proxy
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+    return event
+
+
+def search_query(*, username=None, user_id=None, action=None, actions=(), object_type=None, object_id=None,
+                 since: datetime | None = None, until: datetime | None = None):
+    """Audit rows matching the filters, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if username:
         query = query.where(AuditEvent.username == username)
+    if user_id is not None:
+        query = query.where(AuditEvent.user_id == user_id)
     if action:
         query = query.where(AuditEvent.action.startswith(action))
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id:
@@ -52,4 +78,8 @@ def search(*, username=None, action=None, object_type=None, object_id=None,
         query = query.where(AuditEvent.at >= since)
     if until:
         query = query.where(AuditEvent.at < until)
-    return db.session.scalars(query).all()
+    return query
+
+
+def search(*, limit=200, **filters):
+    return db.session.scalars(search_query(**filters).limit(limit)).all()

@@ -17,7 +17,7 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.live import services as live
 from fieldapp.units import services as units
 
@@ -52,13 +52,39 @@ def visible_calls_query(user):
     return query.where(False)
 
 
-def list_calls(user, *, status=None, unit_id=None, limit=200):
+def list_calls(user, *, status=None, unit_id=None, limit=200, audit_as="call.list"):
+    """The calls ``user`` may see, newest first. The read is audited (``audit_as``) with its
+    filters and count, in its own unit of work."""
     query = visible_calls_query(user)
     if status:
         query = query.where(Call.status.in_(status if isinstance(status, list | tuple) else [status]))
     if unit_id:
         query = query.where(Call.unit_id == unit_id)
-    return db.session.scalars(query.order_by(Call.received_at.desc()).limit(limit)).all()
+    found = db.session.scalars(query.order_by(Call.received_at.desc()).limit(limit)).all()
+    if audit_as:
+        audit.record_read(audit_as, user=user, details={"status": status, "unit_id": unit_id, "count": len(found)})
+    return found
+
+
+BOARD_POLL_AUDIT_EVERY = timedelta(minutes=5)
+
+
+def board(user, *, poll: bool) -> list[Call]:
+    """The open calls on the dispatchers' board. Opening the board is audited every time. The page
+    then polls every 10 seconds; a poll is audited only when the calls shown differ from the last
+    audited board read of this user, or when that read is older than BOARD_POLL_AUDIT_EVERY. So
+    every call a dispatcher could see is in the trail, without a row per screen every 10 seconds."""
+    found = list_calls(user, status=list(c.OPEN), audit_as=None)
+    shown = sorted(call.id for call in found)
+    if poll:
+        last = db.session.scalars(audit.search_query(
+            user_id=user.id, actions=("call.board", "call.board.poll"), since=utcnow() - BOARD_POLL_AUDIT_EVERY)
+            .limit(1)).first()
+        if last is not None and last.details.get("calls") == shown:
+            return found
+    audit.record_read("call.board.poll" if poll else "call.board", user=user,
+                      details={"count": len(found), "calls": shown})
+    return found
 
 
 def get_call(user, call_id, *, audit_read=True) -> Call:
@@ -146,8 +172,10 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
 
 
 def _lock(call_id) -> Call:
-    """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave."""
-    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()) \
+    """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave, and
+    re-read: a change committed while this request waited for the lock is seen."""
+    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()
+                             .execution_options(populate_existing=True)) \
         if isinstance(call_id, int) else None
     if call is None:
         raise NotFound("No such call.")
@@ -225,6 +253,9 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
         return check_replay(existing, body_hash, what="status change"), False
     get_call(by, call_id, audit_read=False)
     call = _lock(call_id)
+    replay = saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
+    if replay is not None:
+        return replay, False
     if not is_crew(by, call):
         raise Forbidden("Only the crew of the assigned unit can change this call's status.")
     if status not in next_statuses(call):

@@ -22,7 +22,7 @@ bp = Blueprint("calls", __name__)
 @allow(OFFICER, CLINICIAN)
 def my_calls():
     shift = units.shift_of_user(current_user)
-    calls = services.list_calls(current_user) if shift else []
+    calls = services.list_calls(current_user, audit_as="call.list.mine") if shift else []
     active = [call for call in calls if call.status in c.OPEN]
     done = [call for call in calls if call.status not in c.OPEN]
     return render_template("calls/my_calls.html", shift=shift, active=active, done=done)
@@ -130,15 +130,15 @@ def cancel(call_id):
 @bp.route("/board")
 @allow(DISPATCHER, ADMIN)
 def board():
-    return render_template("calls/board.html", **_board())
+    return render_template("calls/board.html", **_board(poll=False))
 
 
 @bp.route("/board/live")
 @allow(DISPATCHER, ADMIN)
 def board_live():
     """The board's contents alone, fetched by the page every few seconds."""
-    return render_template("calls/_board.html", **_board())
+    return render_template("calls/_board.html", **_board(poll=True))
 
 
-def _board():
-    return {"calls": services.list_calls(current_user, status=list(c.OPEN)), "views": units.unit_views()}
+def _board(*, poll):
+    return {"calls": services.board(current_user, poll=poll), "views": units.unit_views()}

@@ -118,7 +118,11 @@ def followups(user, *, mine=True, include_done=False, limit=500) -> list[FollowU
         query = query.where(FollowUp.assignee_id == user.id)
     if not include_done:
         query = query.where(FollowUp.done_at.is_(None))
-    return db.session.scalars(query.order_by(FollowUp.due_at).limit(limit)).all()
+    found = db.session.scalars(query.order_by(FollowUp.due_at).limit(limit)).all()
+    # The list carries names and note excerpts: the read is audited like a note's.
+    audit.record_read("followup.list", user=user, details={"mine": mine, "include_done": include_done,
+                                                            "count": len(found)})
+    return found
 
 
 def mark_done(followup_id, outcome: str, *, by) -> FollowUp:

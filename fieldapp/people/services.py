@@ -45,8 +45,9 @@ def visible_people_query(user):
 def search(user, q: str, *, limit=25):
     """Find people by name (any order of given and family name) or date of birth (YYYY-MM-DD).
 
-    Clinicians search everyone. A unit on shift searches everyone too, to link an encounter to a
-    known person, but sees only the officer's fields (``visibility.PERSON``). Searches are audited.
+    Clinicians search everyone. A unit on shift searches everyone too, to recognise a known person,
+    but sees only the officer's fields (``visibility.PERSON``) and may link an encounter only to
+    people it may see (``find_for_link``). Searches are audited.
     """
     if not sees_clinical(user.role) and not (user.role in UNIT_ROLES and units.shift_of_user(user)):
         raise Forbidden("Only clinicians and units on shift can look people up.")
@@ -68,8 +69,12 @@ def get_person(user, person_id, *, audit_read=True) -> Person:
 
 
 def find_for_link(user, person_id) -> Person:
-    """A person an encounter may be linked to: any existing person, for those who may search."""
-    person = db.session.get(Person, person_id) if isinstance(person_id, uuid.UUID) else None
+    """A person an encounter may be linked to: only one the user may already see (clinicians:
+    anyone; a unit's crew: people met on its calls this shift). Anyone else is answered as if they
+    did not exist, so a link cannot pull another unit's person, and their history, into this
+    unit's records and briefings."""
+    person = db.session.scalar(visible_people_query(user).where(Person.id == person_id)) \
+        if isinstance(person_id, uuid.UUID) else None
     if person is None:
         raise NotFound("No such person.", fields={"person_id": ["No such person."]})
     return person

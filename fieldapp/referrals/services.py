@@ -13,7 +13,7 @@ from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.records import get_visible
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.models import Referral, ReferralEvent
@@ -117,6 +117,11 @@ def apply_step(referral: Referral, data: dict, body_hash: str, *, actor, user_id
                partner=None) -> tuple[ReferralEvent, bool]:
     """The lifecycle rule, for every way a step arrives (a user here, a partner organization through
     FHIR): the transition must be allowed, a failure needs a reason; recorded, audited, committed."""
+    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update(of=Referral)
+                                 .execution_options(populate_existing=True))  # one step at a time, re-read
+    replay = saved_meanwhile(ReferralEvent, data["id"], body_hash, what="referral step")
+    if replay is not None:
+        return replay, False
     status, reason = data["status"], (data.get("reason") or "").strip()
     allowed = c.TRANSITIONS.get(referral.status, ())
     if status not in allowed:
