@@ -117,11 +117,11 @@ class _Attempt:
         self.username = username
 
 
-def _refuse(username: str, user: User | None, reason: str, outcome="failure", **details):
+def _refuse(username: str, user: User | None, reason: str, outcome="failure", *, error=None, **details):
     audit.record("auth.login", outcome=outcome, user=user or _Attempt(username[:80]),
                  details={"username": username[:80], "reason": reason, **details})
     db.session.commit()
-    raise Unauthorized(BAD_CREDENTIALS, code="bad_credentials")
+    raise error or Unauthorized(BAD_CREDENTIALS, code="bad_credentials")
 
 
 def _dummy_check(password: str) -> None:
@@ -139,7 +139,7 @@ def authenticate(username: str, password: str, otp: str | None = None) -> User:
     same work, so nothing tells whether a username exists or is locked. Raises
     ``SecondFactorNeeded`` when the password is right and the code is still missing."""
     username, password = (username or "").strip().lower(), password or ""
-    user = find_user(username)
+    user = find_user(username) if len(username) <= 80 and "\x00" not in username else None
     if user is None or not user.active:
         _dummy_check(password)
         _refuse(username, user, "unknown or inactive")
@@ -153,7 +153,7 @@ def authenticate(username: str, password: str, otp: str | None = None) -> User:
             lockout.give_back(user)
             raise SecondFactorNeeded(user)
         if not mfa.check_second_factor(user, otp):
-            _failed(user, "wrong second factor")
+            _failed(user, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
     lockout.succeeded(user)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -165,17 +165,18 @@ def check_code_step(user: User, code: str) -> User:
     if not lockout.reserve(user):
         _refuse(user.username, user, "locked", outcome="locked")
     if not mfa.check_second_factor(user, code):
-        _failed(user, "wrong second factor")
+        _failed(user, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
     lockout.succeeded(user)
     return user
 
 
-def _failed(user: User, reason: str):
+def _failed(user: User, reason: str, *, error=None):
     locked_until = lockout.failed(user)
+    details = {}
     if locked_until is not None:
-        audit.record("auth.lock", obj=user, user=user,
-                     details={"username": user.username, "locked_until": locked_until.isoformat()})
-    _refuse(user.username, user, reason, **({"locked_until": locked_until.isoformat()} if locked_until else {}))
+        details["locked_until"] = locked_until.isoformat()
+        audit.record("auth.lock", obj=user, user=user, details={"username": user.username, **details})
+    _refuse(user.username, user, reason, error=error, **details)
 
 
 def start_session(user: User, kind: str, *, ip=None, user_agent=None) -> tuple[str, LoginSession]:
