@@ -109,7 +109,8 @@ def test_a_recovery_code_signs_in_once(api, make_user, db):
     # Spaces and capitals as people type them are fine; another code still works.
     typed = codes[4].upper().replace("-", " ")
     assert api.post("/api/v1/auth/token", token_request(user, otp=typed)).status_code == 201
-    used = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mfa.recovery_code_use")).all()
+    used = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mfa.recovery_code_use")
+                              .order_by(AuditEvent.id)).all()
     assert [row.details["recovery_codes_left"] for row in used] == [9, 8]
 
 
