@@ -44,6 +44,18 @@ def _roles(name: str, default: tuple) -> tuple:
     return roles
 
 
+def _rate(name: str, default: str) -> str:
+    """A Flask-Limiter rate such as "10 per 10 minutes"; a wrong one refuses to start."""
+    from limits import parse_many
+
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} is not a rate such as '10 per 10 minutes': {value!r}") from error
+    return value
+
+
 def _dev_secret(instance_path: str) -> str:
     """A per-checkout secret for the embedded demo, kept under ``instance/``."""
     path = Path(instance_path) / "dev-secret-key"
@@ -73,8 +85,8 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Sign-in throttling counts shared by every worker when Redis is there.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
-        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or DEFAULTS["LOGIN_LIMIT_PER_ADDRESS"],
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or DEFAULTS["LOGIN_LIMIT_PER_ACCOUNT"],
+        "LOGIN_LIMIT_PER_ADDRESS": _rate("LOGIN_LIMIT_PER_ADDRESS", DEFAULTS["LOGIN_LIMIT_PER_ADDRESS"]),
+        "LOGIN_LIMIT_PER_ACCOUNT": _rate("LOGIN_LIMIT_PER_ACCOUNT", DEFAULTS["LOGIN_LIMIT_PER_ACCOUNT"]),
         # Roles that must sign in with a second factor: every role in production, none in the demo.
         "MFA_REQUIRED_ROLES": _roles("MFA_REQUIRED_ROLES", () if development else ROLES),
         "LOGIN_BANNER": os.environ.get("LOGIN_BANNER", "").strip() or LOGIN_BANNER,

@@ -215,4 +215,10 @@ def test_settings_for_the_second_factor_and_the_banner(monkeypatch, tmp_path):
         settings.from_environment(str(tmp_path))
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
     monkeypatch.setenv("MFA_REQUIRED_ROLES", "admin")
-    assert settings.from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/1"
+    monkeypatch.setenv("LOGIN_LIMIT_PER_ACCOUNT", "3 per 5 minutes")
+    environment = settings.from_environment(str(tmp_path))
+    assert environment["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/1"
+    assert environment["LOGIN_LIMIT_PER_ACCOUNT"] == "3 per 5 minutes"
+    monkeypatch.setenv("LOGIN_LIMIT_PER_ACCOUNT", "lots")
+    with pytest.raises(settings.ConfigError, match="LOGIN_LIMIT_PER_ACCOUNT"):
+        settings.from_environment(str(tmp_path))
