@@ -121,6 +121,9 @@ DEFAULTS = {
     "MFA_ISSUER": "fieldapp",
     "MFA_CHALLENGE_MINUTES": 5,
     "MFA_RECOVERY_CODES": 10,
+    # A browser that signed in with the second factor may still try while the account is locked,
+    # under its own 5-failure count, for this many days after its last sign-in.
+    "KNOWN_DEVICE_DAYS": 90,
     "LOGIN_BANNER": LOGIN_BANNER,
     # Failed sign-ins allowed per client address and per username (Flask-Limiter notation); only
     # failures count, so a busy station behind one address is not stopped by its own sign-ins.

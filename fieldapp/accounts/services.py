@@ -132,7 +132,7 @@ def _dummy_check(password: str) -> None:
     passwords.verify_password(_DUMMY_HASH, password)
 
 
-def authenticate(username: str, password: str, otp: str | None = None) -> User:
+def authenticate(username: str, password: str, otp: str | None = None, *, device_token=None) -> User:
     """Check a username, password and (for enrolled users) second factor, under the atomic lock.
 
     Unknown, deactivated and locked accounts get exactly the answer of a wrong password, after the
@@ -143,39 +143,51 @@ def authenticate(username: str, password: str, otp: str | None = None) -> User:
     if user is None or not user.active:
         _dummy_check(password)
         _refuse(username, user, "unknown or inactive")
-    if not lockout.reserve(user):
+    counter = _reserve_attempt(user, device_token)
+    if counter is None:
         _dummy_check(password)
         _refuse(username, user, "locked", outcome="locked")
     if not passwords.verify_password(user.password_hash, password):
-        _failed(user, "wrong password")
+        _failed(user, counter, "wrong password")
     if mfa.is_enrolled(user):
         if not otp:
-            lockout.give_back(user)
+            lockout.give_back(counter)
             raise SecondFactorNeeded(user)
         if not mfa.check_second_factor(user, otp):
-            _failed(user, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
-    lockout.succeeded(user)
+            _failed(user, counter, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
+    lockout.succeeded(counter)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
 
 
-def check_code_step(user: User, code: str) -> User:
+def check_code_step(user: User, code: str, *, device_token=None) -> User:
     """The code step of the login page, under the same lock as the password."""
-    if not lockout.reserve(user):
+    counter = _reserve_attempt(user, device_token)
+    if counter is None:
         _refuse(user.username, user, "locked", outcome="locked")
     if not mfa.check_second_factor(user, code):
-        _failed(user, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
-    lockout.succeeded(user)
+        _failed(user, counter, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
+    lockout.succeeded(counter)
     return user
 
 
-def _failed(user: User, reason: str, *, error=None):
-    locked_until = lockout.failed(user)
-    details = {}
+def _reserve_attempt(user: User, device_token):
+    """Reserve an attempt on the account; while it is locked, on the browser's own count if it is a
+    known device of this user (OWASP device cookies). None: no attempt may be made."""
+    if lockout.reserve(user):
+        return user
+    device = mfa.known_device(device_token, user)
+    return device if device is not None and lockout.reserve(device) else None
+
+
+def _failed(user: User, counter, reason: str, *, error=None):
+    locked_until = lockout.failed(counter)
+    details = {} if counter is user else {"known_device": counter.id}
     if locked_until is not None:
+        audit.record("auth.lock", obj=counter, user=user,
+                     details={"username": user.username, "locked_until": locked_until.isoformat(), **details})
         details["locked_until"] = locked_until.isoformat()
-        audit.record("auth.lock", obj=user, user=user, details={"username": user.username, **details})
     _refuse(user.username, user, reason, error=error, **details)
 
 

@@ -44,7 +44,8 @@ def login():
     error = None
     if request.method == "POST":
         try:
-            user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+            user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""),
+                                         device_token=request.cookies.get(mfa.DEVICE_COOKIE))
         except services.SecondFactorNeeded as needed:
             session.clear()
             session["mfa_challenge"] = mfa.start_challenge(needed.user)

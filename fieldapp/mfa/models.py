@@ -47,3 +47,21 @@ class LoginChallenge(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class KnownDevice(Base):
+    """A browser that completed a sign-in with the second factor (OWASP "device cookies").
+
+    When the account is locked, that browser may still try: its own attempts are counted here,
+    5 failures lock the device, so a lock set off by someone else does not stop the owner, and a
+    stolen device cookie still needs the password and a code."""
+
+    __tablename__ = "known_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

@@ -18,7 +18,7 @@ from fieldapp.audit import services as audit
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid
 from fieldapp.extensions import db
-from fieldapp.mfa.models import LoginChallenge, RecoveryCode, TotpCredential
+from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 
 TOTP_DIGITS = 6
 VALID_WINDOW = 1  # a code of the step before or after is accepted too (clock drift, RFC 6238 5.2)
@@ -167,6 +167,7 @@ def reset(user: User, *, by) -> None:
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
+    db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id))
     sign_out_everywhere(user)
     audit.record("mfa.reset", object_type="users", object_id=user.id, user=by,
                  details={"username": user.username, "had_second_factor": had})
@@ -201,3 +202,36 @@ def end_challenge(token: str) -> None:
                        .values(used_at=utcnow()))
     db.session.execute(delete(LoginChallenge).where(LoginChallenge.expires_at < utcnow() - timedelta(days=1)))
     db.session.commit()
+
+
+# Browsers that signed in with the second factor ---------------------------------------------------
+
+DEVICE_COOKIE = "fieldapp_device"
+
+
+def known_device(token: str | None, user: User) -> KnownDevice | None:
+    """The known device behind ``token`` if it is ``user``'s, recent, and the user still has a
+    second factor (a device only ever stands in for the lock, never for the password or the code)."""
+    if not token or len(token) > 100:
+        return None
+    since = utcnow() - timedelta(days=current_app.config["KNOWN_DEVICE_DAYS"])
+    device = db.session.scalar(select(KnownDevice).where(KnownDevice.token_hash == _sha256(token),
+                                                         KnownDevice.user_id == user.id,
+                                                         KnownDevice.last_used_at > since))
+    return device if device is not None and is_enrolled(user) else None
+
+
+def remember_device(user: User, token: str | None) -> str:
+    """After a sign-in with the second factor: the browser's device token (kept if it has one)."""
+    now = utcnow()
+    device = known_device(token, user)
+    if device is None:
+        token = secrets.token_urlsafe(32)
+        device = KnownDevice(user_id=user.id, token_hash=_sha256(token), created_at=now)
+        db.session.add(device)
+        stale = now - timedelta(days=current_app.config["KNOWN_DEVICE_DAYS"])
+        db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id,
+                                                     KnownDevice.last_used_at <= stale))
+    device.last_used_at = now
+    db.session.commit()
+    return token

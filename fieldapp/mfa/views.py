@@ -1,5 +1,5 @@
 """Pages: the code step of signing in, setting up an authenticator app, an admin's reset."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from fieldapp.accounts import services as accounts
@@ -27,14 +27,25 @@ def code():
         return redirect(url_for("accounts.login"))
     error = None
     if request.method == "POST":
+        device_token = request.cookies.get(services.DEVICE_COOKIE)
         try:
-            accounts.check_code_step(user, request.form.get("code", ""))
+            accounts.check_code_step(user, request.form.get("code", ""), device_token=device_token)
         except Unauthorized:
             error = "The code is wrong or was already used. Five wrong tries lock the account for 10 minutes."
         else:
             services.end_challenge(token)
-            return sign_in(user, session.get("login_next"))
+            response = sign_in(user, session.get("login_next"))
+            _remember_this_browser(response, services.remember_device(user, device_token))
+            return response
     return render_template("mfa/code.html", error=error), 401 if error else 200
+
+
+def _remember_this_browser(response, device_token):
+    """The known-device cookie: sent only to the login pages, never readable by scripts."""
+    config = current_app.config
+    response.set_cookie(services.DEVICE_COOKIE, device_token, max_age=config["KNOWN_DEVICE_DAYS"] * 86400,
+                        path=url_for("accounts.login"), secure=config["SESSION_COOKIE_SECURE"], httponly=True,
+                        samesite="Lax")
 
 
 @bp.route("/account/mfa", methods=["GET"])

@@ -18,13 +18,27 @@ def _failed(response) -> bool:
     return response.status_code in FAILED
 
 
-def _username_key() -> str:
+def _username() -> str:
     """The username a sign-in names, from a JSON body or a form; known or not."""
     body = request.get_json(silent=True) if request.is_json else None
     username = body.get("username") if isinstance(body, dict) else request.form.get("username")
-    if not isinstance(username, str):
-        username = ""
-    return "account:" + (username.strip().lower()[:80] or "-")
+    return username.strip().lower()[:80] if isinstance(username, str) else ""
+
+
+def _username_key() -> str:
+    return "account:" + (_username() or "-")
+
+
+def _from_a_known_device() -> bool:
+    """A browser that signed in to this account with its second factor before is held by its own
+    lock (``fieldapp.accounts.lockout``), not by failures others caused for the username."""
+    from fieldapp.accounts.services import find_user
+    from fieldapp.mfa import services as mfa
+
+    token = request.cookies.get(mfa.DEVICE_COOKIE)
+    username = _username() if token else ""
+    user = find_user(username) if username and "\x00" not in username else None
+    return user is not None and mfa.known_device(token, user) is not None
 
 
 def _per_address():
@@ -40,7 +54,8 @@ def _per_account():
 limit_sign_in_address = limiter.shared_limit(_per_address, scope="sign-in-address", deduct_when=_failed,
                                              methods=["POST"])
 limit_sign_in_account = limiter.shared_limit(_per_account, scope="sign-in-account", key_func=_username_key,
-                                             deduct_when=_failed, methods=["POST"])
+                                             deduct_when=_failed, exempt_when=_from_a_known_device,
+                                             methods=["POST"])
 
 
 def sign_in_limits(view):
