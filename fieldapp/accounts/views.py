@@ -18,8 +18,8 @@ bp = Blueprint("accounts", __name__)
 def safe_next(target) -> str:
     """A path on this site, or the home page: never another host, however the address is spelt.
 
-    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
-    ``/\t/evil.example`` would become ``//evil.example``: any control character or backslash is refused."""
+    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so "/", a tab,
+    "/evil.example" would become "//evil.example": any control character or backslash is refused."""
     home = url_for("core.home")
     if not target or any(ord(char) < 0x20 or ord(char) == 0x7f or char == "\\" for char in target):
         return home
