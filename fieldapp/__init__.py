@@ -6,7 +6,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import config as settings
-from fieldapp.extensions import api, csrf, db, login_manager, migrate
+from fieldapp.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldapp.jobs.backends import make_backend as make_jobs_backend
 from fieldapp.live.broker import make_broker
 
@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions are server-side rows; phones change IPs
     csrf.init_app(app)
+    limiter.init_app(app)
     api.init_app(app, spec_kwargs={"info": {"description": "fieldapp API v1. Authenticate with "
                                             "POST /api/v1/auth/token and send the token as "
                                             "'Authorization: Bearer <token>'."}})
@@ -74,6 +75,8 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
     from fieldapp.metrics import views as metrics_views
+    from fieldapp.mfa import api as mfa_api
+    from fieldapp.mfa import views as mfa_views
     from fieldapp.notes import api as notes_api
     from fieldapp.notes import views as notes_views
     from fieldapp.offline import views as offline_views
@@ -86,13 +89,13 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp):
+                      exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, integrations_views.bp,
-                      hsds_views.bp):
+                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, mfa_views.bp,
+                      integrations_views.bp, hsds_views.bp):
         app.register_blueprint(blueprint)
 
 

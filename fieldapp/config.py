@@ -5,6 +5,14 @@ import os
 import secrets
 from pathlib import Path
 
+from fieldapp.accounts.roles import ROLES
+
+# CJIS Security Policy v6.0 5.5.4 (system use notification): shown before anyone signs in.
+LOGIN_BANNER = ("You are accessing a restricted information system of a criminal-justice and health "
+                "agency. Use is limited to authorized users for official purposes. Activity on this "
+                "system is monitored, recorded and subject to audit; using it means you consent to "
+                "this. Unauthorized use is prohibited and may be subject to criminal and civil penalties.")
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable app."""
@@ -36,6 +44,28 @@ def _json_object(name: str) -> dict:
     if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
         raise ConfigError(f'{name} must be a JSON object of strings, e.g. {{"Mental Health Care": "mental_health"}}')
     return parsed
+def _roles(name: str, default: tuple) -> tuple:
+    """A comma-separated list of role names; empty means none, unknown names refuse to start."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    roles = tuple(role.strip() for role in value.split(",") if role.strip())
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise ConfigError(f"{name} names unknown roles: {', '.join(unknown)} (known: {', '.join(ROLES)}).")
+    return roles
+
+
+def _rate(name: str, default: str) -> str:
+    """A Flask-Limiter rate such as "10 per 10 minutes"; a wrong one refuses to start."""
+    from limits import parse_many
+
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} is not a rate such as '10 per 10 minutes': {value!r}") from error
+    return value
 
 
 def _dev_secret(instance_path: str) -> str:
@@ -67,6 +97,13 @@ def from_environment(instance_path: str) -> dict:
         # The owner's connection, for the retention commands (fieldapp.dbroles); never the web app's.
         "DATABASE_OWNER_URL": os.environ.get("DATABASE_OWNER_URL") or None,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Sign-in throttling counts shared by every worker when Redis is there.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "LOGIN_LIMIT_PER_ADDRESS": _rate("LOGIN_LIMIT_PER_ADDRESS", DEFAULTS["LOGIN_LIMIT_PER_ADDRESS"]),
+        "LOGIN_LIMIT_PER_ACCOUNT": _rate("LOGIN_LIMIT_PER_ACCOUNT", DEFAULTS["LOGIN_LIMIT_PER_ACCOUNT"]),
+        # Roles that must sign in with a second factor: every role in production, none in the demo.
+        "MFA_REQUIRED_ROLES": _roles("MFA_REQUIRED_ROLES", () if development else ROLES),
+        "LOGIN_BANNER": os.environ.get("LOGIN_BANNER", "").strip() or LOGIN_BANNER,
         "FIELDAPP_TIMEZONE": os.environ.get("FIELDAPP_TIMEZONE", "America/New_York"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
@@ -114,6 +151,25 @@ DEFAULTS = {
     # Security numbers (CJIS Security Policy v6.0, OWASP ASVS L2).
     "MAX_FAILED_LOGINS": 5,
     "LOCKOUT_MINUTES": 10,
+    # Second factor (fieldapp.mfa): which roles must use it (production default: every role, see
+    # from_environment), how long the code step of the login page waits, how many recovery codes.
+    "MFA_REQUIRED_ROLES": (),
+    "MFA_ISSUER": "fieldapp",
+    "MFA_CHALLENGE_MINUTES": 5,
+    "MFA_RECOVERY_CODES": 10,
+    # A browser that signed in with the second factor may still try while the account is locked,
+    # under its own 5-failure count, for this many days after its last sign-in.
+    "KNOWN_DEVICE_DAYS": 90,
+    "LOGIN_BANNER": LOGIN_BANNER,
+    # Failed sign-ins allowed per client address and per username (Flask-Limiter notation); only
+    # failures count, so a busy station behind one address is not stopped by its own sign-ins.
+    "LOGIN_LIMIT_PER_ADDRESS": "50 per 10 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "fieldapp-login",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage must not stop sign-in: fall back to memory
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
     "API_TOKEN_HOURS": 12,

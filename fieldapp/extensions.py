@@ -1,5 +1,7 @@
 """Unbound extension objects; ``create_app`` binds them. Nothing else lives here."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -22,3 +24,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 api = FieldApi()
+limiter = Limiter(key_func=get_remote_address)  # only the sign-in routes carry limits (security.throttle)

@@ -10,11 +10,13 @@ from fieldapp.integrations.accounts.models import IntegrationAccount
 from fieldapp.integrations.eido.models import EidoIncident
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.live.models import LiveEvent
+from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
 __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
-           "LiveEvent", "Location", "LoginSession", "Note", "Organization", "Person", "Phone", "Referral",
-           "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift", "Unit", "User", "WebhookDelivery"]
+           "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note", "Organization", "Person",
+           "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
+           "TotpCredential", "Unit", "User", "WebhookDelivery"]

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from fieldapp import create_app
 from fieldapp.extensions import db as _db
+from fieldapp.extensions import limiter
 from tests.factories import PASSWORD, ShiftFactory, UnitFactory, UserFactory
 
 
@@ -59,6 +60,7 @@ def db(app):
     """The database, emptied after each test."""
     with app.app_context():
         yield _db
+        limiter.reset()  # sign-in failure counts (memory storage) start afresh with each test
         _db.session.rollback()
         _db.session.remove()
         with _db.engine.begin() as conn:

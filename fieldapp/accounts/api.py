@@ -13,7 +13,8 @@ from fieldapp.accounts.schemas import (
     UserUpdateSchema,
 )
 from fieldapp.errors import Unauthorized
-from fieldapp.security.access import ANY_ROLE, allow, public
+from fieldapp.security.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.security.throttle import sign_in_limits
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Tokens and users")
 
@@ -21,10 +22,16 @@ blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Tok
 @blp.route("/auth/token", methods=["POST"])
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
+@sign_in_limits
 @public
 def issue_token(data):
-    """Trade a username and password for a bearer token (12 hours)."""
-    user = services.authenticate(data["username"], data["password"])
+    """Trade a username and password (and, for users with a second factor, the code as ``otp``)
+    for a bearer token (12 hours).
+
+    Every refusal is 401 ``bad_credentials`` alike, whether the username exists or the account is
+    locked (5 failures lock it for 10 minutes); a right password without the code needed is 401
+    ``mfa_required``. Too many failures from one address or for one username: 429."""
+    user = services.authenticate(data["username"], data["password"], data.get("otp"))
     token, row = services.start_session(user, "api", ip=request.remote_addr,
                                         user_agent=request.user_agent.string)
     return {"token": token, "expires_at": row.expires_at, "user": user}
@@ -33,6 +40,7 @@ def issue_token(data):
 @blp.route("/auth/token", methods=["DELETE"])
 @blp.response(204)
 @allow(ANY_ROLE)
+@enrolment_step
 def revoke_token():
     """Revoke the bearer token this request carries."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -44,6 +52,7 @@ def revoke_token():
 @blp.route("/me", methods=["GET"])
 @blp.response(200, UserSchema)
 @allow(ANY_ROLE)
+@enrolment_step
 def me():
     return current_user
 
@@ -67,6 +76,7 @@ def revoke_my_session(session_id):
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 @allow(ANY_ROLE)
+@enrolment_step  # an admin-set password is replaced before the second factor is set up
 def change_my_password(data):
     """Change your password. Your other sessions and tokens end; the one making this call stays."""
     credentials.change_own_password(current_user, data["current_password"], data["new_password"],

@@ -11,6 +11,8 @@ USERNAME = validate.Regexp(r"^[a-z0-9._-]{2,80}$",
 class TokenRequestSchema(BaseSchema):
     username = Text(80, required=True)
     password = Text(MAX_LENGTH, required=True, load_only=True)
+    otp = Text(32, load_only=True, metadata={"description": "For users with a second factor: the 6-digit "
+                                                              "code of their authenticator app, or a recovery code."})
 
 
 class TokenSchema(BaseSchema):

@@ -7,15 +7,17 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from fieldapp.accounts import passwords
+from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.audit import services as audit
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound, Unauthorized
 from fieldapp.extensions import db
+from fieldapp.mfa import services as mfa
 
 _DUMMY_HASH = None
+BAD_CREDENTIALS = "Wrong username or password."
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 
 
@@ -101,41 +103,98 @@ def set_password(user: User, password: str, *, by) -> User:
     return user
 
 
-def authenticate(username: str, password: str) -> User:
-    """Check credentials with lockout (5 failures lock the account for 10 minutes)."""
+class SecondFactorNeeded(Unauthorized):
+    """The password is right and the account uses a second factor: ask for the code."""
+
+    code = "mfa_required"
+
+    def __init__(self, user: User):
+        super().__init__("Enter the 6-digit code from your authenticator app, or a recovery code, as 'otp'.")
+        self.user = user
+
+
+class _Attempt:
+    """Who an audit row of a failed sign-in is about: the username tried, never the bearer of a
+    token the request happens to carry (``audit.record`` falls back to the signed-in user)."""
+
+    id = None
+
+    def __init__(self, username: str):
+        self.username = username
+
+
+def _refuse(username: str, user: User | None, reason: str, outcome="failure", *, error=None, **details):
+    audit.record("auth.login", outcome=outcome, user=user or _Attempt(username[:80]),
+                 details={"username": username[:80], "reason": reason, **details})
+    db.session.commit()
+    raise error or Unauthorized(BAD_CREDENTIALS, code="bad_credentials")
+
+
+def _dummy_check(password: str) -> None:
+    """Spend what a real check costs, so the answer's timing says nothing about the account."""
     global _DUMMY_HASH
-    config = current_app.config
-    now = utcnow()
-    user = find_user(username or "")
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = passwords.hash_password(secrets.token_hex(8))
+    passwords.verify_password(_DUMMY_HASH, password)
+
+
+def authenticate(username: str, password: str, otp: str | None = None, *, device_token=None) -> User:
+    """Check a username, password and (for enrolled users) second factor, under the atomic lock.
+
+    Unknown, deactivated and locked accounts get exactly the answer of a wrong password, after the
+    same work, so nothing tells whether a username exists or is locked. Raises
+    ``SecondFactorNeeded`` when the password is right and the code is still missing."""
+    username, password = (username or "").strip().lower(), password or ""
+    user = find_user(username) if len(username) <= 80 and "\x00" not in username else None
     if user is None or not user.active:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = passwords.hash_password(secrets.token_hex(8))
-        passwords.verify_password(_DUMMY_HASH, password or "")  # same cost as a real check
-        audit.record("auth.login", outcome="failure", user=user,
-                     details={"username": (username or "")[:80], "reason": "unknown or inactive"})
-        db.session.commit()
-        raise Unauthorized("Wrong username or password.", code="bad_credentials")
-    if user.locked_until and user.locked_until > now:
-        audit.record("auth.login", outcome="locked", user=user, details={"username": user.username})
-        db.session.commit()
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Unauthorized(f"Too many failed logins. The account is locked; try again in {minutes} "
-                           "minutes or ask an admin.", code="account_locked")
-    if not passwords.verify_password(user.password_hash, password or ""):
-        user.failed_logins += 1
-        details = {"username": user.username, "failed_logins": user.failed_logins}
-        if user.failed_logins >= config["MAX_FAILED_LOGINS"]:
-            user.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            details["locked_until"] = user.locked_until.isoformat()
-        audit.record("auth.login", outcome="failure", user=user, details=details)
-        db.session.commit()
-        raise Unauthorized("Wrong username or password.", code="bad_credentials")
-    user.failed_logins = 0
-    user.locked_until = None
+        _dummy_check(password)
+        _refuse(username, user, "unknown or inactive")
+    counter = _reserve_attempt(user, device_token)
+    if counter is None:
+        _dummy_check(password)
+        _refuse(username, user, "locked", outcome="locked")
+    if not passwords.verify_password(user.password_hash, password):
+        _failed(user, counter, "wrong password")
+    if mfa.is_enrolled(user):
+        if not otp:
+            lockout.give_back(counter)
+            raise SecondFactorNeeded(user)
+        if not mfa.check_second_factor(user, otp):
+            _failed(user, counter, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
+    lockout.succeeded(counter)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
+
+
+def check_code_step(user: User, code: str, *, device_token=None) -> User:
+    """The code step of the login page, under the same lock as the password."""
+    counter = _reserve_attempt(user, device_token)
+    if counter is None:
+        _refuse(user.username, user, "locked", outcome="locked")
+    if not mfa.check_second_factor(user, code):
+        _failed(user, counter, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
+    lockout.succeeded(counter)
+    return user
+
+
+def _reserve_attempt(user: User, device_token):
+    """Reserve an attempt on the account; while it is locked, on the browser's own count if it is a
+    known device of this user (OWASP device cookies). None: no attempt may be made."""
+    if lockout.reserve(user):
+        return user
+    device = mfa.known_device(device_token, user)
+    return device if device is not None and lockout.reserve(device) else None
+
+
+def _failed(user: User, counter, reason: str, *, error=None):
+    locked_until = lockout.failed(counter)
+    details = {} if counter is user else {"known_device": counter.id}
+    if locked_until is not None:
+        audit.record("auth.lock", obj=counter, user=user,
+                     details={"username": user.username, "locked_until": locked_until.isoformat(), **details})
+        details["locked_until"] = locked_until.isoformat()
+    _refuse(user.username, user, reason, error=error, **details)
 
 
 def start_session(user: User, kind: str, *, ip=None, user_agent=None) -> tuple[str, LoginSession]:
@@ -208,6 +267,11 @@ def live_sessions(user: User):
                     LoginSession.expires_at > now)
              .order_by(LoginSession.last_seen_at.desc()))
     return db.session.scalars(query).all()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session and token of ``user`` (the caller commits)."""
+    _revoke_all(user)
 
 
 def _revoke_all(user: User) -> None:

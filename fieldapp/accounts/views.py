@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -7,35 +9,59 @@ from fieldapp.accounts.schemas import PasswordChangeSchema, UserSchema
 from fieldapp.core import forms
 from fieldapp.database import utcnow
 from fieldapp.errors import ServiceError, Unauthorized
-from fieldapp.security.access import ANY_ROLE, allow, public
+from fieldapp.mfa import services as mfa
+from fieldapp.security.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.security.throttle import sign_in_limits
 
 bp = Blueprint("accounts", __name__)
 
 
-def _safe_next(target):
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("core.home")
+def safe_next(target) -> str:
+    """A path on this site, or the home page: never another host, however the address is spelt.
+
+    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so "/", a tab,
+    "/evil.example" would become "//evil.example": any control character or backslash is refused."""
+    home = url_for("core.home")
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7f or char == "\\" for char in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return home
+    return target
+
+
+def sign_in(user, next_target):
+    """Open the web session of a fully signed-in user and go where they were headed."""
+    session.clear()  # a fresh session at login (no fixation)
+    services.start_session(user, "web", ip=request.remote_addr, user_agent=request.user_agent.string)
+    login_user(user)
+    return redirect(safe_next(next_target))
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_limits
 @public
 def login():
     error = None
     if request.method == "POST":
         try:
-            user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+            user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""),
+                                         device_token=request.cookies.get(mfa.DEVICE_COOKIE))
+        except services.SecondFactorNeeded as needed:
+            session.clear()
+            session["mfa_challenge"] = mfa.start_challenge(needed.user)
+            session["login_next"] = safe_next(request.args.get("next"))
+            return redirect(url_for("mfa.code"))
         except Unauthorized as exc:
             error = exc.message
         else:
-            session.clear()  # a fresh session at login (no fixation)
-            services.start_session(user, "web", ip=request.remote_addr,
-                                   user_agent=request.user_agent.string)
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return sign_in(user, request.args.get("next"))
     return render_template("accounts/login.html", error=error), 401 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])
 @allow(ANY_ROLE)
+@enrolment_step
 def logout():
     services.end_session(current_user.get_id())
     logout_user()
@@ -63,6 +89,7 @@ def revoke_session(session_id):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(ANY_ROLE)
+@enrolment_step  # an admin-set password is replaced before the second factor is set up
 def change_password():
     """Change your own password (also the only page open while an admin-set one must be replaced)."""
     errors = {}

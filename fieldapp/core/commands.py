@@ -56,6 +56,8 @@ def seed_demo_command(password):
     click.echo(f"\nDemo logins (password: {password})")
     for username, name, role in DEMO_USERS:
         click.echo(f"  {username:<12} {role:<16} {name}")
+    click.echo("\nTwo-step sign-in (TOTP): any user can set it up at /account/mfa with an authenticator app;\n"
+               "to make a role need it, start with e.g. MFA_REQUIRED_ROLES=admin make run")
 
 
 DEMO_DIRECTORY = [

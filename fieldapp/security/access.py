@@ -3,6 +3,11 @@
     @allow(DISPATCHER, ADMIN)      # these roles
     @allow(ANY_ROLE)               # any signed-in, active user
     @public                        # nobody needs to sign in (login page, health check)
+    @enrolment_step                # also open to a user who must still set up a second factor
+
+A signed-in user whose role must use a second factor (``MFA_REQUIRED_ROLES``) and who has none yet
+reaches only the routes marked ``@enrolment_step`` (set-up and sign-out): pages send them to the
+set-up page, the API answers 403 ``mfa_enrolment_required``.
 
 ``enforce_access`` runs before every request and refuses any endpoint without a declaration.
 Object-level rules (which calls a unit may see) live in each domain's services.
@@ -16,6 +21,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.roles import ROLES
 from fieldapp.errors import Forbidden, Unauthorized, wants_json
 from fieldapp.extensions import csrf, login_manager
+from fieldapp.mfa import services as mfa
 from fieldapp.security import integrations
 
 ANY_ROLE = "*"
@@ -39,6 +45,11 @@ def allow(*roles):
 
 def public(view):
     view.access = PUBLIC
+    return view
+
+
+def enrolment_step(view):
+    view.enrolment_step = True
     return view
 
 
@@ -101,4 +112,10 @@ def enforce_access():
     gates.password_change_first()
     if not role_allowed(policy, current_user.role):
         raise Forbidden("Your role does not allow this.")
+    if mfa.must_enrol(current_user) and not getattr(current_app.view_functions[request.endpoint],
+                                                    "enrolment_step", False):
+        if wants_json():
+            raise Forbidden("Set up a second factor first: POST /api/v1/me/mfa/totp, then "
+                            "POST /api/v1/me/mfa/totp/confirm.", code="mfa_enrolment_required")
+        return redirect(url_for("mfa.enrol"))
     return None
