@@ -90,11 +90,13 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from fieldapp.core.templating import register_template_helpers
     from fieldapp.errors import register_errorhandlers
+    from fieldapp.metrics.tracking import track_rollups
     from fieldapp.offline.views import mark_offline_pages
     from fieldapp.security.access import enforce_access
     from fieldapp.security.headers import set_security_headers
 
     register_errorhandlers(app)
+    track_rollups()
     register_template_helpers(app)
     app.before_request(enforce_access)
 
@@ -108,7 +110,9 @@ def register_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from fieldapp.core.commands import create_user_command, seed_demo_command
     from fieldapp.exports.commands import export_command
+    from fieldapp.metrics.commands import metrics_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(metrics_command)
