@@ -151,8 +151,8 @@ class World:
 
 
 def _assert_same(session, draw):
-    start = date(2026, 2, 15) + timedelta(days=draw(st.integers(0, 40)))
-    days = draw(st.integers(1, 45))
+    start = date(2026, 1, 20) + timedelta(days=draw(st.integers(0, 60)))
+    days = draw(st.integers(1, 75))
     unit_id = draw(st.sampled_from([None, *session.scalars(select(Unit.id))]))
     call_type = draw(st.sampled_from([None, *TYPES]))
     current = Filters(start, start + timedelta(days=days), ZONE, unit_id, call_type)

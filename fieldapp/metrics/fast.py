@@ -8,8 +8,9 @@ are read (metrics_call_durations, by its index) to take the exact values at thos
 """
 
 from collections import Counter, defaultdict
+from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from fieldapp.metrics import sql
 from fieldapp.metrics.buckets import buckets_for
@@ -34,12 +35,27 @@ from fieldapp.metrics.outcomes import (
     referrals_from_rows,
 )
 from fieldapp.metrics.people import people_from_counts
+from fieldapp.metrics.rollups import next_month
 
 
-def _in_scope(model, periods: Periods) -> list:
+def _in_scope(model, periods: Periods, edges: list[date] | None = None) -> list:
+    """The rows of the periods' scope and days: a month's row for each whole month inside one of the
+    cells between ``edges`` (the periods' first days and end, and any chart bucket's), day rows for the rest."""
     span = periods.span
+    edges = sorted(set(edges or []) | {period.start_date for period in periods.items} | {span.end_date})
+    months, days = [], []
+    for start, end in zip(edges, edges[1:], strict=False):
+        first = start if start.day == 1 else next_month(start)
+        whole = []
+        while next_month(first) <= end:
+            whole.append(first)
+            first = next_month(first)
+        months += whole
+        days += [(start, whole[0]), (next_month(whole[-1]), end)] if whole else [(start, end)]
+    in_days = or_(false(), *(and_(model.day >= low, model.day < high) for low, high in days if low < high))
     return [model.unit_key == (span.unit_id or ALL_UNITS), model.type_key == (span.call_type or ALL_TYPES),
-            model.day >= span.start_date, model.day < span.end_date]
+            model.day >= span.start_date, model.day < span.end_date,
+            or_(and_(model.month.is_(True), model.day.in_(months)), and_(model.month.is_(False), in_days))]
 
 
 def _period(model, periods: Periods):
@@ -125,7 +141,7 @@ def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
     edges = [day for period in buckets for day in period.starts] + [periods.span.end_date]
     rows = _sums(session, sql.bucket_index(e.day, edges).label("bucket"), e.outcome, e.hospitalization_type,
                  e.probable_cause, e.diverted, e.use_of_force, e.force_type, e.enforcement_action, e.races, e.n,
-                 where=_in_scope(e, periods))
+                 where=_in_scope(e, periods, edges))
     return encounters_from_rows(rows, buckets)
 
 

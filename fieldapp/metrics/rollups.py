@@ -90,7 +90,7 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
         for start in range(0, len(chosen.days), BATCH):
             batch = chosen.days[start:start + BATCH]
             for model in ROLLUPS:
-                session.execute(delete(model).where(model.day.in_(batch)))
+                session.execute(delete(model).where(model.month.is_(False), model.day.in_(batch)))
         session.execute(delete(CallDuration).where(chosen.condition(CallDuration.received_at)))
     if not chosen.days:
         return
@@ -102,6 +102,29 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
     _follow_ups(session, chosen, in_days)
     _write(session, ContactDay, ("prev_day", "repeat", "prev_repeat_day", "gender", "age_group", "races"),
            contacts.rows(session, chosen, in_days), scoped=True)
+    _months(session, sorted({day.replace(day=1) for day in chosen.days}))
+
+
+def _months(session, months: list[date]) -> None:
+    """Each month's rows: the sums of its day rows (models, ``month``)."""
+    for model in ROLLUPS:
+        session.execute(delete(model).where(model.month.is_(True), model.day.in_(months)))
+        keys = [column for column in model.__table__.c
+                if column.name not in ("id", "month", "day", "unit_key", "type_key", "n")]
+        for first in months:
+            table = model.__table__
+            values = [case((column >= first, first), else_=column).label(column.name)
+                      if column.name in ("prev_day", "prev_repeat_day") else column for column in keys]
+            inner = select(table.c.unit_key, table.c.type_key, *values, table.c.n).where(
+                table.c.month.is_(False), table.c.day >= first, table.c.day < next_month(first)).subquery()
+            grouped = [column for column in inner.c if column.name != "n"]
+            session.execute(insert(model).from_select(
+                ["month", "day", *(column.name for column in grouped), "n"],
+                select(literal(True), literal(first, Date), *grouped, func.sum(inner.c.n)).group_by(*grouped)))
+
+
+def next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def _write(session, model, keys: tuple[str, ...], rows, *, scoped: bool = False) -> None:
@@ -112,7 +135,7 @@ def _write(session, model, keys: tuple[str, ...], rows, *, scoped: bool = False)
         for unit_key, type_key in [(unit_id, call_type)] if scoped else scopes(unit_id, call_type):
             counts[(day, unit_key, type_key, *values)] += n
     names = ("day", "unit_key", "type_key", *keys)
-    items = [{**dict(zip(names, key, strict=True)), "n": n} for key, n in counts.items()]
+    items = [{**dict(zip(names, key, strict=True)), "month": False, "n": n} for key, n in counts.items()]
     for start in range(0, len(items), BATCH):
         session.execute(insert(model), items[start:start + BATCH])
 

@@ -2,7 +2,7 @@
 
 Revision ID: metrics_1
 Revises: 038d05668ff9
-Create Date: 2026-11-28 08:30:48.540534
+Create Date: 2026-11-28 08:57:08.065585
 
 """
 from alembic import op
@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('served', sa.Boolean(), nullable=False),
     sa.Column('bucket', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Boolean(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
     sa.Column('type_key', sa.String(length=20), nullable=False),
@@ -34,7 +35,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metrics_call_days'))
     )
     with op.batch_alter_table('metrics_call_days', schema=None) as batch_op:
-        batch_op.create_index('ix_metrics_call_days_scope', ['unit_key', 'type_key', 'day'], unique=False)
+        batch_op.create_index('ix_metrics_call_days_scope', ['unit_key', 'type_key', 'month', 'day'], unique=False)
 
     op.create_table('metrics_call_durations',
     sa.Column('call_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -58,6 +59,7 @@ def upgrade():
     sa.Column('age_group', sa.String(length=10), nullable=False),
     sa.Column('races', sa.Text(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Boolean(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
     sa.Column('type_key', sa.String(length=20), nullable=False),
@@ -65,12 +67,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metrics_contact_days'))
     )
     with op.batch_alter_table('metrics_contact_days', schema=None) as batch_op:
-        batch_op.create_index('ix_metrics_contact_days_scope', ['unit_key', 'type_key', 'day'], unique=False)
+        batch_op.create_index('ix_metrics_contact_days_scope', ['unit_key', 'type_key', 'month', 'day'], unique=False)
 
     op.create_table('metrics_duration_days',
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('minute', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Boolean(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
     sa.Column('type_key', sa.String(length=20), nullable=False),
@@ -78,7 +81,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metrics_duration_days'))
     )
     with op.batch_alter_table('metrics_duration_days', schema=None) as batch_op:
-        batch_op.create_index('ix_metrics_duration_days_scope', ['unit_key', 'type_key', 'day'], unique=False)
+        batch_op.create_index('ix_metrics_duration_days_scope', ['unit_key', 'type_key', 'month', 'day'], unique=False)
 
     op.create_table('metrics_encounter_days',
     sa.Column('outcome', sa.String(length=20), nullable=False),
@@ -90,6 +93,7 @@ def upgrade():
     sa.Column('enforcement_action', sa.Boolean(), nullable=False),
     sa.Column('races', sa.Text(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Boolean(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
     sa.Column('type_key', sa.String(length=20), nullable=False),
@@ -97,12 +101,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metrics_encounter_days'))
     )
     with op.batch_alter_table('metrics_encounter_days', schema=None) as batch_op:
-        batch_op.create_index('ix_metrics_encounter_days_scope', ['unit_key', 'type_key', 'day'], unique=False)
+        batch_op.create_index('ix_metrics_encounter_days_scope', ['unit_key', 'type_key', 'month', 'day'], unique=False)
 
     op.create_table('metrics_follow_up_days',
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('due_at', fieldapp.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Boolean(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
     sa.Column('type_key', sa.String(length=20), nullable=False),
@@ -110,7 +115,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metrics_follow_up_days'))
     )
     with op.batch_alter_table('metrics_follow_up_days', schema=None) as batch_op:
-        batch_op.create_index('ix_metrics_follow_up_days_scope', ['unit_key', 'type_key', 'day'], unique=False)
+        batch_op.create_index('ix_metrics_follow_up_days_scope', ['unit_key', 'type_key', 'month', 'day'], unique=False)
 
     op.create_table('metrics_referral_days',
     sa.Column('category', sa.String(length=40), nullable=False),
@@ -118,6 +123,7 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('consent_declined', sa.Boolean(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Boolean(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
     sa.Column('type_key', sa.String(length=20), nullable=False),
@@ -125,7 +131,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metrics_referral_days'))
     )
     with op.batch_alter_table('metrics_referral_days', schema=None) as batch_op:
-        batch_op.create_index('ix_metrics_referral_days_scope', ['unit_key', 'type_key', 'day'], unique=False)
+        batch_op.create_index('ix_metrics_referral_days_scope', ['unit_key', 'type_key', 'month', 'day'], unique=False)
 
     op.create_table('metrics_rollup_state',
     sa.Column('id', sa.Integer(), nullable=False),
