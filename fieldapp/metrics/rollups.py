@@ -36,6 +36,7 @@ from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral
 
 BATCH = 5000
+ROWS_PER_INSERT = 1000  # at most 12 columns: 12,000 bound values, within SQLite's and PostgreSQL's limits
 
 
 def scopes(unit_id, call_type) -> list[tuple[int, str]]:
@@ -136,8 +137,8 @@ def _write(session, model, keys: tuple[str, ...], rows, *, scoped: bool = False)
             counts[(day, unit_key, type_key, *values)] += n
     names = ("day", "unit_key", "type_key", *keys)
     items = [{**dict(zip(names, key, strict=True)), "month": False, "n": n} for key, n in counts.items()]
-    for start in range(0, len(items), BATCH):
-        session.execute(insert(model), items[start:start + BATCH])
+    for start in range(0, len(items), ROWS_PER_INSERT):  # multi-row VALUES: far fewer round trips than executemany
+        session.execute(model.__table__.insert().values(items[start:start + ROWS_PER_INSERT]))
 
 
 def _grouped(session, days: Days, *columns, select_from, where):
