@@ -80,3 +80,22 @@ def test_the_cli_takes_inclusive_dates_and_presets(app, db, data, make_user):
     assert preset.exit_code == 0, preset.output
     reversed_ = runner.invoke(args=["export", "summary", "--from", "2026-03-31", "--to", "2026-01-01"])
     assert reversed_.exit_code != 0 and "is before the first" in reversed_.output
+
+
+def test_the_definitions_are_a_page_linked_from_each_figure(pages, db, data, make_user):
+    browser = pages(make_user("program_manager"))
+    dashboard = browser.get("/metrics?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
+    assert 'href="/metrics/definitions#calls"' in dashboard
+    assert 'href="/metrics/definitions#cad-times-median-and-90th-percentile"' in dashboard
+    assert 'href="/metrics/definitions#people"' in dashboard
+    page = browser.get("/metrics/definitions")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    for anchor in ('id="calls"', 'id="cad-times-median-and-90th-percentile"', 'id="people"',
+                   'id="filters-and-periods"'):
+        assert anchor in html
+    assert "<table>" in html and "Repeat contacts" in html
+
+
+def test_other_roles_cannot_read_the_definitions_page(pages, db, make_user):
+    assert pages(make_user("officer")).get("/metrics/definitions").status_code == 403

@@ -1,6 +1,6 @@
 """The program manager's dashboard: every metric of docs/metrics.md with charts and the period before."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
@@ -9,7 +9,7 @@ from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
 from fieldapp.extensions import db
-from fieldapp.metrics import charts, services
+from fieldapp.metrics import charts, definitions, services
 from fieldapp.metrics.filters import FilterSchema, filters_from
 from fieldapp.metrics.presets import PRESETS
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
@@ -81,6 +81,19 @@ def _charts(current: dict) -> dict:
         "referrals": charts.stacked_rows([category["label"] for category in categories], list(REFERRAL_STATUSES),
                                          [category["by_status"] for category in categories]),
     }
+
+
+@bp.route("/metrics/definitions")
+@allow(PROGRAM_MANAGER, ADMIN)
+def definitions_page():
+    """Every figure's definition (docs/metrics.md), the page the dashboard's figures link to."""
+    return render_template("metrics/definitions.html", body=definitions.rendered())
+
+
+@bp.app_template_global("defined")
+def defined(part: str) -> str:
+    """The link to where a part of the dashboard is defined."""
+    return url_for("metrics.definitions_page", _anchor=definitions.ANCHORS[part])
 
 
 @bp.app_template_filter("metric_duration")
