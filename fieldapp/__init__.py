@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.exports import views as exports_views
     from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
+    from fieldapp.metrics import report as metrics_report
     from fieldapp.metrics import views as metrics_views
     from fieldapp.notes import api as notes_api
     from fieldapp.notes import views as notes_views
@@ -83,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp):
+                      metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp):
         app.register_blueprint(blueprint)
 
 

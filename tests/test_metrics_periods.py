@@ -99,3 +99,27 @@ def test_the_definitions_are_a_page_linked_from_each_figure(pages, db, data, mak
 
 def test_other_roles_cannot_read_the_definitions_page(pages, db, make_user):
     assert pages(make_user("officer")).get("/metrics/definitions").status_code == 403
+
+
+def test_the_quarterly_report_page_and_its_pdf(pages, db, data, make_user):
+    from io import BytesIO
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    browser = pages(make_user("program_manager"))
+    page = browser.get("/metrics/report?from=2026-03-01&to=2026-03-31")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Co-responder program report" in html
+    assert "1 Mar 2026 – 31 Mar 2026" in html and "<svg" in html and "What the figures mean" in html
+    assert "Calls received" in html and "+7 (+700%)" in html  # 8 calls, 1 in the 31 days before
+    pdf = browser.get("/metrics/report.pdf?from=2026-03-01&to=2026-03-31")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "metrics-report.pdf").write_bytes(pdf.data)  # to look at (pdftoppm -png)
+    text = "".join(sheet.extract_text() for sheet in PdfReader(BytesIO(pdf.data)).pages)
+    assert "Co-responder program report" in text and "Calls received" in text
+    assert "Referrals completed" in text and "What the figures mean" in text
+    reversed_ = browser.get("/metrics/report?from=2026-03-31&to=2026-03-01")
+    assert reversed_.status_code == 400 and "is before the first" in reversed_.get_data(as_text=True)

@@ -61,14 +61,14 @@ def dashboard():
     current = report["current"]
     return render_template(
         "metrics/dashboard.html", filters=filters, previous=filters.previous(), errors=errors, report=report,
-        m=current, p=report["previous"], charts=_charts(current), any_data=services.has_any_call(db.session),
+        m=current, p=report["previous"], charts=chart_context(current), any_data=services.has_any_call(db.session),
         OUTCOME_LABELS=OUTCOME_LABELS, HOSPITALIZATION_TYPES=HOSPITALIZATION_TYPES, FORCE_TYPES=FORCE_TYPES,
         REFERRAL_STATUSES=REFERRAL_STATUSES, CATEGORIES=CATEGORIES, GENDERS=GENDERS, RACE_ETHNICITY=RACE_ETHNICITY,
         AGE_GROUPS=services.AGE_GROUP_LABELS, REASONS=services.NOT_SERVED_REASONS, export_args=query_args(filters),
         typed=typed(filters, errors), presets=preset_links(filters), **filter_choices())
 
 
-def _charts(current: dict) -> dict:
+def chart_context(current: dict) -> dict:
     over_time = current["encounters"]["over_time"]["buckets"]
     outcomes = list(OUTCOME_LABELS)
     histogram = current["times"]["response_distribution"]
