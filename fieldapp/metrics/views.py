@@ -96,6 +96,11 @@ def defined(part: str) -> str:
     return url_for("metrics.definitions_page", _anchor=definitions.ANCHORS[part])
 
 
+@bp.app_template_global("chart_fill")
+def chart_fill(cls: str) -> str:
+    return charts.FILLS.get(cls, "#0b5cad")
+
+
 @bp.app_template_filter("metric_duration")
 def metric_duration(seconds) -> str:
     """1080.0 -> '18 min 0 s'; 5400 -> '1 h 30 min'."""
