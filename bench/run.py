@@ -60,7 +60,7 @@ def main(argv=None):
         total = sum(counts.values())
         print(f"load: {seconds:.1f} s for {total:,} rows ({total / seconds:,.0f} rows/s): "
               + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
-        _rebuild_rollups(url)
+    _rebuild_rollups(url)  # COPY bypassed the app: as after any bulk load, `flask metrics rebuild`
     export = _export_in_child(url)
     copy = _copy_same_query(url)
     print(f"export (app, outcome log CSV, {FULL[0]} to {FULL[1]}): {export['rows']:,} rows in "
