@@ -84,55 +84,71 @@ def calls_and_times(session, periods: Periods) -> list[dict]:
 
 
 def _percentiles(session, periods: Periods) -> list[dict]:
+    """Per period and duration, n, median and 90th percentile: sql.percentile over the sorted durations,
+    reading (in one statement) only the durations of the minutes that hold the ranks it interpolates."""
     d = DurationDay
-    minutes = defaultdict(list)  # (period, kind) -> [(minute, n)] in order
+    minutes = defaultdict(list)  # (period, kind) -> [(minute, n)]
     for row in _sums(session, _period(d, periods).label("period"), d.kind, d.minute, d.n,
                      where=_in_scope(d, periods)):
         minutes[(int(row.period), row.kind)].append((row.minute, row.n))
+    ranks = {}  # (period, kind, fraction) -> (position, [(minute, rank within the minute)] of the two ranks)
+    for (index, kind), counts in minutes.items():
+        counts.sort()
+        n = sum(count for _, count in counts)
+        for pct in PERCENTILES:
+            position = pct / 100 * (n - 1)
+            lower = int(position)
+            found = [_minute_of(counts, rank) for rank in (lower, min(lower + 1, n - 1))]
+            ranks[(index, kind, pct)] = (position, found)
+    values = _minute_values(session, periods, {(index, kind, minute) for (index, kind, _), (_, found) in ranks.items()
+                                               for minute, _ in found})
     times = []
-    for index, period in enumerate(periods.items):
+    for index in range(len(periods.items)):
         figures = {}
         for kind in DURATIONS:
-            counts = sorted(minutes[(index, kind)])
-            n = sum(count for _, count in counts)
-            minute_values = {}  # minute -> its durations in order, read once
-            values = {pct: _percentile(session, period, kind, counts, n, pct / 100, minute_values)
-                      for pct in PERCENTILES}
-            figures[kind] = {"n": n, "median": seconds(values[50]), "p90": seconds(values[90])}
+            n = sum(count for _, count in minutes[(index, kind)])
+            result = {}
+            for pct in PERCENTILES:
+                if not n:
+                    result[pct] = None
+                    continue
+                position, found = ranks[(index, kind, pct)]
+                low, high = (values[(index, kind, minute)][offset] for minute, offset in found)
+                result[pct] = low + (high - low) * (position - int(position))
+            figures[kind] = {"n": n, "median": seconds(result[50]), "p90": seconds(result[90])}
         times.append(figures)
     return times
 
 
-def _percentile(session, period, kind: str, counts: list[tuple[int, int]], n: int, fraction: float, cache: dict):
-    """sql.percentile over the period's sorted durations, reading only the minutes that hold the two ranks."""
-    if not n:
-        return None
-    position = fraction * (n - 1)
-    lower = int(position)
-    upper = min(lower + 1, n - 1)
-    low, high = (_value_at(session, period, kind, counts, rank, cache) for rank in (lower, upper))
-    return low + (high - low) * (position - lower)
-
-
-def _value_at(session, period, kind, counts, rank: int, cache: dict) -> float:
+def _minute_of(counts: list[tuple[int, int]], rank: int) -> tuple[int, int]:
+    """The minute that holds the duration of this rank (0 = shortest), and its rank within the minute."""
     before = 0
     for minute, count in counts:
         if rank < before + count:
-            if minute not in cache:
-                cache[minute] = _minute_values(session, period, kind, minute)
-            return cache[minute][rank - before]
+            return minute, rank - before
         before += count
     raise AssertionError("rank beyond the counted durations")  # the counts and the durations disagree
 
 
-def _minute_values(session, period, kind: str, minute: int) -> list[float]:
+def _minute_values(session, periods: Periods, wanted: set) -> dict:
+    """The durations of each wanted (period, kind, minute), in order, from metrics_call_durations."""
     d = CallDuration
-    conditions = [d.kind == kind, d.minute == minute, d.received_at >= period.start, d.received_at < period.end]
-    if period.unit_id is not None:
-        conditions.append(d.unit_id == period.unit_id)
-    if period.call_type:
-        conditions.append(d.call_type == period.call_type)
-    return session.scalars(select(d.value).where(*conditions).order_by(d.value)).all()
+    span = periods.span
+    conditions = [or_(false(), *(and_(d.kind == kind, d.minute == minute,
+                                      d.received_at >= periods.items[index].start,
+                                      d.received_at < periods.items[index].end)
+                                 for index, kind, minute in wanted))]
+    if span.unit_id is not None:
+        conditions.append(d.unit_id == span.unit_id)
+    if span.call_type:
+        conditions.append(d.call_type == span.call_type)
+    values = {key: [] for key in wanted}
+    if wanted:
+        for received_at, kind, minute, value in session.execute(
+                select(d.received_at, d.kind, d.minute, d.value).where(*conditions).order_by(d.value)):
+            index = next(i for i, period in enumerate(periods.items) if received_at < period.end)
+            values[(index, kind, minute)].append(value)
+    return values
 
 
 def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
