@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.integrations.hsds import views as hsds_views
     from fieldapp.live import views as live_views
     from fieldapp.metrics import api as metrics_api
+    from fieldapp.metrics import report as metrics_report
     from fieldapp.metrics import views as metrics_views
     from fieldapp.mfa import api as mfa_api
     from fieldapp.mfa import views as mfa_views
@@ -94,19 +95,21 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
-                      metrics_views.bp, exports_views.bp, live_views.bp, offline_views.bp, mfa_views.bp,
-                      integrations_views.bp, hsds_views.bp):
+                      metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
+                      mfa_views.bp, integrations_views.bp, hsds_views.bp):
         app.register_blueprint(blueprint)
 
 
 def register_hooks(app: Flask) -> None:
     from fieldapp.core.templating import register_template_helpers
     from fieldapp.errors import register_errorhandlers
+    from fieldapp.metrics.tracking import track_rollups
     from fieldapp.offline.views import mark_offline_pages
     from fieldapp.security.access import enforce_access
     from fieldapp.security.headers import set_security_headers
 
     register_errorhandlers(app)
+    track_rollups()
     register_template_helpers(app)
     app.before_request(enforce_access)
 
@@ -126,6 +129,7 @@ def register_commands(app: Flask) -> None:
     from fieldapp.integrations.hsds.commands import directory_group
     from fieldapp.jobs.commands import jobs_cli
     from fieldapp.live.commands import live_command
+    from fieldapp.metrics.commands import metrics_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -136,3 +140,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_command)
     app.cli.add_command(live_command)
     app.cli.add_command(db_roles_command)
+    app.cli.add_command(metrics_command)

@@ -10,6 +10,16 @@ from fieldapp.integrations.accounts.models import IntegrationAccount
 from fieldapp.integrations.eido.models import EidoIncident
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.live.models import LiveEvent
+from fieldapp.metrics.models import (
+    CallDay,
+    CallDuration,
+    ContactDay,
+    DurationDay,
+    EncounterDay,
+    FollowUpDay,
+    ReferralDay,
+    RollupState,
+)
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
@@ -19,4 +29,6 @@ from fieldapp.units.models import Shift, Unit
 __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
            "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note", "Organization", "Person",
            "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
-           "TotpCredential", "Unit", "User", "WebhookDelivery"]
+           "TotpCredential", "Unit", "User", "WebhookDelivery",
+           "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
+           "RollupState"]

@@ -32,7 +32,7 @@ from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Unit
 
-PERIOD = {"from": "2026-03-01", "to": "2026-04-01"}
+PERIOD = {"from": "2026-03-01", "to": "2026-03-31"}
 NOW = datetime(2026, 4, 15, 12, 0, tzinfo=UTC)
 # Identifying text planted in the data: none of it may appear in a de-identified export.
 IDENTIFIERS = ["Alicia", "Marchetti", "Brandon", "Oyelaran", "Carmen", "Villanueva", "Zebulon", "Quist",

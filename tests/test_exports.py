@@ -27,7 +27,7 @@ from fieldapp.people.models import Person
 from tests import metrics_data
 from tests.metrics_data import IDENTIFIERS
 
-MARCH = "from=2026-03-01&to=2026-04-01"
+MARCH = "from=2026-03-01&to=2026-03-31"
 EXPORTS = ["outcomes.csv", "outcomes.xlsx", "referrals.csv", "referrals.xlsx", "summary.csv"]
 
 
@@ -202,7 +202,7 @@ def test_exports_are_filtered_like_the_dashboard(api, data, manager):
     assert [row["encounter_id"] for row in rows] == [str(data.e4.id)]
     rows = rows_of(api.get(f"/api/v1/exports/outcomes.csv?{MARCH}&call_type=MNTL", user=manager))
     assert {row["encounter_id"] for row in rows} == {str(data.e3.id), str(data.e4.id)}
-    april = rows_of(api.get("/api/v1/exports/outcomes.csv?from=2026-04-01&to=2026-05-01", user=manager))
+    april = rows_of(api.get("/api/v1/exports/outcomes.csv?from=2026-04-01&to=2026-04-30", user=manager))
     assert [row["encounter_id"] for row in april] == [str(data.e9.id)]
     assert api.get("/api/v1/exports/outcomes.csv?from=2026-04-01&to=2026-03-01", user=manager).status_code == 422
 
@@ -212,7 +212,7 @@ def test_every_export_is_audited_with_its_filters_and_row_count(api, db, data, m
     assert response.status_code == 200
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.outcomes")).one()
     assert event.user_id == manager.id and event.outcome == "success"
-    assert event.details == {"filters": {"from": "2026-03-01", "to": "2026-04-01", "unit_id": None,
+    assert event.details == {"filters": {"from": "2026-03-01", "to": "2026-03-31", "unit_id": None,
                                          "call_type": "MNTL"},
                              "rows": 2, "format": "csv", "deidentified": True, "via": "api"}
     assert response.headers["X-Export-Rows"] == "2"
@@ -299,7 +299,7 @@ def test_the_public_summary_suppresses_small_counts(api, data, manager):
 
 def test_the_cli_exports_for_scheduled_reporting(app, db, data):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["export", "outcomes", "--from", "2026-03-01", "--to", "2026-04-01", "--format", "csv",
+    result = runner.invoke(args=["export", "outcomes", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "csv",
                                  "--deidentified"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -309,10 +309,10 @@ def test_the_cli_exports_for_scheduled_reporting(app, db, data):
         assert identifier not in result.stdout
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.outcomes")).one()
     assert event.user_id is None and event.details["via"] == "cli" and event.details["rows"] == 5
-    summary = runner.invoke(args=["export", "summary", "--from", "2026-03-01", "--to", "2026-04-01"])
+    summary = runner.invoke(args=["export", "summary", "--from", "2026-03-01", "--to", "2026-03-31"])
     assert summary.exit_code == 0 and summary.stdout.startswith("table,group,outcome,count,suppressed")
     bad = runner.invoke(args=["export", "referrals", "--from", "2026-04-01", "--to", "2026-03-01"])
-    assert bad.exit_code != 0 and "after" in bad.output
+    assert bad.exit_code != 0 and "is before the first" in bad.output
 
 
 @pytest.mark.parametrize("role", ["officer", "clinician", "dispatcher"])
@@ -330,12 +330,12 @@ def test_admins_and_program_managers_can_export(api, pages, data, make_user):
         user = make_user(role)
         for name in EXPORTS:
             assert api.get(f"/api/v1/exports/{name}?{MARCH}", user=user).status_code == 200, (role, name)
-        page = pages(user).get("/exports?from=2026-03-01&to=2026-04-01")
+        page = pages(user).get("/exports?from=2026-03-01&to=2026-03-31")
         assert page.status_code == 200 and "Download summary" in page.get_data(as_text=True)
 
 
 def test_the_exports_page_links_each_export_with_the_filters(pages, data, manager):
-    html = pages(manager).get("/exports?from=2026-03-01&to=2026-04-01&call_type=MNTL").get_data(as_text=True)
+    html = pages(manager).get("/exports?from=2026-03-01&to=2026-03-31&call_type=MNTL").get_data(as_text=True)
     for name in EXPORTS:
         assert f"/api/v1/exports/{name}" in html
     assert 'value="2026-03-01"' in html and 'value="MNTL" selected' in html

@@ -167,7 +167,7 @@ def test_unit_and_call_type_filters(db, data):
 
 def test_previous_period_has_the_same_length(db, data):
     report = services.report(db.session, MARCH, now=NOW)
-    assert report["previous_period"] == {"from": "2026-01-29", "to": "2026-03-01", "unit_id": None,
+    assert report["previous_period"] == {"from": "2026-01-29", "to": "2026-02-28", "unit_id": None,
                                          "call_type": None, "days": 31}
     assert report["previous"]["calls"]["received"] == 1  # CP on Feb 10 (C0 on Jan 15 is before it)
     assert report["previous"]["encounters"]["outcomes"]["resolved"]["count"] == 1
@@ -189,17 +189,17 @@ def test_percentile_matches_postgresql_percentile_cont():
 
 def test_the_api_returns_the_dashboard_numbers(api, db, data, make_user):
     manager = make_user("program_manager")
-    response = api.get("/api/v1/metrics?from=2026-03-01&to=2026-04-01", user=manager)
+    response = api.get("/api/v1/metrics?from=2026-03-01&to=2026-03-31", user=manager)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     expected = services.report(db.session, MARCH)
     assert body["current"]["calls"] == expected["current"]["calls"]
     assert body["current"]["times"]["response"] == {"n": 4, "median": 1080.0, "p90": 1638.0}
     assert body["current"]["encounters"]["outcomes"]["referred"] == {"count": 2, "share": 0.4}
-    assert body["period"] == {"from": "2026-03-01", "to": "2026-04-01", "unit_id": None, "call_type": None,
+    assert body["period"] == {"from": "2026-03-01", "to": "2026-03-31", "unit_id": None, "call_type": None,
                               "days": 31, "timezone": ZONE}
     assert body["previous"]["calls"]["received"] == 1
-    filtered = api.get(f"/api/v1/metrics?from=2026-03-01&to=2026-04-01&unit_id={data.unit_a.id}&call_type=EDP",
+    filtered = api.get(f"/api/v1/metrics?from=2026-03-01&to=2026-03-31&unit_id={data.unit_a.id}&call_type=EDP",
                        user=manager).get_json()
     assert filtered["current"]["calls"]["received"] == 1  # C1
 
@@ -214,7 +214,7 @@ def test_bad_filters_are_refused_naming_the_field(api, db, make_user, query, fie
 
 def test_the_dashboard_shows_the_numbers_and_charts(pages, db, data, make_user):
     browser = pages(make_user("program_manager"))
-    response = browser.get("/metrics?from=2026-03-01&to=2026-04-01")
+    response = browser.get("/metrics?from=2026-03-01&to=2026-03-31")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Program metrics" in html and "1 Mar 2026 – 31 Mar 2026" in html
@@ -229,10 +229,14 @@ def test_the_dashboard_has_an_empty_state(pages, db, make_user):
     assert "No calls have been recorded yet" in html and "<svg" not in html
 
 
-def test_a_bad_filter_on_the_dashboard_shows_the_default_period_and_the_error(pages, db, make_user):
-    response = pages(make_user("program_manager")).get("/metrics?from=2026-04-01&to=2026-03-01")
-    assert response.status_code == 200
-    assert "Must be after" in response.get_data(as_text=True)
+def test_a_reversed_period_on_the_dashboard_is_explained_with_the_form_as_typed(pages, db, make_user):
+    response = pages(make_user("program_manager")).get("/metrics?from=2026-04-01&to=2026-03-01&call_type=EDP")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "The last day (2026-03-01) is before the first (2026-04-01)" in html
+    assert 'value="2026-04-01"' in html and 'value="2026-03-01"' in html  # not reset to the default period
+    assert '<option value="EDP" selected>' in html
+    assert "Calls received" not in html  # no figures for a period that is not one
 
 
 @pytest.mark.parametrize("role", ["officer", "clinician", "dispatcher"])

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 
 from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
-from fieldapp.metrics.views import filter_choices, filter_form
+from fieldapp.metrics.views import filter_choices, filter_form, preset_links, typed
 from fieldapp.security.access import allow
 
 bp = Blueprint("exports", __name__)
@@ -13,4 +13,5 @@ bp = Blueprint("exports", __name__)
 @allow(PROGRAM_MANAGER, ADMIN)
 def index():
     filters, errors = filter_form()
-    return render_template("exports/index.html", filters=filters, errors=errors, **filter_choices())
+    return render_template("exports/index.html", filters=filters, errors=errors, typed=typed(filters, errors),
+                           presets=preset_links(filters), **filter_choices()), 400 if errors else 200

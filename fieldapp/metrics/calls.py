@@ -40,6 +40,16 @@ def call_facts(periods: Periods, *, served_only: bool = False):
     with an encounter (a semi-join, which PostgreSQL hashes or probes the index for, as the period's
     size suits), whose reason is "served" whatever this column says.
     """
+    columns = call_columns()
+    query = select(periods.index(Call.received_at).label("period"), columns["reason"], Call.call_type,
+                   columns["assigned"], *(columns[name] for name in DURATIONS)).where(*periods.call_conditions())
+    if served_only:
+        query = query.where(exists().where(Encounter.call_id == Call.id))
+    return query.subquery("call_facts")
+
+
+def call_columns() -> dict:
+    """A call's reason it would not be served, whether it was dispatched and its CAD durations (SQL)."""
     def nonnegative(seconds):
         return case((seconds >= 0, seconds))
 
@@ -53,16 +63,13 @@ def call_facts(periods: Periods, *, served_only: bool = False):
         (and_(cleared, Call.disposition.in_(known)), Call.disposition),
         (cleared, "disposition_not_recorded"),
         else_="still_open")
-    query = select(
-        periods.index(Call.received_at).label("period"), reason.label("reason"), Call.call_type,
-        Call.first_assigned_at.is_not(None).label("assigned"),
-        nonnegative(sql.float_seconds_between(Call.received_at, Call.first_assigned_at)).label("queue"),
-        nonnegative(sql.float_seconds_between(Call.received_at, Call.first_on_scene_at)).label("response"),
-        nonnegative(sql.float_seconds_between(Call.first_on_scene_at, Call.cleared_at)).label("on_scene"),
-    ).where(*periods.call_conditions())
-    if served_only:
-        query = query.where(exists().where(Encounter.call_id == Call.id))
-    return query.subquery("call_facts")
+    return {
+        "reason": reason.label("reason"), "assigned": Call.first_assigned_at.is_not(None).label("assigned"),
+        "queue": nonnegative(sql.float_seconds_between(Call.received_at, Call.first_assigned_at)).label("queue"),
+        "response": nonnegative(sql.float_seconds_between(Call.received_at, Call.first_on_scene_at))
+        .label("response"),
+        "on_scene": nonnegative(sql.float_seconds_between(Call.first_on_scene_at, Call.cleared_at)).label("on_scene"),
+    }
 
 
 def calls_and_times(session, periods: Periods) -> list[dict]:
@@ -84,13 +91,14 @@ def calls_and_times(session, periods: Periods) -> list[dict]:
     edges = [minutes * 60 for minutes in RESPONSE_EDGES_MIN]
     facts = call_facts(periods)
     every, served = counts(facts), counts(call_facts(periods, served_only=True))
-    results = [_calls(every, served, index, edges) for index in range(len(periods.items))]
+    results = [calls_from_counts(every, served, index, edges) for index in range(len(periods.items))]
     for index, times in enumerate(_percentiles(session, facts, len(periods.items))):
         results[index]["times"] = {**times, "response_distribution": results[index].pop("distribution")}
     return results
 
 
-def _calls(every: Counter, served_calls: Counter, period: int, edges: list[int]) -> dict:
+def calls_from_counts(every: Counter, served_calls: Counter, period: int, edges: list[int]) -> dict:
+    """One period's call figures from the calls counted by (period, reason, type, dispatched, bucket)."""
     received = assigned = 0
     reasons, types, types_served, buckets = Counter(), Counter(), Counter(), Counter()
     for key, n in every.items():

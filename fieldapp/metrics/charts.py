@@ -7,6 +7,11 @@ No JavaScript and no inline styles (the CSP forbids them): shapes carry class na
 from math import ceil, log10
 
 WIDTH, HEIGHT = 640, 260
+# The bars' colours as SVG presentation attributes too (metrics.css sets the same, and wins on screen):
+# a PDF renderer that does not style inline SVG from the page's CSS (WeasyPrint) still draws them.
+FILLS = {"resolved": "#009e73", "referred": "#0072b2", "hospitalized": "#e69f00", "arrested": "#d55e00",
+         "response": "#0b5cad", "made": "#9bb4cc", "accepted": "#56b4e9", "in_progress": "#0072b2",
+         "completed": "#009e73", "unable_to_contact": "#f0e442", "declined": "#cc79a7", "cancelled": "#6b6b6b"}
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
 
 

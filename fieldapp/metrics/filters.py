@@ -1,9 +1,10 @@
 """The filters every metric and export takes: a period of days, a unit and a call type.
 
-A period is ``[from, to)``: ``from`` is the first day counted and ``to`` the first day *not*
-counted, both at midnight in the agency's zone (``FIELDAPP_TIMEZONE``). The first quarter of 2026
-is ``from=2026-01-01&to=2026-04-01``. Calls are placed in a period by ``calls.received_at``;
-encounters, referrals and follow-ups by the call they belong to.
+A period is given as ``from`` (the first day counted) and ``to`` (the last day counted), or as a
+preset (fieldapp.metrics.presets), in the agency's zone (``FIELDAPP_TIMEZONE``): the first quarter
+of 2026 is ``from=2026-01-01&to=2026-03-31``. Inside, ``Filters`` keeps ``end_date``, the day after
+the last, so that a period is ``[start, end)`` from midnight to midnight. Calls are placed in a
+period by ``calls.received_at``; encounters, referrals and follow-ups by the call they belong to.
 """
 
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
+from fieldapp.metrics.presets import PRESETS, preset_days
 from fieldapp.metrics.sql import bucket_index
 from fieldapp.schemas import BaseSchema
 
@@ -24,7 +26,7 @@ MAX_DAYS = 366 * 5
 @dataclass(frozen=True)
 class Filters:
     start_date: date  # first day counted
-    end_date: date  # first day not counted
+    end_date: date  # the day after the last day counted
     zone: str = "UTC"
     unit_id: int | None = None
     call_type: str | None = None
@@ -50,7 +52,8 @@ class Filters:
         return replace(self, start_date=self.start_date - timedelta(days=self.days), end_date=self.start_date)
 
     def as_dict(self) -> dict:
-        return {"from": self.start_date.isoformat(), "to": self.end_date.isoformat(),
+        """As the query parameters say it: ``to`` is the last day counted."""
+        return {"from": self.start_date.isoformat(), "to": self.last_day.isoformat(),
                 "unit_id": self.unit_id, "call_type": self.call_type}
 
     def call_conditions(self, call=Call) -> list:
@@ -114,9 +117,11 @@ class FilterSchema(BaseSchema):
     """Query parameters of the metrics API, the dashboard and every export."""
 
     from_ = fields.Date(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD, agency "
-                                                   "time). Default: 90 days before `to`."})
-    to = fields.Date(metadata={"description": "First day NOT counted (YYYY-MM-DD, agency time). "
-                               "Default: tomorrow, so today is counted."})
+                                                   "time). Default: 90 days ending with `to`."})
+    to = fields.Date(metadata={"description": "Last day counted (YYYY-MM-DD, agency time): the first quarter "
+                               "is from=2026-01-01&to=2026-03-31. Default: today."})
+    preset = fields.String(validate=validate.OneOf(PRESETS), metadata={
+        "description": "A named period instead of from/to: " + ", ".join(PRESETS) + " (fieldapp.metrics.presets)."})
     unit_id = fields.Integer(allow_none=True, metadata={"description": "Only calls (last) assigned to this unit."})
     call_type = fields.String(allow_none=True, validate=validate.OneOf(call_constants.CALL_TYPES),
                               metadata={"description": "Only calls of this APCO incident type."})
@@ -128,11 +133,14 @@ class FilterSchema(BaseSchema):
 
     @validates_schema
     def _check_period(self, data, **kwargs):
-        start, end = data.get("from_"), data.get("to")
-        if start and end:
-            if end <= start:
-                raise ValidationError("Must be after 'from' (it is the first day not counted).", "to")
-            if (end - start).days > MAX_DAYS:
+        start, last = data.get("from_"), data.get("to")
+        if data.get("preset") and (start or last):
+            raise ValidationError("Choose a named period or dates, not both.", "preset")
+        if start and last:
+            if last < start:
+                raise ValidationError(f"The last day ({last.isoformat()}) is before the first "
+                                      f"({start.isoformat()}): swap them, or pick another day.", "to")
+            if (last - start).days + 1 > MAX_DAYS:
                 raise ValidationError(f"A period is at most {MAX_DAYS} days.", "to")
 
 
@@ -142,13 +150,14 @@ class ExportFilterSchema(FilterSchema):
 
 
 def filters_from(data: dict, zone: str) -> Filters:
-    """Filters from loaded ``FilterSchema`` data, filling the default period."""
-    end = data.get("to")
-    start = data.get("from_")
-    if end is None:
-        end = max(today_in(zone) + timedelta(days=1), start + timedelta(days=1)) if start else \
-            today_in(zone) + timedelta(days=1)
+    """Filters from loaded ``FilterSchema`` data, filling the default period (the 90 days to today)."""
+    if data.get("preset"):
+        start, last = preset_days(data["preset"], today_in(zone))
+    else:
+        start, last = data.get("from_"), data.get("to")
+    if last is None:
+        last = max(today_in(zone), start) if start else today_in(zone)
     if start is None:
-        start = end - timedelta(days=DEFAULT_DAYS)
-    return Filters(start_date=start, end_date=end, zone=zone, unit_id=data.get("unit_id") or None,
+        start = last - timedelta(days=DEFAULT_DAYS - 1)
+    return Filters(start_date=start, end_date=last + timedelta(days=1), zone=zone, unit_id=data.get("unit_id") or None,
                    call_type=data.get("call_type") or None)

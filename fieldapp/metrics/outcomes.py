@@ -38,6 +38,12 @@ def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
             cast(Person.race_ethnicity, Text).label("races"))
     rows = grouped_counts(session, select(*keys).select_from(e).join(Call, Call.id == e.call_id)
                           .outerjoin(Person, Person.id == e.person_id).where(*periods.call_conditions()))
+    return encounters_from_rows(rows, buckets)
+
+
+def encounters_from_rows(rows, buckets) -> list[tuple[dict, dict]]:
+    """Per period (each with its chart ``buckets``), the encounter metrics and the equity table from the
+    encounters counted by (chart bucket, outcome, ..., races): the rows of either path."""
     results, first = [], 0
     for period in buckets:
         count = len(period.starts)
@@ -92,10 +98,11 @@ def referrals(session, periods: Periods) -> list[dict]:
                           .select_from(Referral).join(Encounter, Encounter.id == Referral.encounter_id)
                           .join(Call, Call.id == Encounter.call_id).join(Service, Service.id == Referral.service_id)
                           .where(*periods.call_conditions()))
-    return [_referrals([row for row in rows if int(row.period) == index]) for index in range(len(periods.items))]
+    return [referrals_from_rows([row for row in rows if int(row.period) == index])
+            for index in range(len(periods.items))]
 
 
-def _referrals(rows) -> dict:
+def referrals_from_rows(rows) -> dict:
     by_category = defaultdict(Counter)
     by_status, totals = Counter(), Counter()
     for row in rows:
@@ -136,10 +143,10 @@ def follow_ups(session, periods: Periods, now: datetime) -> list[dict]:
                count(and_(done.is_(None), due < now)).label("overdue"),
                count(and_(done.is_(None), due >= now)).label("not_yet_due"))
         .group_by(inner.c.period)).all()}
-    results = []
-    for index in range(len(periods.items)):
-        row = rows.get(index)
-        totals = {key: getattr(row, key) if row else 0 for key in FOLLOW_UP_COUNTS}
-        judged = totals["on_time"] + totals["late"] + totals["overdue"]
-        results.append({**totals, "on_time_rate": share(totals["on_time"], judged)})
-    return results
+    return [follow_ups_from_totals({key: getattr(rows[index], key) if index in rows else 0
+                                    for key in FOLLOW_UP_COUNTS}) for index in range(len(periods.items))]
+
+
+def follow_ups_from_totals(totals: dict) -> dict:
+    judged = totals["on_time"] + totals["late"] + totals["overdue"]
+    return {**totals, "on_time_rate": share(totals["on_time"], judged)}

@@ -66,19 +66,21 @@ def people(session, periods: Periods) -> list[dict]:
             .select_from(served).join(Person, Person.id == served.c.person_id).subquery("people_aged"))
     rows = grouped_counts(session, select(aged.c.period, aged.c.gender, age_group(aged.c.age).label("age_group"),
                                           aged.c.races, aged.c.repeat))
-    return [_people([row for row in rows if int(row.period) == index]) for index in range(len(periods.items))]
+    return [people_from_counts([(row.gender, row.age_group, row.races, row.n, row.n if row.repeat else 0)
+                                for row in rows if int(row.period) == index]) for index in range(len(periods.items))]
 
 
-def _people(rows) -> dict:
+def people_from_counts(rows) -> dict:
+    """Repeat contacts and demographics from (gender, age group, races, people, of whom repeat contacts)."""
     genders, ages, races = Counter(), Counter(), Counter()
     total = repeat = 0
-    for row in rows:
-        total += row.n
-        repeat += row.n if row.repeat else 0
-        genders[row.gender] += row.n
-        ages[row.age_group] += row.n
-        for code in race_codes(row.races):
-            races[code] += row.n
+    for gender, group, race_text, n, repeats in rows:
+        total += n
+        repeat += repeats
+        genders[gender] += n
+        ages[group] += n
+        for code in race_codes(race_text):
+            races[code] += n
     return {
         "repeat_contacts": {"people": total, "repeat": repeat, "share": share(repeat, total),
                             "window_days": REPEAT_WINDOW_DAYS},

@@ -11,6 +11,7 @@ from sqlalchemy import literal, select, text
 
 from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
+from fieldapp.metrics import fast, tracking
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import Filters, Periods
@@ -26,16 +27,30 @@ def compute(session, filters: Filters, *, now: datetime | None = None) -> dict:
     return compute_together(session, Periods.of(filters), now=now)[0]
 
 
-def compute_together(session, periods: Periods, *, now: datetime | None = None) -> list[dict]:
-    """Every metric for each of back-to-back periods, each query reading all their calls once."""
+def compute_together(session, periods: Periods, *, now: datetime | None = None, source: str = "auto") -> list[dict]:
+    """Every metric for each of back-to-back periods.
+
+    ``source``: "rollups" sums the daily roll-ups (fieldapp.metrics.fast), "records" computes from the
+    records themselves, each query reading all the periods' calls once; "auto" takes the roll-ups
+    when they are complete and in the agency's zone (fieldapp.metrics.tracking.ready).
+    """
+    if source == "auto":
+        source = "rollups" if tracking.ready(session, periods.items[0].zone) else "records"
+    if source == "rollups":
+        return _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity, fast.referrals,
+                         fast.follow_ups, fast.people)
     if dialect_of(session) == "postgresql":
         # Compiling these queries (JIT) costs more than it saves, and the sorts and hashes of two
         # years of rows (a period and the one before) fit in memory rather than spill to disk.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '128MB'"))
-    results = calls_and_times(session, periods)
-    parts = zip(encounters_and_equity(session, periods), referrals(session, periods),
-                follow_ups(session, periods, now or utcnow()), people(session, periods), strict=True)
+    return _together(session, periods, now, calls_and_times, encounters_and_equity, referrals, follow_ups, people)
+
+
+def _together(session, periods, now, calls_part, encounters_part, referrals_part, follow_ups_part, people_part):
+    results = calls_part(session, periods)
+    parts = zip(encounters_part(session, periods), referrals_part(session, periods),
+                follow_ups_part(session, periods, now or utcnow()), people_part(session, periods), strict=True)
     for result, ((on_scene, equity), referred, followed, served) in zip(results, parts, strict=True):
         result.update({"encounters": on_scene, "referrals": referred, "follow_ups": followed, **served})
         result["demographics"]["outcomes_by_race_ethnicity"] = equity

@@ -178,3 +178,23 @@ def percentile(ordered: list[float], fraction: float) -> float | None:
     lower = int(position)
     upper = min(lower + 1, len(ordered) - 1)
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+class whole_minutes(FunctionElement):  # noqa: N801
+    """The whole minutes in a number of seconds (``floor(seconds / 60)``) of a duration that is not negative."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "whole_minutes"
+
+
+@compiles(whole_minutes, "postgresql")
+def _minutes_pg(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"CAST(floor({compiler.process(value, **kw)} / 60) AS INTEGER)"
+
+
+@compiles(whole_minutes, "sqlite")
+def _minutes_sqlite(element, compiler, **kw):
+    (value,) = list(element.clauses)  # CAST truncates towards zero: the floor of a number >= 0
+    return f"CAST({compiler.process(value, **kw)} / 60 AS INTEGER)"

@@ -1,6 +1,6 @@
 """The program manager's dashboard: every metric of docs/metrics.md with charts and the period before."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
@@ -9,8 +9,9 @@ from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
 from fieldapp.extensions import db
-from fieldapp.metrics import charts, services
+from fieldapp.metrics import charts, definitions, services
 from fieldapp.metrics.filters import FilterSchema, filters_from
+from fieldapp.metrics.presets import PRESETS
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.referrals.constants import STATUS_LABELS as REFERRAL_STATUSES
 from fieldapp.security.access import allow
@@ -20,10 +21,23 @@ bp = Blueprint("metrics", __name__)
 
 
 def filter_form():
-    """The filters from the query string; on a mistake, the errors and the default period."""
+    """The filters from the query string; on a mistake, the errors (the page shows the form as typed)."""
     data, errors = forms.load(FilterSchema(), request.args.to_dict())
     zone = current_app.config["FIELDAPP_TIMEZONE"]
     return filters_from(data if not errors else {}, zone), errors
+
+
+def typed(filters, errors) -> dict:
+    """What the filter form shows: what was typed when it has a mistake, else the period shown."""
+    if errors:
+        return {key: request.args.get(key, "") for key in ("from", "to", "unit_id", "call_type")}
+    return {key: "" if value is None else str(value) for key, value in filters.as_dict().items()}
+
+
+def preset_links(filters) -> list[tuple[str, str]]:
+    """(label, query arguments) of each named period, with the unit and call type kept."""
+    kept = {key: value for key, value in (("unit_id", filters.unit_id), ("call_type", filters.call_type)) if value}
+    return [(label, {"preset": code, **kept}) for code, label in PRESETS.items()]
 
 
 def query_args(filters) -> dict:
@@ -40,18 +54,21 @@ def filter_choices() -> dict:
 @allow(PROGRAM_MANAGER, ADMIN)
 def dashboard():
     filters, errors = filter_form()
+    if errors:  # explained on the page, the form as typed; no figures for a period that is not one
+        return render_template("metrics/dashboard.html", filters=filters, errors=errors, typed=typed(filters, errors),
+                               presets=preset_links(filters), export_args={}, **filter_choices()), 400
     report = services.report(db.session, filters)
     current = report["current"]
     return render_template(
         "metrics/dashboard.html", filters=filters, previous=filters.previous(), errors=errors, report=report,
-        m=current, p=report["previous"], charts=_charts(current), any_data=services.has_any_call(db.session),
+        m=current, p=report["previous"], charts=chart_context(current), any_data=services.has_any_call(db.session),
         OUTCOME_LABELS=OUTCOME_LABELS, HOSPITALIZATION_TYPES=HOSPITALIZATION_TYPES, FORCE_TYPES=FORCE_TYPES,
         REFERRAL_STATUSES=REFERRAL_STATUSES, CATEGORIES=CATEGORIES, GENDERS=GENDERS, RACE_ETHNICITY=RACE_ETHNICITY,
         AGE_GROUPS=services.AGE_GROUP_LABELS, REASONS=services.NOT_SERVED_REASONS, export_args=query_args(filters),
-        **filter_choices())
+        typed=typed(filters, errors), presets=preset_links(filters), **filter_choices())
 
 
-def _charts(current: dict) -> dict:
+def chart_context(current: dict) -> dict:
     over_time = current["encounters"]["over_time"]["buckets"]
     outcomes = list(OUTCOME_LABELS)
     histogram = current["times"]["response_distribution"]
@@ -64,6 +81,24 @@ def _charts(current: dict) -> dict:
         "referrals": charts.stacked_rows([category["label"] for category in categories], list(REFERRAL_STATUSES),
                                          [category["by_status"] for category in categories]),
     }
+
+
+@bp.route("/metrics/definitions")
+@allow(PROGRAM_MANAGER, ADMIN)
+def definitions_page():
+    """Every figure's definition (docs/metrics.md), the page the dashboard's figures link to."""
+    return render_template("metrics/definitions.html", body=definitions.rendered())
+
+
+@bp.app_template_global("defined")
+def defined(part: str) -> str:
+    """The link to where a part of the dashboard is defined."""
+    return url_for("metrics.definitions_page", _anchor=definitions.ANCHORS[part])
+
+
+@bp.app_template_global("chart_fill")
+def chart_fill(cls: str) -> str:
+    return charts.FILLS.get(cls, "#0b5cad")
 
 
 @bp.app_template_filter("metric_duration")

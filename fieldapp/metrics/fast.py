@@ -1,0 +1,197 @@
+"""Every metric summed from the daily roll-ups (fieldapp.metrics.models) instead of the records.
+
+Each function returns what its namesake over the records returns (calls.calls_and_times,
+outcomes.encounters_and_equity, ...), through the same folding code, so the two paths give the
+same figures; tests/test_metrics_rollups.py compares them over random data. Exact percentiles:
+the counts by whole minute say which minute holds each rank, and only that minute's durations
+are read (metrics_call_durations, by its index) to take the exact values at those ranks.
+"""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import and_, case, false, func, or_, select
+
+from fieldapp.metrics import sql
+from fieldapp.metrics.buckets import buckets_for
+from fieldapp.metrics.calls import DURATIONS, PERCENTILES, RESPONSE_EDGES_MIN, calls_from_counts
+from fieldapp.metrics.common import seconds
+from fieldapp.metrics.filters import Periods
+from fieldapp.metrics.models import (
+    ALL_TYPES,
+    ALL_UNITS,
+    CallDay,
+    CallDuration,
+    ContactDay,
+    DurationDay,
+    EncounterDay,
+    FollowUpDay,
+    ReferralDay,
+)
+from fieldapp.metrics.outcomes import (
+    FOLLOW_UP_COUNTS,
+    encounters_from_rows,
+    follow_ups_from_totals,
+    referrals_from_rows,
+)
+from fieldapp.metrics.people import people_from_counts
+from fieldapp.metrics.rollups import next_month
+
+
+def _in_scope(model, periods: Periods, edges: list[date] | None = None) -> list:
+    """The rows of the periods' scope and days: a month's row for each whole month inside one of the
+    cells between ``edges`` (the periods' first days and end, and any chart bucket's), day rows for the rest."""
+    span = periods.span
+    edges = sorted(set(edges or []) | {period.start_date for period in periods.items} | {span.end_date})
+    months, days = [], []
+    for start, end in zip(edges, edges[1:], strict=False):
+        first = start if start.day == 1 else next_month(start)
+        whole = []
+        while next_month(first) <= end:
+            whole.append(first)
+            first = next_month(first)
+        months += whole
+        days += [(start, whole[0]), (next_month(whole[-1]), end)] if whole else [(start, end)]
+    in_days = or_(false(), *(and_(model.day >= low, model.day < high) for low, high in days if low < high))
+    return [model.unit_key == (span.unit_id or ALL_UNITS), model.type_key == (span.call_type or ALL_TYPES),
+            model.day >= span.start_date, model.day < span.end_date,
+            or_(and_(model.month.is_(True), model.day.in_(months)), and_(model.month.is_(False), in_days))]
+
+
+def _period(model, periods: Periods):
+    return sql.bucket_index(model.day, [period.start_date for period in periods.items] + [periods.span.end_date])
+
+
+def _sums(session, *columns, where):
+    inner = select(*columns).where(*where).subquery()
+    keys = [column for column in inner.c if column.name != "n"]
+    return session.execute(select(*keys, func.sum(inner.c.n).label("n")).group_by(*keys)).all()
+
+
+def calls_and_times(session, periods: Periods) -> list[dict]:
+    c = CallDay
+    every, served = Counter(), Counter()
+    for row in _sums(session, _period(c, periods).label("period"), c.reason, c.call_type, c.assigned, c.bucket,
+                     c.served, c.n, where=_in_scope(c, periods)):
+        key = (int(row.period), row.reason, row.call_type, bool(row.assigned), row.bucket)
+        every[key] += row.n
+        served[key] += row.n if row.served else 0
+    edges = [minutes * 60 for minutes in RESPONSE_EDGES_MIN]
+    results = [calls_from_counts(every, served, index, edges) for index in range(len(periods.items))]
+    for index, times in enumerate(_percentiles(session, periods)):
+        results[index]["times"] = {**times, "response_distribution": results[index].pop("distribution")}
+    return results
+
+
+def _percentiles(session, periods: Periods) -> list[dict]:
+    """Per period and duration, n, median and 90th percentile: sql.percentile over the sorted durations,
+    reading (in one statement) only the durations of the minutes that hold the ranks it interpolates."""
+    d = DurationDay
+    minutes = defaultdict(list)  # (period, kind) -> [(minute, n)]
+    for row in _sums(session, _period(d, periods).label("period"), d.kind, d.minute, d.n,
+                     where=_in_scope(d, periods)):
+        minutes[(int(row.period), row.kind)].append((row.minute, row.n))
+    ranks = {}  # (period, kind, fraction) -> (position, [(minute, rank within the minute)] of the two ranks)
+    for (index, kind), counts in minutes.items():
+        counts.sort()
+        n = sum(count for _, count in counts)
+        for pct in PERCENTILES:
+            position = pct / 100 * (n - 1)
+            lower = int(position)
+            found = [_minute_of(counts, rank) for rank in (lower, min(lower + 1, n - 1))]
+            ranks[(index, kind, pct)] = (position, found)
+    values = _minute_values(session, periods, {(index, kind, minute) for (index, kind, _), (_, found) in ranks.items()
+                                               for minute, _ in found})
+    times = []
+    for index in range(len(periods.items)):
+        figures = {}
+        for kind in DURATIONS:
+            n = sum(count for _, count in minutes[(index, kind)])
+            result = {}
+            for pct in PERCENTILES:
+                if not n:
+                    result[pct] = None
+                    continue
+                position, found = ranks[(index, kind, pct)]
+                low, high = (values[(index, kind, minute)][offset] for minute, offset in found)
+                result[pct] = low + (high - low) * (position - int(position))
+            figures[kind] = {"n": n, "median": seconds(result[50]), "p90": seconds(result[90])}
+        times.append(figures)
+    return times
+
+
+def _minute_of(counts: list[tuple[int, int]], rank: int) -> tuple[int, int]:
+    """The minute that holds the duration of this rank (0 = shortest), and its rank within the minute."""
+    before = 0
+    for minute, count in counts:
+        if rank < before + count:
+            return minute, rank - before
+        before += count
+    raise AssertionError("rank beyond the counted durations")  # the counts and the durations disagree
+
+
+def _minute_values(session, periods: Periods, wanted: set) -> dict:
+    """The durations of each wanted (period, kind, minute), in order, from metrics_call_durations."""
+    d = CallDuration
+    span = periods.span
+    conditions = [or_(false(), *(and_(d.kind == kind, d.minute == minute,
+                                      d.received_at >= periods.items[index].start,
+                                      d.received_at < periods.items[index].end)
+                                 for index, kind, minute in wanted))]
+    if span.unit_id is not None:
+        conditions.append(d.unit_id == span.unit_id)
+    if span.call_type:
+        conditions.append(d.call_type == span.call_type)
+    values = {key: [] for key in wanted}
+    if wanted:
+        for received_at, kind, minute, value in session.execute(
+                select(d.received_at, d.kind, d.minute, d.value).where(*conditions).order_by(d.value)):
+            index = next(i for i, period in enumerate(periods.items) if received_at < period.end)
+            values[(index, kind, minute)].append(value)
+    return values
+
+
+def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
+    e = EncounterDay
+    buckets = [buckets_for(period) for period in periods.items]
+    edges = [day for period in buckets for day in period.starts] + [periods.span.end_date]
+    rows = _sums(session, sql.bucket_index(e.day, edges).label("bucket"), e.outcome, e.hospitalization_type,
+                 e.probable_cause, e.diverted, e.use_of_force, e.force_type, e.enforcement_action, e.races, e.n,
+                 where=_in_scope(e, periods, edges))
+    return encounters_from_rows(rows, buckets)
+
+
+def referrals(session, periods: Periods) -> list[dict]:
+    r = ReferralDay
+    rows = _sums(session, _period(r, periods).label("period"), r.category, r.part2_program, r.status,
+                 r.consent_declined, r.n, where=_in_scope(r, periods))
+    return [referrals_from_rows([row for row in rows if int(row.period) == index])
+            for index in range(len(periods.items))]
+
+
+def follow_ups(session, periods: Periods, now) -> list[dict]:
+    f = FollowUpDay
+    totals = [dict.fromkeys(FOLLOW_UP_COUNTS, 0) for _ in periods.items]
+    for row in _sums(session, _period(f, periods).label("period"), f.state, f.due_at, f.n,
+                     where=_in_scope(f, periods)):
+        counts = totals[int(row.period)]
+        counts["total"] += row.n
+        state = row.state if row.state != "open" else "overdue" if row.due_at < now else "not_yet_due"
+        counts[state] += row.n
+    return [follow_ups_from_totals(counts) for counts in totals]
+
+
+def people(session, periods: Periods) -> list[dict]:
+    c = ContactDay
+    results = []
+    for period in periods.items:
+        first = or_(c.prev_day.is_(None), c.prev_day < period.start_date)
+        repeat_first = and_(c.repeat, or_(c.prev_repeat_day.is_(None), c.prev_repeat_day < period.start_date))
+        inner = select(c.gender, c.age_group, c.races, case((first, c.n), else_=0).label("people"),
+                       case((repeat_first, c.n), else_=0).label("repeats")).where(
+            *_in_scope(c, Periods.of(period))).subquery()
+        keys = (inner.c.gender, inner.c.age_group, inner.c.races)
+        rows = session.execute(select(*keys, func.sum(inner.c.people), func.sum(inner.c.repeats))
+                               .group_by(*keys)).all()
+        results.append(people_from_counts([(g, a, r, int(n or 0), int(k or 0)) for g, a, r, n, k in rows]))
+    return results

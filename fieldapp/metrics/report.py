@@ -1,0 +1,79 @@
+"""The printable report a program manager hands to a council: key figures, charts, the period before,
+definitions in plain words. One page of HTML with print CSS (/metrics/report) and the same page as
+a PDF (/metrics/report.pdf, WeasyPrint), for any period, unit and call type the dashboard takes."""
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template
+
+from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
+from fieldapp.database import utcnow
+from fieldapp.encounters.constants import OUTCOMES
+from fieldapp.extensions import db
+from fieldapp.metrics import services
+from fieldapp.metrics.views import chart_context, filter_choices, filter_form, preset_links, query_args, typed
+from fieldapp.referrals.constants import STATUS_LABELS
+from fieldapp.security.access import allow
+
+bp = Blueprint("metrics_report", __name__)
+STYLESHEETS = ("css/metrics.css", "css/report.css")
+
+
+def key_figures(m: dict) -> list[tuple[str, str, str]]:
+    """(label, how it is shown, path into a period's figures) of each key figure, in the report's order."""
+    return [
+        ("Calls received", "count", "calls.received"),
+        ("Calls served (a person contacted and recorded)", "share", "calls.served_share"),
+        ("Median response time (received to on scene)", "duration", "times.response.median"),
+        ("90th percentile response time", "duration", "times.response.p90"),
+        ("People contacted (encounters)", "count", "encounters.total"),
+        ("Resolved without arrest or hospitalisation", "share",
+         "encounters.resolved_without_arrest_or_hospitalization.share"),
+        ("Involuntary holds", "count", "encounters.involuntary_holds.count"),
+        ("Use of force", "count", "encounters.use_of_force.count"),
+        ("Referrals made", "count", "referrals.made"),
+        ("Referrals completed", "share", "referrals.completion_rate"),
+        ("Follow-ups done on time", "share", "follow_ups.on_time_rate"),
+        ("People served", "count", "repeat_contacts.people"),
+        ("People seen again within 90 days", "share", "repeat_contacts.share"),
+    ]
+
+
+def figure(period: dict, path: str):
+    value = period
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+def _page(pdf: bool = False):
+    filters, errors = filter_form()
+    context = {"filters": filters, "errors": errors, "typed": typed(filters, errors), "presets": preset_links(filters),
+               "pdf": pdf, "made_at": utcnow(), "OUTCOME_LABELS": OUTCOMES, "REFERRAL_STATUSES": STATUS_LABELS,
+               **filter_choices()}
+    if errors:
+        return render_template("metrics/report.html", **context), 400
+    report = services.report(db.session, filters)
+    return render_template("metrics/report.html", report=report, m=report["current"], p=report["previous"],
+                           previous=filters.previous(), figures=key_figures(report["current"]), figure=figure,
+                           charts=chart_context(report["current"]), args=query_args(filters), **context), 200
+
+
+@bp.route("/metrics/report")
+@allow(PROGRAM_MANAGER, ADMIN)
+def report_page():
+    return _page()
+
+
+@bp.route("/metrics/report.pdf")
+@allow(PROGRAM_MANAGER, ADMIN)
+def report_pdf():
+    from weasyprint import CSS, HTML  # imported when asked for: it loads the system's Pango
+
+    html, status = _page(pdf=True)
+    if status != 200:
+        return html, status
+    static = Path(current_app.static_folder)
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(static / name)) for name in STYLESHEETS])
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'inline; filename="fieldapp-report.pdf"'})

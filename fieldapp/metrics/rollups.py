@@ -1,0 +1,216 @@
+"""Make the daily roll-ups (fieldapp.metrics.models) of some days again from the records.
+
+``rebuild(session, days, zone)`` deletes every roll-up row of those days and counts the records
+of those days again, with the same SQL expressions the direct computation uses (so the figures
+summed from days are the same numbers); ``rebuild(session, None, zone)`` does every day. Nothing
+here commits: the caller's transaction holds the records and their roll-ups together.
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, insert, literal, or_, select
+
+from fieldapp.calls.models import Call
+from fieldapp.directory.models import Service
+from fieldapp.encounters.models import Encounter
+from fieldapp.metrics import contacts, sql
+from fieldapp.metrics.calls import DURATIONS, RESPONSE_EDGES_MIN, call_columns
+from fieldapp.metrics.common import dialect_of
+from fieldapp.metrics.filters import local_midnight
+from fieldapp.metrics.models import (
+    ALL_TYPES,
+    ALL_UNITS,
+    ROLLUPS,
+    CallDay,
+    CallDuration,
+    ContactDay,
+    DurationDay,
+    EncounterDay,
+    FollowUpDay,
+    ReferralDay,
+)
+from fieldapp.notes.models import FollowUp
+from fieldapp.people.models import Person
+from fieldapp.referrals.models import Referral
+
+BATCH = 5000
+
+
+def scopes(unit_id, call_type) -> list[tuple[int, str]]:
+    """The scopes a record of this unit and call type is counted in (models: ``unit_key``, ``type_key``)."""
+    both = [(ALL_UNITS, ALL_TYPES), (ALL_UNITS, call_type)]
+    return both if unit_id is None else [*both, (unit_id, ALL_TYPES), (unit_id, call_type)]
+
+
+class Days:
+    """Some local days, as SQL: a condition on a receipt time and the local day of one."""
+
+    def __init__(self, session, days: set[date] | None, zone: str):
+        self.zone, self.dialect = zone, dialect_of(session)
+        if days is None:  # every day that has a call
+            first, last = session.execute(select(func.min(Call.received_at), func.max(Call.received_at))).one()
+            days = set() if first is None else _days_between(_local_day(first, zone), _local_day(last, zone))
+        self.days = sorted(days)
+
+    def runs(self) -> list[tuple[date, date]]:
+        """The days as runs of consecutive days: (first, first day after)."""
+        runs = []
+        for day in self.days:
+            if runs and runs[-1][1] == day:
+                runs[-1][1] = day + timedelta(days=1)
+            else:
+                runs.append([day, day + timedelta(days=1)])
+        return [tuple(run) for run in runs]
+
+    def condition(self, column):
+        return or_(*(and_(column >= local_midnight(start, self.zone), column < local_midnight(end, self.zone))
+                     for start, end in self.runs())) if self.days else literal(False)
+
+    def of(self, column):
+        """The local day of a receipt time (SQL): a date on PostgreSQL, an index into the days on SQLite."""
+        if self.dialect == "postgresql":
+            return cast(func.timezone(self.zone, column), Date)
+        span = _days_between(self.days[0], self.days[-1] + timedelta(days=1)) if self.days else []
+        self._span = sorted(span)
+        return sql.bucket_index(column, [local_midnight(day, self.zone) for day in self._span])
+
+    def day(self, value) -> date:
+        return value if isinstance(value, date) else self._span[value]
+
+
+def rebuild(session, days: set[date] | None, zone: str) -> None:
+    """Delete and make again every roll-up row of ``days`` (local days; None: every day)."""
+    chosen = Days(session, days, zone)
+    if days is None:
+        for model in (*ROLLUPS, CallDuration):
+            session.execute(delete(model))
+    else:
+        for start in range(0, len(chosen.days), BATCH):
+            batch = chosen.days[start:start + BATCH]
+            for model in ROLLUPS:
+                session.execute(delete(model).where(model.month.is_(False), model.day.in_(batch)))
+        session.execute(delete(CallDuration).where(chosen.condition(CallDuration.received_at)))
+    if not chosen.days:
+        return
+    in_days = chosen.condition(Call.received_at)
+    _calls(session, chosen, in_days)
+    _durations(session, chosen, in_days)
+    _encounters(session, chosen, in_days)
+    _referrals(session, chosen, in_days)
+    _follow_ups(session, chosen, in_days)
+    _write(session, ContactDay, ("prev_day", "repeat", "prev_repeat_day", "gender", "age_group", "races"),
+           contacts.rows(session, chosen, in_days), scoped=True)
+    _months(session, sorted({day.replace(day=1) for day in chosen.days}))
+
+
+def _months(session, months: list[date]) -> None:
+    """Each month's rows: the sums of its day rows (models, ``month``)."""
+    for model in ROLLUPS:
+        session.execute(delete(model).where(model.month.is_(True), model.day.in_(months)))
+        keys = [column for column in model.__table__.c
+                if column.name not in ("id", "month", "day", "unit_key", "type_key", "n")]
+        for first in months:
+            table = model.__table__
+            values = [case((column >= first, first), else_=column).label(column.name)
+                      if column.name in ("prev_day", "prev_repeat_day") else column for column in keys]
+            inner = select(table.c.unit_key, table.c.type_key, *values, table.c.n).where(
+                table.c.month.is_(False), table.c.day >= first, table.c.day < next_month(first)).subquery()
+            grouped = [column for column in inner.c if column.name != "n"]
+            session.execute(insert(model).from_select(
+                ["month", "day", *(column.name for column in grouped), "n"],
+                select(literal(True), literal(first, Date), *grouped, func.sum(inner.c.n)).group_by(*grouped)))
+
+
+def next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _write(session, model, keys: tuple[str, ...], rows, *, scoped: bool = False) -> None:
+    """Insert ``rows`` ((day, unit_id, call_type, *keys, n)) into ``model``, counted in each of their scopes
+    (``scoped``: the rows are (day, unit_key, type_key, *keys, n) already)."""
+    counts = Counter()
+    for day, unit_id, call_type, *values, n in rows:
+        for unit_key, type_key in [(unit_id, call_type)] if scoped else scopes(unit_id, call_type):
+            counts[(day, unit_key, type_key, *values)] += n
+    names = ("day", "unit_key", "type_key", *keys, "month", "n")
+    rows = [(*key, False, n) for key, n in counts.items()]
+    table = model.__table__
+    if dialect_of(session) == "postgresql":  # COPY: the roll-ups of two years load in seconds
+        with session.connection().connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    for start in range(0, len(rows), BATCH):
+        session.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows[start:start + BATCH]])
+
+
+def _grouped(session, days: Days, *columns, select_from, where):
+    inner = select(days.of(Call.received_at).label("day"), Call.unit_id, Call.call_type, *columns) \
+        .select_from(select_from).where(where).subquery()
+    rows = session.execute(select(*inner.c, func.count()).group_by(*inner.c)).all()
+    return [(days.day(row[0]), *row[1:]) for row in rows]
+
+
+def _calls(session, days: Days, in_days) -> None:
+    columns = call_columns()
+    edges = [minutes * 60 for minutes in RESPONSE_EDGES_MIN]
+    bucket = func.coalesce(sql.bucket_of(columns["response"], edges), 0) - 1
+    served = case((exists().where(Encounter.call_id == Call.id), True), else_=False)
+    rows = _grouped(session, days, Call.call_type.label("type"), columns["reason"], columns["assigned"],
+                    served.label("served"), bucket.label("bucket"), select_from=Call, where=in_days)
+    _write(session, CallDay, ("call_type", "reason", "assigned", "served", "bucket"), rows)
+
+
+def _durations(session, days: Days, in_days) -> None:
+    """Each call's durations into metrics_call_durations, then their counts by day and minute."""
+    columns = call_columns()
+    for kind in DURATIONS:
+        value = columns[kind]
+        session.execute(insert(CallDuration).from_select(
+            ["call_id", "kind", "minute", "value", "received_at", "unit_id", "call_type"],
+            select(Call.id, literal(kind), sql.whole_minutes(value), value, Call.received_at, Call.unit_id,
+                   Call.call_type).where(in_days, value.is_not(None))))
+    d = CallDuration
+    inner = select(days.of(d.received_at).label("day"), d.unit_id, d.call_type, d.kind, d.minute) \
+        .where(days.condition(d.received_at)).subquery()
+    rows = session.execute(select(*inner.c, func.count()).group_by(*inner.c)).all()
+    _write(session, DurationDay, ("kind", "minute"), [(days.day(row[0]), *row[1:]) for row in rows])
+
+
+def _encounters(session, days: Days, in_days) -> None:
+    e = Encounter
+    keys = ("outcome", "hospitalization_type", "probable_cause", "diverted", "use_of_force", "force_type",
+            "enforcement_action")
+    rows = _grouped(session, days, *(getattr(e, key) for key in keys), cast(Person.race_ethnicity, Text),
+                    select_from=e.__table__.join(Call.__table__, Call.id == e.call_id)
+                    .outerjoin(Person.__table__, Person.id == e.person_id), where=in_days)
+    _write(session, EncounterDay, (*keys, "races"), rows)
+
+
+def _referrals(session, days: Days, in_days) -> None:
+    rows = _grouped(session, days, Service.category, Service.part2_program, Referral.status,
+                    (Referral.consent_type == "declined"),
+                    select_from=Referral.__table__.join(Encounter.__table__, Encounter.id == Referral.encounter_id)
+                    .join(Call.__table__, Call.id == Encounter.call_id)
+                    .join(Service.__table__, Service.id == Referral.service_id), where=in_days)
+    _write(session, ReferralDay, ("category", "part2_program", "status", "consent_declined"), rows)
+
+
+def _follow_ups(session, days: Days, in_days) -> None:
+    done, due = FollowUp.done_at, FollowUp.due_at
+    state = case((and_(done.is_not(None), done <= due), "on_time"), (done.is_not(None), "late"), else_="open")
+    rows = _grouped(session, days, state, case((done.is_(None), due)),
+                    select_from=FollowUp.__table__.join(Encounter.__table__, Encounter.id == FollowUp.encounter_id)
+                    .join(Call.__table__, Call.id == Encounter.call_id), where=in_days)
+    _write(session, FollowUpDay, ("state", "due_at"), rows)
+
+
+def _local_day(moment, zone) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def _days_between(first: date, last: date) -> set[date]:
+    return {first + timedelta(days=n) for n in range((last - first).days + 1)}

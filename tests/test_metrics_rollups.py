@@ -1,0 +1,212 @@
+"""The daily roll-ups give the figures the records give (docs/metrics.md, "Performance").
+
+hypothesis draws random calls, encounters, people, referrals and follow-ups, written in several
+transactions the way the app writes them: records arriving late (an encounter on a call of weeks
+ago), a call reassigned to another unit or retyped afterwards, a person's details corrected, an
+encounter removed. After each transaction every figure summed from the roll-ups must equal the
+one computed from the records, for random periods, units and call types, on SQLite and PostgreSQL.
+"""
+
+import hashlib
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from fieldapp.calls.models import Call, CallEvent
+from fieldapp.calls.services import note_milestone
+from fieldapp.directory.models import Organization, Service
+from fieldapp.encounters.constants import apco_code
+from fieldapp.encounters.models import Encounter
+from fieldapp.metrics import services, tracking
+from fieldapp.metrics.filters import Filters, Periods
+from fieldapp.metrics.models import CallDay, RollupState
+from fieldapp.notes.models import FollowUp, Note
+from fieldapp.people.models import Person
+from fieldapp.referrals.models import Referral
+from fieldapp.units.models import Unit
+from tests.metrics_data import NOW
+
+ZONE = "America/New_York"
+START = datetime(2026, 2, 20, 5, 0, tzinfo=UTC)  # calls over 40 days from here (a DST change in March)
+TYPES = ("EDP", "MNTL", "OD")
+FATES = ("cleared", "on_scene", "pending", "cancelled_before", "cancelled_after", "unable_to_locate", "no_disposition")
+
+
+def _empty(db):
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+def _hash():
+    return hashlib.sha256(uuid.uuid4().bytes).hexdigest()
+
+
+class World:
+    """Writes records the way the services do (ORM objects, milestones through note_milestone)."""
+
+    def __init__(self, session, draw, author):
+        self.session, self.draw, self.author = session, draw, author
+        self.units = [Unit(call_sign="R-A"), Unit(call_sign="R-B")]
+        org = Organization(name="Harbor")
+        self.services = [Service(organization=org, name="Crisis", category="mental_health"),
+                         Service(organization=org, name="Opioid", category="substance_use", part2_program=True)]
+        self.people = [Person(given_name=f"P{n}", family_name="X", gender=draw(st.sampled_from(["man", "woman"])),
+                              dob=draw(st.sampled_from([None, date(1990, 3, 10), date(2010, 2, 28)])),
+                              approx_age=draw(st.sampled_from([None, 30, 70])),
+                              race_ethnicity=draw(st.sampled_from([["white"], ["black", "white"], []])),
+                              preferred_language="English") for n in range(4)]
+        self.calls, self.encounters, self.kept = [], [], set()
+        session.add_all([*self.units, org, *self.services, *self.people])
+
+    def minutes(self):
+        # Whole minutes, ties and fractions of seconds; now and then a device clock error (negative).
+        return self.draw(st.sampled_from([-2, 0, 1, 1, 3, 3.5, 7.25, 12, 12, 45, 61.001, 300]))
+
+    def call(self):
+        draw = self.draw
+        received = START + timedelta(minutes=draw(st.integers(0, 40 * 24 * 60)))
+        unit = draw(st.sampled_from([*self.units, None]))
+        fate = draw(st.sampled_from(FATES))
+        call = Call(received_at=received, created_at=received, call_type=draw(st.sampled_from(TYPES)), priority=2,
+                    address="1 Main St", address_key="1 main st", status="pending", unit=unit)
+        self.session.add(call)
+        moment = received
+        steps = []
+        if fate == "cancelled_before":
+            steps = [("cancelled", "cancelled", None)]
+        elif fate != "pending" and unit is not None:
+            steps = [("assigned", "assigned", None)]
+            if fate == "cancelled_after":
+                steps.append(("cancelled", "cancelled", None))
+            else:
+                steps.append(("status", "on_scene", None))
+                if fate != "on_scene":
+                    disposition = {"cleared": "encounter_logged", "unable_to_locate": "unable_to_locate"}.get(fate)
+                    steps.append(("status", "cleared", disposition))
+        for kind, status, disposition in steps:
+            moment = moment + timedelta(minutes=self.minutes())
+            event = CallEvent(call=call, kind=kind, status=status, recorded_at=moment, received_at=moment,
+                              disposition=disposition, unit=unit)
+            self.session.add(event)
+            note_milestone(call, event)
+            call.status = status
+            if status in ("cleared", "cancelled"):
+                call.disposition = disposition
+        self.calls.append(call)
+
+    def encounter(self):
+        draw = self.draw
+        call = draw(st.sampled_from(self.calls))
+        person = draw(st.sampled_from([*self.people, None]))
+        outcome = draw(st.sampled_from(["resolved", "referred", "hospitalized", "arrested"]))
+        encounter = Encounter(id=uuid.uuid4(), call=call, person=person, outcome=outcome, transport="none",
+                              hospitalization_type="involuntary" if outcome == "hospitalized" else None,
+                              probable_cause=draw(st.booleans()), diverted=draw(st.booleans()),
+                              apco_code=apco_code(outcome, "none"), recorded_at=call.received_at,
+                              received_at=NOW, request_hash=_hash(), concerns=[])
+        self.session.add(encounter)
+        self.encounters.append(encounter)
+        if person is not None and draw(st.booleans()):
+            self.session.flush()
+            self.kept.add(encounter.id)  # it has a referral and a note now: never removed
+            made = call.received_at + timedelta(hours=1)
+            self.session.add(Referral(id=uuid.uuid4(), encounter=encounter, person=person,
+                                      service=draw(st.sampled_from(self.services)),
+                                      status=draw(st.sampled_from(["made", "accepted", "completed"])),
+                                      consent_type=draw(st.sampled_from(["verbal", "declined"])),
+                                      consent_given_by="the person", consent_at=made, due_at=made, recorded_at=made,
+                                      request_hash=_hash()))
+            note = Note(id=uuid.uuid4(), encounter_id=encounter.id, person_id=person.id, author_id=self.author.id,
+                        body="x", recorded_at=made, signed_at=made, request_hash=_hash())
+            due = call.received_at + timedelta(days=3)
+            done = draw(st.sampled_from([None, due - timedelta(hours=1), due + timedelta(hours=1)]))
+            self.session.add_all([note, FollowUp(note=note, person_id=person.id, encounter_id=encounter.id,
+                                                 assignee_id=self.author.id, due_at=due, created_at=made,
+                                                 done_at=done)])
+
+    def change(self):
+        """A late change to something already recorded."""
+        draw = self.draw
+        what = draw(st.sampled_from(["reassign", "retype", "person", "remove", "late"]))
+        if what == "reassign" and self.calls:
+            draw(st.sampled_from(self.calls)).unit = draw(st.sampled_from(self.units))
+        elif what == "retype" and self.calls:
+            draw(st.sampled_from(self.calls)).call_type = draw(st.sampled_from(TYPES))
+        elif what == "person":
+            person = draw(st.sampled_from(self.people))
+            person.gender, person.race_ethnicity = "nonbinary", ["asian"]
+        elif what == "remove" and self.encounters:
+            encounter = draw(st.sampled_from(self.encounters))
+            if encounter.id not in self.kept:
+                self.session.flush()
+                self.encounters.remove(encounter)
+                self.session.delete(encounter)
+        elif what == "late" and self.calls:
+            self.encounter()
+
+
+def _assert_same(session, draw):
+    start = date(2026, 1, 20) + timedelta(days=draw(st.integers(0, 60)))
+    days = draw(st.integers(1, 75))
+    unit_id = draw(st.sampled_from([None, *session.scalars(select(Unit.id))]))
+    call_type = draw(st.sampled_from([None, *TYPES]))
+    current = Filters(start, start + timedelta(days=days), ZONE, unit_id, call_type)
+    periods = Periods.of(current.previous(), current)
+    assert tracking.ready(session, ZONE)
+    from_rollups = services.compute_together(session, periods, now=NOW, source="rollups")
+    from_records = services.compute_together(session, periods, now=NOW, source="records")
+    assert from_rollups == from_records
+
+
+@settings(max_examples=25, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(data=st.data())
+def test_rollups_equal_the_records_through_late_and_changed_records(db, make_user, data):
+    _empty(db)
+    author = make_user("clinician")
+    world = World(db.session, data.draw, author)
+    for _ in range(data.draw(st.integers(1, 4))):  # one transaction per batch, as requests arrive
+        for _ in range(data.draw(st.integers(1, 6))):
+            world.call()
+        db.session.flush()
+        for _ in range(data.draw(st.integers(0, 6))):
+            world.encounter()
+        db.session.flush()
+        for _ in range(data.draw(st.integers(0, 3))):
+            world.change()
+        db.session.commit()
+        _assert_same(db.session, data.draw)
+    _empty(db)
+
+
+def test_rebuild_makes_the_same_rollups_as_the_writes(db, make_user):
+    from tests import metrics_data
+
+    metrics_data.build(db.session, make_user("clinician"))
+    kept = sorted(tuple(row) for row in db.session.execute(select(CallDay.day, CallDay.unit_key, CallDay.type_key,
+                                                                  CallDay.reason, CallDay.served, CallDay.n)))
+    tracking.rebuild_all(db.session, ZONE)
+    db.session.commit()
+    rebuilt = sorted(tuple(row) for row in db.session.execute(select(CallDay.day, CallDay.unit_key,
+                                                                     CallDay.type_key, CallDay.reason,
+                                                                     CallDay.served, CallDay.n)))
+    assert kept and kept == rebuilt
+
+
+def test_stale_rollups_are_not_used_until_rebuilt(db, make_user):
+    from tests import metrics_data
+
+    metrics_data.build(db.session, make_user("clinician"))
+    db.session.execute(RollupState.__table__.update().values(stale=True))
+    db.session.commit()
+    assert not tracking.ready(db.session, ZONE)
+    tracking.rebuild_all(db.session, ZONE)
+    db.session.commit()
+    assert tracking.ready(db.session, ZONE)
+    assert not tracking.ready(db.session, "Europe/Paris")  # days in another zone: rebuild first
