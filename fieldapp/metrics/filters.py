@@ -10,12 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validates_schema
 
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
 from fieldapp.metrics.sql import bucket_index
-from fieldapp.schemas import BaseSchema
+from fieldapp.schemas import BaseSchema, Choice, Day, Id
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366 * 5
@@ -113,13 +113,14 @@ def today_in(zone: str) -> date:
 class FilterSchema(BaseSchema):
     """Query parameters of the metrics API, the dashboard and every export."""
 
-    from_ = fields.Date(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD, agency "
+    from_ = Day(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD, agency "
                                                    "time). Default: 90 days before `to`."})
-    to = fields.Date(metadata={"description": "First day NOT counted (YYYY-MM-DD, agency time). "
+    to = Day(metadata={"description": "First day NOT counted (YYYY-MM-DD, agency time). "
                                "Default: tomorrow, so today is counted."})
-    unit_id = fields.Integer(allow_none=True, metadata={"description": "Only calls (last) assigned to this unit."})
-    call_type = fields.String(allow_none=True, validate=validate.OneOf(call_constants.CALL_TYPES),
-                              metadata={"description": "Only calls of this APCO incident type."})
+    unit_id = Id("unit", strict=False, allow_none=True,
+                 metadata={"description": "Only calls (last) assigned to this unit."})
+    call_type = Choice(call_constants.CALL_TYPES, "Choose a call type.", allow_none=True,
+                       metadata={"description": "Only calls of this APCO incident type."})
 
     @pre_load
     def _drop_empty(self, data, **kwargs):
