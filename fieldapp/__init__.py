@@ -96,13 +96,14 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from fieldapp.core.templating import register_template_helpers
     from fieldapp.errors import register_errorhandlers
-    from fieldapp.inputs import check_request
+    from fieldapp.inputs import check_request, refuse_ids_beyond_range
     from fieldapp.offline.views import mark_offline_pages
     from fieldapp.security.access import enforce_access
     from fieldapp.security.headers import set_security_headers
 
     register_errorhandlers(app)
     register_template_helpers(app)
+    app.url_value_preprocessor(refuse_ids_beyond_range)
     app.before_request(check_request)  # what no view may receive, before anything reads it
     app.before_request(enforce_access)
 

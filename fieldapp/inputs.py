@@ -17,7 +17,7 @@ from flask import current_app, request
 from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
-from fieldapp.errors import Invalid, ServiceError
+from fieldapp.errors import Invalid, NotFound, ServiceError
 from fieldapp.schemas import INT32_MAX, text_problem
 
 MAX_JSON_DEPTH = 20
@@ -29,16 +29,22 @@ class TooDeep(ServiceError):
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` within a 32-bit signed database column: a bigger number names no record (404)."""
+    """``<int:...>`` for a 32-bit signed database column: a bigger number names no record (404).
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
-        kwargs.setdefault("max", INT32_MAX)
-        super().__init__(map, *args, **kwargs)
+    The bound is checked by ``refuse_ids_beyond_range`` once the rule has matched, not by the
+    converter: werkzeug would answer 405 when another method's rule for the same path matched.
+    """
 
 
 def bounded_int_param(converter) -> dict:
-    """The OpenAPI schema of a bounded ``<int:...>`` path parameter."""
-    return {"type": "integer", "minimum": 0, "maximum": converter.max or INT32_MAX}
+    """The OpenAPI schema of an ``<int:...>`` path parameter."""
+    return {"type": "integer", "minimum": 0, "maximum": INT32_MAX}
+
+
+def refuse_ids_beyond_range(endpoint, values):
+    """url_value_preprocessor: a path integer beyond the database's range names no record."""
+    if values and any(isinstance(value, int) and value > INT32_MAX for value in values.values()):
+        raise NotFound("No such record.")
 
 
 def _printable(name: str) -> str:

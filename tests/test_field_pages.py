@@ -338,7 +338,7 @@ def test_note_errors_keep_what_was_typed(pages, encounter, shift, db):
     assert "The follow-up is due in the past." in page and "Choose a future time." in page
     assert "Typed before the mistake" in page and f'value="{past}"' in page
     empty = browser.post(f"/encounters/{encounter['id']}/notes", {"id": str(uuid.uuid4()), "body": "  "})
-    assert empty.status_code == 422 and "Missing data for required field." in text(empty)
+    assert empty.status_code == 422 and "This field is required." in text(empty)
     no_time = browser.post(f"/encounters/{encounter['id']}/notes", {"id": str(uuid.uuid4()), "body": "Keep me",
                                                                      "follow_up": "1", "follow_up_due": ""})
     assert no_time.status_code == 422 and "Choose when the follow-up is due." in text(no_time)
@@ -355,7 +355,7 @@ def test_follow_up_is_marked_done_with_an_outcome(api, pages, encounter, shift, 
     assert "My follow-ups" in page and "1 open" in page and NOTE_TEXT[:40] in page
     assert 'class="card overdue"' not in page
     missing = browser.post(f"/followups/{late.id}/done", {"outcome": " "})
-    assert missing.status_code == 422 and "Missing data for required field." in text(missing)
+    assert missing.status_code == 422 and "This field is required." in text(missing)
     done = browser.post(f"/followups/{late.id}/done", {"outcome": "Reached by phone; doing well"},
                         follow_redirects=True)
     page = text(done)
@@ -430,7 +430,7 @@ def test_people_search_page(pages, encounter, shift, make_user):
     page = text(clinician.get("/people/search?q=reyes"))
     assert "1 person found" in page and f'/people/{encounter["person"]["id"]}' in page
     short = clinician.get("/people/search?q=r")
-    assert short.status_code == 422 and "Length must be between 2 and 100." in text(short)
+    assert short.status_code == 422 and "Use 2 to 100 characters." in text(short)
     assert "No one on record matches" in text(clinician.get("/people/search?q=nobody"))
     assert pages(make_user("officer")).get("/people/search?q=reyes").status_code == 403  # not on a shift
 
