@@ -259,3 +259,33 @@ def test_a_failure_after_the_commit_never_says_nothing_was_saved(api, db, dispat
 
     monkeypatch.setattr(services, "create_call", broken_before)
     assert "nothing was saved" in refused(api.post("/api/v1/calls", call_body(), user=dispatcher), 500)["message"]
+
+
+# --- a bad time stored before these rules breaks no page (finding 3) -----------------------------------
+
+def test_pages_still_answer_when_bad_times_were_stored_before_the_rules(api, pages, ready, db):
+    from fieldapp.calls import services as calls
+    from fieldapp.encounters import services as encounters
+    from fieldapp.referrals import services as referrals
+
+    year_1, shift = datetime(1, 1, 1, tzinfo=UTC), ready["shift"]
+    call_id = ready["call"]["id"]
+    # The services trust their callers; these are the values the API accepted before (issue 8, finding 3).
+    calls.change_status(call_id, event_id=uuid.uuid4(), status="acknowledged", recorded_at=year_1, disposition=None,
+                        by=shift.officer)
+    encounter, _ = encounters.log_encounter(call_id, {**encounter_body(recorded_at=None), "id": uuid.uuid4(),
+                                                      "recorded_at": year_1, "person": {"unidentified": True}},
+                                            by=shift.clinician)
+    referrals.make_referral(encounter.id, {"id": uuid.uuid4(), "service_id": ready["service"].id, "due_at": year_1,
+                                           "consent": {"type": "verbal", "given_by": "the person"}},
+                            by=shift.clinician)
+    later = api.post("/api/v1/calls", call_body(), user=ready["dispatcher"]).get_json()  # the same address
+    dispatcher, clinician = pages(ready["dispatcher"]), pages(shift.clinician)
+    for browser, path in ((dispatcher, f"/calls/{call_id}"), (dispatcher, f"/calls/{later['id']}"),
+                          (clinician, f"/calls/{call_id}/record"), (clinician, f"/encounters/{encounter.id}"),
+                          (clinician, "/referrals"), (clinician, "/referrals?show=overdue")):
+        assert browser.get(path).status_code == 200, path
+    for user, path in ((ready["dispatcher"], f"/api/v1/calls/{call_id}"),
+                       (ready["dispatcher"], f"/api/v1/calls/{later['id']}/briefing"),
+                       (shift.clinician, f"/api/v1/calls/{call_id}/briefing"), (shift.clinician, "/api/v1/referrals")):
+        assert api.get(path, user=user).status_code == 200, path
