@@ -79,4 +79,5 @@ class StatusChangeSchema(BaseSchema):
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user tapped."})
     status = Choice(c.UNIT_STATUSES, "Choose a status the unit can tap.", required=True)
     recorded_at = Moment(metadata={"description": "The device's time of the change."})
-    disposition = Choice(c.DISPOSITIONS, "Choose how the call ended.", allow_none=True)
+    disposition = Choice(c.DISPOSITIONS, "Choose how the call ended.", allow_none=True,
+                         metadata={"description": "Required with status 'cleared'; refused with any other."})

@@ -9,14 +9,17 @@ class EncounterCreateSchema(BaseSchema):
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user pressed Save."})
     outcome = Choice(c.OUTCOMES, "Choose what happened.", required=True)
     hospitalization_type = Choice(c.HOSPITALIZATION_TYPES, "Choose voluntary, involuntary hold or medical.",
-                                  allow_none=True)
+                                  allow_none=True, metadata={"description": "Required when the outcome is "
+                                                             "'hospitalized'; refused otherwise."})
     concerns = Many(Choice(c.CONCERNS, "Choose concerns from the list."), len(c.CONCERNS))
-    person = fields.Nested(PersonSchema)
-    person_id = fields.UUID()
+    person = fields.Nested(PersonSchema, metadata={"description": "A new person. Give this or person_id."})
+    person_id = fields.UUID(metadata={"description": "A person already recorded. Give this or person."})
     probable_cause = fields.Boolean(truthy={True}, falsy={False})
-    diverted = fields.Boolean(truthy={True}, falsy={False})
+    diverted = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "Only with probable_cause true, and never with the outcome 'arrested'."})
     use_of_force = fields.Boolean(truthy={True}, falsy={False})
-    force_type = Choice(c.FORCE_TYPES, "Choose the kind of force from the list.", allow_none=True)
+    force_type = Choice(c.FORCE_TYPES, "Choose the kind of force from the list.", allow_none=True,
+                        metadata={"description": "Required when use_of_force is true; refused otherwise."})
     enforcement_action = fields.Boolean(truthy={True}, falsy={False})
     transport = Choice(c.TRANSPORTS, "Choose how the person was transported.")
     narrative = Text(4000)

@@ -24,7 +24,8 @@ class ConsentSchema(BaseSchema):
     type = Choice(c.CONSENT_TYPES, "Say whether consent was given verbally, in writing, or declined.", required=True)
     given_by = Text(120, required=True, metadata={"description": "Who consented: the person, or a guardian by name."})
     at = Moment()
-    part2 = fields.Nested(Part2ConsentSchema)
+    part2 = fields.Nested(Part2ConsentSchema, metadata={
+        "description": "Written consent under 42 CFR 2.31: every element, for a Part 2 program only (clinicians)."})
 
 
 class ReferralCreateSchema(BaseSchema):
@@ -39,7 +40,7 @@ class ReferralCreateSchema(BaseSchema):
 class ReferralStatusSchema(BaseSchema):
     id = fields.UUID(required=True)
     status = Choice([s for s in c.STATUS_LABELS if s != c.MADE], "Choose the referral's next step.", required=True)
-    reason = Text(500)
+    reason = Text(500, metadata={"description": "Required for declined, unable_to_contact and cancelled."})
     recorded_at = Moment()
 
 
