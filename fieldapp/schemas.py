@@ -25,8 +25,9 @@ from fieldapp.database import utcnow
 INT32_MAX = 2**31 - 1  # PostgreSQL integer / serial columns
 
 # Characters no text field holds: NUL and the other C0 controls except tab, line feed and carriage
-# return, DEL, and UTF-16 surrogates (a lone one cannot be stored or encoded as UTF-8).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# return, DEL and the C1 controls (invisible, never typed), and UTF-16 surrogates (a lone one cannot
+# be stored or encoded as UTF-8).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 CONTROL_MESSAGE = "Remove the invisible control character (such as NUL) from this text."
