@@ -131,8 +131,8 @@ DAY, YEAR = timedelta(days=1), timedelta(days=366)
 DEVICE_TIME = Window(YEAR, DAY, "within the last year, and at most a day ahead of the server's clock")
 # When something should be done: soon after it was recorded, never decades away.
 DUE_TIME = Window(YEAR, 2 * YEAR, "within a year before and two years after today")
-# A search bound: any time the records could carry.
-SEARCH_TIME = Window(30 * YEAR, YEAR, "within the last 30 years and the next year")
+# A search bound: any time the records could carry, and open-ended searches ("until 2099").
+SEARCH_TIME = Window(100 * YEAR, 100 * YEAR, "within 100 years of today")
 
 
 class BoundedMoment(fields.AwareDateTime):
