@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install run test test-sqlite test-postgres test-browser lint bench clean
+.PHONY: install run test test-sqlite test-postgres test-fuzz test-browser lint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,25 +26,31 @@ run: install
 	@echo "fieldapp is at http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/docs)"
 	FIELDAPP_ENV=development $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
 
-## Every test: SQLite, then PostgreSQL (TEST_POSTGRES_URL), then the browser tests in Chromium.
+## Every test: SQLite, then PostgreSQL (TEST_POSTGRES_URL), then schemathesis against every operation of
+## the OpenAPI document, then the browser tests in Chromium.
 test: install
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: install
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m "not browser and not fuzz"
 
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser"; \
+	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz"; \
 	elif [ -n "$$REQUIRE_SERVICES" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_SERVICES is set"; exit 1; \
 	else \
 	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): PostgreSQL run SKIPPED (set TEST_POSTGRES_URL)"; \
 	fi
+
+## schemathesis (tests/test_api_fuzz.py): every operation, every role, bounded examples (FUZZ_EXAMPLES).
+test-fuzz: install
+	$(BIN)/pytest -q -m fuzz
 
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \

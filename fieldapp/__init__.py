@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import config as settings
 from fieldapp.extensions import api, csrf, db, limiter, login_manager, migrate
+from fieldapp.inputs import BoundedIntConverter
 from fieldapp.jobs.backends import make_backend as make_jobs_backend
 from fieldapp.live.broker import make_broker
 
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.url_map.converters["int"] = BoundedIntConverter  # ids beyond the database's range are a 404
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
@@ -43,9 +45,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are server-side rows; phones change IPs
     csrf.init_app(app)
     limiter.init_app(app)
-    api.init_app(app, spec_kwargs={"info": {"description": "fieldapp API v1. Authenticate with "
+    from fieldapp import apidoc
+
+    api.init_app(app, spec_kwargs={**apidoc.prepare(api),
+                                   "info": {"description": "fieldapp API v1. Authenticate with "
                                             "POST /api/v1/auth/token and send the token as "
-                                            "'Authorization: Bearer <token>'."}})
+                                            "'Authorization: Bearer <token>'. Every error is "
+                                            "{\"error\": {\"code\", \"message\", \"fields\"}}."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.extensions["fieldapp_live"] = make_broker(app.config["REDIS_URL"])
@@ -103,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from fieldapp.core.templating import register_template_helpers
     from fieldapp.errors import register_errorhandlers
+    from fieldapp.inputs import check_request, refuse_ids_beyond_range
     from fieldapp.metrics.tracking import track_rollups
     from fieldapp.offline.views import mark_offline_pages
     from fieldapp.security.access import enforce_access
@@ -111,6 +118,8 @@ def register_hooks(app: Flask) -> None:
     register_errorhandlers(app)
     track_rollups()
     register_template_helpers(app)
+    app.url_value_preprocessor(refuse_ids_beyond_range)
+    app.before_request(check_request)  # what no view may receive, before anything reads it
     app.before_request(enforce_access)
 
     @app.after_request

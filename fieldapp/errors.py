@@ -3,8 +3,12 @@
 Services raise ``ServiceError`` subclasses; API clients get JSON, browsers get a page.
 """
 
-from flask import jsonify, render_template, request
-from marshmallow import ValidationError
+from flask import current_app, g, has_request_context, jsonify, render_template, request
+from marshmallow import Schema, ValidationError
+from marshmallow import fields as ma_fields
+from sqlalchemy import event
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from fieldapp.extensions import db
@@ -71,6 +75,20 @@ def flatten_fields(messages) -> dict:
     return messages
 
 
+class ErrorDetailSchema(Schema):
+    code = ma_fields.String(required=True, metadata={"description": "A stable word for programs, e.g. "
+                                                     "'invalid', 'not_found', 'id_conflict'."})
+    message = ma_fields.String(required=True, metadata={"description": "What went wrong, for a person."})
+    fields_ = ma_fields.Dict(required=True, data_key="fields", metadata={
+        "description": "Field name -> list of messages (nested objects for nested fields); {} when none."})
+
+
+class ErrorSchema(Schema):
+    """The body of every error response: ``{"error": {"code", "message", "fields"}}``."""
+
+    error = ma_fields.Nested(ErrorDetailSchema, required=True)
+
+
 def error_response(status, code, message, fields=None):
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
@@ -111,11 +129,43 @@ def _handle_http_exception(error: HTTPException):
     return response
 
 
+# --- what a failure may already have saved ---------------------------------------------------
+# A 500 must not say "nothing was saved" when this request's transaction committed (or was being
+# committed when the connection broke): the record may be there, and a retry must check first.
+
+@event.listens_for(Session, "before_commit")
+def _commit_started(session):
+    if has_request_context():
+        g.commit_state = g.get("commit_state") or "attempted"
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    if has_request_context():
+        g.commit_state = "done"
+
+
+def failure_message() -> str:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return "Something went wrong on our side. Please try again."
+    if g.get("commit_state"):
+        return ("Something went wrong on our side after your change reached the database. "
+                "It may have been saved: check before you try again.")
+    return "Something went wrong on our side; nothing was saved. Please try again."
+
+
 def _handle_unexpected(error: Exception):
     db.session.rollback()
-    from flask import current_app
+    if isinstance(error, IntegrityError) and g.get("commit_state") != "done":
+        # A safety net: a unique key or reference the services did not check first. Nothing saved.
+        current_app.logger.error("integrity error answered 409", exc_info=error)
+        return error_response(409, "conflict", "This conflicts with a record already saved; nothing was saved.")
+    if isinstance(error, DataError) and g.get("commit_state") != "done":
+        # A safety net: a value the schemas let through but the database refuses. Nothing saved.
+        current_app.logger.error("data error answered 422", exc_info=error)
+        return error_response(422, "invalid", "A value is outside what can be stored; nothing was saved.")
     current_app.logger.exception("unhandled error")
-    return error_response(500, "internal_error", "Something went wrong on our side; nothing was saved.")
+    return error_response(500, "internal_error", failure_message())
 
 
 def _audit_denied(message):

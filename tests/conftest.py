@@ -6,6 +6,7 @@ The schema is built by running the Alembic migrations, so every run also proves 
 import os
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -170,6 +171,10 @@ def pages(app, db):
             assert response.status_code == 302, response.get_data(as_text=True)
         return browser
     return make
+
+
+# A recent day for fixed device times: the input rules accept a device's time within the last year.
+RECENT_DAY = (datetime.now(UTC) - timedelta(days=4)).date().isoformat()
 
 
 def call_body(**overrides):

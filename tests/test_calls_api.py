@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
-from tests.conftest import call_body
+from tests.conftest import RECENT_DAY, call_body
 
 
 def tap(api, call_id, user, status, *, disposition=None, event_id=None, recorded_at=None):
@@ -22,7 +22,7 @@ def tap(api, call_id, user, status, *, disposition=None, event_id=None, recorded
 
 def test_dispatcher_creates_a_pending_call(api, dispatcher, db):
     body = call_body(cautions=["weapons", "dog"], external_id="CAD-2026-0001",
-                     received_at="2026-11-24T14:03:00-05:00")
+                     received_at=f"{RECENT_DAY}T14:03:00-05:00")
     response = api.post("/api/v1/calls", body, user=dispatcher)
     assert response.status_code == 201
     call = response.get_json()
@@ -30,7 +30,7 @@ def test_dispatcher_creates_a_pending_call(api, dispatcher, db):
     assert call["location"] == {"address": "12 Elm St", "lat": 40.7, "lon": -74.0}
     assert call["cautions"] == ["dog", "weapons"]
     assert call["external_id"] == "CAD-2026-0001"
-    assert call["received_at"] == "2026-11-24T19:03:00+00:00"
+    assert call["received_at"] == f"{RECENT_DAY}T19:03:00+00:00"
     assert call["unit"] is None
     assert [e["kind"] for e in call["timeline"]] == ["created"]
     stored = db.session.get(Call, call["id"])

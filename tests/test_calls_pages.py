@@ -3,6 +3,7 @@ import re
 from sqlalchemy import func, select
 
 from fieldapp.calls.models import Call, CallEvent
+from tests.conftest import RECENT_DAY
 
 EVENT_ID = re.compile(r'name="id" value="([0-9a-f-]{36})"')
 
@@ -47,13 +48,13 @@ def test_unit_sees_its_call_with_cautions_first_and_taps_through(pages, new_call
     assert page.index("Dog on premises") < page.index("<h1>")
     assert ">Acknowledged</button>" in page and ">En route</button>" in page
     event_id = EVENT_ID.search(page).group(1)
-    form = {"id": event_id, "status": "acknowledged", "recorded_at": "2026-11-24T10:00:00.000Z"}
+    form = {"id": event_id, "status": "acknowledged", "recorded_at": f"{RECENT_DAY}T10:00:00.000Z"}
     first = officer.post(f"/calls/{call_id}/status", form, follow_redirects=True)
     assert f"Call {call_id}: acknowledged." in first.get_data(as_text=True)
     officer.post(f"/calls/{call_id}/status", form)  # a double tap sends the same id again
     entries = db.session.scalars(select(CallEvent).where(CallEvent.call_id == call_id,
                                                          CallEvent.kind == "status")).all()
-    assert len(entries) == 1 and entries[0].recorded_at.isoformat() == "2026-11-24T10:00:00+00:00"
+    assert len(entries) == 1 and entries[0].recorded_at.isoformat() == f"{RECENT_DAY}T10:00:00+00:00"
 
 
 def test_clearing_on_the_page_asks_for_the_disposition(pages, assigned_call, shift, db):

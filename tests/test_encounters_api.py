@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from fieldapp.audit.models import AuditEvent
 from fieldapp.encounters.models import Encounter
 from fieldapp.people.models import Person
-from tests.conftest import encounter_body
+from tests.conftest import RECENT_DAY, encounter_body
 
 
 def log(api, call_id, user, **overrides):
@@ -23,13 +23,13 @@ def log(api, call_id, user, **overrides):
       "force_type": "physical_control", "transport": "law_enforcement"}, "03"),
 ])
 def test_each_outcome_is_logged_with_its_apco_code(api, assigned_call, shift, db, fields, apco):
-    response = log(api, assigned_call["id"], shift.officer, recorded_at="2026-11-24T15:30:00-05:00", **fields)
+    response = log(api, assigned_call["id"], shift.officer, recorded_at=f"{RECENT_DAY}T15:30:00-05:00", **fields)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["outcome"] == fields["outcome"] and body["apco_code"] == apco
     stored = db.session.get(Encounter, uuid.UUID(body["id"]))
     assert stored.call_id == assigned_call["id"] and stored.apco_code == apco
-    assert stored.recorded_at.isoformat() == "2026-11-24T20:30:00+00:00"
+    assert stored.recorded_at.isoformat() == f"{RECENT_DAY}T20:30:00+00:00"
     assert stored.created_by_id == shift.officer.id
     assert stored.person.given_name == "Jordan" and stored.person.race_ethnicity == ["hispanic_latino"]
     again = api.get(f"/api/v1/encounters/{body['id']}", user=shift.clinician).get_json()

@@ -5,11 +5,12 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldapp.referrals.models import Referral, ReferralEvent
+from tests.conftest import RECENT_DAY
 
 PART2 = {"patient_name": "Jordan Reyes", "discloser": "City Co-Responder Program",
          "information": "Referral reason and contact details", "recipient": "Harbor Opioid Treatment Program",
          "purpose": "Arrange treatment intake", "expires": "90 days after signing",
-         "revocation_explained": True, "signature": "Jordan Reyes", "signed_on": "2026-11-24"}
+         "revocation_explained": True, "signature": "Jordan Reyes", "signed_on": RECENT_DAY}
 
 
 def refer(api, encounter, user, service, consent=None, **extra):

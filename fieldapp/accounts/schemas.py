@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from fieldapp.accounts.passwords import MAX_LENGTH
 from fieldapp.accounts.roles import ROLES
-from fieldapp.schemas import BaseSchema, Text, UserBriefSchema
+from fieldapp.schemas import BaseSchema, Choice, Text, UpdateSchema, UserBriefSchema
 
 USERNAME = validate.Regexp(r"^[a-z0-9._-]{2,80}$",
                            error="2-80 characters: lower-case letters, digits, '.', '_' or '-'.")
@@ -25,7 +25,7 @@ class UserSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     username = fields.String(required=True, validate=USERNAME)
     full_name = Text(120, required=True)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    role = Choice(ROLES, "Choose a role.", required=True)
     password = Text(MAX_LENGTH, required=True, load_only=True)
     active = fields.Boolean(dump_only=True)
     locked_until = fields.AwareDateTime(dump_only=True, allow_none=True)
@@ -33,9 +33,9 @@ class UserSchema(BaseSchema):
     created_at = fields.AwareDateTime(dump_only=True)
 
 
-class UserUpdateSchema(BaseSchema):
+class UserUpdateSchema(UpdateSchema):
     active = fields.Boolean(truthy={True}, falsy={False})
-    role = fields.String(validate=validate.OneOf(ROLES))
+    role = Choice(ROLES, "Choose a role.")
     password = Text(MAX_LENGTH, load_only=True,
                     metadata={"description": "A new password; the user must change it at next sign-in."})
     unlock = fields.Boolean(truthy={True}, falsy={False}, load_only=True,
@@ -54,5 +54,5 @@ class SessionSchema(BaseSchema):
     created_at = fields.AwareDateTime(dump_only=True)
     last_seen_at = fields.AwareDateTime(dump_only=True)
     expires_at = fields.AwareDateTime(dump_only=True)
-    ip = fields.String(dump_only=True)
-    user_agent = fields.String(dump_only=True)
+    ip = fields.String(dump_only=True, allow_none=True)
+    user_agent = fields.String(dump_only=True, allow_none=True)

@@ -37,7 +37,7 @@ def _query(args):
         if text:
             try:
                 payload[name] = _day_start(text, days_after=days_after)
-            except ValueError:
+            except (ValueError, OverflowError):
                 errors[name] = "Enter a date like 2026-11-24."
     query, schema_errors = forms.load(AuditQuerySchema(), payload)
     errors = {**schema_errors, **errors}

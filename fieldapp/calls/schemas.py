@@ -2,22 +2,21 @@ from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
 from fieldapp.calls import constants as c
-from fieldapp.schemas import BaseSchema, Moment, Text
+from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, Text
 
 
 class LocationSchema(BaseSchema):
     address = Text(200, required=True)
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90, error="A latitude is from -90 to 90."))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180, error="A longitude is from -180 to 180."))
 
 
 class CallCreateSchema(BaseSchema):
-    call_type = fields.String(required=True, validate=validate.OneOf(c.CALL_TYPES))
-    priority = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4))
+    call_type = Choice(c.CALL_TYPES, "Choose a call type.", required=True)
+    priority = Int(1, 4, message="Choose a priority from 1 (emergency) to 4 (routine).", required=True)
     location = fields.Nested(LocationSchema, required=True)
     narrative = Text(4000)
-    cautions = fields.List(fields.String(validate=validate.OneOf(c.CAUTIONS)),
-                           validate=validate.Length(max=len(c.CAUTIONS)))
+    cautions = Many(Choice(c.CAUTIONS, "Choose cautions from the list."), len(c.CAUTIONS))
     callback = Text(40, allow_none=True)
     external_id = Text(64, allow_none=True)
     received_at = Moment(metadata={"description": "When the call was received; defaults to now."})
@@ -27,13 +26,13 @@ class CallEventSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     kind = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
-    from_status = fields.String(dump_only=True)
-    unit = fields.Function(lambda e: e.unit.call_sign if e.unit else None, dump_only=True)
-    user = fields.Function(lambda e: e.user.username if e.user else None, dump_only=True)
+    from_status = fields.String(dump_only=True, allow_none=True)
+    unit = fields.Function(lambda e: e.unit.call_sign if e.unit else None, dump_only=True, allow_none=True)
+    user = fields.Function(lambda e: e.user.username if e.user else None, dump_only=True, allow_none=True)
     recorded_at = fields.AwareDateTime(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
-    disposition = fields.String(dump_only=True)
-    reason = fields.String(dump_only=True)
+    disposition = fields.String(dump_only=True, allow_none=True)
+    reason = fields.String(dump_only=True, allow_none=True)
 
 
 class CallSchema(BaseSchema):
@@ -46,14 +45,14 @@ class CallSchema(BaseSchema):
                                dump_only=True)
     narrative = fields.String(dump_only=True)
     cautions = fields.List(fields.String(), dump_only=True)
-    callback = fields.String(dump_only=True)
-    external_id = fields.String(dump_only=True)
+    callback = fields.String(dump_only=True, allow_none=True)
+    external_id = fields.String(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True)
     unit = fields.Function(lambda call: {"id": call.unit.id, "call_sign": call.unit.call_sign}
-                           if call.unit else None, dump_only=True)
-    disposition = fields.String(dump_only=True)
-    cancel_reason = fields.String(dump_only=True)
-    closed_at = fields.AwareDateTime(dump_only=True)
+                           if call.unit else None, dump_only=True, allow_none=True)
+    disposition = fields.String(dump_only=True, allow_none=True)
+    cancel_reason = fields.String(dump_only=True, allow_none=True)
+    closed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class CallDetailSchema(CallSchema):
@@ -63,12 +62,13 @@ class CallDetailSchema(CallSchema):
 
 
 class CallQuerySchema(BaseSchema):
-    status = DelimitedList(fields.String(validate=validate.OneOf(c.STATUSES)))
-    unit_id = fields.Integer()
+    status = DelimitedList(Choice(c.STATUSES, "Choose call statuses from the list."),
+                           validate=validate.Length(max=len(c.STATUSES)))
+    unit_id = Id("unit", strict=False)
 
 
 class AssignSchema(BaseSchema):
-    unit_id = fields.Integer(required=True, strict=True)
+    unit_id = Id("unit", required=True)
 
 
 class CancelSchema(BaseSchema):
@@ -77,6 +77,7 @@ class CancelSchema(BaseSchema):
 
 class StatusChangeSchema(BaseSchema):
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user tapped."})
-    status = fields.String(required=True, validate=validate.OneOf(c.UNIT_STATUSES))
+    status = Choice(c.UNIT_STATUSES, "Choose a status the unit can tap.", required=True)
     recorded_at = Moment(metadata={"description": "The device's time of the change."})
-    disposition = fields.String(allow_none=True, validate=validate.OneOf(c.DISPOSITIONS))
+    disposition = Choice(c.DISPOSITIONS, "Choose how the call ended.", allow_none=True,
+                         metadata={"description": "Required with status 'cleared'; refused with any other."})

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import constants as c
 from fieldapp.calls import services
-from fieldapp.calls.schemas import CallCreateSchema, CancelSchema, StatusChangeSchema
+from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.core import forms
 from fieldapp.encounters import briefing as briefings
 from fieldapp.errors import ServiceError
@@ -96,12 +96,12 @@ def new():
 @bp.route("/calls/<int:call_id>/assign", methods=["POST"])
 @allow(DISPATCHER)
 def assign(call_id):
-    unit_id = forms.as_number(request.form.get("unit_id", ""))
+    data, errors = forms.load(AssignSchema(), {"unit_id": forms.as_number(request.form.get("unit_id", ""))})
     try:
-        if not isinstance(unit_id, int):
+        if errors:
             flash("Choose a unit.", "error")
         else:
-            call = services.assign(call_id, unit_id, by=current_user)
+            call = services.assign(call_id, data["unit_id"], by=current_user)
             flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
     except ServiceError as error:
         if error.status == 404 and "unit" not in error.fields and "unit_id" not in error.fields:

@@ -13,9 +13,14 @@ def register_template_helpers(app):
     zone = ZoneInfo(app.config["FIELDAPP_TIMEZONE"])
 
     def localtime(value, fmt="%H:%M"):
+        """The time in the agency's zone. A time stored before the input rules (year 1, say) cannot
+        be moved into the zone: it is shown as stored, in UTC, rather than breaking the page."""
         if value is None:
             return ""
-        return value.astimezone(zone).strftime(fmt)
+        try:
+            return value.astimezone(zone).strftime(fmt)
+        except (OverflowError, ValueError):
+            return value.strftime("%Y-%m-%d %H:%M UTC")
 
     def age(value):
         seconds = int((utcnow() - value).total_seconds()) if value else 0

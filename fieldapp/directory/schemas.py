@@ -3,10 +3,7 @@
 from marshmallow import fields, validate
 
 from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
-from fieldapp.schemas import BaseSchema, Text
-
-CATEGORY = validate.OneOf(tuple(CATEGORIES), error="Choose one of: " + ", ".join(CATEGORIES) + ".")
-STATUS = validate.OneOf(SERVICE_STATUSES, error="Choose one of: " + ", ".join(SERVICE_STATUSES) + ".")
+from fieldapp.schemas import BaseSchema, Choice, Text, UpdateSchema
 
 
 class OrganizationSchema(BaseSchema):
@@ -26,34 +23,32 @@ class ServiceSchema(BaseSchema):
     organization_name = fields.String(dump_only=True, attribute="organization.name")
     name = Text(200, required=True)
     description = Text(4000)
-    category = fields.String(required=True, validate=CATEGORY, error_messages={"required": "Choose a category."})
+    category = Choice(CATEGORIES, "Choose a category.", required=True)
     category_label = fields.Function(lambda service: CATEGORIES.get(service.category), dump_only=True)
-    status = fields.String(load_default="active", validate=STATUS)
+    status = Choice(SERVICE_STATUSES, "Choose active, inactive, defunct or temporarily closed.",
+                    load_default="active")
     eligibility_description = Text(4000)
     phone = Text(40, allow_none=True)
     hours = Text(200, allow_none=True)
     address = Text(200, allow_none=True)
-    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90, error="A latitude is from -90 to 90."))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180,
+                                                                     error="A longitude is from -180 to 180."))
     part2_program = fields.Boolean()
     updated_at = fields.AwareDateTime(dump_only=True)
 
 
 class ServiceQuerySchema(BaseSchema):
     q = Text(100)
-    category = fields.String(validate=CATEGORY)
+    category = Choice(CATEGORIES, "Choose a category.")
     include_inactive = fields.Boolean(load_default=False)
 
 
-class OrganizationUpdateSchema(OrganizationSchema):
-    """``OrganizationSchema(partial=True)`` under a name of its own in the OpenAPI document."""
-
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class OrganizationUpdateSchema(UpdateSchema, OrganizationSchema):
+    """``OrganizationSchema(partial=True)`` under a name of its own in the OpenAPI document; an empty
+    change is refused."""
 
 
-class ServiceUpdateSchema(ServiceSchema):
-    """``ServiceSchema(partial=True)`` under a name of its own in the OpenAPI document."""
-
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class ServiceUpdateSchema(UpdateSchema, ServiceSchema):
+    """``ServiceSchema(partial=True)`` under a name of its own in the OpenAPI document; an empty
+    change is refused."""

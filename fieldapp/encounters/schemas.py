@@ -1,24 +1,27 @@
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from fieldapp.encounters import constants as c
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
-from fieldapp.schemas import BaseSchema, Moment, Text
+from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text
 
 
 class EncounterCreateSchema(BaseSchema):
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user pressed Save."})
-    outcome = fields.String(required=True, validate=validate.OneOf(c.OUTCOMES))
-    hospitalization_type = fields.String(allow_none=True, validate=validate.OneOf(c.HOSPITALIZATION_TYPES))
-    concerns = fields.List(fields.String(validate=validate.OneOf(c.CONCERNS)),
-                           validate=validate.Length(max=len(c.CONCERNS)))
-    person = fields.Nested(PersonSchema)
-    person_id = fields.UUID()
+    outcome = Choice(c.OUTCOMES, "Choose what happened.", required=True)
+    hospitalization_type = Choice(c.HOSPITALIZATION_TYPES, "Choose voluntary, involuntary hold or medical.",
+                                  allow_none=True, metadata={"description": "Required when the outcome is "
+                                                             "'hospitalized'; refused otherwise."})
+    concerns = Many(Choice(c.CONCERNS, "Choose concerns from the list."), len(c.CONCERNS))
+    person = fields.Nested(PersonSchema, metadata={"description": "A new person. Give this or person_id."})
+    person_id = fields.UUID(metadata={"description": "A person already recorded. Give this or person."})
     probable_cause = fields.Boolean(truthy={True}, falsy={False})
-    diverted = fields.Boolean(truthy={True}, falsy={False})
+    diverted = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "Only with probable_cause true, and never with the outcome 'arrested'."})
     use_of_force = fields.Boolean(truthy={True}, falsy={False})
-    force_type = fields.String(allow_none=True, validate=validate.OneOf(c.FORCE_TYPES))
+    force_type = Choice(c.FORCE_TYPES, "Choose the kind of force from the list.", allow_none=True,
+                        metadata={"description": "Required when use_of_force is true; refused otherwise."})
     enforcement_action = fields.Boolean(truthy={True}, falsy={False})
-    transport = fields.String(validate=validate.OneOf(c.TRANSPORTS))
+    transport = Choice(c.TRANSPORTS, "Choose how the person was transported.")
     narrative = Text(4000)
     recorded_at = Moment(metadata={"description": "The device's time of saving."})
 
@@ -34,22 +37,23 @@ class EncounterSchema(BaseSchema):
 
     id = fields.UUID(dump_only=True)
     call_id = fields.Integer(dump_only=True)
-    person = fields.Nested(PersonBriefSchema, dump_only=True)
+    person = fields.Nested(PersonBriefSchema, dump_only=True, allow_none=True)
     outcome = fields.String(dump_only=True)
     outcome_label = fields.Function(lambda e: c.OUTCOMES[e.outcome], dump_only=True)
-    hospitalization_type = fields.String(dump_only=True)
+    hospitalization_type = fields.String(dump_only=True, allow_none=True)
     concerns = fields.List(fields.String(), dump_only=True)
     probable_cause = fields.Boolean(dump_only=True)
     diverted = fields.Boolean(dump_only=True)
     use_of_force = fields.Boolean(dump_only=True)
-    force_type = fields.String(dump_only=True)
+    force_type = fields.String(dump_only=True, allow_none=True)
     enforcement_action = fields.Boolean(dump_only=True)
     transport = fields.String(dump_only=True)
     narrative = fields.String(dump_only=True)
     apco_code = fields.String(dump_only=True)
     recorded_at = fields.AwareDateTime(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
-    created_by = fields.Function(lambda e: e.created_by.username if e.created_by else None, dump_only=True)
+    created_by = fields.Function(lambda e: e.created_by.username if e.created_by else None, dump_only=True,
+                                 allow_none=True)
     referrals = fields.List(fields.Nested(ReferralBriefSchema), dump_only=True,
                             metadata={"description": "Referrals this role may see."})
 

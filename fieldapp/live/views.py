@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask_login import current_user
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
-from fieldapp.errors import ServiceError
+from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.live import services
 from fieldapp.security.access import allow
@@ -22,9 +22,18 @@ class TooManyStreams(ServiceError):
     status, code = 503, "busy"
 
 
+MAX_EVENT_ID = 2**63 - 1  # live_events.id is a BIGINT
+
+
 def _last_id() -> int:
+    """The last event id the client has (-1: none). Anything but a whole number in range is a 422."""
+    name = "Last-Event-ID" if request.headers.get("Last-Event-ID") else "after"
     raw = request.headers.get("Last-Event-ID") or request.args.get("after") or ""
-    return int(raw) if raw.isdigit() else -1
+    if not raw:
+        return -1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_EVENT_ID):
+        raise Invalid("Some fields are not valid.", fields={name: ["Give the id of the last event received."]})
+    return int(raw)
 
 
 def _frame(row) -> str:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validates_schema
 
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
 from fieldapp.metrics.presets import PRESETS, preset_days
 from fieldapp.metrics.sql import bucket_index
-from fieldapp.schemas import BaseSchema
+from fieldapp.schemas import BaseSchema, Choice, Day, Id
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366 * 5
@@ -116,15 +116,16 @@ def today_in(zone: str) -> date:
 class FilterSchema(BaseSchema):
     """Query parameters of the metrics API, the dashboard and every export."""
 
-    from_ = fields.Date(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD, agency "
-                                                   "time). Default: 90 days ending with `to`."})
-    to = fields.Date(metadata={"description": "Last day counted (YYYY-MM-DD, agency time): the first quarter "
-                               "is from=2026-01-01&to=2026-03-31. Default: today."})
-    preset = fields.String(validate=validate.OneOf(PRESETS), metadata={
+    from_ = Day(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD, agency "
+                                           "time). Default: 90 days ending with `to`."})
+    to = Day(metadata={"description": "Last day counted (YYYY-MM-DD, agency time): the first quarter "
+                       "is from=2026-01-01&to=2026-03-31. Default: today."})
+    preset = Choice(PRESETS, "Choose a period.", metadata={
         "description": "A named period instead of from/to: " + ", ".join(PRESETS) + " (fieldapp.metrics.presets)."})
-    unit_id = fields.Integer(allow_none=True, metadata={"description": "Only calls (last) assigned to this unit."})
-    call_type = fields.String(allow_none=True, validate=validate.OneOf(call_constants.CALL_TYPES),
-                              metadata={"description": "Only calls of this APCO incident type."})
+    unit_id = Id("unit", strict=False, allow_none=True,
+                 metadata={"description": "Only calls (last) assigned to this unit."})
+    call_type = Choice(call_constants.CALL_TYPES, "Choose a call type.", allow_none=True,
+                       metadata={"description": "Only calls of this APCO incident type."})
 
     @pre_load
     def _drop_empty(self, data, **kwargs):

@@ -1,13 +1,13 @@
 from marshmallow import fields
 
 from fieldapp.database import utcnow
-from fieldapp.schemas import BaseSchema, Moment, Text
+from fieldapp.schemas import DUE_TIME, BaseSchema, Moment, Text
 
 
 class NoteCreateSchema(BaseSchema):
     id = fields.UUID(required=True)
     body = Text(20000, required=True)
-    follow_up_due = Moment(allow_none=True, metadata={"description": "Opens a follow-up task due then."})
+    follow_up_due = Moment(DUE_TIME, allow_none=True, metadata={"description": "Opens a follow-up task due then."})
     recorded_at = Moment()
 
 
@@ -26,23 +26,24 @@ class AddendumSchema(BaseSchema):
 
 
 class NoteSchema(AddendumSchema):
-    encounter_id = fields.UUID(dump_only=True)
-    person_id = fields.UUID(dump_only=True)
-    addendum_to_id = fields.UUID(dump_only=True)
+    encounter_id = fields.UUID(dump_only=True, allow_none=True)
+    person_id = fields.UUID(dump_only=True, allow_none=True)
+    addendum_to_id = fields.UUID(dump_only=True, allow_none=True)
     addenda = fields.List(fields.Nested(AddendumSchema), dump_only=True)
 
 
 class FollowUpSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     note_id = fields.UUID(dump_only=True)
-    person_id = fields.UUID(dump_only=True)
-    person = fields.Function(lambda f: f.note.person.display_name if f.note.person else None, dump_only=True)
-    encounter_id = fields.UUID(dump_only=True)
+    person_id = fields.UUID(dump_only=True, allow_none=True)
+    person = fields.Function(lambda f: f.note.person.display_name if f.note.person else None, dump_only=True,
+                             allow_none=True)
+    encounter_id = fields.UUID(dump_only=True, allow_none=True)
     assignee = fields.Function(lambda f: f.assignee.username, dump_only=True)
     due_at = fields.AwareDateTime(dump_only=True)
     overdue = fields.Function(lambda f: f.done_at is None and f.due_at < utcnow(), dump_only=True)
-    done_at = fields.AwareDateTime(dump_only=True)
-    outcome = fields.String(dump_only=True)
+    done_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    outcome = fields.String(dump_only=True, allow_none=True)
     note_excerpt = fields.Function(lambda f: f.note.body[:140], dump_only=True)
 
 

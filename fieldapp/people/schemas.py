@@ -1,7 +1,7 @@
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
 
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
-from fieldapp.schemas import BaseSchema, Text
+from fieldapp.schemas import BaseSchema, BirthDate, Choice, Int, Many, Text
 
 
 class PersonSchema(BaseSchema):
@@ -10,11 +10,10 @@ class PersonSchema(BaseSchema):
     unidentified = fields.Boolean(load_default=False)
     given_name = Text(80, allow_none=True)
     family_name = Text(80, allow_none=True)
-    dob = fields.Date(allow_none=True, metadata={"description": "Date of birth, YYYY-MM-DD."})
-    approx_age = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 120))
-    gender = fields.String(validate=validate.OneOf(GENDERS), load_default="not_recorded")
-    race_ethnicity = fields.List(fields.String(validate=validate.OneOf(RACE_ETHNICITY)),
-                                 validate=validate.Length(max=len(RACE_ETHNICITY)))
+    dob = BirthDate(allow_none=True)
+    approx_age = Int(0, 120, message="Enter an age from 0 to 120.", allow_none=True)
+    gender = Choice(GENDERS, "Choose a gender from the list.", load_default="not_recorded")
+    race_ethnicity = Many(Choice(RACE_ETHNICITY, "Choose race and ethnicity from the list."), len(RACE_ETHNICITY))
     preferred_language = Text(40, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 

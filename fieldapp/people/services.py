@@ -8,7 +8,7 @@ from fieldapp.accounts.roles import UNIT_ROLES
 from fieldapp.audit import services as audit
 from fieldapp.calls import services as calls
 from fieldapp.encounters.models import Encounter
-from fieldapp.errors import Forbidden, NotFound
+from fieldapp.errors import Conflict, Forbidden, NotFound
 from fieldapp.extensions import db
 from fieldapp.people.models import Person
 from fieldapp.records import get_visible
@@ -17,7 +17,12 @@ from fieldapp.visibility import sees_clinical
 
 
 def new_person(data: dict, *, by) -> Person:
-    """A Person from validated data, added to the session (the caller's unit of work commits)."""
+    """A Person from validated data, added to the session (the caller's unit of work commits).
+
+    A device-made id that is already a person's is a conflict: link that person with ``person_id``."""
+    if data.get("id") is not None and db.session.get(Person, data["id"]) is not None:
+        raise Conflict("A person with this id is already recorded; link them with person_id instead.",
+                       fields={"person.id": ["This id is already used by another person."]}, code="id_conflict")
     person = Person(
         id=data.get("id") or uuid.uuid4(), unidentified=data.get("unidentified", False),
         given_name=data.get("given_name") or None, family_name=data.get("family_name") or None,

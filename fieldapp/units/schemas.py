@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from fieldapp.schemas import BaseSchema, UserBriefSchema
+from fieldapp.schemas import BaseSchema, Id, UserBriefSchema
 
 
 class UnitCreateSchema(BaseSchema):
@@ -9,8 +9,8 @@ class UnitCreateSchema(BaseSchema):
 
 
 class ShiftCreateSchema(BaseSchema):
-    clinician_id = fields.Integer(required=True, strict=True)
-    officer_id = fields.Integer(required=True, strict=True)
+    clinician_id = Id("clinician", required=True)
+    officer_id = Id("officer", required=True)
 
 
 class ShiftSchema(BaseSchema):
@@ -19,7 +19,7 @@ class ShiftSchema(BaseSchema):
     clinician = fields.Nested(UserBriefSchema, dump_only=True)
     officer = fields.Nested(UserBriefSchema, dump_only=True)
     started_at = fields.AwareDateTime(dump_only=True)
-    ended_at = fields.AwareDateTime(dump_only=True)
+    ended_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class UnitSchema(BaseSchema):

@@ -4,7 +4,10 @@
    Each record keeps the form's fields as the user saved them, the id made when Save was pressed
    (the server treats the same id and body as a replay, so a resend after a lost response creates
    nothing twice), the device time, and the user who made it: it is never sent under another login.
-   A record the server refuses is set aside with the server's message and never blocks the rest. */
+   A record the server refuses (a 4xx other than 401, 408 and 429) is set aside with the server's
+   message and never blocks the rest. A 5xx, 408 or a failed connection means "try later" for that
+   record only: it stays waiting, and so do later records for the same address (their order on one
+   call matters), while the loop goes on with the others. */
 (function (global) {
   "use strict";
 
@@ -80,23 +83,33 @@
     });
   }
 
+  /* Whether a status means "try this record again later" rather than "the server refused it". */
+  function retryLater(status) { return status >= 500 || status === 408; }
+
   /* Send every waiting record of the signed-in user, oldest first. Resolves to a report:
-     {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n} */
+     {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n, later: n}
+     ("offline"/"error": some records wait for a later try; the others were sent or set aside). */
   function flush() {
     if (flushing) return flushing;
     flushing = (async function () {
-      var report = { state: "done", sent: [], refused: 0 };
+      var report = { state: "done", sent: [], refused: 0, later: 0 };
       var entries = (await Outbox.all()).filter(function (e) { return e.status === "waiting"; });
       if (!entries.length) return report;
       var who;
       try { who = await session(); } catch (error) { report.state = "offline"; return report; }
       if (!who) { report.state = "signin"; return report; }
-      var refreshed = false;
+      var refreshed = false, held = {};  // addresses with a record waiting for a later try
+      function later(entry, state) {
+        held[entry.url] = true;
+        report.later += 1;
+        if (report.state !== "offline") report.state = state;
+      }
       for (var i = 0; i < entries.length; i++) {
         var entry = entries[i];
         if (entry.user && entry.user !== who.username) continue;  // never under another login
+        if (held[entry.url]) { report.later += 1; continue; }  // keeps its place behind the earlier one
         var response;
-        try { response = await send(entry, who.csrf_token); } catch (error) { report.state = "offline"; break; }
+        try { response = await send(entry, who.csrf_token); } catch (error) { later(entry, "offline"); continue; }
         if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; break; }
         if (response.ok) {
           await Outbox.remove(entry.seq);
@@ -111,7 +124,9 @@
           i -= 1;
           continue;
         }
-        if (response.status >= 500 || response.status === 429 || response.status === 503) { report.state = "error"; break; }
+        if (response.status === 401) { report.state = "signin"; break; }
+        if (response.status === 429) { later(entry, "error"); break; }  // asked to slow down: the rest later too
+        if (retryLater(response.status)) { later(entry, "error"); continue; }
         entry.status = "refused";
         entry.httpStatus = response.status;
         entry.message = textOf(html);

@@ -290,3 +290,31 @@ def test_the_board_follows_new_calls_live(phone_page, dispatch):
     address = f"{uuid.uuid4().hex[:6]} Board Blvd"
     dispatch.new_call(address)
     expect(page.locator("#board")).to_contain_text(address, timeout=2000)
+
+
+def test_a_server_error_on_one_record_leaves_it_waiting_and_the_rest_still_arrive(phone_page, dispatch):
+    first, second = dispatch.new_call("1 Server Error Way"), dispatch.new_call("2 Server Error Way")
+    dispatch.assign(first["id"], "CR-1")
+    dispatch.assign(second["id"], "CR-1")
+    page = phone_page("officer1")
+    visit(page, f"/calls/{first['id']}")
+    visit(page, f"/calls/{second['id']}")
+    page.context.set_offline(True)
+    page.goto(f"/calls/{first['id']}")
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(badge(page)).to_have_text("1 waiting to send")
+    page.goto(f"/calls/{second['id']}")
+    page.get_by_role("button", name="Acknowledged").click()
+    expect(badge(page)).to_have_text("2 waiting to send")
+    broken = re.compile(rf".*/calls/{first['id']}/status$")
+    page.route(broken, lambda route: route.fulfill(status=500, content_type="text/html",
+                                                   body='<p role="alert">Something went wrong on our side.</p>'))
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(badge(page)).to_have_text("1 waiting to send", timeout=10000)  # waiting, not set aside
+    assert "acknowledged" in [e["status"] for e in dispatch.call(second["id"])["timeline"]]
+    assert "acknowledged" not in [e["status"] for e in dispatch.call(first["id"])["timeline"]]
+    page.unroute(broken)
+    page.evaluate("window.FieldappOutbox.run()")
+    expect(badge(page)).to_be_hidden(timeout=10000)
+    assert "acknowledged" in [e["status"] for e in dispatch.call(first["id"])["timeline"]]

@@ -1,16 +1,15 @@
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from fieldapp.integrations.accounts.services import ACTIONS, KINDS
-from fieldapp.schemas import BaseSchema, Text
+from fieldapp.schemas import BaseSchema, Choice, Many, Text
 
 ALL_ACTIONS = sorted({action for actions in ACTIONS.values() for action in actions})
 
 
 class IntegrationCreateSchema(BaseSchema):
     name = Text(80, required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    actions = fields.List(fields.String(validate=validate.OneOf(ALL_ACTIONS)),
-                          validate=validate.Length(max=len(ALL_ACTIONS)),
+    kind = Choice(KINDS, "Choose the kind: cad or partner.", required=True)
+    actions = Many(Choice(ALL_ACTIONS, "Choose actions from: " + ", ".join(ALL_ACTIONS) + "."), len(ALL_ACTIONS),
                           metadata={"description": "Default: every action of the kind."})
     organization_id = fields.UUID(allow_none=True, metadata={"description": "Partners: the directory "
                                                              "organization the account acts for."})
@@ -58,4 +57,4 @@ class DeliverySchema(BaseSchema):
 
 
 class DeliveryQuerySchema(BaseSchema):
-    status = fields.String(validate=validate.OneOf(("pending", "failed", "delivered")))
+    status = Choice(("pending", "failed", "delivered"), "Choose pending, failed or delivered.")

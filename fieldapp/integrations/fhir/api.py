@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
+from fieldapp.apidoc import json_document
 from fieldapp.errors import Forbidden, Invalid
 from fieldapp.integrations.fhir import codes, partner, render
 from fieldapp.integrations.fhir.schemas import TaskPatchSchema, TaskSearchSchema
@@ -36,6 +37,7 @@ def _viewed(referral_id: uuid.UUID):
 
 
 @blp.route("/ServiceRequest/<uuid:referral_id>", methods=["GET"])
+@blp.doc(**json_document("The referral as a FHIR R4 ServiceRequest.", FHIR_JSON))
 @allow_integration("partner", "referrals.read")
 @allow(OFFICER, CLINICIAN, ADMIN)
 def get_service_request(referral_id):
@@ -47,6 +49,7 @@ def get_service_request(referral_id):
 
 
 @blp.route("/Task/<uuid:referral_id>", methods=["GET"])
+@blp.doc(**json_document("The referral's FHIR R4 Task.", FHIR_JSON))
 @allow_integration("partner", "referrals.read")
 @allow(OFFICER, CLINICIAN, ADMIN)
 def get_task(referral_id):
@@ -76,6 +79,7 @@ def _statuses(value: str | None) -> list[str] | None:
 
 
 @blp.route("/Task", methods=["GET"])
+@blp.doc(**json_document("A FHIR R4 Bundle (searchset) of Tasks.", FHIR_JSON))
 @blp.arguments(TaskSearchSchema, location="query")
 @allow_integration("partner", "referrals.read")
 @allow(ADMIN)
@@ -97,6 +101,7 @@ def search_tasks(query):
 
 
 @blp.route("/Task/<uuid:referral_id>", methods=["PATCH"])
+@blp.doc(**json_document("The Task after the change.", FHIR_JSON))
 @blp.arguments(TaskPatchSchema)
 @allow_integration("partner", "referrals.update")
 def update_task(data, referral_id):

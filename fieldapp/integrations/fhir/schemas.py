@@ -3,14 +3,15 @@
 from marshmallow import fields, validate
 
 from fieldapp.integrations.fhir.codes import PARTNER_TASK_STATUSES, TASK_STATUS
-from fieldapp.schemas import BaseSchema, Text
+from fieldapp.schemas import BaseSchema, Choice, Int, Text
 
 
 class TaskSearchSchema(BaseSchema):
     owner = Text(60, metadata={"description": "Organization/<id> (the partner's own organization)."})
     status = Text(200, metadata={"description": "Task statuses, comma-separated: "
                                                 + ", ".join(TASK_STATUS.values()) + "."})
-    count = fields.Integer(data_key="_count", load_default=100, validate=validate.Range(1, 500))
+    count = Int(1, 500, strict=False, data_key="_count", load_default=100,
+                metadata={"description": "At most this many Tasks (default 100)."})
 
 
 class ReasonSchema(BaseSchema):
@@ -22,5 +23,6 @@ class TaskPatchSchema(BaseSchema):
 
     resourceType = fields.String(validate=validate.Equal("Task"))  # noqa: N815 - FHIR's name
     id = fields.UUID()
-    status = fields.String(required=True, validate=validate.OneOf(PARTNER_TASK_STATUSES))
+    status = Choice(PARTNER_TASK_STATUSES, "Choose a status a partner may set: "
+                    + ", ".join(PARTNER_TASK_STATUSES) + ".", required=True)
     statusReason = fields.Nested(ReasonSchema)  # noqa: N815

@@ -4,6 +4,7 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
+from fieldapp.apidoc import json_document
 from fieldapp.directory import place_services as places
 from fieldapp.directory import services as directory
 from fieldapp.integrations.hsds import export
@@ -20,6 +21,7 @@ STAFF = (OFFICER, CLINICIAN, DISPATCHER, PROGRAM_MANAGER, ADMIN)
 
 @blp.route("/services", methods=["GET"])
 @blp.arguments(HsdsPageQuerySchema, location="query")
+@blp.doc(**json_document("A page of HSDS 3.0 services, paged like the HSDS API."))
 @allow(*STAFF)
 def list_services(query):
     """Every service (any status) as HSDS 3.0 ``service`` objects, in the HSDS API's paged list
@@ -33,6 +35,7 @@ def list_services(query):
 
 
 @blp.route("/services/<uuid:service_id>", methods=["GET"])
+@blp.doc(**json_document("One HSDS 3.0 service (schema/compiled/service.json of the standard)."))
 @allow(*STAFF)
 def get_service(service_id):
     """One service as an HSDS 3.0 ``service`` object with its organization, phones, schedules,

@@ -1,12 +1,10 @@
 """Query of the HSDS export (the HSDS API's ``page`` and ``per_page``)."""
 
-from marshmallow import fields, validate
-
-from fieldapp.schemas import BaseSchema
+from fieldapp.schemas import BaseSchema, Int
 
 MAX_PER_PAGE = 100
 
 
 class HsdsPageQuerySchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 2**31 - 1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PER_PAGE))
+    page = Int(1, strict=False, load_default=1, metadata={"description": "From 1."})
+    per_page = Int(1, MAX_PER_PAGE, strict=False, load_default=50, metadata={"description": "Default 50."})
