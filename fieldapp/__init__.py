@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
                                             "'Authorization: Bearer <token>'."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    app.extensions["fieldapp_live"] = make_broker(app.config["REDIS_URL"])
+    app.extensions["fieldapp_live"] = make_broker(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -51,6 +51,7 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(os.environ.get("DATABASE_URL", default_db)),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "LIVE_CHANNEL": os.environ.get("LIVE_CHANNEL", "fieldapp:live:events"),
         "FIELDAPP_TIMEZONE": os.environ.get("FIELDAPP_TIMEZONE", "America/New_York"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
@@ -87,6 +88,15 @@ DEFAULTS = {
     "LIVE_STREAM_SECONDS": 300,
     "LIVE_POLL_SECONDS": 1.0,
     "LIVE_HEARTBEAT_SECONDS": 5.0,  # also how soon a closed connection frees its thread
+    # With Redis: the channel events travel on (one per deployment), and how often each process
+    # still reads the table in case Redis dropped a message.
+    "LIVE_CHANNEL": "fieldapp:live:events",
+    "LIVE_SAFETY_SECONDS": 10.0,
+    # The async live process (fieldapp.live.server): its heartbeat, how often it checks that each
+    # stream's session is still valid (sign-out, revocation, idle timeout), and its ceiling.
+    "LIVE_ASYNC_HEARTBEAT_SECONDS": 20.0,
+    "LIVE_AUTH_CHECK_SECONDS": 60.0,
+    "LIVE_MAX_CONNECTIONS": 5000,
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",
