@@ -73,12 +73,13 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.people import views as people_views
     from fieldapp.referrals import api as referrals_api
     from fieldapp.referrals import views as referrals_views
+    from fieldapp.sync import api as sync_api
     from fieldapp.units import api as units_api
     from fieldapp.units import views as units_views
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp):
+                      exports_api.blp, sync_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
