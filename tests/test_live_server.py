@@ -2,13 +2,13 @@
 delivery with the payload, resume after Last-Event-ID, and streams ended by revocation."""
 
 import asyncio
-import json
 import uuid
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from fieldapp.live.server import create_server
+from tests.sse import Stream
 
 
 @pytest.fixture
@@ -27,35 +27,6 @@ def live(app, db):
                 return await scenario(client)
         return asyncio.run(main())
     return run
-
-
-class Stream:
-    def __init__(self, response):
-        self.response, self.buffer = response, b""
-
-    async def frame(self, timeout=5.0):
-        """The next (event, id, data) frame, skipping comments."""
-        while b"\n\n" not in self.buffer:
-            chunk = await asyncio.wait_for(self.response.content.readany(), timeout)
-            if not chunk:
-                return None
-            self.buffer += chunk
-        block, self.buffer = self.buffer.split(b"\n\n", 1)
-        fields = dict(line.split(": ", 1) for line in block.decode().splitlines()
-                      if ": " in line and not line.startswith(":"))
-        if not fields:
-            return await self.frame(timeout)
-        return fields.get("event"), fields.get("id"), json.loads(fields["data"]) if "data" in fields else None
-
-    async def calls(self, count, timeout=5.0):
-        found = []
-        while len(found) < count:
-            frame = await self.frame(timeout)
-            if frame is None:
-                break
-            if frame[0] == "call":
-                found.append(frame)
-        return found
 
 
 def bearer(api, user):

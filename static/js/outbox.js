@@ -80,7 +80,30 @@
     });
   }
 
-  /* Send every waiting record of the signed-in user, oldest first. Resolves to a report:
+  var BATCH = 50;  // records per POST /api/v1/sync (the server takes up to 100)
+
+  function sendBatch(entries, token) {
+    var records = entries.map(function (entry) {
+      return { ref: String(entry.seq), path: new URL(entry.url, self.location.href).pathname,
+               fields: entry.fields.filter(function (pair) { return pair[0] !== "csrf_token"; }) };
+    });
+    return fetch("/api/v1/sync", {
+      method: "POST", credentials: "same-origin", body: JSON.stringify({ records: records }),
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token,
+                 "X-Fieldapp-Outbox": "1" },
+    });
+  }
+
+  function messageOf(error) {
+    var parts = [error.message];
+    Object.keys(error.fields || {}).forEach(function (name) {
+      var text = [].concat(error.fields[name]).join(" ");
+      if (name && text && parts.indexOf(text) < 0) parts.push(text);
+    });
+    return parts.join(" ");
+  }
+
+  /* Send every waiting record of the signed-in user, oldest first, in batches. Resolves to a report:
      {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n} */
   function flush() {
     if (flushing) return flushing;
@@ -91,36 +114,78 @@
       var who;
       try { who = await session(); } catch (error) { report.state = "offline"; return report; }
       if (!who) { report.state = "signin"; return report; }
+      entries = entries.filter(function (e) { return !e.user || e.user === who.username; });  // never under another login
       var refreshed = false;
-      for (var i = 0; i < entries.length; i++) {
-        var entry = entries[i];
-        if (entry.user && entry.user !== who.username) continue;  // never under another login
+      for (var i = 0; i < entries.length; i += BATCH) {
+        var batch = entries.slice(i, i + BATCH);
         var response;
-        try { response = await send(entry, who.csrf_token); } catch (error) { report.state = "offline"; break; }
-        if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; break; }
-        if (response.ok) {
-          await Outbox.remove(entry.seq);
-          report.sent.push({ seq: entry.seq, url: response.url });
-          continue;
-        }
-        var html = await response.text();
-        if (response.status === 400 && /CSRF/i.test(html) && !refreshed) {
-          refreshed = true;  // the token changed (a new sign-in): once more with a fresh one
+        try { response = await sendBatch(batch, who.csrf_token); } catch (error) { report.state = "offline"; break; }
+        if (response.status === 401) { report.state = "signin"; break; }
+        if (response.status === 400 && !refreshed) {
+          refreshed = true;  // the CSRF token changed (a new sign-in): once more with a fresh one
           try { who = await session(); } catch (error) { report.state = "offline"; break; }
           if (!who) { report.state = "signin"; break; }
-          i -= 1;
+          i -= BATCH;
           continue;
         }
-        if (response.status >= 500 || response.status === 429 || response.status === 503) { report.state = "error"; break; }
-        entry.status = "refused";
-        entry.httpStatus = response.status;
-        entry.message = textOf(html);
-        await Outbox.put(entry);
-        report.refused += 1;
+        if (response.status >= 500 || response.status === 429) { report.state = "error"; break; }
+        if (!response.ok) {  // the batch itself was refused (a record too large for it): one by one
+          var single = await flushEach(batch, who, report);
+          if (single) break;
+          continue;
+        }
+        var results = (await response.json()).results;
+        for (var k = 0; k < results.length; k++) {
+          var result = results[k], entry = batch[k];
+          if (result.result === "stored" || result.result === "replayed") {
+            await Outbox.remove(entry.seq);
+            report.sent.push({ seq: entry.seq, url: result.location });
+          } else if (result.result === "refused") {
+            entry.status = "refused";
+            entry.httpStatus = result.status;
+            entry.message = messageOf(result.error);
+            await Outbox.put(entry);
+            report.refused += 1;
+          } else {
+            report.state = "error";  // failed on the server: this record waits for the next try
+          }
+        }
       }
       return report;
     })().finally(function () { flushing = null; });
     return flushing;
+  }
+
+  /* The form posts one by one, as before batches: for a batch the server would not take whole.
+     Returns true when sending must stop (offline, signed out, server trouble). */
+  async function flushEach(entries, who, report) {
+    var refreshed = false;
+    for (var i = 0; i < entries.length; i++) {
+      var entry = entries[i];
+      var response;
+      try { response = await send(entry, who.csrf_token); } catch (error) { report.state = "offline"; return true; }
+      if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; return true; }
+      if (response.ok) {
+        await Outbox.remove(entry.seq);
+        report.sent.push({ seq: entry.seq, url: response.url });
+        continue;
+      }
+      var html = await response.text();
+      if (response.status === 400 && /CSRF/i.test(html) && !refreshed) {
+        refreshed = true;  // the token changed (a new sign-in): once more with a fresh one
+        try { who = await session(); } catch (error) { report.state = "offline"; return true; }
+        if (!who) { report.state = "signin"; return true; }
+        i -= 1;
+        continue;
+      }
+      if (response.status >= 500 || response.status === 429 || response.status === 503) { report.state = "error"; return true; }
+      entry.status = "refused";
+      entry.httpStatus = response.status;
+      entry.message = textOf(html);
+      await Outbox.put(entry);
+      report.refused += 1;
+    }
+    return false;
   }
 
   global.FieldappOutbox = { store: Outbox, flush: flush, textOf: textOf };
