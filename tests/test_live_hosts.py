@@ -56,8 +56,8 @@ backend live
 def haproxy_or_skip() -> str:
     binary = stack.haproxy_binary()
     if binary is None and os.geteuid() == 0:
-        subprocess.run("apt-get update -qq && apt-get install -y -qq haproxy", shell=True, capture_output=True,
-                       timeout=300)
+        subprocess.run(["apt-get", "update", "-qq"], capture_output=True, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "haproxy"], capture_output=True, timeout=300)
         binary = stack.haproxy_binary()
     if binary is None:
         pytest.skip("haproxy is not installed and could not be installed "
