@@ -91,6 +91,21 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
+async def call(api, method, url, **kwargs):
+    """(status, body) of an API request; a connection the server had just closed (keep-alive) is
+    tried once more, as browsers do (safe here: assignments and sync records are idempotent or refused)."""
+    for attempt in (1, 2):
+        try:
+            async with api.request(method, url, **kwargs) as response:
+                body = await response.read()
+                return response.status, (json.loads(body) if body and response.content_type == "application/json"
+                                         else None)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 # --- devices -------------------------------------------------------------------------------
 
 class Device:
@@ -158,16 +173,15 @@ async def phase(label, devices, crews, host, args, http, api):
     count = max(1, int(args.rate * args.seconds))
     calls = []
     for _ in range(count):
-        async with api.post(host.web_url + "/api/v1/calls", headers=dispatcher, json={
-                "call_type": "EDP", "priority": 2, "narrative": "bench", "location": {"address": "1 Bench St"}}) as r:
-            calls.append((await r.json())["id"])
+        _, body = await call(api, "POST", host.web_url + "/api/v1/calls", headers=dispatcher, json={
+            "call_type": "EDP", "priority": 2, "narrative": "bench", "location": {"address": "1 Bench St"}})
+        calls.append(body["id"])
     probe_latencies, sent, stop = [], [], asyncio.Event()
 
     async def prober():
         while not stop.is_set():
             started = time.monotonic()
-            async with api.get(f"{host.web_url}/api/v1/calls/{calls[0]}", headers=dispatcher) as response:
-                await response.read()
+            await call(api, "GET", f"{host.web_url}/api/v1/calls/{calls[0]}", headers=dispatcher)
             probe_latencies.append(time.monotonic() - started)
             await asyncio.sleep(max(0.0, 0.2 - (time.monotonic() - started)))
 
@@ -178,9 +192,8 @@ async def phase(label, devices, crews, host, args, http, api):
             unit_id = random.choice(units)
             began = time.monotonic()
             sent.append((call_id, unit_id, began))
-            async with api.post(f"{host.web_url}/api/v1/calls/{call_id}/assign", headers=dispatcher,
-                                json={"unit_id": unit_id}) as response:
-                await response.read()
+            await call(api, "POST", f"{host.web_url}/api/v1/calls/{call_id}/assign", headers=dispatcher,
+                       json={"unit_id": unit_id})
 
     start = time.monotonic()
     probe = asyncio.create_task(prober())
@@ -211,13 +224,11 @@ async def sync_records(crews, host, records, api):
     dispatcher = bearer(crews["dispatcher"])
     queued = []
     for _ in range((records + 4) // 5):
-        async with api.post(host.web_url + "/api/v1/calls", headers=dispatcher, json={
-                "call_type": "WELFARE", "priority": 3, "narrative": "bench sync",
-                "location": {"address": "2 Bench St"}}) as response:
-            call_id = (await response.json())["id"]
-        async with api.post(f"{host.web_url}/api/v1/calls/{call_id}/assign", headers=dispatcher,
-                            json={"unit_id": unit["id"]}) as response:
-            await response.read()
+        _, body = await call(api, "POST", host.web_url + "/api/v1/calls", headers=dispatcher, json={
+            "call_type": "WELFARE", "priority": 3, "narrative": "bench sync", "location": {"address": "2 Bench St"}})
+        call_id = body["id"]
+        await call(api, "POST", f"{host.web_url}/api/v1/calls/{call_id}/assign", headers=dispatcher,
+                   json={"unit_id": unit["id"]})
         encounter_id = str(uuid.uuid4())
         for status in ("acknowledged", "en_route", "on_scene"):
             queued.append({"path": f"/calls/{call_id}/status", "fields": [
@@ -231,10 +242,10 @@ async def sync_records(crews, host, records, api):
     queued = [{"ref": str(number), **record} for number, record in enumerate(queued[:records])]
     started, outcomes = time.monotonic(), {}
     for first in range(0, len(queued), BATCH):
-        async with api.post(host.web_url + "/api/v1/sync", headers=clinician,
-                            json={"records": queued[first:first + BATCH]}) as response:
-            for result in (await response.json())["results"]:
-                outcomes[result["result"]] = outcomes.get(result["result"], 0) + 1
+        status, body = await call(api, "POST", host.web_url + "/api/v1/sync", headers=clinician,
+                                  json={"records": queued[first:first + BATCH]})
+        for result in body["results"] if status == 200 else [{"result": f"batch answered {status}"}] * BATCH:
+            outcomes[result["result"]] = outcomes.get(result["result"], 0) + 1
     return time.monotonic() - started, outcomes, len(queued)
 
 
@@ -254,8 +265,9 @@ async def measure(args, crews, host):
             await connect(devices[:size], http)
             print(f"  {size} devices connected in {time.monotonic() - began:.1f} s", flush=True)
             results.append(await phase(f"{size} devices", devices[:size], crews, host, args, http, api))
-            print(f"  measured at {size} devices", flush=True)
+            print(f"  measured at {size} devices: {results[-1]}", flush=True)
         sync = await sync_records(crews, host, args.records, api)
+        print(f"  synced: {sync}", flush=True)
         memory = stack.peak_rss_mib(host.pids())
         for device in devices:
             if device.task:
@@ -302,6 +314,7 @@ def main(argv=None):
     host = None
     try:
         with tempfile.TemporaryDirectory(prefix="bench-live-") as logdir:
+            print(f"server logs in {logdir} (removed at the end)", flush=True)
             print(f"database {database.name}; migrating (Procfile release:)", flush=True)
             stack.release(env)
             crews = create_crews(database.url, (args.devices + 1) // 2)

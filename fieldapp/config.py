@@ -97,6 +97,7 @@ DEFAULTS = {
     "LIVE_ASYNC_HEARTBEAT_SECONDS": 20.0,
     "LIVE_AUTH_CHECK_SECONDS": 60.0,
     "LIVE_MAX_CONNECTIONS": 5000,
+    "LIVE_THREADS": 12,
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

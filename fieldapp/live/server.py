@@ -12,6 +12,7 @@ import asyncio
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -163,7 +164,12 @@ def create_server(flask_app=None) -> web.Application:
     server.router.add_get("/healthz", healthz)
 
     async def start(server):
-        relay = Relay(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        # Sign-in checks and table reads run in threads: enough of them for a reconnecting crowd,
+        # within the database pool (Flask-SQLAlchemy's default: 5 + 10 overflow).
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=flask_app.config["LIVE_THREADS"],
+                                                     thread_name_prefix="fieldapp-live"))
+        relay = Relay(loop)
         server[RELAY] = relay
         await asyncio.to_thread(flask_app.extensions["fieldapp_live"].subscribe, ALL, relay)
 
