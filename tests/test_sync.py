@@ -69,10 +69,11 @@ def test_each_record_is_held_to_its_own_pages_access_rule(api, db, assigned_call
              {"ref": "note", "path": f"/encounters/{encounter_id}/notes",  # notes are for clinicians
               "fields": [["id", str(uuid.uuid4())], ["body", "Officer's note"]]},
              {"ref": "assign", "path": f"/calls/{assigned_call['id']}/assign", "fields": [["unit_id", "1"]]},
-             {"ref": "nowhere", "path": "/nowhere", "fields": []}]
+             {"ref": "nowhere", "path": "/nowhere", "fields": []},
+             status_record(2**40, "acknowledged")]
     results = api.post("/api/v1/sync", {"records": batch}, user=shift.officer).get_json()["results"]
     assert [(r["result"], r["status"]) for r in results] == [
-        ("stored", 201), ("refused", 403), ("refused", 404), ("refused", 404)]
+        ("stored", 201), ("refused", 403), ("refused", 404), ("refused", 404), ("refused", 404)]
     assert db.session.scalar(db.select(db.func.count()).select_from(Note)) == 0
 
 

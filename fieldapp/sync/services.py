@@ -24,6 +24,7 @@ from fieldapp.security.access import access_of, role_allowed
 from fieldapp.sync.forms import HANDLERS
 
 log = logging.getLogger(__name__)
+INT32_MAX = 2**31 - 1  # ids in addresses: larger ones name nothing
 
 
 def _route(path: str):
@@ -33,7 +34,8 @@ def _route(path: str):
         endpoint, args = adapter.match(path.split("?", 1)[0], method="POST")
     except HTTPException:
         endpoint, args = None, {}
-    if endpoint not in HANDLERS:
+    if endpoint not in HANDLERS or any(isinstance(value, int) and not 0 < value <= INT32_MAX
+                                       for value in args.values()):
         raise NotFound("This record is not a field form the outbox can send.",
                        fields={"path": ["Not a field form's address."]})
     return endpoint, args
