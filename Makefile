@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz test-browser lint bench clean
+.PHONY: install run test test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,15 +33,16 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory test-hosts
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: install
-	$(BIN)/pytest -q -m "not browser and not fuzz"
+	$(BIN)/pytest -q -m "not browser and not fuzz and not hosts"
 
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz"; \
+	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz and not hosts"; \
 	elif [ -n "$$REQUIRE_SERVICES" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_SERVICES is set"; exit 1; \
 	else \
@@ -51,6 +52,14 @@ test-postgres: install
 ## schemathesis (tests/test_api_fuzz.py): every operation, every role, bounded examples (FUZZ_EXAMPLES).
 test-fuzz: install
 	$(BIN)/pytest -q -m fuzz
+
+## Two app hosts (Procfile web + live) behind Debian's haproxy (installed when missing), sharing
+## PostgreSQL (a database of their own, made from TEST_HOSTS_POSTGRES_URL) and Redis (TEST_REDIS_URL).
+test-hosts: install
+	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "Installing Debian's haproxy for the two-host test"; \
+	  (apt-get update -qq && apt-get install -y -qq haproxy) >/dev/null || \
+	  echo "Could not install haproxy (run as root, or: sudo apt-get install haproxy): the two-host test will be skipped"; }
+	$(BIN)/pytest -q -m hosts
 
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
@@ -67,6 +76,13 @@ lint: install
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Live channel benchmark (PostgreSQL + Redis): one host as the Procfile starts it, N devices holding
+## streams, assignments at a steady rate, batch sync of queued outbox records. Default 1,000 devices;
+## quicker: make bench-live BENCH_LIVE_ARGS="--devices 200 --seconds 10".
+BENCH_LIVE_ARGS ?=
+bench-live: install
+	$(BIN)/python -m bench.live $(BENCH_LIVE_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

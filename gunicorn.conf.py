@@ -1,15 +1,20 @@
-"""gunicorn settings for fieldapp (read by `make run` and the Procfile's web process).
+"""gunicorn settings for fieldapp's web process (read by `make run` and the Procfile's `web:`).
 
 Worker class: gthread. Each worker process runs THREADS threads; a request holds one thread.
-Live updates are Server-Sent Events (fieldapp.live): an open stream also holds a thread, so a
-worker lets at most LIVE_MAX_STREAMS (default 8) of its 16 threads stream at once; the rest stay
-free for ordinary requests, and a phone that finds no free stream slot polls /events/poll instead.
-Streams close after 5 minutes and the browser reconnects with Last-Event-ID (nothing is missed).
+Live updates (Server-Sent Events, `/events`) are served by the Procfile's `live:` process
+(`python -m fieldapp.live`, aiohttp: one asyncio loop holds every stream of the host), which the
+proxy in front routes `/events` to (deploy/haproxy.cfg, deploy/nginx.conf). So these threads serve
+ordinary requests only, whatever the number of phones.
 
-Why not gevent: psycopg 3 and the rest of the stack would need monkey-patching everywhere for a
-gain we do not need at a co-responder program's scale (tens of phones, a few dispatch screens).
-Sizing: 2 workers x 16 threads serve 16 streaming devices and 16 concurrent requests per host;
-scale WEB_CONCURRENCY with cores, and hosts behind the proxy (REDIS_URL fans events out).
+Without the live process (the embedded demo, `make run`), this server answers `/events` itself:
+a stream then holds a thread, at most LIVE_MAX_STREAMS (default half of THREADS) per worker; a
+phone that finds no free slot polls /events/poll. Streams close after 5 minutes and the browser
+reconnects with Last-Event-ID (nothing is missed).
+
+Why not gevent: psycopg 3 and the rest of the stack would need monkey-patching everywhere; the
+streams, the only long-lived requests, live in their own async process instead.
+Sizing: 2 workers x 16 threads per 2-core host; scale WEB_CONCURRENCY with cores, and hosts behind
+the proxy (PostgreSQL and REDIS_URL are shared).
 """
 
 import os

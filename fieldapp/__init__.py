@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
                                             "{\"error\": {\"code\", \"message\", \"fields\"}}."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    app.extensions["fieldapp_live"] = make_broker(app.config["REDIS_URL"])
+    app.extensions["fieldapp_live"] = make_broker(app)
     app.extensions["fieldapp_jobs"] = make_jobs_backend(app)
 
 
@@ -91,12 +91,14 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.people import views as people_views
     from fieldapp.referrals import api as referrals_api
     from fieldapp.referrals import views as referrals_views
+    from fieldapp.sync import api as sync_api
     from fieldapp.units import api as units_api
     from fieldapp.units import views as units_views
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
-                      exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp):
+                      exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp,
+                      sync_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
@@ -107,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from fieldapp import commit_order  # noqa: F401 - the one before-commit listener, in its fixed order
     from fieldapp.core.templating import register_template_helpers
     from fieldapp.errors import register_errorhandlers
     from fieldapp.inputs import check_request, refuse_ids_beyond_range

@@ -104,6 +104,7 @@ def from_environment(instance_path: str) -> dict:
         # Roles that must sign in with a second factor: every role in production, none in the demo.
         "MFA_REQUIRED_ROLES": _roles("MFA_REQUIRED_ROLES", () if development else ROLES),
         "LOGIN_BANNER": os.environ.get("LOGIN_BANNER", "").strip() or LOGIN_BANNER,
+        "LIVE_CHANNEL": os.environ.get("LIVE_CHANNEL", "fieldapp:live:events"),
         "FIELDAPP_TIMEZONE": os.environ.get("FIELDAPP_TIMEZONE", "America/New_York"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
@@ -192,6 +193,16 @@ DEFAULTS = {
     "WEBHOOK_TOLERANCE_SECONDS": 300,  # documented to receivers: refuse older signatures
     "EIDO_MAX_BYTES": 512 * 1024,
     "EIDO_INCIDENT_TYPE_MAP": {},  # agency-internal incident codes -> fieldapp call types
+    # With Redis: the channel events travel on (one per deployment), and how often each process
+    # still reads the table in case Redis dropped a message.
+    "LIVE_CHANNEL": "fieldapp:live:events",
+    "LIVE_SAFETY_SECONDS": 10.0,
+    # The async live process (fieldapp.live.server): its heartbeat, how often it checks that each
+    # stream's session is still valid (sign-out, revocation, idle timeout), and its ceiling.
+    "LIVE_ASYNC_HEARTBEAT_SECONDS": 20.0,
+    "LIVE_AUTH_CHECK_SECONDS": 60.0,
+    "LIVE_MAX_CONNECTIONS": 5000,
+    "LIVE_THREADS": 12,
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

@@ -57,8 +57,8 @@ def pending(session: Session) -> list:
     return session.info.setdefault(_PENDING, [])
 
 
-@event.listens_for(Session, "before_commit")
-def _append_pending(session):
+def append_pending(session):
+    """Chain and add the rows waiting for this commit; ``fieldapp.commit_order`` calls it last."""
     events = session.info.pop(_PENDING, None)
     if events:
         session.flush()  # the unit of work's own rows first; then the chain is locked, last

@@ -1,68 +1,144 @@
-"""Wake-ups for open streams. The event rows are the truth; a missed wake-up costs one poll."""
+"""The per-process hub: committed events in, each stream's share out.
 
+Committed events reach a process three ways: from its own commits (``publish``), from Redis when
+``REDIS_URL`` is set (one message per commit, the payload in it, on one channel), and from the
+``live_events`` table when ids are missing or no Redis links the processes (one read per process,
+never one per stream). Listening starts with the first stream, so web workers that serve no
+streams only publish.
+"""
+
+import json
 import logging
 import threading
+import time
+
+from sqlalchemy import select
+
+from fieldapp.live.events import Audiences, Event, Sequencer
 
 log = logging.getLogger(__name__)
-CHANNEL = "fieldapp:live"
+READ_PAGE = 1000
 
 
-class LocalBroker:
-    """Wakes streams in this process."""
+class Hub:
+    def __init__(self, app, redis_url: str | None = None):
+        self.app = app
+        self.channel = app.config["LIVE_CHANNEL"]
+        self.audiences = Audiences()
+        self.sequencer: Sequencer | None = None
+        self._lock = threading.RLock()
+        self._redis = None
+        if redis_url:
+            import redis
 
-    def __init__(self):
-        self._condition = threading.Condition()
-        self.version = 0
+            self._redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
 
-    def notify(self):
-        with self._condition:
-            self.version += 1
-            self._condition.notify_all()
+    @property
+    def cross_process(self) -> bool:
+        return self._redis is not None
 
-    def wait(self, seen_version: int, timeout: float) -> int:
-        with self._condition:
-            if self.version == seen_version:
-                self._condition.wait(timeout)
-            return self.version
+    # --- in -------------------------------------------------------------------------------
+    def publish(self, events: list[Event]) -> None:
+        """Called after a commit in the committing process."""
+        if self._redis is not None:
+            try:
+                self._redis.publish(self.channel, json.dumps([e.to_message() for e in events]))
+                return
+            except Exception:  # noqa: BLE001 - Redis down: this process still delivers; others read the table
+                log.warning("Redis publish failed; delivering in this process only", exc_info=True)
+        self.receive(events)
 
-    publish = notify
-    cross_process = False
+    def receive(self, events) -> None:
+        with self._lock:
+            if self.sequencer is None:
+                return  # nobody listens in this process
+            ready = self.sequencer.take(events)
+            if ready is None:  # ids missing: the table has them (or they were never committed)
+                ready = self.sequencer.fill(self._read_after(self.sequencer.last_id))
+            for event in ready:
+                self.audiences.deliver(event)
 
+    def catch_up(self) -> None:
+        with self._lock:
+            if self.sequencer is None:
+                return
+            for event in self.sequencer.fill(self._read_after(self.sequencer.last_id)):
+                self.audiences.deliver(event)
 
-class RedisBroker(LocalBroker):
-    """Publishes wake-ups through Redis; a listener thread per process wakes its local streams."""
+    # --- out ------------------------------------------------------------------------------
+    def subscribe(self, key, subscriber) -> None:
+        self.start()
+        self.audiences.add(key, subscriber)
 
-    cross_process = True
+    def unsubscribe(self, key, subscriber) -> None:
+        self.audiences.discard(key, subscriber)
 
-    def __init__(self, url: str):
-        super().__init__()
-        import redis
+    def start(self) -> None:
+        with self._lock:
+            if self.sequencer is not None:
+                return
+            self.sequencer = Sequencer(self._latest_id())
+        target = self._listen if self._redis is not None else self._poll
+        threading.Thread(target=target, name="fieldapp-live-hub", daemon=True).start()
 
-        self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3)
-        self._listener = threading.Thread(target=self._listen, name="fieldapp-live-redis", daemon=True)
-        self._listener.start()
+    # --- the table and the wire -----------------------------------------------------------
+    def _latest_id(self) -> int:
+        from fieldapp.live import services
 
-    def publish(self):
-        try:
-            self._redis.publish(CHANNEL, "1")
-        except Exception:  # noqa: BLE001 - Redis down: streams still poll the table
-            log.warning("Redis publish failed; local wake-up only", exc_info=True)
-            self.notify()
+        with self.app.app_context():
+            return services.latest_id()
 
-    def _listen(self):
-        import time
+    def _read_after(self, last_id: int) -> list[Event]:
+        from fieldapp.extensions import db
+        from fieldapp.live.models import LiveEvent
 
+        found = []
+        with self.app.app_context():
+            while True:
+                rows = db.session.scalars(select(LiveEvent).where(LiveEvent.id > last_id)
+                                          .order_by(LiveEvent.id).limit(READ_PAGE)).all()
+                found.extend(Event.of_row(row) for row in rows)
+                if len(rows) < READ_PAGE:
+                    return found
+                last_id = rows[-1].id
+
+    def _poll(self) -> None:
+        """No Redis: look at the table once a second while this process has streams."""
+        while True:
+            time.sleep(self.app.config["LIVE_POLL_SECONDS"])
+            if len(self.audiences):
+                try:
+                    self.catch_up()
+                except Exception:  # noqa: BLE001 - a database hiccup: next round
+                    log.warning("live: reading events failed", exc_info=True)
+
+    def _listen(self) -> None:
+        safety = self.app.config["LIVE_SAFETY_SECONDS"]
         while True:
             try:
                 pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
-                for message in pubsub.listen():
+                pubsub.subscribe(self.channel)
+                self.catch_up()  # whatever was published while not subscribed
+                next_check = time.monotonic() + safety
+                while True:
+                    message = pubsub.get_message(timeout=1.0)
                     if message and message.get("type") == "message":
-                        self.notify()
-            except Exception:  # noqa: BLE001 - reconnect after a Redis outage
-                log.warning("Redis subscription lost; retrying in 2 s", exc_info=True)
+                        self._on_message(message["data"])
+                    if time.monotonic() >= next_check:  # a message Redis dropped costs at most this
+                        self.catch_up()
+                        next_check = time.monotonic() + safety
+            except Exception:  # noqa: BLE001 - reconnect after a Redis or database outage
+                log.warning("live: Redis subscription lost; retrying in 2 s", exc_info=True)
                 time.sleep(2)
 
+    def _on_message(self, data) -> None:
+        try:
+            events = [Event.from_message(item) for item in json.loads(data)]
+        except (ValueError, KeyError, TypeError):
+            log.warning("live: ignoring a malformed message on %s", self.channel)
+            return
+        self.receive(events)
 
-def make_broker(redis_url: str | None) -> LocalBroker:
-    return RedisBroker(redis_url) if redis_url else LocalBroker()
+
+def make_broker(app) -> Hub:
+    return Hub(app, app.config.get("REDIS_URL"))

@@ -1,49 +1,72 @@
-"""Publishing live events with a change, and reading them back for a user's stream."""
+"""Publishing live events with a change, and reading them back for a user's stream.
+
+An event row is written in the same transaction as the change, just before it commits, under a
+transaction-scoped lock (PostgreSQL advisory lock; SQLite has one writer anyway). So event ids are
+handed out in commit order: once a reader sees id N, every smaller id is committed or never will
+be, and a client resuming after ``Last-Event-ID`` cannot skip an event that committed late.
+"""
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.calls import constants as c
 from fieldapp.extensions import db
 from fieldapp.integrations import webhooks
+from fieldapp.live.events import ALL, Event
 from fieldapp.live.models import LiveEvent
 from fieldapp.units import services as units
 
 _PENDING = "fieldapp_live_pending"
+_WRITTEN = "fieldapp_live_written"
+ORDER_LOCK = 0x6C697665  # "live": pg_advisory_xact_lock key that orders event ids by commit
 
 
-def publish(kind: str, call, *, unit_id=None) -> LiveEvent:
-    """Add an event to the current unit of work; streams wake when it commits."""
-    row = LiveEvent(kind=kind, call_id=call.id, unit_id=unit_id, payload={
-        "type": kind, "call_id": call.id, "unit_id": unit_id, "status": call.status,
-        "status_label": c.STATUS_LABELS[call.status], "call_type": c.CALL_TYPES.get(call.call_type, call.call_type),
-        "priority": call.priority, "address": call.address})
-    db.session.add(row)
-    db.session.info[_PENDING] = True
+def publish(kind: str, call, *, unit_id=None) -> None:
+    """Add an event to the current unit of work; it is written as the unit commits."""
+    payload = {"type": kind, "call_id": call.id, "unit_id": unit_id, "status": call.status,
+               "status_label": c.STATUS_LABELS[call.status],
+               "call_type": c.CALL_TYPES.get(call.call_type, call.call_type),
+               "priority": call.priority, "address": call.address}
+    db.session.info.setdefault(_PENDING, []).append(
+        LiveEvent(kind=kind, call_id=call.id, unit_id=unit_id, payload=payload))
     webhooks.enqueue_for_call(kind, call)  # status back to CAD (fieldapp.integrations.webhooks)
-    return row
+
+
+def write_pending(session):
+    """Write this commit's live events under the ordering lock (``fieldapp.commit_order`` calls it)."""
+    rows = session.info.pop(_PENDING, None)
+    if not rows:
+        return
+    session.flush()  # the change itself first: its row locks are taken before the ordering lock
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ORDER_LOCK})
+    session.add_all(rows)
+    session.flush()
+    session.info[_WRITTEN] = [Event.of_row(row) for row in rows]
 
 
 @sa_event.listens_for(Session, "after_commit")
-def _wake_streams(session):
-    if session.info.pop(_PENDING, False):
-        broker = current_app.extensions.get("fieldapp_live")
-        if broker is not None:
-            broker.publish()
+def _deliver(session):
+    events = session.info.pop(_WRITTEN, None)
+    if events:
+        hub = current_app.extensions.get("fieldapp_live")
+        if hub is not None:
+            hub.publish(events)
 
 
 @sa_event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(_PENDING, None)
+    session.info.pop(_WRITTEN, None)
 
 
 def audience(user):
     """Which events a user's stream carries: dispatch sees all; a crew its unit's; others none."""
     if user.role in (DISPATCHER, ADMIN):
-        return "all"
+        return ALL
     if user.role in UNIT_ROLES:
         shift = units.shift_of_user(user)
         return shift.unit_id if shift else None
@@ -58,6 +81,17 @@ def events_after(last_id: int, who, *, limit=100) -> list[LiveEvent]:
     if who is None:
         return []
     query = select(LiveEvent).where(LiveEvent.id > last_id).order_by(LiveEvent.id).limit(limit)
-    if who != "all":
+    if who != ALL:
         query = query.where(LiveEvent.unit_id == who)
     return db.session.scalars(query).all()
+
+
+def backlog(last_id: int, who, *, page=500) -> list[Event]:
+    """Every event for ``who`` after ``last_id``, for a stream that resumes."""
+    found = []
+    while True:
+        rows = events_after(last_id, who, limit=page)
+        found.extend(Event.of_row(row) for row in rows)
+        if len(rows) < page:
+            return found
+        last_id = rows[-1].id

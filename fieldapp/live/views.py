@@ -1,6 +1,12 @@
-"""GET /events: the Server-Sent Events stream; GET /events/poll: the same events for polling."""
+"""GET /events: the Server-Sent Events stream; GET /events/poll: the same events for polling.
 
-import json
+Production serves ``/events`` from the async live process (``fieldapp.live.server``, the Procfile's
+``live:`` line) behind the proxy. This threaded version serves the embedded demo and any host
+without that process: each open stream holds a gunicorn thread, so a worker keeps at most
+LIVE_MAX_STREAMS of them (503 beyond that: the client polls /events/poll instead).
+"""
+
+import queue
 import threading
 import time
 
@@ -25,10 +31,20 @@ class TooManyStreams(ServiceError):
 MAX_EVENT_ID = 2**63 - 1  # live_events.id is a BIGINT
 
 
-def _last_id() -> int:
+class _Inbox:
+    """A thread's share of the hub's deliveries."""
+
+    def __init__(self):
+        self.queue = queue.SimpleQueue()
+
+    def put(self, event):
+        self.queue.put(event)
+
+
+def last_event_id(headers, args) -> int:
     """The last event id the client has (-1: none). Anything but a whole number in range is a 422."""
-    name = "Last-Event-ID" if request.headers.get("Last-Event-ID") else "after"
-    raw = request.headers.get("Last-Event-ID") or request.args.get("after") or ""
+    name = "Last-Event-ID" if headers.get("Last-Event-ID") else "after"
+    raw = headers.get("Last-Event-ID") or args.get("after") or ""
     if not raw:
         return -1
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_EVENT_ID):
@@ -36,51 +52,54 @@ def _last_id() -> int:
     return int(raw)
 
 
-def _frame(row) -> str:
-    return f"id: {row.id}\nevent: call\ndata: {json.dumps(row.payload, separators=(',', ':'))}\n\n"
+def hello(last_id: int) -> bytes:
+    return f"retry: 2000\nid: {last_id}\nevent: hello\ndata: {{}}\n\n".encode()
 
 
 @bp.route("/events")
 @allow(OFFICER, CLINICIAN, DISPATCHER, ADMIN)
 def stream():
-    """A stream of call events for this user, resuming after ``Last-Event-ID``.
-
-    Each open stream holds one gunicorn thread, so a worker keeps at most LIVE_MAX_STREAMS of them
-    (503 beyond that: the client polls /events/poll instead) and closes each after
-    LIVE_STREAM_SECONDS (the browser reconnects with Last-Event-ID and misses nothing).
-    """
+    """A stream of call events for this user, resuming after ``Last-Event-ID``."""
     config = current_app.config
     with _streams_lock:
         if _streams["open"] >= config["LIVE_MAX_STREAMS"]:
             raise TooManyStreams("Too many live connections right now; polling instead.")
         _streams["open"] += 1
-    who = services.audience(current_user)
-    last = _last_id()
-    if last < 0:
-        last = services.latest_id()  # a new client starts from now
-    db.session.remove()  # hold no connection while the stream waits
-    broker = current_app.extensions["fieldapp_live"]
-    poll = config["LIVE_POLL_SECONDS"] if not broker.cross_process else config["LIVE_HEARTBEAT_SECONDS"]
+    try:
+        who = services.audience(current_user)
+        hub = current_app.extensions["fieldapp_live"]
+        inbox = _Inbox()
+        if who is not None:
+            hub.subscribe(who, inbox)  # before reading the table: nothing falls between the two
+        last = last_event_id(request.headers, request.args)
+        if last < 0:
+            last = services.latest_id()  # a new client starts from now
+        missed = services.backlog(last, who) if who is not None else []
+        db.session.remove()  # hold no connection while the stream waits
+    except BaseException:
+        with _streams_lock:
+            _streams["open"] -= 1
+        raise
 
     def generate(last_id):
         try:
-            yield f"retry: 2000\nid: {last_id}\nevent: hello\ndata: {{}}\n\n"
+            yield hello(last_id)
+            for event in missed:
+                last_id = event.id
+                yield event.frame
             deadline = time.monotonic() + config["LIVE_STREAM_SECONDS"]
-            version = broker.version
-            quiet = 0.0
-            while time.monotonic() < deadline:
-                rows = services.events_after(last_id, who)
-                db.session.remove()
-                for row in rows:
-                    last_id = row.id
-                    yield _frame(row)
-                started = time.monotonic()
-                version = broker.wait(version, poll)
-                quiet += time.monotonic() - started
-                if quiet >= config["LIVE_HEARTBEAT_SECONDS"]:
-                    quiet = 0.0
-                    yield ": keep-alive\n\n"
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    event = inbox.queue.get(timeout=min(left, config["LIVE_HEARTBEAT_SECONDS"]))
+                except queue.Empty:
+                    yield b": keep-alive\n\n"
+                    continue
+                if event.id > last_id:
+                    last_id = event.id
+                    yield event.frame
         finally:
+            if who is not None:
+                hub.unsubscribe(who, inbox)
             with _streams_lock:
                 _streams["open"] -= 1
 
@@ -95,7 +114,7 @@ def stream():
 def poll():
     """The fallback where streams fail: ``?after=<last id>`` returns newer events as JSON."""
     who = services.audience(current_user)
-    last = _last_id()
+    last = last_event_id({}, request.args)
     if last < 0:
         return {"last_id": services.latest_id(), "events": []}
     rows = services.events_after(last, who)

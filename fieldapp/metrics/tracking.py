@@ -39,7 +39,6 @@ def track_rollups() -> None:
     """Listen to every session (once per process)."""
     if not event.contains(Session, "after_flush", _collect):
         event.listen(Session, "after_flush", _collect)
-        event.listen(Session, "before_commit", _refresh)
         event.listen(Session, "after_rollback", _forget)
 
 
@@ -80,7 +79,8 @@ def _collect(session, flush_context) -> None:
             dirty["services"].update(_values(obj, "id"))
 
 
-def _refresh(session) -> None:
+def refresh(session) -> None:
+    """Re-roll the days this transaction touched (``fieldapp.commit_order`` calls it first)."""
     if DIRTY not in session.info:
         return
     session.flush()  # the last changes are collected too

@@ -86,9 +86,33 @@
   /* Whether a status means "try this record again later" rather than "the server refused it". */
   function retryLater(status) { return status >= 500 || status === 408; }
 
-  /* Send every waiting record of the signed-in user, oldest first. Resolves to a report:
-     {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n, later: n}
-     ("offline"/"error": some records wait for a later try; the others were sent or set aside). */
+  var BATCH = 50;  // records per POST /api/v1/sync (the server takes up to 100)
+
+  function sendBatch(entries, token) {
+    var records = entries.map(function (entry) {
+      return { ref: String(entry.seq), path: new URL(entry.url, self.location.href).pathname,
+               fields: entry.fields.filter(function (pair) { return pair[0] !== "csrf_token"; }) };
+    });
+    return fetch("/api/v1/sync", {
+      method: "POST", credentials: "same-origin", body: JSON.stringify({ records: records }),
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token,
+                 "X-Fieldapp-Outbox": "1" },
+    });
+  }
+
+  function messageOf(error) {
+    var parts = [error.message];
+    Object.keys(error.fields || {}).forEach(function (name) {
+      var text = [].concat(error.fields[name]).join(" ");
+      if (name && text && parts.indexOf(text) < 0) parts.push(text);
+    });
+    return parts.join(" ");
+  }
+
+  /* Send every waiting record of the signed-in user, oldest first, in batches through /api/v1/sync.
+     Resolves to a report: {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n,
+     later: n} ("offline"/"error": some records wait for a later try; the others were sent or set aside).
+     A record the server could not save (a 5xx for it) waits, and so do later records for its address. */
   function flush() {
     if (flushing) return flushing;
     flushing = (async function () {
@@ -98,44 +122,96 @@
       var who;
       try { who = await session(); } catch (error) { report.state = "offline"; return report; }
       if (!who) { report.state = "signin"; return report; }
-      var refreshed = false, held = {};  // addresses with a record waiting for a later try
+      entries = entries.filter(function (e) { return !e.user || e.user === who.username; });  // never under another login
+      var held = {};  // addresses with a record waiting for a later try
       function later(entry, state) {
         held[entry.url] = true;
         report.later += 1;
         if (report.state !== "offline") report.state = state;
       }
-      for (var i = 0; i < entries.length; i++) {
-        var entry = entries[i];
-        if (entry.user && entry.user !== who.username) continue;  // never under another login
-        if (held[entry.url]) { report.later += 1; continue; }  // keeps its place behind the earlier one
+      var refreshed = false;
+      for (var i = 0; i < entries.length; i += BATCH) {
+        var batch = entries.slice(i, i + BATCH).filter(function (entry) {
+          if (held[entry.url]) { report.later += 1; return false; }  // keeps its place behind the earlier one
+          return true;
+        });
+        if (!batch.length) continue;
         var response;
-        try { response = await send(entry, who.csrf_token); } catch (error) { later(entry, "offline"); continue; }
-        if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; break; }
-        if (response.ok) {
-          await Outbox.remove(entry.seq);
-          report.sent.push({ seq: entry.seq, url: response.url });
-          continue;
-        }
-        var html = await response.text();
-        if (response.status === 400 && /CSRF/i.test(html) && !refreshed) {
-          refreshed = true;  // the token changed (a new sign-in): once more with a fresh one
-          try { who = await session(); } catch (error) { report.state = "offline"; break; }
-          if (!who) { report.state = "signin"; break; }
-          i -= 1;
-          continue;
+        try { response = await sendBatch(batch, who.csrf_token); } catch (error) {
+          batch.forEach(function (entry) { later(entry, "offline"); });
+          break;
         }
         if (response.status === 401) { report.state = "signin"; break; }
-        if (response.status === 429) { later(entry, "error"); break; }  // asked to slow down: the rest later too
-        if (retryLater(response.status)) { later(entry, "error"); continue; }
-        entry.status = "refused";
-        entry.httpStatus = response.status;
-        entry.message = textOf(html);
-        await Outbox.put(entry);
-        report.refused += 1;
+        if (response.status === 400 && !refreshed) {
+          refreshed = true;  // the CSRF token changed (a new sign-in): once more with a fresh one
+          try { who = await session(); } catch (error) { report.state = "offline"; break; }
+          if (!who) { report.state = "signin"; break; }
+          i -= BATCH;
+          continue;
+        }
+        if (response.status === 429 || retryLater(response.status)) {  // the server's trouble: all of them later
+          batch.forEach(function (entry) { later(entry, "error"); });
+          break;
+        }
+        if (!response.ok) {  // the batch itself was refused (a record too large for it): one by one
+          if (await flushEach(batch, who, report, held, later)) break;
+          continue;
+        }
+        var results = (await response.json()).results;
+        for (var k = 0; k < results.length; k++) {
+          var result = results[k], entry = batch[k];
+          if (result.result === "stored" || result.result === "replayed") {
+            await Outbox.remove(entry.seq);
+            report.sent.push({ seq: entry.seq, url: result.location });
+          } else if (result.result === "refused") {
+            entry.status = "refused";
+            entry.httpStatus = result.status;
+            entry.message = messageOf(result.error);
+            await Outbox.put(entry);
+            report.refused += 1;
+          } else {
+            later(entry, "error");  // failed on the server: this record waits for the next try
+          }
+        }
       }
       return report;
     })().finally(function () { flushing = null; });
     return flushing;
+  }
+
+  /* The form posts one by one, as before batches: for a batch the server would not take whole.
+     Returns true when sending must stop (signed out, asked to slow down). */
+  async function flushEach(entries, who, report, held, later) {
+    var refreshed = false;
+    for (var i = 0; i < entries.length; i++) {
+      var entry = entries[i];
+      if (held[entry.url]) { report.later += 1; continue; }
+      var response;
+      try { response = await send(entry, who.csrf_token); } catch (error) { later(entry, "offline"); continue; }
+      if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; return true; }
+      if (response.ok) {
+        await Outbox.remove(entry.seq);
+        report.sent.push({ seq: entry.seq, url: response.url });
+        continue;
+      }
+      var html = await response.text();
+      if (response.status === 400 && /CSRF/i.test(html) && !refreshed) {
+        refreshed = true;  // the token changed (a new sign-in): once more with a fresh one
+        try { who = await session(); } catch (error) { report.state = "offline"; return true; }
+        if (!who) { report.state = "signin"; return true; }
+        i -= 1;
+        continue;
+      }
+      if (response.status === 401) { report.state = "signin"; return true; }
+      if (response.status === 429) { later(entry, "error"); return true; }  // asked to slow down: the rest later too
+      if (retryLater(response.status)) { later(entry, "error"); continue; }
+      entry.status = "refused";
+      entry.httpStatus = response.status;
+      entry.message = textOf(html);
+      await Outbox.put(entry);
+      report.refused += 1;
+    }
+    return false;
   }
 
   global.FieldappOutbox = { store: Outbox, flush: flush, textOf: textOf };

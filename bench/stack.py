@@ -1,0 +1,149 @@
+"""Start fieldapp the way the Procfile does (its `release:`, `web:` and `live:` lines), on loopback,
+for the live benchmark (bench.live) and the two-host test (tests/test_live_hosts.py)."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the venv's bin, without resolving the python symlink
+
+
+def procfile() -> dict[str, str]:
+    lines = (REPO / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if ": " in line and not line.startswith("#"))
+
+
+def environment(**settings) -> dict:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "FIELDAPP_ENV": "development",
+            "SESSION_COOKIE_SECURE": "0", **{key: str(value) for key, value in settings.items()}}
+
+
+def release(env: dict) -> None:
+    subprocess.run(["/bin/sh", "-c", procfile()["release"]],  # noqa: S603 - the repository's own Procfile
+                   cwd=REPO, env=env, check=True, capture_output=True, timeout=120)
+
+
+def flask(env: dict, *args) -> str:
+    done = subprocess.run([str(BIN / "flask"), "--app", "fieldapp", *args],  # noqa: S603 - the venv's own flask
+                          cwd=REPO, env=env, check=True, capture_output=True, text=True, timeout=120)
+    return done.stdout
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310 - our http URL
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def wait_until(check, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+class Host:
+    """One app host: the Procfile's web and live processes on two loopback ports."""
+
+    def __init__(self, name: str, env: dict, web_port: int, live_port: int, logdir: Path):
+        self.name, self.env, self.logdir = name, env, logdir
+        self.web_port, self.live_port = web_port, live_port
+        self.web_url, self.live_url = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{live_port}"
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self) -> "Host":
+        lines = procfile()
+        env = {**self.env, "PORT": str(self.web_port), "BIND": f"127.0.0.1:{self.web_port}",
+               "LIVE_PORT": str(self.live_port), "LIVE_BIND": f"127.0.0.1:{self.live_port}"}
+        for kind in ("web", "live"):
+            log = open(self.logdir / f"{self.name}-{kind}.log", "w")  # noqa: SIM115 - closed with the process
+            self.processes[kind] = subprocess.Popen(  # noqa: S603 - the repository's own Procfile
+                ["/bin/sh", "-c", "exec " + lines[kind]], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            log.close()
+        wait_until(lambda: healthy(self.web_url) and healthy(self.live_url), f"host {self.name}", 180)
+        return self
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def pids(self) -> list[int]:
+        """The host's processes: each Procfile process and its children (gunicorn's workers)."""
+        found, todo = [], [p.pid for p in self.processes.values() if p.poll() is None]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                todo.extend(int(child) for child in task.read_text().split())
+        return found
+
+    def log(self, kind: str) -> str:
+        return (self.logdir / f"{self.name}-{kind}.log").read_text(errors="replace")
+
+
+def peak_rss_mib(pids) -> float:
+    """The sum of each process's peak resident memory (VmHWM)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+class Database:
+    """A PostgreSQL database of its own, made from an admin URL and dropped at the end."""
+
+    def __init__(self, admin_url: str, prefix: str):
+        import psycopg
+
+        self.admin_url = admin_url
+        self.name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        base = admin_url.rsplit("/", 1)[0]
+        self.url = f"{base}/{self.name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def free_ports(count: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def haproxy_binary() -> str | None:
+    return shutil.which("haproxy") or (("/usr/sbin/haproxy") if Path("/usr/sbin/haproxy").exists() else None)

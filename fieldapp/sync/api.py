@@ -1,0 +1,24 @@
+from flask_smorest import Blueprint
+
+from fieldapp.accounts.roles import CLINICIAN, OFFICER
+from fieldapp.security.access import allow
+from fieldapp.sync import services
+from fieldapp.sync.schemas import SyncRequestSchema, SyncResponseSchema
+
+blp = Blueprint("api_sync", __name__, url_prefix="/api/v1", description="Batch sync of the device's outbox")
+
+
+@blp.route("/sync", methods=["POST"])
+@blp.arguments(SyncRequestSchema)
+@blp.response(200, SyncResponseSchema)
+@allow(OFFICER, CLINICIAN)
+def sync(data):
+    """Send what waits in the outbox, in order: up to 100 records, each the field form's address and
+    fields as the device saved them (the form's device-made ``id`` makes a resend a replay).
+
+    Each record is saved alone, in its own transaction, by the same service as its page, and gets its
+    own result in the same order: ``stored`` (201), ``replayed`` (200: the same id and body arrived
+    before), ``refused`` (4xx with the one error shape: set it aside, send the rest) or ``failed``
+    (a server error: send that record again later). The request itself is 200 whenever it is valid.
+    """
+    return {"results": services.sync(data["records"])}

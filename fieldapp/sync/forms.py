@@ -1,0 +1,92 @@
+"""The field forms the outbox holds, each turned into its payload by the page's own code and saved
+by the page's service. A handler returns (created, location, warnings); services raise refusals."""
+
+from flask import url_for
+from flask_login import current_user
+
+from fieldapp.calls import services as calls
+from fieldapp.calls.schemas import StatusChangeSchema
+from fieldapp.encounters import services as encounters
+from fieldapp.encounters.schemas import EncounterCreateSchema
+from fieldapp.encounters.views import _encounter_payload, _save_quick_referral_and_note
+from fieldapp.errors import Invalid
+from fieldapp.notes import services as notes
+from fieldapp.notes.schemas import AddendumCreateSchema, NoteCreateSchema
+from fieldapp.notes.views import _load_note
+from fieldapp.referrals import services as referrals
+from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
+from fieldapp.referrals.views import _referral_payload
+
+
+def _present(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+def _loaded(data, errors):
+    if errors:
+        message = errors.pop("", "Some fields are not valid.")
+        raise Invalid(message, fields={name: [text] for name, text in errors.items()})
+    return data
+
+
+def call_status(args, form):
+    payload = _present({key: form.get(key) or None for key in ("id", "status", "recorded_at", "disposition")})
+    data = StatusChangeSchema().load(payload)
+    _, created = calls.change_status(args["call_id"], event_id=data["id"], status=data["status"],
+                                     recorded_at=data.get("recorded_at"), disposition=data.get("disposition"),
+                                     by=current_user)
+    return created, url_for("calls.show", call_id=args["call_id"]), []
+
+
+def encounter(args, form):
+    data = EncounterCreateSchema().load(_encounter_payload(form))
+    record, created = encounters.log_encounter(args["call_id"], data, by=current_user)
+    warnings = _save_quick_referral_and_note(record, form)  # the referral and note sent with it
+    return created, url_for("encounters.show", encounter_id=record.id), warnings
+
+
+def referral(args, form):
+    data = ReferralCreateSchema().load(_referral_payload(form))
+    record, created = referrals.make_referral(args["encounter_id"], data, by=current_user)
+    return created, url_for("referrals.show", referral_id=record.id), []
+
+
+def referral_step(args, form):
+    payload = {"id": form.get("id", ""), "status": form.get("status") or None,
+               "reason": form.get("reason", "").strip() or None, "recorded_at": form.get("recorded_at") or None}
+    data = ReferralStatusSchema().load(_present(payload))
+    _, created = referrals.change_status(args["referral_id"], data, by=current_user)
+    return created, url_for("referrals.show", referral_id=args["referral_id"]), []
+
+
+def note_on_encounter(args, form):
+    data = _loaded(*_load_note(form, NoteCreateSchema))
+    _, created = notes.add_note(data=data, by=current_user, encounter_id=args["encounter_id"])
+    return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), []
+
+
+def note_on_person(args, form):
+    data = _loaded(*_load_note(form, NoteCreateSchema))
+    _, created = notes.add_note(data=data, by=current_user, person_id=args["person_id"])
+    return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), []
+
+
+def addendum(args, form):
+    data = _loaded(*_load_note(form, AddendumCreateSchema))
+    record, created = notes.add_addendum(args["note_id"], data, by=current_user)
+    on_person = form.get("return_to") == "person" and record.person_id is not None
+    target = url_for("people.show", person_id=record.person_id) if on_person or record.encounter_id is None \
+        else url_for("encounters.show", encounter_id=record.encounter_id)
+    return created, f"{target}#note-{record.addendum_to_id}", []
+
+
+# The page endpoint a form posts to -> its handler.
+HANDLERS = {
+    "calls.change_status": call_status,
+    "encounters.new": encounter,
+    "referrals.new": referral,
+    "referrals.change_status": referral_step,
+    "notes.add_to_encounter": note_on_encounter,
+    "notes.add_to_person": note_on_person,
+    "notes.add_addendum": addendum,
+}
