@@ -16,7 +16,7 @@ Messages are written for the person filling in the form, never the validator's o
 """
 
 import re
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -124,6 +124,14 @@ class Window:
     def __init__(self, before: timedelta, after: timedelta, words: str):
         self.before, self.after, self.words = before, after, words
 
+    def contains(self, moment: datetime) -> bool:
+        try:
+            moment = moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return False
+        now = utcnow()
+        return now - self.before <= moment <= now + self.after
+
 
 DAY, YEAR = timedelta(days=1), timedelta(days=366)
 # A device's own time of an action: offline phones send late, but not a year late; a clock may run
@@ -150,14 +158,9 @@ class BoundedMoment(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            moment = moment.astimezone(UTC)
-        except (OverflowError, ValueError):
-            raise ValidationError(self.out_of_range) from None
-        now = utcnow()
-        if not now - self.window.before <= moment <= now + self.window.after:
+        if not self.window.contains(moment):
             raise ValidationError(self.out_of_range)
-        return moment
+        return moment.astimezone(UTC)
 
 
 def Moment(window: Window = DEVICE_TIME, **kwargs):  # noqa: N802

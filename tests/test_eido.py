@@ -2,6 +2,7 @@
 
 import copy
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -104,7 +105,20 @@ def test_a_crisis_incident_maps_location_callback_cautions_notes_and_reporting_p
     assert "Cross street: Market Street" in lines
     assert "Reporting party (Caller)" in lines
     assert "Note: Caller says her brother has a knife & is threatening himself." in lines
-    assert call.received_at.isoformat() == "2021-04-30T18:40:00+00:00"  # callStartTimestamp
+    # The sample's callStartTimestamp (2021) is older than a year: fieldapp's own receipt time is the
+    # call's, and the CAD's start time is kept in the narrative.
+    assert abs((call.received_at - datetime.now(UTC)).total_seconds()) < 120
+    assert "CAD call start 2021-04-30T14:40:00-04:00 (not used as the receipt time: not within the last year)." \
+        in lines
+
+
+def test_a_recent_cad_start_time_is_the_calls_receipt_time(client, cad, db):
+    document = crisis_document()
+    started = (datetime.now(UTC) - timedelta(minutes=7)).replace(microsecond=0)
+    for component in document["callComponent"]:
+        component["callStartTimestamp"] = started.isoformat()
+    assert post(client, cad[1], document).status_code == 201
+    assert calls(db)[0].received_at == started
 
 
 def test_the_same_or_an_older_timestamp_is_a_replay_and_changes_nothing(client, cad, db):
@@ -204,7 +218,8 @@ BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENT
     (lambda d: d.update(lastUpdateTimeStamp="yesterday"), 422, "lastUpdateTimeStamp"),
     (lambda d: d["locationComponent"][0].update(locationByValue=BILLION_LAUGHS), 422,
      "locationComponent[0].locationByValue"),
-    (lambda d: d["notesComponent"][0].update(notesActionComments="nul \x00 byte"), 422, "notesActionComments"),
+    (lambda d: d["notesComponent"][0].update(notesActionComments="nul \x00 byte"), 422,
+     "notesComponent.0.notesActionComments"),
     (lambda d: d.update(locationComponent=[]), 422, "locationComponent"),
     (lambda d: d.update(incidentComponent=["not an object"]), 422, "incidentComponent"),
 ])

@@ -145,7 +145,8 @@ def test_records_fieldapp_cannot_take_are_skipped_with_the_reason(app, db, tmp_p
     path.write_text(json.dumps({"contents": [good, bad_status, not_uuid, rival, orphan]}))
     code, output = run_import(app, path)
     assert code == 0, output
-    assert f"skipped service {bad_status['id']}: status: Choose one of: active" in output
+    assert (f"skipped service {bad_status['id']}: status: Choose active, inactive, defunct or temporarily "
+            "closed.") in output
     assert "skipped service svc-17: The id is not a UUID." in output
     assert f"skipped organization {rival['id']}: An organization with this name is already" in output
     assert f"skipped service {rival['services'][0]['id']}: Its organization {rival['id']} was skipped." in output

@@ -203,7 +203,7 @@ def test_metrics_export_and_audit_periods_must_be_sane(api, pages, ready, db):
             response = browser.get("/admin/audit?" + query)
             assert response.status_code == 422 and "Something went wrong" not in response.get_data(as_text=True)
     dashboard = pages(ready["manager"]).get("/metrics?to=0001-01-01")
-    assert dashboard.status_code == 200  # the default period, with the error shown (tests/test_metrics.py)
+    assert dashboard.status_code == 400  # explained on the page as typed (tests/test_metrics_periods.py)
     assert "Enter a date from 2000-01-01" in dashboard.get_data(as_text=True)
 
 

@@ -55,7 +55,7 @@ def test_an_impossible_date_is_explained_on_the_page_as_typed(pages, db, make_us
     response = pages(make_user("program_manager")).get("/metrics?from=2026-02-30&to=2026-03-31")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and response.mimetype == "text/html"
-    assert "Not a valid date" in html and 'value="2026-02-30"' in html and 'value="2026-03-31"' in html
+    assert "Enter a date like 2026-11-24." in html and 'value="2026-02-30"' in html and 'value="2026-03-31"' in html
 
 
 def test_the_exports_page_keeps_a_reversed_period_as_typed(pages, db, make_user):

@@ -155,9 +155,8 @@ def test_a_lock_holds_only_its_time(api, make_user, db):
     assert (user.failed_logins, user.locked_until) == (0, None)
 
 
-@pytest.mark.parametrize("next_param", ["%2F%09%2Fevil.example", "%2F%5Cevil.example", "https://evil.example/",
-                                        "%2F%0D%0ASet-Cookie:%20x=1", "%2F%0Aevil", "javascript:alert(1)",
-                                        "%09%2F%2Fevil.example"])
+@pytest.mark.parametrize("next_param", ["%2F%5Cevil.example", "https://evil.example/", "javascript:alert(1)",
+                                        "%2F%2Fevil.example", "%2F%2F%2Fevil.example"])
 def test_login_sends_only_to_this_sites_paths(pages, make_user, next_param):
     user = make_user()
     browser = pages()
@@ -166,6 +165,20 @@ def test_login_sends_only_to_this_sites_paths(pages, make_user, next_param):
         "username": user.username, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("next_param", ["%2F%09%2Fevil.example", "%2F%0D%0ASet-Cookie:%20x=1", "%2F%0Aevil",
+                                        "%09%2F%2Fevil.example"])
+def test_a_next_with_control_characters_is_refused_and_redirects_nowhere(pages, make_user, next_param):
+    """Tabs and line breaks in ``next=`` (browsers drop them, making ``/\t/evil`` into ``//evil``) are
+    refused before the login runs (fieldapp.inputs): no redirect, no session."""
+    user = make_user()
+    browser = pages()
+    token = browser.csrf("/login")
+    response = browser.client.post(f"/login?next={next_param}", data={
+        "username": user.username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 422 and "Location" not in response.headers
+    assert "next" in response.get_data(as_text=True)
 
 
 def test_login_keeps_a_path_of_this_site(pages, make_user):

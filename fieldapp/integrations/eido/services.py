@@ -21,6 +21,7 @@ from fieldapp.extensions import db
 from fieldapp.integrations.eido import mapping
 from fieldapp.integrations.eido.document import Document
 from fieldapp.integrations.eido.models import EidoIncident
+from fieldapp.schemas import DEVICE_TIME
 
 CREATED, UPDATED, UNCHANGED, REPLAYED, CANCELLED = "created", "updated", "unchanged", "replayed", "cancelled"
 
@@ -42,8 +43,11 @@ def _create(intake: mapping.Intake, *, by, source: str) -> Outcome:
                "location": {"address": intake.address, "lat": intake.lat, "lon": intake.lon},
                "narrative": _narrative(intake, source), "cautions": intake.cautions,
                "callback": intake.callback, "external_id": intake.incident_id}
-    if intake.received_at:
+    if intake.received_at and DEVICE_TIME.contains(intake.received_at):
         payload["received_at"] = intake.received_at.isoformat()
+    elif intake.received_at:  # a replayed old document, or a CAD clock far off: fieldapp's own receipt time
+        payload["narrative"] = (payload["narrative"] + f"\nCAD call start {intake.received_at.isoformat()} "
+                                "(not used as the receipt time: not within the last year).")[:4000]
     try:
         data = CallCreateSchema().load(payload)
     except ValidationError as error:
