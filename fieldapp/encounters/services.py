@@ -12,7 +12,7 @@ from fieldapp.encounters.constants import apco_code
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.integrations import webhooks
 from fieldapp.people import services as people
 from fieldapp.records import get_visible
@@ -63,7 +63,13 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
     if "person_id" in data:
         person = people.find_for_link(by, data["person_id"])
     else:
-        person = people.new_person(data["person"], by=by)
+        try:
+            person = people.new_person(data["person"], by=by)
+        except Conflict:  # the person's id is taken: by this very encounter, if its original just committed
+            replay = saved_meanwhile(Encounter, data["id"], body_hash, what="encounter")
+            if replay is None:
+                raise
+            return replay, False
     encounter = Encounter(
         id=data["id"], call=call, person=person, outcome=data["outcome"],
         hospitalization_type=data.get("hospitalization_type"), concerns=sorted(set(data.get("concerns") or [])),
