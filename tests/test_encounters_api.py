@@ -102,7 +102,8 @@ def test_encounter_reads_are_audited_and_hidden_from_other_units(api, encounter,
     assert api.get(f"/api/v1/encounters/{encounter['id']}", user=other_shift.officer).status_code == 404
     assert api.get(f"/api/v1/encounters/{encounter['id']}", user=other_shift.clinician).status_code == 200
     assert api.get(f"/api/v1/encounters/{encounter['id']}", user=shift.officer).status_code == 200
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "encounter.view")).all()
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "encounter.view")
+                              .order_by(AuditEvent.id)).all()
     assert [(row.user_id, row.object_id) for row in rows] == [(other_shift.clinician_id, encounter["id"]),
                                                               (shift.officer.id, encounter["id"])]
 
