@@ -91,7 +91,7 @@ def _person_payload(form, *, unidentified: bool) -> dict:
     return {key: value for key, value in person.items() if value not in (None, [])}
 
 
-def _encounter_payload(form) -> dict:
+def encounter_payload(form) -> dict:
     """The form as the API's JSON body: only the person section the user chose is sent."""
     payload = {
         "id": form.get("id", ""), "outcome": form.get("outcome") or None,
@@ -129,7 +129,7 @@ def new(call_id):
     form = request.form
     errors, status = {}, 200
     if request.method == "POST" and form.get("action") != "search":
-        data, errors = forms.load(EncounterCreateSchema(), _encounter_payload(form))
+        data, errors = forms.load(EncounterCreateSchema(), encounter_payload(form))
         status = 422
         if not errors:
             try:
@@ -140,7 +140,7 @@ def new(call_id):
                 name = encounter.person.display_name if encounter.person else "The person"
                 flash(f"Encounter saved: {name}, {encounter_vocabulary.OUTCOMES[encounter.outcome].lower()}."
                       if created else "This encounter was already saved.", "success")
-                for problem in _save_quick_referral_and_note(encounter, form):
+                for problem in save_quick_referral_and_note(encounter, form):
                     flash(problem, "error")  # shown on the next page this user opens
                 return redirect(url_for("encounters.show", encounter_id=encounter.id))
     found, searched = [], False
@@ -158,7 +158,7 @@ def new(call_id):
                            new_uuid=lambda name: form.get(name) or str(uuid.uuid4()), **VOCABULARIES), status
 
 
-def _save_quick_referral_and_note(encounter, form) -> list[str]:
+def save_quick_referral_and_note(encounter, form) -> list[str]:
     """The optional referral and note sent with the encounter form (one submission, so it works
     offline as one record). Each has its own device-made id, so a resend creates nothing twice.
     Returns what could not be saved: the encounter itself is saved by then."""

@@ -33,7 +33,7 @@ def _agency_time(text: str) -> str:
     return moment.isoformat()
 
 
-def _load_note(form, schema):
+def load_note(form, schema):
     payload = {"id": form.get("id", ""), "body": form.get("body", "").strip(),
                "recorded_at": form.get("recorded_at") or None}
     payload = {key: value for key, value in payload.items() if value not in (None, "")}
@@ -49,7 +49,7 @@ def _load_note(form, schema):
 
 def _save(save, form, schema):
     """(record, errors, status): the schema's errors, or the service's, or the saved record."""
-    data, errors = _load_note(form, schema)
+    data, errors = load_note(form, schema)
     if errors:
         return None, errors, 422
     try:

@@ -30,7 +30,7 @@ QUEUES = {"open": "Open", "overdue": "Overdue", "all": "All"}
 
 # --- making a referral ---------------------------------------------------------------------
 
-def _referral_payload(form) -> dict:
+def referral_payload(form) -> dict:
     consent = {"type": form.get("consent_type") or None,
                "given_by": form.get("consent_given_by", "").strip() or None}
     part2 = {name: form.get(f"part2_{name}", "").strip() for name in c.PART2_ELEMENTS}
@@ -63,7 +63,7 @@ def new(encounter_id):
     form = request.form if request.method == "POST" else request.args
     errors, status = {}, 200
     if request.method == "POST" and form.get("action") != "search":
-        data, errors = forms.load(ReferralCreateSchema(), _referral_payload(form))
+        data, errors = forms.load(ReferralCreateSchema(), referral_payload(form))
         status = 422
         if not errors:
             try:

@@ -8,14 +8,14 @@ from fieldapp.calls import services as calls
 from fieldapp.calls.schemas import StatusChangeSchema
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.schemas import EncounterCreateSchema
-from fieldapp.encounters.views import _encounter_payload, _save_quick_referral_and_note
+from fieldapp.encounters.views import encounter_payload, save_quick_referral_and_note
 from fieldapp.errors import Invalid
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import AddendumCreateSchema, NoteCreateSchema
-from fieldapp.notes.views import _load_note
+from fieldapp.notes.views import load_note
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
-from fieldapp.referrals.views import _referral_payload
+from fieldapp.referrals.views import referral_payload
 
 
 def _present(payload: dict) -> dict:
@@ -39,14 +39,14 @@ def call_status(args, form):
 
 
 def encounter(args, form):
-    data = EncounterCreateSchema().load(_encounter_payload(form))
+    data = EncounterCreateSchema().load(encounter_payload(form))
     record, created = encounters.log_encounter(args["call_id"], data, by=current_user)
-    warnings = _save_quick_referral_and_note(record, form)  # the referral and note sent with it
+    warnings = save_quick_referral_and_note(record, form)  # the referral and note sent with it
     return created, url_for("encounters.show", encounter_id=record.id), warnings
 
 
 def referral(args, form):
-    data = ReferralCreateSchema().load(_referral_payload(form))
+    data = ReferralCreateSchema().load(referral_payload(form))
     record, created = referrals.make_referral(args["encounter_id"], data, by=current_user)
     return created, url_for("referrals.show", referral_id=record.id), []
 
@@ -60,19 +60,19 @@ def referral_step(args, form):
 
 
 def note_on_encounter(args, form):
-    data = _loaded(*_load_note(form, NoteCreateSchema))
+    data = _loaded(*load_note(form, NoteCreateSchema))
     _, created = notes.add_note(data=data, by=current_user, encounter_id=args["encounter_id"])
     return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), []
 
 
 def note_on_person(args, form):
-    data = _loaded(*_load_note(form, NoteCreateSchema))
+    data = _loaded(*load_note(form, NoteCreateSchema))
     _, created = notes.add_note(data=data, by=current_user, person_id=args["person_id"])
     return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), []
 
 
 def addendum(args, form):
-    data = _loaded(*_load_note(form, AddendumCreateSchema))
+    data = _loaded(*load_note(form, AddendumCreateSchema))
     record, created = notes.add_addendum(args["note_id"], data, by=current_user)
     on_person = form.get("return_to") == "person" and record.person_id is not None
     target = url_for("people.show", person_id=record.person_id) if on_person or record.encounter_id is None \
