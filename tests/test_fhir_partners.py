@@ -144,7 +144,8 @@ def test_a_partner_closes_the_loop(api, sent, services_directory, as_partner, sh
                                .order_by(ReferralEvent.received_at)).all()
     assert [(s.status, s.partner, s.user_id) for s in steps[1:]] == [
         ("accepted", harbor.name, None), ("in_progress", harbor.name, None), ("completed", harbor.name, None)]
-    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "referral.status")).all()
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "referral.status")
+                               .order_by(AuditEvent.id)).all()
     assert [(a.username, a.user_id, a.details["to"]) for a in audit] == [
         ("partner:Harbor Behavioral Health", None, s) for s in ("accepted", "in_progress", "completed")]
     # The clinicians see the loop closed, in the referral API they already use.
