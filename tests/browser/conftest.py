@@ -8,6 +8,7 @@ is driven instead.
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -57,22 +58,36 @@ def _flask(*args, env):
                    check=True, capture_output=True, text=True, timeout=60)
 
 
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """The demo database, migrated and seeded once per run (a file each server starts from a copy of)."""
+    workdir = tmp_path_factory.mktemp("seeded")
+    password = secrets.token_urlsafe(12)
+    path = workdir / "seeded.db"
+    secret = secrets.token_hex(32)
+    env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": secret,
+           "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
+    _flask("db", "upgrade", env=env)
+    _flask("seed-demo", "--password", password, env=env)
+    return path, password, secret
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, seeded_database):
     """fieldapp with the demo data, migrated and served by gunicorn on a free local port.
 
-    One per test module, so what one module's tests change never surprises another's."""
+    One per test module (on a fresh copy of the seeded database), so what one module's tests change
+    never surprises another's."""
     workdir = tmp_path_factory.mktemp("live_server")
-    password = secrets.token_urlsafe(12)
+    template, password, secret = seeded_database
+    shutil.copyfile(template, workdir / "browser.db")
     env = {**os.environ,
            "FIELDAPP_ENV": "development",
-           "SECRET_KEY": secrets.token_hex(32),
+           "SECRET_KEY": secret,
            "DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
            "SESSION_COOKIE_SECURE": "0",
            "REDIS_URL": "",
            "WEB_CONCURRENCY": "1"}
-    _flask("db", "upgrade", env=env)
-    _flask("seed-demo", "--password", password, env=env)
 
     url = f"http://127.0.0.1:{_free_port()}"
     log_path = workdir / "gunicorn.log"
