@@ -9,14 +9,23 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from fieldapp import create_app
+from fieldapp.accounts import passwords
 from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
-from tests.factories import PASSWORD, ShiftFactory, UnitFactory, UserFactory
+
+# Argon2id at its lowest cost for the in-process suite (as Django's test settings swap in a fast
+# hasher): at the production profile, ~900 password checks were two thirds of the suite's time.
+# Stored hashes carry their own parameters, so the app's rules (verify, rehash, dummy check) run
+# unchanged; test_passwords proves the production profile itself. Set before the factories hash.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+from tests.factories import PASSWORD, ShiftFactory, UnitFactory, UserFactory  # noqa: E402
 
 
 class RequestPerContextClient(FlaskClient):

@@ -1,8 +1,10 @@
 """The password policy, and users changing their own password (API and pages)."""
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from fieldapp.accounts import passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.accounts.passwords import policy_problems
 from fieldapp.audit.models import AuditEvent
@@ -133,3 +135,17 @@ def test_user_changes_own_password_on_the_account_page(pages, api, make_user, db
     assert api.client.get("/api/v1/me", headers=other_token).status_code == 401
     assert db.session.scalar(select(User).where(User.id == user.id)).password_changed_at is not None
     assert [row.outcome for row in audit_rows(db, "user.password_change")] == ["failure", "success"]
+
+
+def test_production_hashes_use_the_rfc_9106_low_memory_profile():
+    # The suite swaps in a cheap hasher (tests/conftest.py); production's profile is the module's own.
+    stored = PasswordHasher(**passwords.PROFILE).hash(PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_a_hash_of_another_profile_is_upgraded_at_the_next_sign_in(api, make_user, db):
+    weak = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(PASSWORD)
+    user = make_user(username="rehash", password_hash=weak)
+    assert api.client.post("/api/v1/auth/token", json={"username": "rehash", "password": PASSWORD}).status_code == 201
+    db.session.refresh(user)
+    assert user.password_hash != weak and passwords.verify_password(user.password_hash, PASSWORD)
