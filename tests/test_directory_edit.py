@@ -93,3 +93,29 @@ def test_only_admins_edit_services(pages, make_user, add_service):  # noqa: F811
         browser = pages(make_user(role))
         assert browser.get(f"/directory/services/{service['id']}/edit").status_code == 403
         assert browser.post(f"/directory/services/{service['id']}/edit", fields_of(service)).status_code == 403
+
+
+def test_admin_edits_an_organization_and_its_name_stays_unique(pages, admin, add_org, db):  # noqa: F811
+    from fieldapp.directory.models import Organization
+    org = add_org("Hope House")
+    add_org("Harbor Behavioral Health")
+    browser = pages(admin)
+    manage = text(browser.get("/directory/manage"))
+    assert f'href="/directory/organizations/{org["id"]}/edit">Edit Hope House</a>' in manage
+    saved = browser.post(f"/directory/organizations/{org['id']}/edit", {
+        "name": "Hope House Shelter", "description": "Beds and meals.", "website": "https://hope.example.org"},
+        follow_redirects=True)
+    assert "Saved Hope House Shelter." in text(saved)
+    row = db.session.get(Organization, uuid.UUID(org["id"]))
+    db.session.refresh(row)
+    assert (row.name, row.description, row.website) == ("Hope House Shelter", "Beds and meals.",
+                                                         "https://hope.example.org")
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organization.update"))
+    assert audit.user_id == admin.id and set(audit.details["fields"]) == {"name", "description", "website"}
+    taken = browser.post(f"/directory/organizations/{org['id']}/edit", {"name": "harbor behavioral health"})
+    assert taken.status_code == 409
+    assert "An organization with this name is already in the directory." in text(taken)
+    bad = browser.post(f"/directory/organizations/{org['id']}/edit", {"name": "X", "website": "hope.example"})
+    assert bad.status_code == 422 and 'id="org-website-error"' in text(bad)
+    db.session.refresh(row)
+    assert row.name == "Hope House Shelter" and row.website == "https://hope.example.org"

@@ -170,3 +170,29 @@ def edit_service(service_id):
     return render_template("directory/edit_service.html", service=service, service_form=form, service_errors=errors,
                            organizations=services.list_organizations(), categories=CATEGORIES,
                            statuses=SERVICE_STATUSES), status
+
+
+@bp.route("/directory/organizations/<uuid:org_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN)
+def edit_organization(org_id):
+    """Change an organization's name, description or website; the name stays unique; audited."""
+    organization = services.get_organization(org_id, field="org_id")
+    form = {"name": organization.name, "description": organization.description or "",
+            "website": organization.website or ""}
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        payload = {"name": form.get("name", "").strip(), "description": form.get("description", ""),
+                   "website": form.get("website", "").strip() or None}
+        data, errors = forms.load(OrganizationSchema(), payload)
+        status = 422
+        if not errors:
+            try:
+                services.update_organization(organization.id, data, by=current_user)
+            except ServiceError as error:
+                errors, status = forms.form_errors(error)
+            else:
+                flash(f"Saved {organization.name}.", "success")
+                return redirect(url_for("directory.manage", _anchor="organizations"))
+    return render_template("directory/edit_organization.html", organization=organization, org_form=form,
+                           org_errors=errors), status
