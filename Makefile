@@ -19,12 +19,20 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-## Demo: migrate a SQLite database under instance/, load demo data, serve on :$(PORT).
+## Demo: migrate a SQLite database under instance/, load demo data, serve on :$(PORT) (make run PORT=8080).
+## Quiet: the migration's output only when it fails, gunicorn's warnings and page requests (no static files;
+## ACCESS_LOG=all make run for every request, ACCESS_LOG=off for none), and at the end a banner with the
+## address and the demo logins (gunicorn.conf.py prints instance/run-banner.txt once it listens).
 run: install
-	FIELDAPP_ENV=development $(BIN)/flask db upgrade
-	FIELDAPP_ENV=development $(BIN)/flask seed-demo
-	@echo "fieldapp is at http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/docs)"
-	FIELDAPP_ENV=development $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
+	@mkdir -p instance
+	@echo "Preparing the demo database (SQLite under instance/)..."
+	@FIELDAPP_ENV=development $(BIN)/flask db upgrade >instance/run.log 2>&1 || { cat instance/run.log; exit 1; }
+	@FIELDAPP_ENV=development $(BIN)/flask seed-demo >instance/run.log 2>&1 || { cat instance/run.log; exit 1; }
+	@{ sed -e '/^Demo data/d' instance/run.log; echo; \
+	  echo "  fieldapp is running at  http://127.0.0.1:$(PORT)   (API docs: http://127.0.0.1:$(PORT)/api/docs)"; \
+	  echo "  Sign in with a login above. Stop with Ctrl+C. Another port: make run PORT=8080"; echo; } >instance/run-banner.txt
+	@FIELDAPP_ENV=development FIELDAPP_BANNER=instance/run-banner.txt GUNICORN_LOGLEVEL=$${GUNICORN_LOGLEVEL:-warning} \
+	  $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
 
 ## Every test: SQLite, then PostgreSQL (TEST_POSTGRES_URL), then schemathesis against every operation of
 ## the OpenAPI document, then the browser tests in Chromium.

@@ -18,6 +18,9 @@ the proxy (PostgreSQL and REDIS_URL are shared).
 """
 
 import os
+from pathlib import Path
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
 worker_class = "gthread"
@@ -27,4 +30,30 @@ timeout = 60  # a stream writes a heartbeat every 5 s, well inside this
 graceful_timeout = 30
 keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+
+# The access log: ACCESS_LOG=pages (default) logs every request but static files, the service worker,
+# the manifest and health checks; ACCESS_LOG=all logs every request; ACCESS_LOG=off none.
+ACCESS_LOG = os.environ.get("ACCESS_LOG", "pages").strip().lower()
+QUIET_PATHS = ("/static/", "/healthz", "/sw.js", "/manifest.webmanifest", "/favicon.ico")
+accesslog = None if ACCESS_LOG == "off" else "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger without the access lines of ``QUIET_PATHS`` unless ACCESS_LOG=all."""
+
+    def access(self, resp, req, environ, request_time):
+        if ACCESS_LOG != "all" and req.path.startswith(QUIET_PATHS):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = AccessLogger
+
+
+def when_ready(server):
+    """`make run`: once the server listens, print the file FIELDAPP_BANNER names (the URL and the demo
+    logins), so the last thing on the screen says where to go and how to sign in."""
+    banner = os.environ.get("FIELDAPP_BANNER")
+    if banner and Path(banner).is_file():
+        print(Path(banner).read_text(), flush=True)

@@ -21,6 +21,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (with ``escape="\\"``) matching ``text`` anywhere; % and _ are literal."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC timestamp on every database.
 

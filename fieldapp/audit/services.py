@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fieldapp.audit import chain
 from fieldapp.audit.models import AuditEvent
@@ -83,3 +83,11 @@ def search_query(*, username=None, user_id=None, action=None, actions=(), object
 
 def search(*, limit=200, **filters):
     return db.session.scalars(search_query(**filters).limit(limit)).all()
+
+
+def page_of(page: int, per_page: int, **filters) -> tuple[int, list[AuditEvent]]:
+    """(how many rows match, the rows of page ``page`` counting from 1), newest first."""
+    query = search_query(**filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all()
+    return total, rows

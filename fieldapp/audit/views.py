@@ -16,6 +16,8 @@ from fieldapp.security.access import allow
 bp = Blueprint("audit", __name__)
 
 TEXT_FIELDS = ("username", "action", "object_type", "object_id")
+PER_PAGE = 50
+MAX_PAGE = 100_000
 # Object types whose rows link to a page an admin may open.
 PAGES = {"encounters": ("encounters.show", "encounter_id"), "people": ("people.show", "person_id"),
          "referrals": ("referrals.show", "referral_id"), "calls": ("calls.show", "call_id")}
@@ -41,20 +43,47 @@ def _query(args):
                 errors[name] = "Enter a date like 2026-11-24."
     query, schema_errors = forms.load(AuditQuerySchema(), payload)
     errors = {**schema_errors, **errors}
+    page = args.get("page", "1").strip() or "1"
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        errors["page"] = f"A page is a whole number from 1 to {MAX_PAGE:,}."
     if errors:
         errors.setdefault("", "Please correct the fields marked below.")
         return None, errors
-    return query, {}
+    return {**query, "page": int(page)}, {}
+
+
+def readable(details, prefix="") -> list[tuple[str, str]]:
+    """An audit row's details as (key, value) lines: nested objects flattened ("status from: made"),
+    lists joined with commas, nothing printed as a raw dict."""
+    lines = []
+    for key, value in sorted((details or {}).items()):
+        name = f"{prefix}{key}".replace("_", " ")
+        if isinstance(value, dict):
+            lines.extend(readable(value, f"{name} ") if value else [(name, "—")])
+        elif isinstance(value, list | tuple):
+            lines.append((name, ", ".join(str(item) for item in value) if value else "—"))
+        elif isinstance(value, bool):
+            lines.append((name, "yes" if value else "no"))
+        else:
+            lines.append((name, "—" if value is None or value == "" else str(value)))
+    return lines
 
 
 @bp.route("/admin/audit")
 @allow(ADMIN)
 def index():
     query, errors = _query(request.args)
-    rows = []
+    rows, total, page = [], 0, 1
     if not errors:
-        rows = services.search(**query)
-        services.record("audit.search", user=current_user, details={k: str(v) for k, v in query.items()})
+        page = query.pop("page")
+        total, rows = services.page_of(page, PER_PAGE, **query)
+        details = {k: str(v) for k, v in query.items()}
+        if page > 1:
+            details["page"] = page
+        services.record("audit.search", user=current_user, details=details)
         db.session.commit()
+    last_page = max(1, -(-total // PER_PAGE))
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit/index.html", rows=rows, form=request.args, errors=errors, pages=PAGES,
-                           limit=200), 422 if errors else 200
+                           total=total, page=page, last_page=last_page, per_page=PER_PAGE, args=args,
+                           readable=readable), 422 if errors else 200

@@ -127,3 +127,72 @@ def change_service_status(service_id):
             else:
                 flash(f"{service.name} is now {service.status}.", "success")
     return redirect(url_for("directory.manage"))
+
+
+FIELD_LABELS = {"organization_id": "organization", "name": "name", "category": "category", "status": "status",
+                "description": "what it offers", "eligibility_description": "who it serves", "phone": "phone",
+                "hours": "hours", "address": "address", "latitude": "latitude", "longitude": "longitude",
+                "part2_program": "42 CFR Part 2"}
+
+
+def _service_form(service) -> dict:
+    """A service's fields as the edit form holds them (text; an unticked box is absent)."""
+    form = {name: "" if getattr(service, name) is None else str(getattr(service, name))
+            for name in ("organization_id", "name", "description", "category", "status",
+                         "eligibility_description", "phone", "hours", "address", "latitude", "longitude")}
+    if service.part2_program:
+        form["part2_program"] = "1"
+    return form
+
+
+@bp.route("/directory/services/<uuid:service_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN)
+def edit_service(service_id):
+    """Change any field of a service (its organization included), checked as when it was added; audited."""
+    service = services.get_service(service_id)
+    before = form = _service_form(service)
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        data, errors = forms.load(ServiceSchema(), _service_payload(form))
+        status = 422
+        if not errors:
+            try:
+                changed = services.update_service(service.id, data, by=current_user)
+            except ServiceError as error:
+                errors, status = forms.form_errors(error)
+            else:
+                after = _service_form(changed)
+                fields = [FIELD_LABELS[name] for name in FIELD_LABELS if before.get(name) != after.get(name)]
+                flash(f"Saved {changed.name}: changed {', '.join(fields)}." if fields
+                      else f"Nothing to save: {changed.name} was already like this.", "success" if fields else "info")
+                return redirect(url_for("directory.manage", _anchor="services"))
+    return render_template("directory/edit_service.html", service=service, service_form=form, service_errors=errors,
+                           organizations=services.list_organizations(), categories=CATEGORIES,
+                           statuses=SERVICE_STATUSES), status
+
+
+@bp.route("/directory/organizations/<uuid:org_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN)
+def edit_organization(org_id):
+    """Change an organization's name, description or website; the name stays unique; audited."""
+    organization = services.get_organization(org_id, field="org_id")
+    form = {"name": organization.name, "description": organization.description or "",
+            "website": organization.website or ""}
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        payload = {"name": form.get("name", "").strip(), "description": form.get("description", ""),
+                   "website": form.get("website", "").strip() or None}
+        data, errors = forms.load(OrganizationSchema(), payload)
+        status = 422
+        if not errors:
+            try:
+                services.update_organization(organization.id, data, by=current_user)
+            except ServiceError as error:
+                errors, status = forms.form_errors(error)
+            else:
+                flash(f"Saved {organization.name}.", "success")
+                return redirect(url_for("directory.manage", _anchor="organizations"))
+    return render_template("directory/edit_organization.html", organization=organization, org_form=form,
+                           org_errors=errors), status

@@ -7,8 +7,10 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN
 from fieldapp.audit import services as audit
+from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
 from fieldapp.encounters import services as encounters
+from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, fingerprint
@@ -119,10 +121,28 @@ def followups(user, *, mine=True, include_done=False, limit=500) -> list[FollowU
     if not include_done:
         query = query.where(FollowUp.done_at.is_(None))
     found = db.session.scalars(query.order_by(FollowUp.due_at).limit(limit)).all()
-    # The list carries names and note excerpts: the read is audited like a note's.
+    _attach_callbacks(found)
+    # The list carries names, callback numbers and note excerpts: the read is audited like a note's.
     audit.record_read("followup.list", user=user, details={"mine": mine, "include_done": include_done,
                                                             "count": len(found)})
     return found
+
+
+def _attach_callbacks(tasks) -> None:
+    """Give each task ``callback``: the number to reach the person, from the call of the task's encounter,
+    or, for a note on the person alone, from the latest of their calls that has one. Two queries in all."""
+    by_encounter = {row.id: row.callback for row in db.session.execute(
+        select(Encounter.id, Call.callback).join(Call, Encounter.call_id == Call.id)
+        .where(Encounter.id.in_({t.encounter_id for t in tasks if t.encounter_id}), Call.callback.is_not(None)))}
+    people_only = {t.person_id for t in tasks if t.person_id and by_encounter.get(t.encounter_id) is None}
+    by_person = {}
+    for row in db.session.execute(
+            select(Encounter.person_id, Call.callback).join(Call, Encounter.call_id == Call.id)
+            .where(Encounter.person_id.in_(people_only), Call.callback.is_not(None), Call.callback != "")
+            .order_by(Call.received_at.desc(), Call.id.desc())):
+        by_person.setdefault(row.person_id, row.callback)
+    for task in tasks:
+        task.callback = by_encounter.get(task.encounter_id) or by_person.get(task.person_id)
 
 
 def mark_done(followup_id, outcome: str, *, by) -> FollowUp:

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.core import forms
+from fieldapp.directory.views import tel_href
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.views import render_encounter
 from fieldapp.errors import ServiceError
@@ -125,7 +126,7 @@ def _render_followups(*, failed=None, form=None, errors=None, status=200):
     for task in tasks:
         task["due_at"] = datetime.fromisoformat(task["due_at"])
     return render_template("notes/followups.html", tasks=tasks, team=team, failed=failed, form=form or {},
-                           errors=errors or {}), status
+                           errors=errors or {}, tel_href=tel_href), status
 
 
 @bp.route("/followups/<uuid:followup_id>/done", methods=["POST"])

@@ -62,7 +62,9 @@ def change_status(data, referral_id: uuid.UUID):
 @blp.response(200, ReferralSchema(many=True))
 @allow(CLINICIAN, ADMIN)
 def list_referrals(query):
-    """The referral queue: ``status`` (repeatable), ``overdue=1``, ``mine=1``."""
+    """The referral queue: ``status`` (repeatable), ``overdue=1``, ``due_within_days``, ``mine=1``, ``q``
+    (words of the person's, service's or organization's name)."""
     found = services.list_referrals(current_user, status=query.get("status"), overdue=query.get("overdue", False),
-                                    mine=query.get("mine", False))
+                                    mine=query.get("mine", False), q=query.get("q"),
+                                    due_within_days=query.get("due_within_days"))
     return visibility.respond(ReferralSchema, visibility.REFERRAL, current_user.role, found, many=True)

@@ -1,4 +1,4 @@
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.referrals import constants as c
@@ -93,4 +93,8 @@ class ReferralSchema(BaseSchema):
 class ReferralQuerySchema(BaseSchema):
     status = Many(Choice(c.STATUS_LABELS, "Choose referral statuses from the list."), len(c.STATUS_LABELS))
     overdue = fields.Boolean()
+    due_within_days = fields.Integer(
+        validate=validate.Range(1, 366, error="Choose from 1 to 366 days."),
+        metadata={"description": "Open referrals due within this many days (overdue ones included)."})
     mine = fields.Boolean()
+    q = Text(100, metadata={"description": "Words of the person's name or the service's or organization's name."})

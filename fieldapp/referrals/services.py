@@ -3,21 +3,24 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
-from fieldapp.directory.models import Service
+from fieldapp.database import like_pattern, utcnow
+from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
+from fieldapp.people.models import Person
 from fieldapp.records import get_visible
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.visibility import sees_clinical
+
+MAX_TERMS = 6
 
 
 def is_overdue(referral: Referral, now=None) -> bool:
@@ -164,10 +167,28 @@ def for_encounter(user, encounter) -> list[Referral]:
     return db.session.scalars(query).all()
 
 
-def list_referrals(user, *, status=None, overdue=False, mine=False, organization_id=None,
-                   limit=500) -> list[Referral]:
-    """The referral queue (clinicians): filter by status, overdue, made by me, or to one organization."""
+def _matching(query, q: str):
+    """Referrals whose person's name or service's or organization's name holds every word of ``q``."""
+    for term in q.split()[:MAX_TERMS]:
+        pattern = like_pattern(term.lower())
+        people = select(Person.id).where(or_(func.lower(Person.given_name).like(pattern, escape="\\"),
+                                             func.lower(Person.family_name).like(pattern, escape="\\")))
+        services = select(Service.id).join(Organization, Service.organization_id == Organization.id).where(
+            or_(func.lower(Service.name).like(pattern, escape="\\"),
+                func.lower(Organization.name).like(pattern, escape="\\")))
+        query = query.where(or_(Referral.person_id.in_(people), Referral.service_id.in_(services)))
+    return query
+
+
+def list_referrals(user, *, status=None, overdue=False, mine=False, organization_id=None, q=None,
+                   due_within_days=None, limit=500) -> list[Referral]:
+    """The referral queue (clinicians): filter by status, overdue or due within some days, made by me,
+    to one organization, or by words of the person's or the service's name."""
     query = visible_referrals_query(user)
+    if q:
+        query = _matching(query, q)
+    if due_within_days:
+        query = query.where(Referral.status.in_(c.OPEN), Referral.due_at < utcnow() + timedelta(days=due_within_days))
     if organization_id is not None:
         services = select(Service.id).where(Service.organization_id == organization_id)
         query = query.where(Referral.service_id.in_(services))
@@ -178,6 +199,9 @@ def list_referrals(user, *, status=None, overdue=False, mine=False, organization
     if mine:
         query = query.where(Referral.created_by_id == user.id)
     found = db.session.scalars(query.order_by(Referral.due_at).limit(limit)).all()
-    audit.record("referral.list", user=user, details={"count": len(found), "overdue": overdue})
+    details = {"count": len(found), "overdue": overdue}
+    if q:
+        details["q"] = q[:100]
+    audit.record("referral.list", user=user, details=details)
     db.session.commit()
     return found

@@ -25,9 +25,6 @@ from fieldapp.security.access import allow
 
 bp = Blueprint("referrals", __name__)
 
-QUEUES = {"open": "Open", "overdue": "Overdue", "all": "All"}
-
-
 # --- making a referral ---------------------------------------------------------------------
 
 def referral_payload(form) -> dict:
@@ -89,18 +86,49 @@ def new(encounter_id):
 @bp.route("/referrals")
 @allow(CLINICIAN, ADMIN)
 def index():
-    """The referral queue: open (default), overdue or all; optionally only the ones I made."""
-    show = request.args.get("show", "open")
-    show = show if show in QUEUES else "open"
-    mine = request.args.get("mine") == "1"
-    query, _ = forms.load(ReferralQuerySchema(), {"status": list(c.OPEN) if show == "open" else [],
-                                                  "overdue": show == "overdue", "mine": mine})
-    found = services.list_referrals(current_user, status=query["status"], overdue=query["overdue"],
-                                    mine=query["mine"])
-    rows = [(shown, referral.person.display_name if referral.person else None)
-            for shown, referral in zip(seen_as(ReferralSchema, visibility.REFERRAL, found, many=True), found,
-                                       strict=True)]
-    return render_template("referrals/index.html", rows=rows, show=show, mine=mine, queues=QUEUES, **VOCABULARIES)
+    """The referral queue: search by person or service; filter by status, due date, made by me."""
+    args = request.args
+    legacy = {"overdue": {"due": "overdue"}, "all": {"status": "all"}}.get(args.get("show"), {})  # old links
+    chosen = {"q": args.get("q", "").strip(), "status": args.get("status") or legacy.get("status", "open"),
+              "due": args.get("due") or legacy.get("due", ""), "mine": args.get("mine") == "1"}
+    payload = {"q": chosen["q"], "mine": chosen["mine"], "overdue": chosen["due"] == "overdue",
+               "status": list(c.OPEN) if chosen["status"] == "open" else
+               [] if chosen["status"] == "all" else [chosen["status"]]}
+    if chosen["due"] in DUE_WITHIN:
+        payload["due_within_days"] = DUE_WITHIN[chosen["due"]][0]
+    errors = {} if chosen["due"] in ("", "overdue", *DUE_WITHIN) else {"due": "Choose when they are due from the list."}
+    query, schema_errors = forms.load(ReferralQuerySchema(), {k: v for k, v in payload.items() if v != ""})
+    errors.update({"status" if key.startswith("status") else key: message for key, message in schema_errors.items()})
+    rows = []
+    if errors:
+        errors.setdefault("", "Please correct the fields marked below.")
+    else:
+        found = services.list_referrals(current_user, **query)
+        rows = [(shown, referral.person.display_name if referral.person else None)
+                for shown, referral in zip(seen_as(ReferralSchema, visibility.REFERRAL, found, many=True), found,
+                                           strict=True)]
+    return render_template("referrals/index.html", rows=rows, chosen=chosen, errors=errors,
+                           summary=queue_summary(len(rows), chosen), due_within=DUE_WITHIN,
+                           **VOCABULARIES), 422 if errors else 200
+
+
+DUE_WITHIN = {"week": (7, "Due within 7 days"), "month": (30, "Due within 30 days")}
+
+
+def queue_summary(count: int, chosen: dict) -> str:
+    """ "2 open referrals made by you", "1 overdue referral", "3 referrals with status Accepted", ..."""
+    status, due = chosen["status"], chosen["due"]
+    adjective = "overdue " if due == "overdue" else "open " if status == "open" else ""
+    words = [f"{count} {adjective}referral{'' if count == 1 else 's'}"]
+    if status not in ("open", "all") and status in c.STATUS_LABELS:
+        words.append(f"with status {c.STATUS_LABELS[status]}")
+    if due in DUE_WITHIN:
+        words.append(DUE_WITHIN[due][1].lower())
+    if chosen["mine"]:
+        words.append("made by you")
+    if chosen["q"]:
+        words.append(f"matching “{chosen['q']}”")
+    return " ".join(words)
 
 
 @bp.route("/referrals/<uuid:referral_id>")

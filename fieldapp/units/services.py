@@ -86,6 +86,23 @@ def unit_views() -> list[UnitView]:
     return list(by_unit.values())
 
 
+@dataclass
+class Candidate:
+    """A user who could crew a shift, and the call sign of the unit they are already on, if any."""
+    user: User
+    busy_on: str | None = None
+
+
+def crew_candidates(role: str) -> list[Candidate]:
+    """Every active user of ``role`` (clinician or officer), by name; those on an open shift say where,
+    since one person cannot be on two units at once (``open_shift`` refuses it)."""
+    users = db.session.scalars(select(User).where(User.role == role, User.active).order_by(User.full_name))
+    column = Shift.clinician_id if role == CLINICIAN else Shift.officer_id
+    busy = dict(db.session.execute(select(column, Unit.call_sign).join(Unit, Shift.unit_id == Unit.id)
+                                   .where(Shift.ended_at.is_(None))).all())
+    return [Candidate(user, busy.get(user.id)) for user in users]
+
+
 def unit_view(unit: Unit) -> UnitView:
     calls = db.session.scalars(select(Call).where(Call.unit_id == unit.id, Call.status.in_(ACTIVE))).all()
     return UnitView(unit, open_shift_of(unit), list(calls))

@@ -1,12 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from fieldapp.accounts.models import User
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.core.forms import as_number, load
 from fieldapp.errors import ServiceError
-from fieldapp.extensions import db
 from fieldapp.security.access import allow
 from fieldapp.units import services
 from fieldapp.units.schemas import ShiftCreateSchema, UnitCreateSchema
@@ -14,18 +11,12 @@ from fieldapp.units.schemas import ShiftCreateSchema, UnitCreateSchema
 bp = Blueprint("units", __name__)
 
 
-def _crew_choices(role):
-    busy = {shift_user for view in services.unit_views() if view.shift
-            for shift_user in (view.shift.clinician_id, view.shift.officer_id)}
-    users = db.session.scalars(select(User).where(User.role == role, User.active).order_by(User.full_name))
-    return [user for user in users if user.id not in busy]
-
-
 @bp.route("/units", methods=["GET"])
 @allow(ADMIN, DISPATCHER)
 def index():
     return render_template("units/index.html", views=services.unit_views(),
-                           clinicians=_crew_choices(CLINICIAN), officers=_crew_choices(OFFICER))
+                           crews={CLINICIAN: services.crew_candidates(CLINICIAN),
+                                  OFFICER: services.crew_candidates(OFFICER)})
 
 
 @bp.route("/units", methods=["POST"])
