@@ -69,7 +69,7 @@
     }
     var button = document.getElementById("board-sound");
     if (button) {
-      var on = !muted(), label = "Sound for new calls: " + (on ? "on" : "off");
+      var on = !muted(), label = "Sound: " + (on ? "on" : "off");
       if (button.hidden) button.hidden = false;
       if (button.getAttribute("aria-pressed") !== String(on)) button.setAttribute("aria-pressed", String(on));
       if (button.textContent !== label) button.textContent = label;
