@@ -115,8 +115,26 @@ def from_environment(instance_path: str) -> dict:
         # Half of each worker's threads may hold live streams (gunicorn.conf.py explains).
         "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
                                 or max(1, int(os.environ.get("GUNICORN_THREADS", "16")) // 2)),
+        "BOARD_STATUS_THRESHOLDS": _board_thresholds(),
         **_integration_settings(),
     }
+
+
+def _board_thresholds() -> dict:
+    """BOARD_STATUS_THRESHOLDS: minutes a call may stay in a status before the board colours it,
+    as STATUS=MINUTES,... on top of the defaults (0 turns a status's colour off)."""
+    from fieldapp.calls.constants import OPEN
+
+    thresholds = dict(DEFAULTS["BOARD_STATUS_THRESHOLDS"])
+    value = os.environ.get("BOARD_STATUS_THRESHOLDS", "").strip()
+    for pair in filter(None, (part.strip() for part in value.split(","))):
+        status, _, minutes = pair.partition("=")
+        status = status.strip()
+        if status not in OPEN or not minutes.strip().isdigit():
+            raise ConfigError(f"BOARD_STATUS_THRESHOLDS must read STATUS=MINUTES,... with statuses from "
+                              f"{', '.join(OPEN)}; got {pair!r}.")
+        thresholds[status] = int(minutes)
+    return thresholds
 
 
 def _integration_settings() -> dict:
@@ -203,6 +221,10 @@ DEFAULTS = {
     "LIVE_AUTH_CHECK_SECONDS": 60.0,
     "LIVE_MAX_CONNECTIONS": 5000,
     "LIVE_THREADS": 12,
+    # The board colours a call once it has been this many minutes in its status (amber), and red at
+    # twice as long: a pending call waits for a unit, an assigned one for the crew's acknowledgement.
+    "BOARD_STATUS_THRESHOLDS": {"pending": 2, "assigned": 2, "acknowledged": 5, "en_route": 20,
+                                "on_scene": 60, "transporting": 45},
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",

@@ -52,7 +52,7 @@ def get_call(call_id):
 @allow(DISPATCHER)
 def assign(data, call_id):
     """Assign a pending call to an on-duty unit, or reassign it before the unit is on scene."""
-    return services.assign(call_id, data["unit_id"], by=current_user)
+    return services.assign(call_id, data["unit_id"], by=current_user, confirm_busy=data["confirm_busy"])
 
 
 @blp.route("/<int:call_id>/cancel", methods=["POST"])

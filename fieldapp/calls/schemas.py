@@ -69,6 +69,9 @@ class CallQuerySchema(BaseSchema):
 
 class AssignSchema(BaseSchema):
     unit_id = Id("unit", required=True)
+    confirm_busy = fields.Boolean(load_default=True, metadata={
+        "description": "false: refuse (409 unit_busy, naming the unit's other calls) when the unit "
+                       "is busy with another active call, so the dispatcher can confirm first."})
 
 
 class CancelSchema(BaseSchema):

@@ -182,12 +182,17 @@ def _lock(call_id) -> Call:
     return call
 
 
-def assign(call_id, unit_id, *, by) -> Call:
+def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
+    """Assign or reassign the call. With ``confirm_busy`` false, a unit busy with another active
+    call is refused (409 ``unit_busy``) so the dispatcher can confirm first (the board does)."""
     call = _lock(call_id)
     unit = units.get_unit(unit_id)
     if units.open_shift_of(unit) is None:
         raise Invalid(f"{unit.call_sign} is not on duty; open a shift first.",
                       fields={"unit_id": ["This unit is not on duty."]})
+    busy = None if confirm_busy else units.busy_message(units.unit_view(unit), call)
+    if busy:
+        raise Conflict(busy, fields={"unit_id": [busy]}, code="unit_busy")
     if call.status == c.PENDING:
         kind = "assigned"
     elif call.status in c.REASSIGNABLE:

@@ -5,8 +5,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
-from fieldapp.calls import services
 from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.core import forms
 from fieldapp.encounters import briefing as briefings
@@ -127,18 +127,4 @@ def cancel(call_id):
     return redirect(url_for("calls.show", call_id=call_id))
 
 
-@bp.route("/board")
-@allow(DISPATCHER, ADMIN)
-def board():
-    return render_template("calls/board.html", **_board(poll=False))
-
-
-@bp.route("/board/live")
-@allow(DISPATCHER, ADMIN)
-def board_live():
-    """The board's contents alone, fetched by the page every few seconds."""
-    return render_template("calls/_board.html", **_board(poll=True))
-
-
-def _board(*, poll):
-    return {"calls": services.board(current_user, poll=poll), "views": units.unit_views()}
+board.register(bp)  # the dispatchers' board: fieldapp/calls/board.py

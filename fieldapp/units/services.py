@@ -41,6 +41,20 @@ class UnitView:
     def status_label(self) -> str:
         return UNIT_STATUS_LABELS[self.status]
 
+    def busy_with(self, call_id=None) -> list:
+        """The unit's active calls other than ``call_id``: what it would leave to take that call."""
+        return sorted((call for call in self.calls if call.id != call_id), key=lambda call: call.priority)
+
+
+def busy_message(view: UnitView, call) -> str | None:
+    """Why giving ``call`` to the unit needs a second thought, or None when it is free for it."""
+    others = view.busy_with(call.id)
+    if not others:
+        return None
+    doing = "; ".join(f"{UNIT_STATUS_LABELS[_UNIT_STATUS_OF[other.status]].lower()} at call #{other.id} "
+                      f"(P{other.priority}, {other.address})" for other in others)
+    return f"{view.unit.call_sign} is busy: {doing}."
+
 
 def derive_status(shift, active_calls) -> str:
     if shift is None:

@@ -64,7 +64,7 @@ def open_assigned_call(page):
 def open_pending_call(page):
     """The pending call, as the dispatcher reaches it from the board."""
     page.goto("/board")
-    page.get_by_role("link", name=re.compile(r"Pending$")).click()
+    page.locator("#board tr.is-pending").first.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Assign")).to_be_visible()
 
 

@@ -1,0 +1,121 @@
+/* fieldapp dispatch board: a beep for each new pending call (after the first user gesture, with a
+   mute toggle kept on this device), and "Live" in place of "Updates every 10 seconds" while the live
+   stream of static/js/live.js is connected.
+
+   The board's rows are replaced by live.js (on each event) and app.js (every 10 seconds); this file
+   only watches the page for rows it has not seen, so it works whichever of them refreshed it.
+   Tests spy on window.fieldappBoard.beep. */
+(function () {
+  "use strict";
+  var MUTE_KEY = "fieldapp.board.muted";
+  var seen = null, audio = null, live = false;
+
+  function muted() {
+    try { return localStorage.getItem(MUTE_KEY) === "1"; } catch (e) { return false; }
+  }
+
+  // Browsers start audio only after a user gesture: make (or resume) the context on the first one.
+  function unlock() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    try {
+      if (!audio) audio = new Ctx();
+      if (audio.state === "suspended") audio.resume();
+    } catch (e) { audio = null; }
+  }
+  ["pointerdown", "keydown"].forEach(function (name) { document.addEventListener(name, unlock, true); });
+
+  var api = window.fieldappBoard = {
+    // Two short tones (Web Audio, no sound file). Silent until the user has touched the page.
+    beep: function () {
+      if (!audio || audio.state !== "running") return false;
+      [0, 0.25].forEach(function (offset) {
+        var tone = audio.createOscillator(), gain = audio.createGain(), at = audio.currentTime + offset;
+        tone.frequency.value = 988;
+        gain.gain.setValueAtTime(0.25, at);
+        gain.gain.exponentialRampToValueAtTime(0.001, at + 0.18);
+        tone.connect(gain); gain.connect(audio.destination);
+        tone.start(at); tone.stop(at + 0.2);
+      });
+      return true;
+    },
+    // Called with the ids of pending calls that were not on the board before.
+    newPending: function (ids) {
+      if (ids.length && !muted()) api.beep();
+    },
+    isLive: function () { return live; }
+  };
+
+  function pendingIds() {
+    return Array.prototype.map.call(document.querySelectorAll("#board tr.board-row[data-status=pending]"),
+      function (row) { return row.getAttribute("data-call-id"); });
+  }
+
+  function check() {
+    var ids = pendingIds();
+    if (seen === null) { seen = {}; ids.forEach(function (id) { seen[id] = true; }); return; }
+    var fresh = ids.filter(function (id) { return !seen[id]; });
+    fresh.forEach(function (id) { seen[id] = true; });
+    if (fresh.length) api.newPending(fresh);
+  }
+
+  // Idempotent: it runs after every change of the page (see the MutationObserver below).
+  function showMode() {
+    var text = document.getElementById("board-live-text");
+    var wanted = live ? "Live: changes appear as they happen." : "Updates every 10 seconds.";
+    if (text && text.textContent !== wanted) {
+      text.textContent = wanted;
+      text.parentNode.classList.toggle("is-live", live);
+    }
+    var button = document.getElementById("board-sound");
+    if (button) {
+      var on = !muted(), label = "Sound: " + (on ? "on" : "off");
+      if (button.hidden) button.hidden = false;
+      if (button.getAttribute("aria-pressed") !== String(on)) button.setAttribute("aria-pressed", String(on));
+      if (button.textContent !== label) button.textContent = label;
+    }
+  }
+
+  function setLive(value) {
+    if (live === value) return;
+    live = value;
+    showMode();
+  }
+
+  // The live channel: live.js's own EventSource is observed (no second connection). Its "hello"
+  // says the stream is up; an error that closes it means live.js has fallen back to polling.
+  var Native = window.EventSource;
+  if (Native) {
+    var Observed = function (url, options) {
+      var source = new Native(url, options);
+      if (/^\/events(\?|$)/.test(String(url))) {
+        source.addEventListener("hello", function () { setLive(true); });
+        source.addEventListener("error", function () { if (source.readyState !== Native.OPEN) setLive(false); });
+      }
+      return source;
+    };
+    Observed.prototype = Native.prototype;
+    ["CONNECTING", "OPEN", "CLOSED"].forEach(function (name) { Observed[name] = Native[name]; });
+    window.EventSource = Observed;
+  }
+  // If live.js announces its state itself, that is used too.
+  document.addEventListener("fieldapp:live", function (event) { setLive(!!(event.detail && event.detail.connected)); });
+  window.addEventListener("offline", function () { setLive(false); });
+  document.addEventListener("visibilitychange", function () { if (document.hidden) setLive(false); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#board-sound");
+    if (!button) return;
+    try { localStorage.setItem(MUTE_KEY, muted() ? "0" : "1"); } catch (e) { /* private mode: stays on */ }
+    showMode();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var main = document.getElementById("main");
+    if (!main || !document.getElementById("board")) return;
+    check();
+    showMode();
+    // live.js replaces all of #main, app.js the #board inside it: look again after either.
+    new MutationObserver(function () { check(); showMode(); }).observe(main, { childList: true, subtree: true });
+  });
+})();
