@@ -86,6 +86,17 @@ class Attempt:
         self.abandoned = True
 
 
+def _end_reads(session: Session) -> None:
+    """End the request's own transaction (who signed in), keeping what it loaded: its connection must
+    hold no lock while the batch's connection waits for one (a lock queued between them would wait
+    for a client that is waiting for itself)."""
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 @contextmanager
 def transaction(*, savepoints: bool):
     """Run the block with ``db.session`` joined to one transaction; commit it at the end.
@@ -97,6 +108,7 @@ def transaction(*, savepoints: bool):
     """
     registry = db.session.registry
     request_session = registry()
+    _end_reads(request_session)
     with db.engine.connect() as connection:
         outer = connection.begin()
         if connection.dialect.name == "sqlite":
