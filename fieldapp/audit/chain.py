@@ -79,10 +79,12 @@ def lock(session: Session) -> None:
         session.execute(text("UPDATE audit_events SET id = id WHERE 0"))
 
 
-def _next_id(session: Session, prev_id: int | None) -> int:
+def _next_ids(session: Session, prev_id: int | None, count: int) -> list[int]:
+    """Ids for ``count`` new rows, increasing (one query however many rows: a batch's audit rows)."""
     if session.get_bind().dialect.name == "postgresql":
-        return session.scalar(text("SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))"))
-    return (prev_id or 0) + 1  # SQLite: what INTEGER PRIMARY KEY would choose, under the write lock
+        return sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) "
+                                           "FROM generate_series(1, :count)"), {"count": count}))
+    return [(prev_id or 0) + n for n in range(1, count + 1)]  # SQLite: INTEGER PRIMARY KEY's choice, locked
 
 
 def append(session: Session, events: list[AuditEvent]) -> None:
@@ -90,8 +92,8 @@ def append(session: Session, events: list[AuditEvent]) -> None:
     lock(session)
     last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev_id, prev_hash = (last.id, last.hash) if last else (None, GENESIS)
-    for row in events:
-        row.id = _next_id(session, prev_id)
+    for row, row_id in zip(events, _next_ids(session, prev_id, len(events)), strict=True):
+        row.id = row_id
         row.prev_id, row.prev_hash = prev_id, prev_hash
         row.hash = digest(row)
         session.add(row)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.audit import services as audit
@@ -175,6 +176,7 @@ def _lock(call_id) -> Call:
     """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave, and
     re-read: a change committed while this request waited for the lock is seen."""
     call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()
+                             .options(lazyload(Call.timeline))  # a change adds to it; read only if shown
                              .execution_options(populate_existing=True)) \
         if isinstance(call_id, int) else None
     if call is None:

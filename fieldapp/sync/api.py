@@ -16,9 +16,11 @@ def sync(data):
     """Send what waits in the outbox, in order: up to 100 records, each the field form's address and
     fields as the device saved them (the form's device-made ``id`` makes a resend a replay).
 
-    Each record is saved alone, in its own transaction, by the same service as its page, and gets its
-    own result in the same order: ``stored`` (201), ``replayed`` (200: the same id and body arrived
-    before), ``refused`` (4xx with the one error shape: set it aside, send the rest) or ``failed``
-    (a server error: send that record again later). The request itself is 200 whenever it is valid.
+    Each record is saved alone by the same service as its page (the batch is one transaction, each
+    record's share undone alone when it does not land), and gets its own result in the same order:
+    ``stored`` (201), ``replayed`` (200: the same id and body arrived before), ``refused`` (4xx with
+    the one error shape: set it aside, send the rest) or ``failed`` (a server error: send that record
+    again later). The request itself is 200 whenever it is valid;
+    a 5xx for the request means nothing of the batch was saved.
     """
     return {"results": services.sync(data["records"])}

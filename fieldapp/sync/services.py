@@ -1,11 +1,9 @@
-"""Processing a batch: each record alone, in order, in its own transaction.
+"""Processing a batch: each record alone, in order, in a savepoint of the batch's one transaction.
 
-Durability is waited for once per batch, not once per record: on PostgreSQL each record's transaction
-commits with ``synchronous_commit`` off (atomic and in order, but the commit does not wait for the
-disk), and a last synchronous commit waits until the WAL, every record's commit included, is on disk,
-before the answer leaves. So the device deletes nothing the database could still lose; if the
-server dies mid-batch the device gets no answer, sends the batch again, and what did survive is a
-replay (same id and body), what did not is stored: exactly once either way.
+The batch commits once (``fieldapp.sync.batch``): the records' roll-ups, live events, audit rows
+and jobs are done for all of them at that commit, which waits for the disk once. A refused or
+failed record's savepoint is rolled back and the others land; a batch that cannot commit saves
+nothing and answers 5xx, and the device sends it again (a replay for whatever had been saved).
 """
 
 import logging
@@ -13,7 +11,6 @@ import logging
 from flask import current_app
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -21,10 +18,12 @@ from fieldapp.audit import services as audit
 from fieldapp.errors import Forbidden, NotFound, ServiceError, flatten_fields
 from fieldapp.extensions import db
 from fieldapp.security.access import access_of, role_allowed
+from fieldapp.sync import batch
 from fieldapp.sync.forms import HANDLERS
 
 log = logging.getLogger(__name__)
 INT32_MAX = 2**31 - 1  # ids in addresses: larger ones name nothing
+LANDED = ("stored", "replayed")
 
 
 def _route(path: str):
@@ -53,6 +52,8 @@ def process(record: dict) -> dict:
         if not role_allowed(access_of(endpoint), current_user.role):
             raise Forbidden("Your role does not allow this.")
         created, location, warnings = HANDLERS[endpoint](args, MultiDict(record["fields"]))
+        if db.session().in_transaction():
+            db.session.commit()  # a replay reads only: its savepoint ends here, the next record starts afresh
     except ValidationError as error:
         db.session.rollback()
         return _refused(ref, 422, "invalid", "Some fields are not valid.", flatten_fields(error.messages))
@@ -73,18 +74,17 @@ def process(record: dict) -> dict:
 
 
 def sync(records: list[dict]) -> list[dict]:
-    grouped = db.session.get_bind().dialect.name == "postgresql"
-    results = []
-    for record in records:
-        if grouped:
-            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))  # this record's transaction only
-        results.append(process(record))
-    if grouped:
-        _wait_until_durable()
-    return results
-
-
-def _wait_until_durable() -> None:
-    """One synchronous commit of a transaction with an id: it returns once the WAL up to it is flushed."""
-    db.session.execute(text("SELECT pg_current_xact_id()"))
-    db.session.commit()
+    """The usual batch lands whole: first all records in one transaction without savepoints. At the
+    first record that does not land that attempt is rolled back, and the batch runs again with a
+    savepoint per record, so the others land and that one is set aside."""
+    with batch.transaction(savepoints=False) as attempt:
+        results = []
+        for record in records:
+            results.append(process(record))
+            if results[-1]["result"] not in LANDED or not attempt.intact:
+                attempt.abandon()
+                break
+    if not attempt.abandoned:
+        return results
+    with batch.transaction(savepoints=True):
+        return [process(record) for record in records]

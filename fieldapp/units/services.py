@@ -14,6 +14,7 @@ from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
+from fieldapp.sync import batch
 from fieldapp.units.models import Shift, Unit
 
 AVAILABLE, OUT_OF_SERVICE = "available", "out_of_service"
@@ -77,10 +78,10 @@ def open_shift_of(unit: Unit) -> Shift | None:
 
 
 def shift_of_user(user) -> Shift | None:
-    """The open shift ``user`` is working, if any."""
-    return db.session.scalar(
+    """The open shift ``user`` is working, if any (read once per batch of outbox records)."""
+    return batch.memo(("shift_of_user", user.id), lambda: db.session.scalar(
         select(Shift).where(Shift.ended_at.is_(None),
-                            (Shift.clinician_id == user.id) | (Shift.officer_id == user.id)))
+                            (Shift.clinician_id == user.id) | (Shift.officer_id == user.id))))
 
 
 def unit_views() -> list[UnitView]:
