@@ -19,6 +19,7 @@ from fieldapp.metrics.models import (
     DurationDay,
     EncounterDay,
     FollowUpDay,
+    ProgramDay,
     ReferralDay,
     RollupState,
 )
@@ -33,4 +34,4 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "Foll
            "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
-           "RollupState", "NotSentCount", "FollowUpContact"]
+           "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay"]

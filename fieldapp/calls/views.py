@@ -1,6 +1,6 @@
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -80,6 +80,7 @@ def new():
                          "lon": forms.as_number(form.get("lon", ""))},
             "narrative": form.get("narrative", ""), "cautions": form.getlist("cautions"),
             "callback": form.get("callback") or None, "external_id": form.get("external_id") or None,
+            **record_fields_payload(form),
         }
         data, errors = forms.load(CallCreateSchema(), payload)
         if not errors:
@@ -90,7 +91,19 @@ def new():
             else:
                 flash(f"Call {call.id} received. Assign it to a unit.", "success")
                 return redirect(url_for("calls.show", call_id=call.id))
-    return render_template("calls/new.html", errors=errors, form=form), 422 if errors else 200
+    return render_template("calls/new.html", errors=errors, form=form, SOURCES=c.SOURCES,
+                           INELIGIBLE_REASONS=c.INELIGIBLE_REASONS,
+                           DISTRICTS=current_app.config["DISTRICTS"]), 422 if errors else 200
+
+
+def record_fields_payload(form) -> dict:
+    """The call form's source, eligibility and district (fields, issue 11), only those given."""
+    payload = {name: form.get(name) for name in ("source", "ineligible_reason", "district") if form.get(name)}
+    if form.get("eligible") in ("yes", "no"):
+        payload["eligible"] = form.get("eligible") == "yes"
+    if form.get("eligible") != "no":  # the reason's select is hidden then: what it still holds is not meant
+        payload.pop("ineligible_reason", None)
+    return payload
 
 
 @bp.route("/calls/<int:call_id>/assign", methods=["POST"])
