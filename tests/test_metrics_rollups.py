@@ -3,8 +3,9 @@
 hypothesis draws random calls, encounters, people, referrals and follow-ups, written in several
 transactions the way the app writes them: records arriving late (an encounter on a call of weeks
 ago), a call reassigned to another unit or retyped afterwards, a person's details corrected, an
-encounter removed, a follow-up contact or a call's final type recorded later. After each transaction every figure summed from the roll-ups must equal the
-one computed from the records, for random periods, units and call types, on SQLite and PostgreSQL.
+encounter removed, a follow-up contact or a call's final type recorded later. After each
+transaction every figure summed from the roll-ups must equal the one computed from the records,
+for random periods, units and call types, on SQLite and PostgreSQL.
 """
 
 import hashlib
