@@ -1,16 +1,15 @@
 """fields (issue 11): each program metric against a hand-made data set, the answers worked out here.
 
-March 2026 in America/New_York (UTC-5 until 8 March, UTC-4 after); unit U, one call type filter-free.
+March 2026 in America/New_York; one unit U; times below are UTC.
 
-    call  source           eligible            received (UTC)     timeline (device time, UTC)                   address
-    C1    911              yes                 03-02 15:00 EDP    assigned 15:02, en route 15:03, on scene       1 Elm St
-                                                                  15:10, cleared 16:10 (final type MNTL)
-    C2    988              yes                 03-03 14:00 EDP    assigned 14:01, en route 14:01, on scene       1 Elm Street
-                                                                  14:21, cleared 14:51 (final type EDP)
-    C3    911              yes                 03-03 16:00 EDP    never assigned                                 9 Oak Ave
-    C4    -                no (medical first)  03-03 17:00 EDP    never assigned                                 9 Oak Avenue
-    C5    officer_request  not assessed        03-20 14:00 MNTL   never assigned                                 5 Pine Rd
-    C6    911              yes                 04-02 14:00 EDP    (outside the period)                           1 Elm St
+    C1  911, eligible, EDP, 03-02 15:00, "1 Elm St": assigned 15:02, en route 15:03, on scene 15:10,
+        cleared 16:10, final type MNTL.
+    C2  988, eligible, EDP, 03-03 14:00, "1 Elm Street": assigned 14:01, en route 14:01, on scene 14:21,
+        cleared 14:51, final type EDP.
+    C3  911, eligible, 03-03 16:00, "9 Oak Ave": never assigned.
+    C4  no source, not eligible (medical first), 03-03 17:00, "9 Oak Avenue": never assigned.
+    C5  officer request, not assessed, MNTL, 03-20 14:00, "5 Pine Rd": never assigned.
+    C6  911, eligible, 04-02 (outside the period), "1 Elm St".
 
     E1 on C1: backup requested 15:20, arrived 15:26 (reason weapon); taken by the unit to a crisis
        stabilization unit; in person with the officer. Follow-up contacts: +30 h reached.
@@ -211,3 +210,18 @@ def test_not_sent_counts_drop_out_under_a_unit_filter(db, program_data):
     assert figures["eligibility"]["not_sent"]["applies"] is False
     assert figures["eligibility"]["not_sent"]["total"] == 0
     assert figures["eligibility"]["eligible"] == 2 and figures["eligibility"]["served_share"] == 1.0
+
+
+def test_dashboard_shows_the_program_figures_with_their_definitions(pages, make_user, program_data, db):
+    browser = pages(make_user("program_manager"))
+    page = browser.get("/metrics?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
+    assert "Eligible calls served" in page
+    assert "<th scope=\"row\">Served</th><td>2 <span class=\"muted-num\">25%</span>" in page
+    assert "Estimated cost per call" in page and "800.00" in page
+    assert 'href="/metrics/definitions#eligible-calls-served"' in page
+    definitions = browser.get("/metrics/definitions").get_data(as_text=True)
+    for anchor in ("eligible-calls-served", "police-backup-and-on-scene-in-detail",
+                   "follow-up-contacts-referral-times-unit-time-and-cost"):
+        assert f'id="{anchor}"' in definitions
+    api = browser.get("/api/v1/metrics?from=2026-03-01&to=2026-03-31").get_json()
+    assert api["current"]["program"]["eligibility"]["served_share"] == 0.25

@@ -217,3 +217,17 @@ def figures(counted: Counter, extra: dict) -> dict:
                         "served_share": share(eligibility["eligible_served"], denominator)})
     result.update(extra)
     return result
+
+
+def labels() -> dict:
+    """Code -> label tables the dashboard's program sections show (templates/metrics/_program.html)."""
+    from fieldapp.calls import constants as call_constants
+    from fieldapp.eligibility.constants import NOT_SENT_REASONS
+    from fieldapp.encounters import constants as encounter_constants
+
+    return {"sources": {**call_constants.SOURCES, "not_recorded": "Not recorded"},
+            "ineligible": call_constants.INELIGIBLE_REASONS, "not_served": NOT_SERVED_REASONS,
+            "not_sent": {**NOT_SENT_REASONS, "not_recorded": "Reason not recorded"},
+            "destinations": encounter_constants.DESTINATIONS, "modes": encounter_constants.CONTACT_MODES,
+            "backup": encounter_constants.BACKUP_REASONS, "concerns": encounter_constants.CONCERNS,
+            "call_types": call_constants.CALL_TYPES, "priorities": call_constants.PRIORITIES}
