@@ -140,7 +140,7 @@ def _repeat_addresses(session, periods: Periods, period) -> dict:
     repeat = exists().where(earlier.address_key == Call.address_key, earlier.id != Call.id,
                             or_(earlier.received_at < Call.received_at,
                                 and_(earlier.received_at == Call.received_at, earlier.id < Call.id)),
-                            sql.within_days_before(earlier.received_at, Call.received_at, REPEAT_WINDOW_DAYS) == 1)
+                            sql.within_days_before(earlier.received_at, Call.received_at, REPEAT_WINDOW_DAYS))
     inner = select(period, repeat.label("repeat")).where(*periods.call_conditions(), Call.address_key != "") \
         .subquery()
     found = defaultdict(lambda: [0, 0])

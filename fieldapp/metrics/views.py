@@ -8,11 +8,11 @@ from fieldapp.core import forms
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
-from fieldapp.metrics.program import labels as program_labels
 from fieldapp.extensions import db
 from fieldapp.metrics import charts, definitions, services
 from fieldapp.metrics.filters import FilterSchema, filters_from
 from fieldapp.metrics.presets import PRESETS
+from fieldapp.metrics.program import labels as program_labels
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.referrals.constants import STATUS_LABELS as REFERRAL_STATUSES
 from fieldapp.security.access import allow
