@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
     from fieldapp.followup_contacts import api as follow_up_contacts_api
+    from fieldapp.followup_contacts import views as follow_up_contacts_views
     from fieldapp.integrations.accounts import api as integrations_api
     from fieldapp.integrations.accounts import views as integrations_views
     from fieldapp.integrations.eido import api as eido_api
@@ -107,7 +108,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
-                      mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp):
+                      mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
+                      follow_up_contacts_views.bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,8 @@
 """fields (issue 11): the new fields through the pages: the encounter form's record details, the call form,
 and the page for eligible calls not sent."""
 
+import uuid
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -75,3 +77,27 @@ def test_dispatchers_record_eligible_calls_not_sent(pages, dispatcher, make_user
     assert wrong.status_code == 422 and 'aria-invalid="true" aria-describedby="count-error"' in wrong.get_data(
         as_text=True)
     assert pages(make_user("officer")).get("/not-sent").status_code == 403
+
+
+def test_clinician_records_a_follow_up_contact_on_the_encounter_page(pages, encounter, shift, db):
+    from fieldapp.followup_contacts.models import FollowUpContact
+
+    browser = pages(shift.clinician)
+    page = browser.get(f"/encounters/{encounter['id']}").get_data(as_text=True)
+    assert "Follow-up contacts (0)" in page
+    soon = (datetime.now(ZoneInfo("America/New_York")) + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M")
+    saved = browser.post(f"/encounters/{encounter['id']}/follow-up-contacts",
+                         {"id": str(uuid.uuid4()), "contacted_at": soon, "mode": "phone", "reached": "no",
+                          "result": "not_reached"})
+    assert saved.status_code == 302
+    contact = db.session.scalar(select(FollowUpContact))
+    assert (contact.mode, contact.reached, str(contact.encounter_id)) == ("phone", False, encounter["id"])
+    page = browser.get(f"/encounters/{encounter['id']}").get_data(as_text=True)
+    assert "Follow-up contacts (1)" in page and "not reached" in page
+    wrong = browser.post(f"/encounters/{encounter['id']}/follow-up-contacts",
+                         {"id": str(uuid.uuid4()), "contacted_at": soon, "mode": "pigeon", "reached": "yes",
+                          "result": "stable"}, follow_redirects=True)
+    assert "The follow-up contact was not saved. mode: Choose how the contact was made." in wrong.get_data(as_text=True)
+    assert db.session.query(FollowUpContact).count() == 1
+    officer_page = pages(shift.officer).get(f"/encounters/{encounter['id']}").get_data(as_text=True)
+    assert "Follow-up contacts" not in officer_page
