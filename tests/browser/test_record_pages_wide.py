@@ -31,7 +31,7 @@ def test_record_pages_on_a_wide_screen(request, browser, live_server, browser_sc
             page.goto(reach)
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
         if request.node.callspec.id == "encounter-form":
-            page.get_by_text("Police backup").click()  # open the <details> for the picture
+            page.get_by_text("Police backup", exact=True).click()  # open the <details> for the picture
             expect(page.get_by_label("Police backup was requested")).to_be_visible()
         browser_screenshot(page, "wide-" + request.node.callspec.id)
     finally:
