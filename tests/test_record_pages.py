@@ -101,3 +101,17 @@ def test_clinician_records_a_follow_up_contact_on_the_encounter_page(pages, enco
     assert db.session.query(FollowUpContact).count() == 1
     officer_page = pages(shift.officer).get(f"/encounters/{encounter['id']}").get_data(as_text=True)
     assert "Follow-up contacts" not in officer_page
+
+
+def test_the_crew_gives_the_type_found_on_scene_when_clearing(pages, assigned_call, shift, db):
+    clinician = pages(shift.clinician)
+    call_id = assigned_call["id"]
+    for status in ("en_route", "on_scene"):
+        clinician.post(f"/calls/{call_id}/status", {"id": str(uuid.uuid4()), "status": status})
+    page = clinician.get(f"/calls/{call_id}").get_data(as_text=True)
+    assert '<label for="final_call_type">Call type found on scene</label>' in page
+    done = clinician.post(f"/calls/{call_id}/status", {"id": str(uuid.uuid4()), "status": "cleared",
+                                                       "disposition": "unable_to_locate", "final_call_type": "OD"})
+    assert done.status_code == 302
+    call = db.session.get(Call, call_id)
+    assert (call.call_type, call.final_call_type, call.status) == ("EDP", "OD", "cleared")

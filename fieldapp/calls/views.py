@@ -49,13 +49,14 @@ def _render_call(call, errors=None, status=200):
 @bp.route("/calls/<int:call_id>/status", methods=["POST"])
 @allow(OFFICER, CLINICIAN)
 def change_status(call_id):
-    payload = {key: request.form.get(key) or None for key in ("id", "status", "recorded_at", "disposition")}
+    payload = {key: request.form.get(key) or None
+               for key in ("id", "status", "recorded_at", "disposition", "final_call_type")}
     payload = {key: value for key, value in payload.items() if value is not None}
     try:
         data = StatusChangeSchema().load(payload)
         entry, created = services.change_status(
             call_id, event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
-            disposition=data.get("disposition"), by=current_user)
+            disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
     except ValidationError as error:
         call = services.get_call(current_user, call_id, audit_read=False)
         return _render_call(call, forms.flat_errors(error.messages), 422)
