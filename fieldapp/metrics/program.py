@@ -52,9 +52,12 @@ def call_keys() -> dict:
     }
 
 
-def first_contact(reached_only: bool):
+def first_contact(reached_only: bool, *call_conditions):
+    """Each encounter's first follow-up contact (reached ones only, or any), of the calls matching
+    ``call_conditions`` only: a refresh of a few days never reads every contact."""
+    encounters = select(Encounter.id).join(Call, Call.id == Encounter.call_id).where(*call_conditions)
     contact = select(FollowUpContact.encounter_id, func.min(FollowUpContact.contacted_at).label("first_at")) \
-        .where(FollowUpContact.encounter_id.is_not(None))
+        .where(FollowUpContact.encounter_id.in_(encounters))
     if reached_only:
         contact = contact.where(FollowUpContact.reached.is_(True))
     return contact.group_by(FollowUpContact.encounter_id).subquery("reached" if reached_only else "attempted")
@@ -117,7 +120,8 @@ def counts(session, periods: Periods) -> Counter:
     rows = grouped_counts(session, select(period, *(expr.label(name) for name, expr in calls.items()))
                           .where(*periods.call_conditions()))
     found.update(spread(rows, list(calls), 1))
-    attempted, reached = first_contact(False), first_contact(True)
+    conditions = periods.call_conditions()
+    attempted, reached = first_contact(False, *conditions), first_contact(True, *conditions)
     encounters = encounter_keys(attempted, reached)
     rows = grouped_counts(session, select(period, *(expr.label(name) for name, expr in encounters.items()))
                           .select_from(encounters_from(attempted, reached)).where(*periods.call_conditions()))

@@ -56,9 +56,11 @@ def quantiles(session, query, count: int) -> dict:
                   "p90": seconds(sql.percentile(values, 0.9))} for key, values in ordered.items()}
 
 
-def _en_route():
+def _en_route(periods: Periods):
+    """Each call's first 'en route' status (device time), for the calls of the periods only."""
     return select(CallEvent.call_id, func.min(CallEvent.recorded_at).label("at")) \
-        .where(CallEvent.kind == "status", CallEvent.status == call_constants.EN_ROUTE) \
+        .where(CallEvent.call_id.in_(select(Call.id).where(*periods.call_conditions())),
+               CallEvent.kind == "status", CallEvent.status == call_constants.EN_ROUTE) \
         .group_by(CallEvent.call_id).subquery("en_route")
 
 
@@ -66,7 +68,7 @@ def program_times(session, periods: Periods, now: datetime) -> list[dict]:
     count = len(periods.items)
     period = periods.index(Call.received_at).label("period")
     where = periods.call_conditions()
-    en_route = _en_route()
+    en_route = _en_route(periods)
     committed_from = func.coalesce(en_route.c.at, Call.first_assigned_at)
     committed = _nonnegative(sql.float_seconds_between(committed_from, Call.cleared_at))
     from_calls = Call.__table__.outerjoin(en_route, en_route.c.call_id == Call.id)
@@ -122,8 +124,11 @@ def program_times(session, periods: Periods, now: datetime) -> list[dict]:
 def _referral_times(session, periods: Periods, period) -> dict:
     found = {}
     for status in ("accepted", "completed"):
+        of_periods = select(Referral.id).join(Encounter, Encounter.id == Referral.encounter_id) \
+            .join(Call, Call.id == Encounter.call_id).where(*periods.call_conditions())
         reached = select(ReferralEvent.referral_id, func.min(ReferralEvent.recorded_at).label("at")) \
-            .where(ReferralEvent.status == status).group_by(ReferralEvent.referral_id).subquery(status)
+            .where(ReferralEvent.referral_id.in_(of_periods), ReferralEvent.status == status) \
+            .group_by(ReferralEvent.referral_id).subquery(status)
         value = _nonnegative(sql.float_seconds_between(Referral.recorded_at, reached.c.at))
         query = select(period, literal(status).label("group"), value.label("value")) \
             .select_from(Referral).join(reached, reached.c.referral_id == Referral.id) \

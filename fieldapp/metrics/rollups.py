@@ -212,7 +212,7 @@ def _follow_ups(session, days: Days, in_days) -> None:
 
 def _program(session, days: Days, in_days) -> None:
     """fields (issue 11): the program's counts by kind and key (fieldapp.metrics.program), per day."""
-    attempted, reached = program.first_contact(False), program.first_contact(True)
+    attempted, reached = program.first_contact(False, in_days), program.first_contact(True, in_days)
     counts = Counter()
     for keys, select_from in ((program.call_keys(), Call.__table__),
                               (program.encounter_keys(attempted, reached), program.encounters_from(attempted, reached)),
