@@ -68,10 +68,14 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.core import views as core_views
     from fieldapp.directory import api as directory_api
     from fieldapp.directory import views as directory_views
+    from fieldapp.eligibility import api as not_sent_api
+    from fieldapp.eligibility import views as not_sent_views
     from fieldapp.encounters import api as encounters_api
     from fieldapp.encounters import views as encounters_views
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
+    from fieldapp.followup_contacts import api as follow_up_contacts_api
+    from fieldapp.followup_contacts import views as follow_up_contacts_views
     from fieldapp.integrations.accounts import api as integrations_api
     from fieldapp.integrations.accounts import views as integrations_views
     from fieldapp.integrations.eido import api as eido_api
@@ -98,13 +102,14 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
                       exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp,
-                      sync_api.blp):
+                      sync_api.blp, not_sent_api.blp, follow_up_contacts_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
-                      mfa_views.bp, integrations_views.bp, hsds_views.bp):
+                      mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
+                      follow_up_contacts_views.bp):
         app.register_blueprint(blueprint)
 
 

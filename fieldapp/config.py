@@ -117,6 +117,7 @@ def from_environment(instance_path: str) -> dict:
                                 or max(1, int(os.environ.get("GUNICORN_THREADS", "16")) // 2)),
         "BOARD_STATUS_THRESHOLDS": _board_thresholds(),
         **_integration_settings(),
+        **_program_settings(),
     }
 
 
@@ -135,6 +136,20 @@ def _board_thresholds() -> dict:
                               f"{', '.join(OPEN)}; got {pair!r}.")
         thresholds[status] = int(minutes)
     return thresholds
+
+def _program_settings() -> dict:
+    """fields (issue 11): the districts a call may be placed in, and the cost of a unit-hour."""
+    districts = tuple(name.strip() for name in os.environ.get("DISTRICTS", "").split(",") if name.strip())
+    if any(len(name) > 40 for name in districts) or len(set(districts)) != len(districts):
+        raise ConfigError("DISTRICTS must be distinct names of at most 40 characters, comma-separated.")
+    cost = os.environ.get("COST_PER_UNIT_HOUR", "").strip()
+    try:
+        cost_value = float(cost) if cost else None
+    except ValueError:
+        raise ConfigError(f"COST_PER_UNIT_HOUR must be a number (e.g. 95.50), not {cost!r}.") from None
+    if cost_value is not None and not 0 <= cost_value < 100000:
+        raise ConfigError("COST_PER_UNIT_HOUR must be from 0 to 100000.")
+    return {"DISTRICTS": districts, "COST_PER_UNIT_HOUR": cost_value}
 
 
 def _integration_settings() -> dict:
@@ -211,6 +226,10 @@ DEFAULTS = {
     "WEBHOOK_TOLERANCE_SECONDS": 300,  # documented to receivers: refuse older signatures
     "EIDO_MAX_BYTES": 512 * 1024,
     "EIDO_INCIDENT_TYPE_MAP": {},  # agency-internal incident codes -> fieldapp call types
+    # fields (issue 11): districts or beats a call may be placed in (empty: calls carry none), and what
+    # one unit-hour costs the program, for the estimated cost per call (as Denver STAR publishes it).
+    "DISTRICTS": (),
+    "COST_PER_UNIT_HOUR": None,
     # With Redis: the channel events travel on (one per deployment), and how often each process
     # still reads the table in case Redis dropped a message.
     "LIVE_CHANNEL": "fieldapp:live:events",

@@ -5,7 +5,9 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Organization, Service
 from fieldapp.directory.places import Location, Phone, Schedule, ServiceAtLocation
+from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
+from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.integrations.accounts.models import IntegrationAccount
 from fieldapp.integrations.eido.models import EidoIncident
 from fieldapp.integrations.webhooks.models import WebhookDelivery
@@ -17,6 +19,7 @@ from fieldapp.metrics.models import (
     DurationDay,
     EncounterDay,
     FollowUpDay,
+    ProgramDay,
     ReferralDay,
     RollupState,
 )
@@ -31,4 +34,4 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "Foll
            "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
-           "RollupState"]
+           "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay"]

@@ -291,7 +291,8 @@ def test_the_public_summary_suppresses_small_counts(api, data, manager):
     assert set(published) == {0}
     grand = next(row for row in rows if row["table"] == "all" and row["outcome"] == "total")
     assert grand["suppressed"] == "true" and grand["count"] == ""
-    assert {row["table"] for row in rows} == {"month", "call_type", "gender", "age_group", "race_ethnicity", "all"}
+    assert {row["table"] for row in rows} == {"month", "call_type", "gender", "age_group", "race_ethnicity", "district",
+                                             "all"}
     text = response.get_data(as_text=True)
     for identifier in IDENTIFIERS:
         assert identifier not in text

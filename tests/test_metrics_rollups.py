@@ -3,8 +3,9 @@
 hypothesis draws random calls, encounters, people, referrals and follow-ups, written in several
 transactions the way the app writes them: records arriving late (an encounter on a call of weeks
 ago), a call reassigned to another unit or retyped afterwards, a person's details corrected, an
-encounter removed. After each transaction every figure summed from the roll-ups must equal the
-one computed from the records, for random periods, units and call types, on SQLite and PostgreSQL.
+encounter removed, a follow-up contact or a call's final type recorded later. After each
+transaction every figure summed from the roll-ups must equal the one computed from the records,
+for random periods, units and call types, on SQLite and PostgreSQL.
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from fieldapp.calls.services import note_milestone
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.constants import apco_code
 from fieldapp.encounters.models import Encounter
+from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import services, tracking
 from fieldapp.metrics.filters import Filters, Periods
 from fieldapp.metrics.models import CallDay, RollupState
@@ -73,7 +75,11 @@ class World:
         unit = draw(st.sampled_from([*self.units, None]))
         fate = draw(st.sampled_from(FATES))
         call = Call(received_at=received, created_at=received, call_type=draw(st.sampled_from(TYPES)), priority=2,
-                    address="1 Main St", address_key="1 main st", status="pending", unit=unit)
+                    address="1 Main St", address_key="1 main st", status="pending", unit=unit,
+                    source=draw(st.sampled_from([None, "911", "988"])), district=draw(st.sampled_from([None, "N"])),
+                    final_call_type=draw(st.sampled_from([None, *TYPES])))
+        call.eligible = draw(st.sampled_from([None, True, False]))
+        call.ineligible_reason = "medical_emergency" if call.eligible is False else None
         self.session.add(call)
         moment = received
         steps = []
@@ -108,8 +114,13 @@ class World:
                               hospitalization_type="involuntary" if outcome == "hospitalized" else None,
                               probable_cause=draw(st.booleans()), diverted=draw(st.booleans()),
                               apco_code=apco_code(outcome, "none"), recorded_at=call.received_at,
-                              received_at=NOW, request_hash=_hash(), concerns=[])
+                              received_at=NOW, request_hash=_hash(), concerns=[],
+                              backup_requested=draw(st.booleans()), declined_services=draw(st.booleans()),
+                              contact_mode=draw(st.sampled_from([None, "phone"])),
+                              transport_destination=draw(st.sampled_from([None, "shelter", "jail"])))
         self.session.add(encounter)
+        for _ in range(draw(st.integers(0, 2))):
+            self.contact(encounter)
         self.encounters.append(encounter)
         if person is not None and draw(st.booleans()):
             self.session.flush()
@@ -129,10 +140,18 @@ class World:
                                                  assignee_id=self.author.id, due_at=due, created_at=made,
                                                  done_at=done)])
 
+    def contact(self, encounter):
+        """A follow-up contact on the encounter, an hour to days after it (it is kept from then on)."""
+        self.kept.add(encounter.id)
+        self.session.add(FollowUpContact(
+            id=uuid.uuid4(), encounter=encounter, person=encounter.person, mode="phone",
+            reached=self.draw(st.booleans()), result="stable", request_hash=_hash(),
+            contacted_at=encounter.recorded_at + timedelta(hours=self.draw(st.sampled_from([1, 47, 49, 73, 200])))))
+
     def change(self):
         """A late change to something already recorded."""
         draw = self.draw
-        what = draw(st.sampled_from(["reassign", "retype", "person", "remove", "late"]))
+        what = draw(st.sampled_from(["reassign", "retype", "person", "remove", "late", "contact", "final"]))
         if what == "reassign" and self.calls:
             draw(st.sampled_from(self.calls)).unit = draw(st.sampled_from(self.units))
         elif what == "retype" and self.calls:
@@ -148,6 +167,11 @@ class World:
                 self.session.delete(encounter)
         elif what == "late" and self.calls:
             self.encounter()
+        elif what == "contact" and self.encounters:  # a follow-up contact recorded days later
+            self.contact(draw(st.sampled_from(self.encounters)))
+        elif what == "final" and self.calls:  # the type found on scene, eligibility assessed afterwards
+            call = draw(st.sampled_from(self.calls))
+            call.final_call_type, call.eligible, call.ineligible_reason = draw(st.sampled_from(TYPES)), True, None
 
 
 def _assert_same(session, draw):

@@ -1,17 +1,20 @@
+from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
 from fieldapp.calls import services
 from fieldapp.calls.schemas import (
     AssignSchema,
     CallCreateSchema,
     CallDetailSchema,
+    CallDetailsSchema,
     CallEventSchema,
     CallQuerySchema,
     CallSchema,
     CancelSchema,
     StatusChangeSchema,
+    VocabularySchema,
 )
 from fieldapp.security.access import allow
 
@@ -46,6 +49,28 @@ def get_call(call_id):
     return services.get_call(current_user, call_id)
 
 
+@blp.route("/<int:call_id>", methods=["PATCH"])
+@blp.arguments(CallDetailsSchema)
+@blp.response(200, CallDetailSchema)
+@allow(DISPATCHER, OFFICER, CLINICIAN)
+def update_details(data, call_id):
+    """Change the call's source, eligibility (and reason not eligible), district or final call type.
+
+    Dispatchers: any call. A unit's crew: their own call (the final type is often found on scene).
+    """
+    return services.update_details(call_id, data, by=current_user)
+
+
+@blp.route("/vocabularies", methods=["GET"])
+@blp.response(200, VocabularySchema)
+@allow(DISPATCHER, ADMIN, OFFICER, CLINICIAN, PROGRAM_MANAGER)
+def vocabularies():
+    """The codes of the call fields and their labels, with the agency's districts."""
+    from fieldapp.calls import constants as c
+    return {"sources": c.SOURCES, "ineligible_reasons": c.INELIGIBLE_REASONS, "call_types": c.CALL_TYPES,
+            "districts": list(current_app.config["DISTRICTS"])}
+
+
 @blp.route("/<int:call_id>/assign", methods=["POST"])
 @blp.arguments(AssignSchema)
 @blp.response(200, CallDetailSchema)
@@ -76,5 +101,6 @@ def change_status(data, call_id):
     """
     entry, created = services.change_status(call_id, event_id=data["id"], status=data["status"],
                                             recorded_at=data.get("recorded_at"),
-                                            disposition=data.get("disposition"), by=current_user)
+                                            disposition=data.get("disposition"), by=current_user,
+                                            final_call_type=data.get("final_call_type"))
     return entry, 201 if created else 200

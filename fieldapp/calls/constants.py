@@ -63,3 +63,22 @@ DISPOSITIONS = {
     "not_eligible": "Not eligible for co-response",
     "other_agency": "Handed to other agency",
 }
+
+# fields (issue 11): where a call came from, and whether it was eligible for the team.
+# The sources the HKS Government Performance Lab's data dictionary and published programs report.
+SOURCES = {
+    "911": "911",
+    "988": "988 crisis line",
+    "officer_request": "Officer request",
+    "on_view": "On view (the unit came upon it)",
+    "follow_up": "Follow-up",
+    "walk_in": "Walk-in",
+}
+INELIGIBLE_REASONS = {
+    "weapon_or_violence": "Weapon or violence reported",
+    "medical_emergency": "Medical emergency first",
+    "crime_in_progress": "Crime in progress",
+    "outside_area_or_hours": "Outside the service area or hours",
+    "no_behavioral_health_need": "No behavioral-health need",
+    "other": "Other",
+}

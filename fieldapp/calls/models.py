@@ -42,6 +42,14 @@ class Call(Base):
     first_assigned_at: Mapped[datetime | None]  # the first entry of kind 'assigned' (not 'reassigned')
     first_on_scene_at: Mapped[datetime | None]  # the earliest status 'on_scene' (device time)
     cleared_at: Mapped[datetime | None]  # the status 'cleared' (device time; closed_at is the server's)
+    # fields (issue 11): what the program's reports need (docs/metrics.md, "Eligibility and source").
+    # ``call_type`` stays the initial type (from the call taker or CAD); ``final_call_type`` is the type
+    # found on scene or at clearing (NULL: unchanged / not given).
+    source: Mapped[str | None] = mapped_column(String(20))
+    eligible: Mapped[bool | None]  # for the co-responder team; NULL: not assessed
+    ineligible_reason: Mapped[str | None] = mapped_column(String(30))
+    final_call_type: Mapped[str | None] = mapped_column(String(20))
+    district: Mapped[str | None] = mapped_column(String(40), index=True)  # one of the DISTRICTS setting
 
     unit: Mapped[Unit | None] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -1,8 +1,44 @@
-from marshmallow import fields, validate
+from flask import current_app
+from marshmallow import ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
 from fieldapp.calls import constants as c
-from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, Text
+from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, SafeString, Text, UpdateSchema
+
+
+class District(SafeString):
+    """One of the districts or beats of the ``DISTRICTS`` setting (read when the value arrives)."""
+
+    def __init__(self, **kwargs):
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("description", "The district or beat of the call: one of the agency's DISTRICTS "
+                                           "setting (GET /api/v1/calls/vocabularies lists them).")
+        super().__init__(validate=validate.Length(max=40, error="Use at most 40 characters."), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        allowed = current_app.config.get("DISTRICTS", ())
+        if name not in allowed:
+            raise ValidationError("Choose a district from the list." if allowed
+                                  else "No districts are set up (DISTRICTS): leave this empty.")
+        return name
+
+
+def _bool(**kwargs):
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
+class CallRecordFields(BaseSchema):
+    """fields (issue 11): eligibility, source and district, given at intake or later (PATCH)."""
+
+    source = Choice(c.SOURCES, "Choose where the call came from.", allow_none=True, metadata={
+        "description": "Where the call came from: " + ", ".join(c.SOURCES) + ". CAD (EIDO) calls are 911."})
+    eligible = _bool(allow_none=True, metadata={
+        "description": "Whether the call was eligible for the co-responder team; null: not assessed."})
+    ineligible_reason = Choice(c.INELIGIBLE_REASONS, "Choose why the call was not eligible.", allow_none=True,
+                               metadata={"description": "Required when eligible is false; refused otherwise: "
+                                         + ", ".join(c.INELIGIBLE_REASONS) + "."})
+    district = District(allow_none=True)
 
 
 class LocationSchema(BaseSchema):
@@ -11,7 +47,7 @@ class LocationSchema(BaseSchema):
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180, error="A longitude is from -180 to 180."))
 
 
-class CallCreateSchema(BaseSchema):
+class CallCreateSchema(CallRecordFields):
     call_type = Choice(c.CALL_TYPES, "Choose a call type.", required=True)
     priority = Int(1, 4, message="Choose a priority from 1 (emergency) to 4 (routine).", required=True)
     location = fields.Nested(LocationSchema, required=True)
@@ -53,12 +89,25 @@ class CallSchema(BaseSchema):
     disposition = fields.String(dump_only=True, allow_none=True)
     cancel_reason = fields.String(dump_only=True, allow_none=True)
     closed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    source = fields.String(dump_only=True, allow_none=True)
+    eligible = fields.Boolean(dump_only=True, allow_none=True)
+    ineligible_reason = fields.String(dump_only=True, allow_none=True)
+    final_call_type = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "The type found on scene or at clearing; null: as received (call_type)."})
+    district = fields.String(dump_only=True, allow_none=True)
 
 
 class CallDetailSchema(CallSchema):
     timeline = fields.List(fields.Nested(CallEventSchema), dump_only=True)
     next_statuses = fields.Function(lambda call: list(c.UNIT_TRANSITIONS.get(call.status, ())),
                                     dump_only=True)
+
+
+class CallDetailsSchema(UpdateSchema, CallRecordFields):
+    """A change to what the record says about a call (PATCH /api/v1/calls/<id>)."""
+
+    final_call_type = Choice(c.CALL_TYPES, "Choose a call type.", allow_none=True, metadata={
+        "description": "The type found on scene or at clearing (call_type stays the initial one)."})
 
 
 class CallQuerySchema(BaseSchema):
@@ -84,3 +133,12 @@ class StatusChangeSchema(BaseSchema):
     recorded_at = Moment(metadata={"description": "The device's time of the change."})
     disposition = Choice(c.DISPOSITIONS, "Choose how the call ended.", allow_none=True,
                          metadata={"description": "Required with status 'cleared'; refused with any other."})
+    final_call_type = Choice(c.CALL_TYPES, "Choose a call type.", allow_none=True, metadata={
+        "description": "The type found on scene: only with status 'on_scene', 'transporting' or 'cleared'."})
+
+
+class VocabularySchema(BaseSchema):
+    sources = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+    ineligible_reasons = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+    call_types = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+    districts = fields.List(fields.String(), dump_only=True, metadata={"description": "The DISTRICTS setting."})

@@ -149,6 +149,7 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
         if existing is not None:
             return check_replay(existing, body_hash, what="call"), False
+    check_eligibility(data.get("eligible"), data.get("ineligible_reason"))
     location = data["location"]
     call = Call(
         received_at=data.get("received_at") or utcnow(), created_by_id=getattr(by, "id", None),
@@ -157,6 +158,8 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         lat=location.get("lat"), lon=location.get("lon"), narrative=data.get("narrative") or "",
         cautions=sorted(set(data.get("cautions") or [])), callback=data.get("callback") or None,
         external_id=external_id, request_hash=body_hash, status=c.PENDING,
+        source=data.get("source"), eligible=data.get("eligible"), ineligible_reason=data.get("ineligible_reason"),
+        district=data.get("district"),
     )
     db.session.add(call)
     _event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
@@ -170,6 +173,42 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
     live.publish("call.created", call)
     db.session.commit()
     return call, True
+
+
+def check_eligibility(eligible: bool | None, reason: str | None) -> None:
+    """A call not eligible for the team says why; a reason goes only with 'not eligible'."""
+    if eligible is False and not reason:
+        raise Invalid("Say why the call is not eligible for the team.",
+                      fields={"ineligible_reason": ["Required when the call is not eligible."]})
+    if eligible is not False and reason:
+        raise Invalid("A reason is only given when the call is not eligible.",
+                      fields={"ineligible_reason": ["Only when eligible is false."]})
+
+
+RECORD_FIELDS = ("source", "eligible", "ineligible_reason", "district", "final_call_type")
+
+
+def update_details(call_id, data: dict, *, by) -> Call:
+    """Change what the record says about a call: source, eligibility, district, final type.
+
+    Dispatchers may change any call's; a unit's crew their own call's (they learn the final type
+    and often the eligibility on scene). Setting ``eligible`` to anything but false clears the reason.
+    """
+    get_call(by, call_id, audit_read=False)
+    call = _lock(call_id)
+    if by.role != DISPATCHER and not is_crew(by, call):
+        raise Forbidden("Only dispatchers and the crew of the assigned unit can change this call's record.")
+    if "eligible" in data and data["eligible"] is not False and "ineligible_reason" not in data:
+        data = {**data, "ineligible_reason": None}
+    merged = {name: data.get(name, getattr(call, name)) for name in RECORD_FIELDS}
+    check_eligibility(merged["eligible"], merged["ineligible_reason"])
+    changed = {name: value for name, value in merged.items() if getattr(call, name) != value}
+    for name, value in changed.items():
+        setattr(call, name, value)
+    if changed:
+        audit.record("call.update", obj=call, user=by, details={"changed": sorted(changed)})
+    db.session.commit()
+    return call
 
 
 def _lock(call_id) -> Call:
@@ -243,13 +282,15 @@ def cancel(call_id, reason: str, *, by) -> Call:
 # --- the unit's one-tap status changes -----------------------------------------------------
 
 def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: datetime | None,
-                  disposition: str | None, by) -> tuple[CallEvent, bool]:
+                  disposition: str | None, by, final_call_type: str | None = None) -> tuple[CallEvent, bool]:
     """Record a unit's status change. Returns (timeline entry, created).
 
-    Idempotent on ``event_id``, the id the device made when the user tapped.
+    Idempotent on ``event_id``, the id the device made when the user tapped. ``final_call_type``
+    (on scene, transporting or cleared) records the type found on scene.
     """
     body_hash = fingerprint({"call_id": call_id, "status": status, "disposition": disposition,
-                             "recorded_at": recorded_at.isoformat() if recorded_at else None})
+                             "recorded_at": recorded_at.isoformat() if recorded_at else None,
+                             **({"final_call_type": final_call_type} if final_call_type else {})})
     existing = db.session.get(CallEvent, event_id)
     if existing is not None:
         if existing.call_id != call_id:
@@ -276,12 +317,17 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     if status != c.CLEARED and disposition:
         raise Invalid("A disposition is only given when clearing.",
                       fields={"disposition": ["Only allowed with status cleared."]})
+    if final_call_type and status not in (c.ON_SCENE, c.TRANSPORTING, c.CLEARED):
+        raise Invalid("The final call type is given on scene or when clearing.",
+                      fields={"final_call_type": ["Only with status on_scene, transporting or cleared."]})
     now = utcnow()
     if recorded_at and recorded_at > now + MAX_CLOCK_SKEW:
         raise Invalid("The device time is in the future; check the phone's clock.",
                       fields={"recorded_at": ["More than an hour ahead of the server."]})
     from_status = call.status
     call.status = status
+    if final_call_type:
+        call.final_call_type = final_call_type
     if status == c.CLEARED:
         call.disposition = disposition
         call.closed_at = now

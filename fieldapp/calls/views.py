@@ -1,6 +1,6 @@
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -49,13 +49,14 @@ def _render_call(call, errors=None, status=200):
 @bp.route("/calls/<int:call_id>/status", methods=["POST"])
 @allow(OFFICER, CLINICIAN)
 def change_status(call_id):
-    payload = {key: request.form.get(key) or None for key in ("id", "status", "recorded_at", "disposition")}
+    payload = {key: request.form.get(key) or None
+               for key in ("id", "status", "recorded_at", "disposition", "final_call_type")}
     payload = {key: value for key, value in payload.items() if value is not None}
     try:
         data = StatusChangeSchema().load(payload)
         entry, created = services.change_status(
             call_id, event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
-            disposition=data.get("disposition"), by=current_user)
+            disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
     except ValidationError as error:
         call = services.get_call(current_user, call_id, audit_read=False)
         return _render_call(call, forms.flat_errors(error.messages), 422)
@@ -80,6 +81,7 @@ def new():
                          "lon": forms.as_number(form.get("lon", ""))},
             "narrative": form.get("narrative", ""), "cautions": form.getlist("cautions"),
             "callback": form.get("callback") or None, "external_id": form.get("external_id") or None,
+            **record_fields_payload(form),
         }
         data, errors = forms.load(CallCreateSchema(), payload)
         if not errors:
@@ -90,7 +92,19 @@ def new():
             else:
                 flash(f"Call {call.id} received. Assign it to a unit.", "success")
                 return redirect(url_for("calls.show", call_id=call.id))
-    return render_template("calls/new.html", errors=errors, form=form), 422 if errors else 200
+    return render_template("calls/new.html", errors=errors, form=form, SOURCES=c.SOURCES,
+                           INELIGIBLE_REASONS=c.INELIGIBLE_REASONS,
+                           DISTRICTS=current_app.config["DISTRICTS"]), 422 if errors else 200
+
+
+def record_fields_payload(form) -> dict:
+    """The call form's source, eligibility and district (fields, issue 11), only those given."""
+    payload = {name: form.get(name) for name in ("source", "ineligible_reason", "district") if form.get(name)}
+    if form.get("eligible") in ("yes", "no"):
+        payload["eligible"] = form.get("eligible") == "yes"
+    if form.get("eligible") != "no":  # the reason's select is hidden then: what it still holds is not meant
+        payload.pop("ineligible_reason", None)
+    return payload
 
 
 @bp.route("/calls/<int:call_id>/assign", methods=["POST"])

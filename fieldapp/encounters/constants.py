@@ -16,6 +16,11 @@ CONCERNS = {
     "welfare_check": "Welfare check",
     "youth": "Youth",
     "medical": "Medical",
+    # fields (issue 11): categories published programs report separately (Iowa City, B-HEARD).
+    "family_conflict": "Family conflict",
+    "grief_loss": "Grief or loss",
+    "medication": "Medication",
+    "housing_instability": "Housing instability (not homeless)",
 }
 FORCE_TYPES = {
     "physical_control": "Physical control / hands on",
@@ -26,6 +31,36 @@ FORCE_TYPES = {
     "other": "Other",
 }
 TRANSPORTS = {"none": "None", "unit": "By the unit", "ems": "By EMS", "law_enforcement": "By law enforcement"}
+
+# fields (issue 11): how the person was reached, where they were taken, police backup.
+CONTACT_MODES = {
+    "in_person_with_officer": "In person, with the officer",
+    "in_person_clinician_only": "In person, clinician only",
+    "phone": "By phone",
+    "telehealth": "Telehealth (video)",
+}
+DESTINATIONS = {
+    "crisis_stabilization": "Crisis stabilization unit",
+    "sobering_center": "Sobering centre",
+    "shelter": "Shelter",
+    "emergency_department": "Emergency department",
+    "psychiatric_facility": "Psychiatric facility",
+    "jail": "Jail",
+    "home": "Home",
+    "other": "Other",
+}
+# Community destinations as B-HEARD reports them (community location vs hospital).
+COMMUNITY_DESTINATIONS = ("crisis_stabilization", "sobering_center", "shelter", "home")
+HOSPITAL_DESTINATIONS = ("emergency_department", "psychiatric_facility")
+BACKUP_REASONS = {
+    "violence_or_threat": "Violence or threat",
+    "weapon": "Weapon",
+    "medical": "Medical emergency",
+    "crime": "Crime committed",
+    "scene_safety": "Scene or crowd safety",
+    "transport": "Transport or custody",
+    "other": "Other",
+}
 
 # APCO ANS 1.111.2 disposition codes.
 APCO_CODES = {

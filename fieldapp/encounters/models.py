@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.accounts.models import User
@@ -28,6 +28,16 @@ class Encounter(Base):
     enforcement_action: Mapped[bool] = mapped_column(default=False)
     transport: Mapped[str] = mapped_column(String(20), default="none")
     narrative: Mapped[str] = mapped_column(Text, default="")
+    # fields (issue 11): the record programs publish (docs/metrics.md, "On scene, in detail").
+    primary_concern: Mapped[str | None] = mapped_column(String(30))  # one of ``concerns``
+    contact_mode: Mapped[str | None] = mapped_column(String(30))
+    transport_destination: Mapped[str | None] = mapped_column(String(30))
+    declined_services: Mapped[bool] = mapped_column(default=False, server_default=false())
+    officer_engaged: Mapped[bool | None]  # the officer engaged with the person (not only scene safety)
+    backup_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
+    backup_requested_at: Mapped[datetime | None]
+    backup_arrived_at: Mapped[datetime | None]
+    backup_reason: Mapped[str | None] = mapped_column(String(30))
     apco_code: Mapped[str] = mapped_column(String(2))
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

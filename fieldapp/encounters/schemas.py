@@ -24,6 +24,25 @@ class EncounterCreateSchema(BaseSchema):
     transport = Choice(c.TRANSPORTS, "Choose how the person was transported.")
     narrative = Text(4000)
     recorded_at = Moment(metadata={"description": "The device's time of saving."})
+    # fields (issue 11): docs/metrics.md, "On scene, in detail".
+    primary_concern = Choice(c.CONCERNS, "Choose the primary concern among the concerns ticked.", allow_none=True,
+                             metadata={"description": "The main presenting concern: one of ``concerns``."})
+    contact_mode = Choice(c.CONTACT_MODES, "Choose how the person was contacted.", allow_none=True,
+                          metadata={"description": "How the person was contacted: " + ", ".join(c.CONTACT_MODES)})
+    transport_destination = Choice(c.DESTINATIONS, "Choose where the person was taken.", allow_none=True, metadata={
+        "description": "Where the person was taken: only with a transport other than 'none'."})
+    declined_services = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "The person was contacted and declined services (an outcome detail, as Iowa City counts it)."})
+    officer_engaged = fields.Boolean(truthy={True}, falsy={False}, allow_none=True, metadata={
+        "description": "The officer engaged with the person (beyond keeping the scene safe); null: not recorded."})
+    backup_requested = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "Police backup was requested for this person."})
+    backup_requested_at = Moment(allow_none=True, metadata={
+        "description": "When backup was requested: only with backup_requested."})
+    backup_arrived_at = Moment(allow_none=True, metadata={
+        "description": "When backup arrived: only with backup_requested, not before backup_requested_at."})
+    backup_reason = Choice(c.BACKUP_REASONS, "Choose why backup was requested.", allow_none=True, metadata={
+        "description": "Required with backup_requested: " + ", ".join(c.BACKUP_REASONS) + "."})
 
 
 class ReferralBriefSchema(BaseSchema):
@@ -49,6 +68,15 @@ class EncounterSchema(BaseSchema):
     enforcement_action = fields.Boolean(dump_only=True)
     transport = fields.String(dump_only=True)
     narrative = fields.String(dump_only=True)
+    primary_concern = fields.String(dump_only=True, allow_none=True)
+    contact_mode = fields.String(dump_only=True, allow_none=True)
+    transport_destination = fields.String(dump_only=True, allow_none=True)
+    declined_services = fields.Boolean(dump_only=True)
+    officer_engaged = fields.Boolean(dump_only=True, allow_none=True)
+    backup_requested = fields.Boolean(dump_only=True)
+    backup_requested_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    backup_arrived_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    backup_reason = fields.String(dump_only=True, allow_none=True)
     apco_code = fields.String(dump_only=True)
     recorded_at = fields.AwareDateTime(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)

@@ -35,12 +35,37 @@ def _check_consistency(data: dict) -> None:
         problems["force_type"] = ["Say what force was used."]
     if not data.get("use_of_force") and data.get("force_type"):
         problems["force_type"] = ["Only when force was used."]
+    problems.update(_record_problems(data))
     if "person" in data and "person_id" in data:
         problems["person_id"] = ["Give either a new person or person_id, not both."]
     if "person" not in data and "person_id" not in data:
         problems["person"] = ["Say who was contacted, or record them as unidentified."]
     if problems:
         raise Invalid("Some answers do not fit together.", fields=problems)
+
+
+def _record_problems(data: dict) -> dict:
+    """fields (issue 11): primary concern, destination and police backup must fit the rest."""
+    problems = {}
+    if data.get("primary_concern") and data["primary_concern"] not in (data.get("concerns") or []):
+        problems["primary_concern"] = ["Tick this concern too: the primary one is among the concerns."]
+    if data.get("transport_destination") and (data.get("transport") or "none") == "none":
+        problems["transport_destination"] = ["Only when the person was transported."]
+    if data.get("backup_requested"):
+        if not data.get("backup_reason"):
+            problems["backup_reason"] = ["Say why backup was requested."]
+        asked, arrived = data.get("backup_requested_at"), data.get("backup_arrived_at")
+        if asked and arrived and arrived < asked:
+            problems["backup_arrived_at"] = ["Backup cannot arrive before it was requested."]
+    else:
+        for name in ("backup_requested_at", "backup_arrived_at", "backup_reason"):
+            if data.get(name):
+                problems[name] = ["Only when backup was requested."]
+    return problems
+
+
+RECORD_FIELDS = ("primary_concern", "contact_mode", "transport_destination", "officer_engaged", "backup_requested_at",
+                 "backup_arrived_at", "backup_reason")
 
 
 def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
@@ -77,7 +102,9 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
         use_of_force=data.get("use_of_force", False), force_type=data.get("force_type"),
         enforcement_action=data.get("enforcement_action", False), transport=data.get("transport") or "none",
         narrative=data.get("narrative") or "", apco_code=apco_code(data["outcome"], data.get("transport") or "none"),
-        recorded_at=data.get("recorded_at") or utcnow(), created_by_id=by.id, request_hash=body_hash)
+        recorded_at=data.get("recorded_at") or utcnow(), created_by_id=by.id, request_hash=body_hash,
+        declined_services=data.get("declined_services", False), backup_requested=data.get("backup_requested", False),
+        **{name: data.get(name) for name in RECORD_FIELDS})
     db.session.add(encounter)
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})

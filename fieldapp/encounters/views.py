@@ -20,6 +20,7 @@ from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
 from fieldapp.encounters import constants as encounter_vocabulary
 from fieldapp.encounters import services
+from fieldapp.encounters.record_form import record_details_payload
 from fieldapp.encounters.schemas import BriefingSchema, EncounterCreateSchema, EncounterSchema
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
@@ -100,6 +101,7 @@ def encounter_payload(form) -> dict:
         "use_of_force": form.get("use_of_force") == "yes", "force_type": form.get("force_type") or None,
         "enforcement_action": "enforcement_action" in form, "transport": form.get("transport") or "none",
         "narrative": form.get("narrative", "").strip(), "recorded_at": form.get("recorded_at") or None,
+        **record_details_payload(form),
     }
     mode = form.get("person_mode", "named")
     if mode == "known":

@@ -9,6 +9,25 @@ from zoneinfo import ZoneInfo
 
 from fieldapp.exports.deidentify import Pseudonymizer
 
+# fields (issue 11): the program's record, in both variants (none of it identifies a person: the district is
+# above the person level, the backup delay an interval; the backup's clock times are in the identified log only).
+RECORD = [
+    ("call_source", "Where the call came from: 911, 988, officer_request, on_view, follow_up, walk_in."),
+    ("call_eligible", "Eligible for the co-responder team (true/false; empty: not assessed)."),
+    ("ineligible_reason", "Why the call was not eligible (calls.constants.INELIGIBLE_REASONS)."),
+    ("final_call_type", "The call type found on scene or at clearing (call_type is the initial one)."),
+    ("district", "District or beat of the call (the DISTRICTS setting)."),
+    ("primary_concern", "The primary presenting concern (one of concerns)."),
+    ("contact_mode", "in_person_with_officer | in_person_clinician_only | phone | telehealth."),
+    ("transport_destination", "Where the person was taken (encounters.constants.DESTINATIONS)."),
+    ("declined_services", "Contacted, declined services (true/false)."),
+    ("officer_engaged", "The officer engaged with the person (true/false; empty: not recorded)."),
+    ("backup_requested", "Police backup was requested (true/false)."),
+    ("backup_reason", "Why backup was requested (encounters.constants.BACKUP_REASONS)."),
+    ("backup_seconds", "Backup requested to arrived, whole seconds."),
+    ("follow_up_contacts", "Follow-up contacts recorded on this encounter (attempts included)."),
+]
+
 OUTCOMES = {
     "identified": [
         ("encounter_id", "Encounter id (UUID made by the device)."),
@@ -50,6 +69,9 @@ OUTCOMES = {
         ("gender", "Self-reported gender (people.constants.GENDERS)."),
         ("race_ethnicity", "Self-reported race/ethnicity, OMB SPD 15 categories, ';'-separated."),
         ("preferred_language", "Preferred language as recorded."),
+        *RECORD,
+        ("backup_requested_at", "When police backup was requested (UTC)."),
+        ("backup_arrived_at", "When police backup arrived (UTC)."),
     ],
     "deidentified": [
         ("person_key", "Pseudonymous person key: HMAC-SHA256 of the person id (stable across exports)."),
@@ -81,6 +103,7 @@ OUTCOMES = {
         ("gender", "Self-reported gender."),
         ("race_ethnicity", "Self-reported race/ethnicity, ';'-separated."),
         ("preferred_language", "Preferred language."),
+        *RECORD,
     ],
 }
 

@@ -16,6 +16,7 @@ from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.exports import sqlformat as fmt
 from fieldapp.exports.deidentify import OLDEST_PUBLISHED_AGE
+from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import sql
 from fieldapp.metrics.filters import Filters
 from fieldapp.people.models import Person
@@ -102,13 +103,18 @@ def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as
         ("referral_count", "plain", func.coalesce(referrals.c.referral_count, 0)),
         ("referral_categories", "plain", referrals.c.referral_categories),
     ]
+    contacts = (select(FollowUpContact.encounter_id, func.count().label("n")).where(
+        FollowUpContact.encounter_id.in_(select(Encounter.id).join(Call, Call.id == Encounter.call_id)
+                                         .where(*filters.call_conditions())))
+        .group_by(FollowUpContact.encounter_id).subquery("follow_up_contacts"))
+    record = record_columns(contacts)
     if variant == "deidentified":
         columns = [("person_id", "uuid", Encounter.person_id), ("call_id", "plain", Call.id),
                    ("call_received_at", "plain", received), *call, *state, *durations, *encounter,
                    ("person_unidentified", "bool", Person.unidentified),
                    ("age", "plain", case((age > OLDEST_PUBLISHED_AGE, "90+"), else_=cast(age, String))),
                    ("gender", "plain", Person.gender), ("race_ethnicity", "codes", Person.race_ethnicity),
-                   ("preferred_language", "text", Person.preferred_language)]
+                   ("preferred_language", "text", Person.preferred_language), *record]
     else:
         columns = [
             ("encounter_id", "uuid", Encounter.id), ("call_id", "plain", Call.id),
@@ -119,15 +125,33 @@ def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as
             ("person_id", "uuid", Encounter.person_id), ("person_unidentified", "bool", Person.unidentified),
             ("age", "plain", age), ("gender", "plain", Person.gender),
             ("race_ethnicity", "codes", Person.race_ethnicity),
-            ("preferred_language", "text", Person.preferred_language)]
+            ("preferred_language", "text", Person.preferred_language), *record,
+            ("backup_requested_at", "time", Encounter.backup_requested_at),
+            ("backup_arrived_at", "time", Encounter.backup_arrived_at)]
     return (
         select(*shaped(columns, as_text))
         .select_from(Encounter).join(Call, Call.id == Encounter.call_id)
+        .outerjoin(contacts, contacts.c.encounter_id == Encounter.id)
         .outerjoin(Unit, Unit.id == Call.unit_id).outerjoin(Person, Person.id == Encounter.person_id)
         .outerjoin(times, times.c.call_id == Call.id).outerjoin(referrals, referrals.c.encounter_id == Encounter.id)
         .where(*filters.call_conditions())
         .order_by(received, Call.id, Encounter.recorded_at, Encounter.id)
     )
+
+
+def record_columns(contacts) -> list:
+    """fields (issue 11): the program's record (exports.columns.RECORD), the same in both variants."""
+    e = Encounter
+    return [
+        ("call_source", "plain", Call.source), ("call_eligible", "bool", Call.eligible),
+        ("ineligible_reason", "plain", Call.ineligible_reason), ("final_call_type", "plain", Call.final_call_type),
+        ("district", "text", Call.district), ("primary_concern", "plain", e.primary_concern),
+        ("contact_mode", "plain", e.contact_mode), ("transport_destination", "plain", e.transport_destination),
+        ("declined_services", "bool", e.declined_services), ("officer_engaged", "bool", e.officer_engaged),
+        ("backup_requested", "bool", e.backup_requested), ("backup_reason", "plain", e.backup_reason),
+        ("backup_seconds", "seconds", sql.seconds_between(e.backup_requested_at, e.backup_arrived_at)),
+        ("follow_up_contacts", "plain", func.coalesce(contacts.c.n, 0)),
+    ]
 
 
 def outcome_log_count(filters: Filters):

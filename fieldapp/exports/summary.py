@@ -1,5 +1,5 @@
 """The public summary: encounters by outcome, cross-tabulated by month, call type and demographic
-group, with small cells suppressed (``fieldapp.exports.suppression``).
+group (and district), with small cells suppressed (``fieldapp.exports.suppression``).
 
 Every table counts the same encounters (people contacted on calls of the filters) and shares one
 set of outcome totals and one grand total, so a value hidden in one table cannot be read from
@@ -10,6 +10,7 @@ column sums; its row totals still add up across outcomes.
 import csv
 import io
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select, true
 
 from fieldapp.calls.constants import CALL_TYPES
@@ -26,6 +27,7 @@ from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.people.models import Person
 
 HEADER = ("table", "group", "outcome", "count", "suppressed")
+NOT_RECORDED = "not_recorded"
 TOTAL = "total"
 
 
@@ -58,12 +60,23 @@ def tables_for(session, filters: Filters) -> tuple[Tables, list]:
             age_group(func.coalesce(age, Person.approx_age)).label("age_group"), Encounter.outcome))),
         ("race_ethnicity", list(RACE_ETHNICITY), _counts(session, base.join(
             Person, Person.id == Encounter.person_id).join(race, true()).add_columns(race.c.value, Encounter.outcome))),
+        _districts(session, base),
     ]
     tables = Tables()
     for name, rows, counts in layout:
         cross_table(tables, name, rows, list(OUTCOMES), counts, column_totals=name != "race_ethnicity",
                     total_key=_shared_total)
     return tables, [(name, rows) for name, rows, _ in layout]
+
+
+def _districts(session, base):
+    """fields (issue 11): encounters by the district of their call (the DISTRICTS setting, then any other
+    district found, then ``not_recorded``): geography above the person level, suppressed like the rest."""
+    counts = _counts(session, base.add_columns(func.coalesce(Call.district, NOT_RECORDED).label("district"),
+                                               Encounter.outcome))
+    configured = list(current_app.config.get("DISTRICTS", ())) if has_app_context() else []
+    found = sorted({district for district, _ in counts} - set(configured) - {NOT_RECORDED})
+    return "district", [*configured, *found, NOT_RECORDED], counts
 
 
 def build(session, filters: Filters) -> list[dict]:

@@ -12,6 +12,9 @@ ANCHORS = {
     "periods": "filters-and-periods", "calls": "calls", "times": "cad-times-median-and-90th-percentile",
     "outcomes": "what-happens-on-scene-per-encounter", "referrals": "referrals-closed-loop",
     "follow_ups": "follow-ups-done-on-time", "people": "people",
+    # fields (issue 11)
+    "eligibility": "eligible-calls-served", "scene_detail": "police-backup-and-on-scene-in-detail",
+    "unit_time": "follow-up-contacts-referral-times-unit-time-and-cost",
 }
 
 

@@ -26,6 +26,7 @@ from fieldapp.metrics.models import (
     DurationDay,
     EncounterDay,
     FollowUpDay,
+    ProgramDay,
     ReferralDay,
 )
 from fieldapp.metrics.outcomes import (
@@ -195,3 +196,12 @@ def people(session, periods: Periods) -> list[dict]:
                                .group_by(*keys)).all()
         results.append(people_from_counts([(g, a, r, int(n or 0), int(k or 0)) for g, a, r, n, k in rows]))
     return results
+
+
+def program(session, periods: Periods) -> Counter:
+    """fields (issue 11): the counts by (period, kind, key) that program.counts takes from the records."""
+    p = ProgramDay
+    counted = Counter()
+    for row in _sums(session, _period(p, periods).label("period"), p.kind, p.key, p.n, where=_in_scope(p, periods)):
+        counted[(int(row.period), row.kind, row.key)] += row.n
+    return counted

@@ -144,4 +144,15 @@ class ContactDay(_Scoped, Base):
     races: Mapped[str | None] = mapped_column(Text)
 
 
-ROLLUPS = (CallDay, DurationDay, EncounterDay, ReferralDay, FollowUpDay, ContactDay)
+class ProgramDay(_Scoped, Base):
+    """fields (issue 11): calls, encounters and follow-up contacts by one key of one kind (a call's source,
+    an encounter's destination, ...: fieldapp.metrics.program), a row per (kind, key) of a day."""
+
+    __tablename__ = "metrics_program_days"
+    __table_args__ = (Index("ix_metrics_program_days_scope", "unit_key", "type_key", "month", "day"),)
+
+    kind: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(40))
+
+
+ROLLUPS = (CallDay, DurationDay, EncounterDay, ReferralDay, FollowUpDay, ContactDay, ProgramDay)

@@ -24,6 +24,8 @@ def key_figures(m: dict) -> list[tuple[str, str, str]]:
     return [
         ("Calls received", "count", "calls.received"),
         ("Calls served (a person contacted and recorded)", "share", "calls.served_share"),
+        ("Eligible calls served (never-sent calls counted)", "share", "program.eligibility.served_share"),
+        ("Calls served with police backup requested", "share", "program.backup.rate"),
         ("Median response time (received to on scene)", "duration", "times.response.median"),
         ("90th percentile response time", "duration", "times.response.p90"),
         ("People contacted (encounters)", "count", "encounters.total"),
@@ -34,6 +36,7 @@ def key_figures(m: dict) -> list[tuple[str, str, str]]:
         ("Referrals made", "count", "referrals.made"),
         ("Referrals completed", "share", "referrals.completion_rate"),
         ("Follow-ups done on time", "share", "follow_ups.on_time_rate"),
+        ("Followed up within 48 hours", "share", "program.follow_up_contacts.within_48h.share_attempted"),
         ("People served", "count", "repeat_contacts.people"),
         ("People seen again within 90 days", "share", "repeat_contacts.share"),
     ]

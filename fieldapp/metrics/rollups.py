@@ -15,7 +15,7 @@ from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, inser
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
-from fieldapp.metrics import contacts, sql
+from fieldapp.metrics import contacts, program, sql
 from fieldapp.metrics.calls import DURATIONS, RESPONSE_EDGES_MIN, call_columns
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import local_midnight
@@ -29,6 +29,7 @@ from fieldapp.metrics.models import (
     DurationDay,
     EncounterDay,
     FollowUpDay,
+    ProgramDay,
     ReferralDay,
 )
 from fieldapp.notes.models import FollowUp
@@ -100,6 +101,7 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
     _encounters(session, chosen, in_days)
     _referrals(session, chosen, in_days)
     _follow_ups(session, chosen, in_days)
+    _program(session, chosen, in_days)
     _write(session, ContactDay, ("prev_day", "repeat", "prev_repeat_day", "gender", "age_group", "races"),
            contacts.rows(session, chosen, in_days), scoped=True)
     _months(session, sorted({day.replace(day=1) for day in chosen.days}))
@@ -206,6 +208,19 @@ def _follow_ups(session, days: Days, in_days) -> None:
                     select_from=FollowUp.__table__.join(Encounter.__table__, Encounter.id == FollowUp.encounter_id)
                     .join(Call.__table__, Call.id == Encounter.call_id), where=in_days)
     _write(session, FollowUpDay, ("state", "due_at"), rows)
+
+
+def _program(session, days: Days, in_days) -> None:
+    """fields (issue 11): the program's counts by kind and key (fieldapp.metrics.program), per day."""
+    attempted, reached = program.first_contact(False, in_days), program.first_contact(True, in_days)
+    counts = Counter()
+    for keys, select_from in ((program.call_keys(), Call.__table__),
+                              (program.encounter_keys(attempted, reached), program.encounters_from(attempted, reached)),
+                              (program.contact_keys(), program.contacts_from())):
+        rows = _grouped(session, days, *(expression.label(name) for name, expression in keys.items()),
+                        select_from=select_from, where=in_days)
+        counts.update(program.spread(rows, list(keys), 3))
+    _write(session, ProgramDay, ("kind", "key"), [(*key, n) for key, n in counts.items()])
 
 
 def _local_day(moment, zone) -> date:

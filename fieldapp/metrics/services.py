@@ -11,12 +11,13 @@ from sqlalchemy import literal, select, text
 
 from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
-from fieldapp.metrics import fast, tracking
+from fieldapp.metrics import fast, program, tracking
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import Filters, Periods
 from fieldapp.metrics.outcomes import encounters_and_equity, follow_ups, referrals
 from fieldapp.metrics.people import AGE_GROUP_LABELS, AGE_GROUPS, people
+from fieldapp.metrics.program_times import program_times
 
 __all__ = ["AGE_GROUPS", "AGE_GROUP_LABELS", "NOT_SERVED_REASONS", "compute", "compute_together", "has_any_call",
            "report"]
@@ -37,14 +38,26 @@ def compute_together(session, periods: Periods, *, now: datetime | None = None, 
     if source == "auto":
         source = "rollups" if tracking.ready(session, periods.items[0].zone) else "records"
     if source == "rollups":
-        return _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity, fast.referrals,
-                         fast.follow_ups, fast.people)
+        return _with_program(session, periods, now, fast.program,
+                             _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity,
+                                       fast.referrals, fast.follow_ups, fast.people))
     if dialect_of(session) == "postgresql":
         # Compiling these queries (JIT) costs more than it saves, and the sorts and hashes of two
         # years of rows (a period and the one before) fit in memory rather than spill to disk.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '128MB'"))
-    return _together(session, periods, now, calls_and_times, encounters_and_equity, referrals, follow_ups, people)
+    return _with_program(session, periods, now, program.counts,
+                         _together(session, periods, now, calls_and_times, encounters_and_equity, referrals,
+                                   follow_ups, people))
+
+
+def _with_program(session, periods, now, counts_part, results):
+    """fields (issue 11): each period's ``program`` figures (docs/metrics.md, "Eligible calls served" on)."""
+    counted = counts_part(session, periods)
+    for index, (result, extra) in enumerate(zip(results, program_times(session, periods, now or utcnow()),
+                                                strict=True)):
+        result["program"] = program.figures(program.for_period(counted, index), extra)
+    return results
 
 
 def _together(session, periods, now, calls_part, encounters_part, referrals_part, follow_ups_part, people_part):

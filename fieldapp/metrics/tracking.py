@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
+from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import rollups
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import RollupState
@@ -69,7 +70,7 @@ def _collect(session, flush_context) -> None:
         elif isinstance(obj, Encounter):
             dirty["calls"].update(_values(obj, "call_id"))
             dirty["people"].update(_values(obj, "person_id"))
-        elif isinstance(obj, Referral | FollowUp):
+        elif isinstance(obj, Referral | FollowUp | FollowUpContact):
             dirty["encounters"].update(_values(obj, "encounter_id"))
         elif isinstance(obj, ReferralEvent):
             dirty["referrals"].update(_values(obj, "referral_id"))

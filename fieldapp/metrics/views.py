@@ -12,6 +12,7 @@ from fieldapp.extensions import db
 from fieldapp.metrics import charts, definitions, services
 from fieldapp.metrics.filters import FilterSchema, filters_from
 from fieldapp.metrics.presets import PRESETS
+from fieldapp.metrics.program import labels as program_labels
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.referrals.constants import STATUS_LABELS as REFERRAL_STATUSES
 from fieldapp.security.access import allow
@@ -65,7 +66,7 @@ def dashboard():
         OUTCOME_LABELS=OUTCOME_LABELS, HOSPITALIZATION_TYPES=HOSPITALIZATION_TYPES, FORCE_TYPES=FORCE_TYPES,
         REFERRAL_STATUSES=REFERRAL_STATUSES, CATEGORIES=CATEGORIES, GENDERS=GENDERS, RACE_ETHNICITY=RACE_ETHNICITY,
         AGE_GROUPS=services.AGE_GROUP_LABELS, REASONS=services.NOT_SERVED_REASONS, export_args=query_args(filters),
-        typed=typed(filters, errors), presets=preset_links(filters), **filter_choices())
+        typed=typed(filters, errors), presets=preset_links(filters), PROGRAM=program_labels(), **filter_choices())
 
 
 def chart_context(current: dict) -> dict:

@@ -30,11 +30,12 @@ def _loaded(data, errors):
 
 
 def call_status(args, form):
-    payload = _present({key: form.get(key) or None for key in ("id", "status", "recorded_at", "disposition")})
+    payload = _present({key: form.get(key) or None
+                        for key in ("id", "status", "recorded_at", "disposition", "final_call_type")})
     data = StatusChangeSchema().load(payload)
     _, created = calls.change_status(args["call_id"], event_id=data["id"], status=data["status"],
                                      recorded_at=data.get("recorded_at"), disposition=data.get("disposition"),
-                                     by=current_user)
+                                     by=current_user, final_call_type=data.get("final_call_type"))
     return created, url_for("calls.show", call_id=args["call_id"]), []
 
 

@@ -121,6 +121,7 @@ PAGES = [
     pytest.param("clinician1", "/directory", id="clinician1-directory"),
     pytest.param("admin", "/admin/audit", id="admin-audit"),
     pytest.param("admin", "/directory/import", id="admin-directory-import"),
+    pytest.param("dispatcher", "/not-sent", id="dispatcher-not-sent"),
 ]
 
 

@@ -42,7 +42,8 @@ def _create(intake: mapping.Intake, *, by, source: str) -> Outcome:
     payload = {"call_type": intake.call_type, "priority": intake.priority,
                "location": {"address": intake.address, "lat": intake.lat, "lon": intake.lon},
                "narrative": _narrative(intake, source), "cautions": intake.cautions,
-               "callback": intake.callback, "external_id": intake.incident_id}
+               "callback": intake.callback, "external_id": intake.incident_id,
+               "source": "911"}  # a CAD incident came through 911 (fields, issue 11)
     if intake.received_at and DEVICE_TIME.contains(intake.received_at):
         payload["received_at"] = intake.received_at.isoformat()
     elif intake.received_at:  # a replayed old document, or a CAD clock far off: fieldapp's own receipt time

@@ -1,0 +1,34 @@
+"""The page where dispatchers and program managers record eligible calls never sent to the team."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from fieldapp.accounts.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
+from fieldapp.calls.constants import SOURCES
+from fieldapp.core import forms
+from fieldapp.eligibility import services
+from fieldapp.eligibility.constants import NOT_SENT_REASONS
+from fieldapp.eligibility.schemas import NotSentCountCreateSchema
+from fieldapp.metrics.filters import today_in
+from fieldapp.security.access import allow
+
+bp = Blueprint("not_sent", __name__)
+
+
+@bp.route("/not-sent", methods=["GET", "POST"])
+@allow(DISPATCHER, PROGRAM_MANAGER, ADMIN)
+def index():
+    today = today_in(current_app.config["FIELDAPP_TIMEZONE"])
+    errors, form = {}, request.form
+    if request.method == "POST":
+        payload = {"day": form.get("day", ""), "count": forms.as_number(form.get("count", "")),
+                   "reason": form.get("reason") or None, "source": form.get("source") or None}
+        data, errors = forms.load(NotSentCountCreateSchema(), payload)
+        if not errors:
+            row, _ = services.record(data, by=current_user)
+            flash(f"Recorded {row.count} eligible call{'s' if row.count != 1 else ''} not sent on "
+                  f"{row.day.isoformat()}.", "success")
+            return redirect(url_for("not_sent.index"))
+    return render_template("eligibility/not_sent.html", errors=errors, form=form, today=today.isoformat(),
+                           rows=services.listed(None, None, today), REASONS=NOT_SENT_REASONS,
+                           SOURCES=SOURCES), 422 if errors else 200

@@ -1,0 +1,65 @@
+"""Follow-up contacts: recorded by clinicians on a person or an encounter, idempotent on the device's id."""
+
+from sqlalchemy import select
+
+from fieldapp.audit import services as audit
+from fieldapp.database import utcnow
+from fieldapp.encounters import services as encounters
+from fieldapp.errors import Invalid, NotFound
+from fieldapp.extensions import db
+from fieldapp.followup_contacts.models import FollowUpContact
+from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.people import services as people
+
+
+def record(data: dict, *, by) -> tuple[FollowUpContact, bool]:
+    """Record one follow-up contact. Returns (contact, created)."""
+    body_hash = fingerprint(data)
+    existing = db.session.get(FollowUpContact, data["id"])
+    if existing is not None:
+        return check_replay(existing, body_hash, what="follow-up contact"), False
+    encounter_id, person_id = data.get("encounter_id"), data.get("person_id")
+    if bool(encounter_id) == bool(person_id):
+        raise Invalid("Say whom the follow-up was with: an encounter or a person.",
+                      fields={"encounter_id": ["Give either encounter_id or person_id (one of them)."]})
+    if encounter_id:
+        try:
+            encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
+        except NotFound:
+            raise NotFound("No such encounter.", fields={"encounter_id": ["No such encounter."]}) from None
+        person_id = encounter.person_id
+        if data["contacted_at"] < encounter.call.received_at:
+            raise Invalid("A follow-up comes after the call.",
+                          fields={"contacted_at": ["Before the call was received."]})
+    else:
+        try:
+            people.get_person(by, person_id, audit_read=False)
+        except NotFound:
+            raise NotFound("No such person.", fields={"person_id": ["No such person."]}) from None
+    contact = FollowUpContact(id=data["id"], encounter_id=encounter_id, person_id=person_id,
+                              contacted_at=data["contacted_at"], mode=data["mode"], reached=data["reached"],
+                              result=data["result"], received_at=utcnow(), created_by_id=by.id,
+                              request_hash=body_hash)
+    db.session.add(contact)
+    audit.record("follow_up_contact.create", object_type="follow_up_contacts", object_id=contact.id, user=by,
+                 details={"encounter_id": str(encounter_id) if encounter_id else None, "reached": contact.reached})
+    return commit_or_replay(contact, body_hash, what="follow-up contact")
+
+
+def of_person(by, person_id) -> list[FollowUpContact]:
+    person = people.get_person(by, person_id, audit_read=False)
+    found = db.session.scalars(select(FollowUpContact).where(FollowUpContact.person_id == person.id)
+                               .order_by(FollowUpContact.contacted_at.desc())).all()
+    audit.record("follow_up_contact.list", obj=person, user=by, details={"count": len(found)})
+    db.session.commit()
+    return found
+
+
+def of_encounter(by, encounter_id) -> list[FollowUpContact]:
+    encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
+    found = db.session.scalars(select(FollowUpContact).where(FollowUpContact.encounter_id == encounter.id)
+                               .order_by(FollowUpContact.contacted_at.desc())).all()
+    audit.record("follow_up_contact.list", object_type="encounters", object_id=encounter.id, user=by,
+                 details={"count": len(found)})
+    db.session.commit()
+    return found

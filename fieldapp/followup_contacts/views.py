@@ -1,0 +1,64 @@
+"""The clinician's entry of a follow-up contact, on the encounter page (templates/followup_contacts/_section.html)."""
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+
+from fieldapp.accounts.roles import ADMIN, CLINICIAN
+from fieldapp.core import forms
+from fieldapp.encounters import services as encounters
+from fieldapp.errors import ServiceError
+from fieldapp.followup_contacts import constants, services
+from fieldapp.followup_contacts.schemas import FollowUpContactCreateSchema
+from fieldapp.security.access import allow
+
+bp = Blueprint("follow_up_contacts", __name__)
+
+
+@bp.app_template_global("follow_up_contacts_of")
+def follow_up_contacts_of(encounter_id) -> list:
+    """The encounter's follow-up contacts, for the clinicians' section of the encounter page."""
+    if current_user.role not in (CLINICIAN, ADMIN):
+        return []
+    return services.of_encounter(current_user, uuid.UUID(str(encounter_id)))
+
+
+@bp.app_context_processor
+def vocabularies():
+    return {"FOLLOW_UP_MODES": constants.MODES, "FOLLOW_UP_RESULTS": constants.RESULTS}
+
+
+def _agency_time(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"]))
+    return moment.isoformat()
+
+
+@bp.route("/encounters/<uuid:encounter_id>/follow-up-contacts", methods=["POST"])
+@allow(CLINICIAN)
+def record(encounter_id):
+    form = request.form
+    payload = {"id": form.get("id", ""), "encounter_id": str(encounter_id),
+               "contacted_at": _agency_time(form.get("contacted_at", "").strip()), "mode": form.get("mode", ""),
+               "reached": {"yes": True, "no": False}.get(form.get("reached", ""), form.get("reached", "")),
+               "result": form.get("result", "")}
+    data, errors = forms.load(FollowUpContactCreateSchema(), payload)
+    if not errors:
+        try:
+            services.record(data, by=current_user)
+        except ServiceError as error:
+            errors, _ = forms.form_errors(error)
+    if errors:
+        encounters.get_encounter(current_user, encounter_id, audit_read=False)  # 404 for an encounter not seen
+        problems = "; ".join(f"{name.replace('_', ' ')}: {message}" for name, message in errors.items() if name)
+        flash(f"The follow-up contact was not saved. {problems or errors.get('', '')}", "error")
+    else:
+        flash("Follow-up contact recorded.", "success")
+    return redirect(url_for("encounters.show", encounter_id=encounter_id) + "#follow-up-contacts-heading")
