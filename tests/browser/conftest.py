@@ -72,7 +72,7 @@ def live_server(tmp_path_factory):
            "REDIS_URL": "",
            "WEB_CONCURRENCY": "1"}
     _flask("db", "upgrade", env=env)
-    _flask("seed-demo", "--password", password, env=env)
+    _flask("seed-demo", "--password", password, "--no-history", env=env)
 
     url = f"http://127.0.0.1:{_free_port()}"
     log_path = workdir / "gunicorn.log"
