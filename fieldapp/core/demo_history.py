@@ -15,6 +15,7 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from fieldapp.calls import services as calls
@@ -24,6 +25,7 @@ from fieldapp.directory.models import Service
 from fieldapp.encounters import services as encounters
 from fieldapp.extensions import db
 from fieldapp.metrics import tracking
+from fieldapp.metrics.filters import local_midnight, today_in
 from fieldapp.metrics.models import RollupState
 from fieldapp.notes import services as notes
 from fieldapp.notes.models import FollowUp
@@ -77,8 +79,9 @@ class _History:
             return step(*args, **kwargs)
 
     def run(self):
-        start = self.now - timedelta(days=DAYS + 1)  # to yesterday: today's calls are the live ones
-        for day in range(DAYS):
+        zone = current_app.config["FIELDAPP_TIMEZONE"]
+        start = local_midnight(today_in(zone) - timedelta(days=DAYS - 1), zone)  # the dashboard's default 90 days
+        for day in range(DAYS - 1):  # to yesterday: today's calls are the live ones
             midnight = start + timedelta(days=day)
             for _ in range(self.rng.choice((3, 4, 4, 5, 5, 6))):
                 self.call(midnight + timedelta(minutes=self.rng.randrange(24 * 60)))
@@ -109,7 +112,7 @@ class _History:
         unit, officer, clinician = self.rng.choice(self.crews)
         moment = received + timedelta(seconds=self.rng.randrange(30, 600))
         self.at(moment, calls.assign, call.id, unit.id, by=dispatcher)
-        for status, minutes in (("acknowledged", (0, 2)), ("en_route", (0, 3)), ("on_scene", (4, 25))):
+        for status, minutes in (("acknowledged", (0, 2)), ("en_route", (0, 3)), ("on_scene", (3, 14))):
             moment += timedelta(seconds=self.rng.randrange(minutes[0] * 60 + 20, minutes[1] * 60 + 60))
             self.tap(call, officer, status, moment)
             if fate == "cancelled_after" and status == "en_route":
@@ -202,6 +205,4 @@ def seed(users, units) -> int | None:
 
 
 def _zone() -> str:
-    from flask import current_app
-
     return current_app.config["FIELDAPP_TIMEZONE"]
