@@ -187,12 +187,13 @@ def referrals(session, periods: Periods) -> list[dict]:
 def follow_ups(session, periods: Periods, now) -> list[dict]:
     f = FollowUpDay
     totals = [dict.fromkeys(FOLLOW_UP_COUNTS, 0) for _ in periods.items]
-    for row in _sums(session, _period(f, periods).label("period"), f.state, f.due_at, f.n,
+    # An open one is overdue when its due time is before ``now``: judged in the query, so a few rows come back.
+    state = case((f.state != "open", f.state), (f.due_at < now, "overdue"), else_="not_yet_due")
+    for row in _sums(session, _period(f, periods).label("period"), state.label("state"), f.n,
                      where=_in_scope(f, periods)):
         counts = totals[int(row.period)]
         counts["total"] += row.n
-        state = row.state if row.state != "open" else "overdue" if row.due_at < now else "not_yet_due"
-        counts[state] += row.n
+        counts[row.state] += row.n
     return [follow_ups_from_totals(counts) for counts in totals]
 
 
