@@ -9,6 +9,8 @@ here needs Flask's contexts, so a response streams on its own after its view has
 import csv
 import io
 
+import psycopg
+
 BATCH_ROWS = 2000
 CHUNK_BYTES = 64 * 1024
 
@@ -44,9 +46,19 @@ def copy_csv_bytes(engine, statement, header):
     yield buffer.getvalue().encode()
     with engine.connect() as connection:
         query = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-            yield from crlf_rows(_joined(copy))
+        driver = connection.connection.driver_connection
+        closed = False
+        try:
+            with driver.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+                try:
+                    yield from crlf_rows(_joined(copy))
+                except GeneratorExit:  # the client went away: stop the server's COPY rather than read it all
+                    closed = True
+                    driver.cancel_safe()
+                    raise
+        except psycopg.errors.QueryCanceled:
+            if not closed:
+                raise
 
 
 def _joined(blocks):
