@@ -96,7 +96,7 @@ def two_hosts(tmp_path):
     hosts, proxy = [], None
     try:
         stack.release(env)
-        stack.flask(env, "seed-demo", "--password", password)
+        stack.flask(env, "seed-demo", "--password", password, "--no-history")
         ports = stack.free_ports(5)
         hosts = [stack.Host(name, env, ports[i * 2], ports[i * 2 + 1], tmp_path) for i, name in enumerate("ab")]
         for host in hosts:

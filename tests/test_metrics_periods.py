@@ -123,3 +123,36 @@ def test_the_quarterly_report_page_and_its_pdf(pages, db, data, make_user):
     assert "Referrals completed" in text and "What the figures mean" in text
     reversed_ = browser.get("/metrics/report?from=2026-03-31&to=2026-03-01")
     assert reversed_.status_code == 400 and "is before the first" in reversed_.get_data(as_text=True)
+
+
+def test_empty_from_and_to_mean_their_defaults_in_the_api_and_the_exports(api, db, data, make_user):
+    manager = make_user("program_manager")
+    default = api.get("/api/v1/metrics", user=manager).get_json()["period"]
+    assert api.get("/api/v1/metrics?from=&to=", user=manager).get_json()["period"] == default
+    assert default["days"] == 90
+    # An empty first day: the 90 days ending with the last one; an empty last day: today
+    ending = api.get("/api/v1/metrics?from=&to=2026-03-31", user=manager).get_json()["period"]
+    assert (ending["from"], ending["to"], ending["days"]) == ("2026-01-01", "2026-03-31", 90)
+    starting = api.get("/api/v1/metrics?from=2026-03-01&to=", user=manager).get_json()["period"]
+    assert (starting["from"], starting["to"]) == ("2026-03-01", default["to"])
+    export = api.get("/api/v1/exports/outcomes.csv?from=&to=2026-03-31&unit_id=&call_type=", user=manager)
+    assert export.status_code == 200
+    assert 'filename="fieldapp-outcomes-2026-01-01-to-2026-03-31.csv"' in export.headers["Content-Disposition"]
+    # Blank but not empty is not a date: refused, naming the field
+    blank = api.get("/api/v1/metrics?from=%20&to=2026-03-31", user=manager)
+    assert blank.status_code == 422 and list(blank.get_json()["error"]["fields"]) == ["from"]
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/exports", "/metrics/report"])
+def test_a_reversed_period_is_explained_on_each_page_never_reset_or_json(pages, db, make_user, path):
+    response = pages(make_user("program_manager")).get(f"{path}?from=2026-04-01&to=2026-03-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "The last day (2026-03-01) is before the first (2026-04-01)" in html
+    assert 'value="2026-04-01"' in html and 'value="2026-03-01"' in html  # the form as typed, not reset
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/exports", "/metrics/report"])
+def test_empty_dates_on_the_pages_show_the_default_period(pages, db, make_user, path):
+    response = pages(make_user("program_manager")).get(f"{path}?from=&to=&unit_id=&call_type=")
+    assert response.status_code == 200 and "is before the first" not in response.get_data(as_text=True)

@@ -147,7 +147,7 @@ def test_a_new_user_of_a_required_role_changes_the_password_then_sets_up_the_sec
 
 def test_seed_demo_says_how_to_try_the_second_factor(app, db):
     with app.app_context():
-        result = CliRunner().invoke(seed_demo_command, ["--password", "demo-pass-for-tests-2026"],
+        result = CliRunner().invoke(seed_demo_command, ["--password", "demo-pass-for-tests-2026", "--no-history"],
                                     obj=None, standalone_mode=False)
     assert result.exception is None, result.output
     assert "MFA_REQUIRED_ROLES=admin make run" in result.output

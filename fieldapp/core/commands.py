@@ -1,5 +1,6 @@
 """Command-line tools: ``flask --app fieldapp create-user`` and ``seed-demo``."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -10,11 +11,13 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.calls import services as calls
+from fieldapp.core import demo_history
 from fieldapp.database import utcnow
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
 from fieldapp.units import services as units
+from fieldapp.units.models import Unit
 
 DEMO_PASSWORD = "demo-field-2026"  # noqa: S105 - printed for the local demo only
 DEMO_USERS = [
@@ -45,19 +48,40 @@ def create_user_command(username, role, full_name, password):
 
 @click.command("seed-demo")
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password for every demo user.")
-def seed_demo_command(password):
-    """Load demo users, units CR-1 and CR-2 with open shifts, and calls in several states."""
+@click.option("--history/--no-history", default=True, show_default=True,
+              help="Also write 90 days of past calls, encounters, referrals and follow-ups (once).")
+def seed_demo_command(password, history):
+    """Load demo users, units CR-1 and CR-2 with open shifts, calls in several states, and 90 days of history."""
     if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
         _seed(password)
         click.echo("Demo data loaded.")
     else:
         click.echo("Demo data is already there; logins unchanged.")
         password = password if password != DEMO_PASSWORD else f"{DEMO_PASSWORD} (unless changed)"
+    if history:
+        _seed_history()
     click.echo(f"\nDemo logins (password: {password})")
     for username, name, role in DEMO_USERS:
         click.echo(f"  {username:<12} {role:<16} {name}")
     click.echo("\nTwo-step sign-in (TOTP): any user can set it up at /account/mfa with an authenticator app;\n"
                "to make a role need it, start with e.g. MFA_REQUIRED_ROLES=admin make run")
+
+
+def _seed_history():
+    """90 days of calls, encounters, referrals and follow-ups (fieldapp.core.demo_history), once."""
+    users = {user.username: user for user in db.session.scalars(
+        select(User).where(User.username.in_([username for username, _, _ in DEMO_USERS])))}
+    demo_units = [db.session.scalar(select(Unit).where(Unit.call_sign == sign)) for sign in ("CR-1", "CR-2")]
+    if len(users) < len(DEMO_USERS) or None in demo_units or None in map(units.open_shift_of, demo_units):
+        click.echo("Demo history skipped: the demo users or units CR-1 and CR-2 (on duty) are not all there.")
+        return
+    started = time.perf_counter()
+    written = demo_history.seed(users, demo_units)
+    if written is None:
+        click.echo("Demo history is already there.")
+    else:
+        click.echo(f"Demo history: {written} calls over {demo_history.DAYS} days "
+                   f"({time.perf_counter() - started:.0f} s).")
 
 
 DEMO_DIRECTORY = [

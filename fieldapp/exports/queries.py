@@ -14,7 +14,6 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.models import Encounter
-from fieldapp.exports import sqlformat as fmt
 from fieldapp.exports.deidentify import OLDEST_PUBLISHED_AGE
 from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import sql
@@ -60,16 +59,20 @@ def encounter_referrals(filters: Filters, dialect_name: str):
             .group_by(made.c.encounter_id).subquery("encounter_referrals"))
 
 
-def shaped(columns, as_text: bool):
+def shaped(columns, as_text: bool, zone: str):
     """Label each (name, kind, expression); as text, the database formats it for the CSV.
 
     Kinds: time, uuid, bool, seconds, codes (a JSON array), text (free text), plain.
+    As text, times are ISO 8601 in the agency's ``zone`` with the offset, and empty text is NULL (both are
+    an empty CSV field, which PostgreSQL's COPY writes the same way as Python's csv module).
     Typed (for XLSX), times stay times and booleans booleans; codes, seconds and text are the same.
     """
     formatters = {
-        "time": fmt.iso_utc if as_text else None, "uuid": fmt.uuid_text if as_text else None,
-        "bool": fmt.bool_text if as_text else None, "seconds": fmt.whole_seconds, "codes": fmt.json_codes,
-        "text": fmt.safe_text, "plain": None,
+        "time": (lambda value: sql.iso_local(value, zone)) if as_text else None,
+        "uuid": sql.uuid_text if as_text else None, "bool": sql.bool_text if as_text else None,
+        "seconds": sql.whole_seconds, "codes": sql.json_codes, "text": sql.safe_text,
+        "plain": (lambda value: func.nullif(value, "") if isinstance(value.type, String) else value)
+        if as_text else None,
     }
     return [(formatters[kind](expression) if formatters[kind] else expression).label(name)
             for name, kind, expression in columns]
@@ -129,7 +132,7 @@ def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as
             ("backup_requested_at", "time", Encounter.backup_requested_at),
             ("backup_arrived_at", "time", Encounter.backup_arrived_at)]
     return (
-        select(*shaped(columns, as_text))
+        select(*shaped(columns, as_text, filters.zone))
         .select_from(Encounter).join(Call, Call.id == Encounter.call_id)
         .outerjoin(contacts, contacts.c.encounter_id == Encounter.id)
         .outerjoin(Unit, Unit.id == Call.unit_id).outerjoin(Person, Person.id == Encounter.person_id)
@@ -205,7 +208,7 @@ def referral_log(filters: Filters, dialect_name: str, *, variant="identified", a
             ("completed_at", "time", history.c.completed_at), *durations,
             ("last_reason", "text", last_reason)]
     return (
-        select(*shaped(columns, as_text))
+        select(*shaped(columns, as_text, filters.zone))
         .select_from(Referral).join(Encounter, Encounter.id == Referral.encounter_id)
         .join(Call, Call.id == Encounter.call_id).join(Service, Service.id == Referral.service_id)
         .join(Organization, Organization.id == Service.organization_id)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from fieldapp.audit import services as audit
-from fieldapp.exports import columns, queries, streaming, summary
+from fieldapp.exports import columns, queries, streaming, summary, workbook
 from fieldapp.extensions import db
 from fieldapp.metrics.filters import Filters
 
@@ -51,11 +51,14 @@ def log_export(kind: str, fmt: str, filters: Filters, *, deidentified: bool, by=
     statement = query(filters, dialect, variant=variant, as_text=fmt == "csv")
     make_row = columns.row_maker(kind, variant, secret=current_app.config["SECRET_KEY"], zone=filters.zone)
     header = columns.header(kind, variant)
+    if fmt == "csv" and make_row is None and dialect == "postgresql":  # every value formatted by the database
+        chunks = streaming.copy_csv_bytes(db.engine, statement, header)
+        return Export(_filename(kind, filters, deidentified, fmt), FORMATS[fmt], rows, chunks)
     rows_of = streaming.batches(db.engine, statement)
     if fmt == "csv":
         chunks = streaming.csv_bytes(header, rows_of, make_row)
     else:
-        chunks = streaming.xlsx_bytes(header, rows_of, make_row, TITLES[kind])
+        chunks = workbook.xlsx_bytes(header, rows_of, make_row, TITLES[kind], filters.zone)
     return Export(_filename(kind, filters, deidentified, fmt), FORMATS[fmt], rows, chunks)
 
 

@@ -1,23 +1,18 @@
 """Writers that turn batches of rows into bytes as they come, so memory stays flat.
 
-Rows come from a server-side cursor (``stream_results``) in batches of ``BATCH_ROWS``; CSV is
-written batch by batch. XLSX is written with openpyxl's write-only mode, which spools rows to a
-temporary file; the finished workbook is then sent in chunks (a zip's directory comes last, so
-its first byte can only go once the last row is written). Nothing here needs Flask's contexts,
-so a response streams on its own after its view has returned.
+On PostgreSQL a CSV whose values the database formats is the database's own ``COPY ... TO STDOUT``
+(``copy_csv_bytes``). Otherwise rows come from a server-side cursor (``stream_results``) in batches
+of ``BATCH_ROWS`` and CSV is written batch by batch (XLSX: ``fieldapp.exports.workbook``). Nothing
+here needs Flask's contexts, so a response streams on its own after its view has returned.
 """
 
 import csv
 import io
-import tempfile
-import uuid
-from datetime import UTC, datetime
 
-from openpyxl import Workbook
+import psycopg
 
 BATCH_ROWS = 2000
 CHUNK_BYTES = 64 * 1024
-XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
 
 
 def batches(engine, statement, batch_rows=None):
@@ -39,6 +34,63 @@ def batches(engine, statement, batch_rows=None):
             result.close()
 
 
+def copy_csv_bytes(engine, statement, header):
+    """PostgreSQL: the CSV written by the database itself, ``COPY (statement) TO STDOUT (FORMAT csv)``,
+    when every value is formatted in SQL (the identified logs). The bytes are the ones ``csv_bytes``
+    writes: the header from Python's csv module, empty text sent as NULL (``queries.shaped``), and
+    COPY's ``\n`` row ends made ``\r\n`` (``crlf_rows``). The statement's values are rendered into
+    it (COPY takes no parameters): they are the filters' times, ids and codes, never free text.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(header)
+    yield buffer.getvalue().encode()
+    with engine.connect() as connection:
+        query = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+        driver = connection.connection.driver_connection
+        closed = False
+        try:
+            with driver.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+                try:
+                    yield from crlf_rows(_joined(copy))
+                except GeneratorExit:  # the client went away: stop the server's COPY rather than read it all
+                    closed = True
+                    driver.cancel_safe()
+                    raise
+        except psycopg.errors.QueryCanceled:
+            if not closed:
+                raise
+
+
+def _joined(blocks):
+    """COPY's messages (a row each) joined into pieces of about ``CHUNK_BYTES``."""
+    pending, size = [], 0
+    for block in blocks:
+        pending.append(block)
+        size += len(block)
+        if size >= CHUNK_BYTES:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+def crlf_rows(blocks):
+    """``\n`` ends of CSV rows as ``\r\n``; a line feed inside a quoted field is left alone (as
+    Python's csv module writes it). Quotes toggle "inside a field"; a doubled quote toggles twice."""
+    inside = False
+    for block in blocks:
+        if b'"' not in block:
+            yield block if inside else block.replace(b"\n", b"\r\n")
+            continue
+        parts = block.split(b'"')
+        for index, part in enumerate(parts):
+            if index:
+                inside = not inside
+            if not inside:
+                parts[index] = part.replace(b"\n", b"\r\n")
+        yield b'"'.join(parts)
+
+
 def csv_bytes(header, row_batches, make_row=None):
     """CSV (RFC 4180) batch by batch; ``make_row`` turns a query row into a CSV row, if needed."""
     buffer = io.StringIO()
@@ -51,31 +103,3 @@ def csv_bytes(header, row_batches, make_row=None):
         buffer.truncate(0)
     if buffer.tell():
         yield buffer.getvalue().encode()
-
-
-def _cell(value):
-    """Excel has no time zones: times go in as UTC (the column dictionary says so)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return str(value) if isinstance(value, uuid.UUID) else value
-
-
-def xlsx_bytes(header, row_batches, make_row, title):
-    workbook = Workbook(write_only=True)
-    sheet, used, number = None, XLSX_MAX_ROWS, 0
-    for rows in row_batches:
-        for row in rows:
-            if used >= XLSX_MAX_ROWS:
-                number += 1
-                sheet = workbook.create_sheet(title if number == 1 else f"{title} {number}")
-                sheet.append(header)
-                used = 1
-            sheet.append([_cell(value) for value in (make_row(row) if make_row else row)])
-            used += 1
-    if sheet is None:
-        workbook.create_sheet(title).append(header)
-    with tempfile.TemporaryFile() as spool:
-        workbook.save(spool)
-        spool.seek(0)
-        while chunk := spool.read(CHUNK_BYTES):
-            yield chunk

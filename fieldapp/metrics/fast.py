@@ -10,7 +10,7 @@ are read (metrics_call_durations, by its index) to take the exact values at thos
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 
 from fieldapp.metrics import sql
 from fieldapp.metrics.buckets import buckets_for
@@ -86,7 +86,7 @@ def calls_and_times(session, periods: Periods) -> list[dict]:
 
 def _percentiles(session, periods: Periods) -> list[dict]:
     """Per period and duration, n, median and 90th percentile: sql.percentile over the sorted durations,
-    reading (in one statement) only the durations of the minutes that hold the ranks it interpolates."""
+    reading (in one statement) only the durations at the ranks it interpolates between."""
     d = DurationDay
     minutes = defaultdict(list)  # (period, kind) -> [(minute, n)]
     for row in _sums(session, _period(d, periods).label("period"), d.kind, d.minute, d.n,
@@ -101,8 +101,8 @@ def _percentiles(session, periods: Periods) -> list[dict]:
             lower = int(position)
             found = [_minute_of(counts, rank) for rank in (lower, min(lower + 1, n - 1))]
             ranks[(index, kind, pct)] = (position, found)
-    values = _minute_values(session, periods, {(index, kind, minute) for (index, kind, _), (_, found) in ranks.items()
-                                               for minute, _ in found})
+    values = _ranked_values(session, periods, {(index, kind, *place) for (index, kind, _), (_, found)
+                                               in ranks.items() for place in found})
     times = []
     for index in range(len(periods.items)):
         figures = {}
@@ -114,7 +114,7 @@ def _percentiles(session, periods: Periods) -> list[dict]:
                     result[pct] = None
                     continue
                 position, found = ranks[(index, kind, pct)]
-                low, high = (values[(index, kind, minute)][offset] for minute, offset in found)
+                low, high = (values[(index, kind, *place)] for place in found)
                 result[pct] = low + (high - low) * (position - int(position))
             figures[kind] = {"n": n, "median": seconds(result[50]), "p90": seconds(result[90])}
         times.append(figures)
@@ -131,24 +131,39 @@ def _minute_of(counts: list[tuple[int, int]], rank: int) -> tuple[int, int]:
     raise AssertionError("rank beyond the counted durations")  # the counts and the durations disagree
 
 
-def _minute_values(session, periods: Periods, wanted: set) -> dict:
-    """The durations of each wanted (period, kind, minute), in order, from metrics_call_durations."""
+def _ranked_values(session, periods: Periods, wanted: set) -> dict:
+    """The duration at each wanted (period, kind, minute, rank within the minute), from
+    metrics_call_durations, in one statement: a part per run of consecutive ranks (a percentile's
+    two ranks are usually neighbours), each ordering only that minute's durations of that period in
+    the database (``OFFSET first rank LIMIT length of the run``)."""
     d = CallDuration
     span = periods.span
-    conditions = [or_(false(), *(and_(d.kind == kind, d.minute == minute,
-                                      d.received_at >= periods.items[index].start,
-                                      d.received_at < periods.items[index].end)
-                                 for index, kind, minute in wanted))]
+    scope = []
     if span.unit_id is not None:
-        conditions.append(d.unit_id == span.unit_id)
+        scope.append(d.unit_id == span.unit_id)
     if span.call_type:
-        conditions.append(d.call_type == span.call_type)
-    values = {key: [] for key in wanted}
-    if wanted:
-        for received_at, kind, minute, value in session.execute(
-                select(d.received_at, d.kind, d.minute, d.value).where(*conditions).order_by(d.value)):
-            index = next(i for i, period in enumerate(periods.items) if received_at < period.end)
-            values[(index, kind, minute)].append(value)
+        scope.append(d.call_type == span.call_type)
+    runs = []  # (period, kind, minute, first rank, how many)
+    for index, kind, minute, rank in sorted(wanted):
+        last = runs[-1] if runs else None
+        if last and last[:3] == (index, kind, minute) and last[3] + last[4] == rank:
+            runs[-1] = (*last[:4], last[4] + 1)
+        else:
+            runs.append((index, kind, minute, rank, 1))
+    if not runs:
+        return {}
+    parts = [select(literal(number).label("run"), d.value)
+             .where(d.kind == kind, d.minute == minute, d.received_at >= periods.items[index].start,
+                    d.received_at < periods.items[index].end, *scope)
+             .order_by(d.value).offset(first).limit(length).subquery()
+             for number, (index, kind, minute, first, length) in enumerate(runs)]
+    found = defaultdict(list)
+    for run, value in session.execute(union_all(*(select(part.c.run, part.c.value) for part in parts))):
+        found[run].append(value)
+    values = {}
+    for number, (index, kind, minute, first, _) in enumerate(runs):
+        for offset, value in enumerate(sorted(found[number])):
+            values[(index, kind, minute, first + offset)] = value
     return values
 
 
@@ -173,12 +188,13 @@ def referrals(session, periods: Periods) -> list[dict]:
 def follow_ups(session, periods: Periods, now) -> list[dict]:
     f = FollowUpDay
     totals = [dict.fromkeys(FOLLOW_UP_COUNTS, 0) for _ in periods.items]
-    for row in _sums(session, _period(f, periods).label("period"), f.state, f.due_at, f.n,
+    # An open one is overdue when its due time is before ``now``: judged in the query, so a few rows come back.
+    state = case((f.state != "open", f.state), (f.due_at < now, "overdue"), else_="not_yet_due")
+    for row in _sums(session, _period(f, periods).label("period"), state.label("state"), f.n,
                      where=_in_scope(f, periods)):
         counts = totals[int(row.period)]
         counts["total"] += row.n
-        state = row.state if row.state != "open" else "overdue" if row.due_at < now else "not_yet_due"
-        counts[state] += row.n
+        counts[row.state] += row.n
     return [follow_ups_from_totals(counts) for counts in totals]
 
 

@@ -3,6 +3,7 @@
 import json
 from collections import Counter
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import Text, and_, case, cast, func, select
 
@@ -30,9 +31,10 @@ def age_group(age):
     return case(dict(enumerate(AGE_GROUPS[:-1])), value=sql.bucket_of(age, AGE_GROUP_EDGES), else_="unknown")
 
 
-def race_codes(json_text):
-    """A person's race/ethnicity codes from the JSON text of the column."""
-    return json.loads(json_text) if json_text else ["not_recorded"]
+@lru_cache(maxsize=1024)
+def race_codes(json_text) -> tuple[str, ...]:
+    """A person's race/ethnicity codes from the JSON text of the column (a few distinct texts: cached)."""
+    return tuple(json.loads(json_text)) if json_text else ("not_recorded",)
 
 
 def people(session, periods: Periods) -> list[dict]:

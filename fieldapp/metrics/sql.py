@@ -1,120 +1,81 @@
-"""SQL pieces that PostgreSQL and SQLite spell differently, written once each.
+"""SQL pieces that PostgreSQL and SQLite spell differently, written once each, for the metrics and the exports.
 
 Every function here builds an expression; nothing runs a query. The PostgreSQL spelling is the
-production one; the SQLite one is for the embedded demo and gives the same numbers.
+production one; the SQLite one is for the embedded demo and gives the same values. Most are made
+by ``dialect_function``: a name, a type and the two spellings (each given the compiled arguments).
+
+The export formatters (``iso_local``, ``uuid_text``, ``json_codes``, ``bool_text``, ``whole_seconds``,
+``safe_text``) turn a column into the text the CSV holds, the same on both databases: times as
+ISO 8601 in the agency's zone with the offset (``2026-03-01T14:05:00-05:00``), ids in their
+canonical UUID form, booleans ``true``/``false``, JSON arrays of codes joined with ``;``, durations
+in whole seconds, free text defused for spreadsheets (OWASP CSV injection).
 """
 
-from datetime import datetime
+import sqlite3
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, String, case, func, literal, literal_column
+from sqlalchemy import Float, Integer, String, case, cast, event, func, literal, literal_column, null
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-
-class seconds_between(FunctionElement):  # noqa: N801 - reads as a SQL function
-    """``end - start`` in seconds (a float); NULL when either is NULL."""
-
-    type = Float()
-    inherit_cache = True
-    name = "seconds_between"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@compiles(seconds_between, "postgresql")
-def _seconds_pg(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+def dialect_function(name: str, type_, *, postgresql, sqlite, doc: str):
+    """A SQL expression class ``name(*args)`` compiled by ``postgresql(*args)`` or ``sqlite(*args)``,
+    which receive each argument compiled to SQL text and return the SQL of the expression."""
+    element = type(name, (FunctionElement,), {"type": type_, "inherit_cache": True, "name": name, "__doc__": doc})
+
+    for dialect, spell in (("postgresql", postgresql), ("sqlite", sqlite)):
+        def compile_(element, compiler, _spell=spell, **kw):
+            return _spell(*(compiler.process(clause, **kw) for clause in element.clauses))
+        compiles(element, dialect)(compile_)
+    return element
 
 
-@compiles(seconds_between, "sqlite")
-def _seconds_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
+seconds_between = dialect_function(
+    "seconds_between", Float(), doc="``end - start`` in seconds (a float); NULL when either is NULL.",
+    postgresql=lambda start, end: f"EXTRACT(EPOCH FROM ({end} - {start}))",
     # julianday() is a double of days: its rounding error is a few microseconds, so round to the ms.
-    end, start = compiler.process(end, **kw), compiler.process(start, **kw)
-    return f"round((julianday({end}) - julianday({start})) * 86400.0, 3)"
+    sqlite=lambda start, end: f"round((julianday({end}) - julianday({start})) * 86400.0, 3)")
 
-
-class float_seconds_between(seconds_between):  # noqa: N801
-    """``end - start`` in seconds as a double, for queries that compute a duration per call.
+float_seconds_between = dialect_function(
+    "float_seconds_between", Float(),
+    doc="""``end - start`` in seconds as a double, for queries that compute a duration per call.
 
     PostgreSQL's ``date_part`` gives a double directly, where EXTRACT's exact numeric costs about
     a third of such a query; ``percentile_cont`` works in doubles anyway. The two agree exactly
-    for durations under a day (a longer interval may differ in the last bit of the double).
-    """
+    for durations under a day (a longer interval may differ in the last bit of the double).""",
+    postgresql=lambda start, end: f"date_part('epoch', {end} - {start})",
+    sqlite=lambda start, end: f"round((julianday({end}) - julianday({start})) * 86400.0, 3)")
 
-    inherit_cache = True
-    name = "float_seconds_between"
+within_days_before = dialect_function(
+    "within_days_before", Integer(),
+    doc="True when ``earlier`` is at most ``days`` days before ``later`` (``later - days <= earlier``).",
+    postgresql=lambda earlier, later, days: f"({earlier} >= {later} - make_interval(days => {days}))",
+    sqlite=lambda earlier, later, days: f"(julianday({earlier}) >= julianday({later}) - {days})")
 
+age_years = dialect_function(
+    "age_years", Integer(), doc="Whole years from a date of birth to a (UTC) moment: the age on that day.",
+    postgresql=lambda dob, at: (f"CAST(EXTRACT(YEAR FROM age(CAST(({at} AT TIME ZONE 'UTC') AS DATE), {dob})) "
+                                "AS INTEGER)"),
+    sqlite=lambda dob, at: (f"(CAST(strftime('%Y', {at}) AS INTEGER) - CAST(strftime('%Y', {dob}) AS INTEGER) - "
+                            f"(strftime('%m-%d', {at}) < strftime('%m-%d', {dob})))"))
 
-@compiles(float_seconds_between, "postgresql")
-def _float_seconds_pg(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return f"date_part('epoch', {compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
-
-
-class within_days_before(FunctionElement):  # noqa: N801
-    """True when ``earlier`` is at most ``days`` days before ``later`` (``later - days <= earlier``)."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "within_days_before"
-
-
-@compiles(within_days_before, "postgresql")
-def _within_pg(element, compiler, **kw):
-    earlier, later, days = list(element.clauses)
-    return (f"({compiler.process(earlier, **kw)} >= {compiler.process(later, **kw)} - "
-            f"make_interval(days => {compiler.process(days, **kw)}))")
-
-
-@compiles(within_days_before, "sqlite")
-def _within_sqlite(element, compiler, **kw):
-    earlier, later, days = list(element.clauses)
-    return (f"(julianday({compiler.process(earlier, **kw)}) >= "
-            f"julianday({compiler.process(later, **kw)}) - {compiler.process(days, **kw)})")
-
-
-class age_years(FunctionElement):  # noqa: N801
-    """Whole years from a date of birth to a (UTC) moment: the age on that day."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "age_years"
-
-
-@compiles(age_years, "postgresql")
-def _age_pg(element, compiler, **kw):
-    dob, at = list(element.clauses)
-    return (f"CAST(EXTRACT(YEAR FROM age(CAST(({compiler.process(at, **kw)} AT TIME ZONE 'UTC') AS DATE), "
-            f"{compiler.process(dob, **kw)})) AS INTEGER)")
-
-
-@compiles(age_years, "sqlite")
-def _age_sqlite(element, compiler, **kw):
-    dob, at = (compiler.process(clause, **kw) for clause in element.clauses)
-    return (f"(CAST(strftime('%Y', {at}) AS INTEGER) - CAST(strftime('%Y', {dob}) AS INTEGER) - "
-            f"(strftime('%m-%d', {at}) < strftime('%m-%d', {dob})))")
-
-
-class joined_text(FunctionElement):  # noqa: N801
-    """An aggregate: the distinct non-NULL values of a text column, sorted, joined with ';'."""
-
-    type = String()
-    inherit_cache = True
-    name = "joined_text"
-
-
-@compiles(joined_text, "postgresql")
-def _joined_pg(element, compiler, **kw):
-    (value,) = list(element.clauses)
-    value = compiler.process(value, **kw)
-    return f"string_agg(DISTINCT {value}, ';' ORDER BY {value})"
-
-
-@compiles(joined_text, "sqlite")
-def _joined_sqlite(element, compiler, **kw):
+joined_text = dialect_function(
+    "joined_text", String(),
+    doc="An aggregate: the distinct non-NULL values of a text column, sorted, joined with ';'.",
+    postgresql=lambda value: f"string_agg(DISTINCT {value}, ';' ORDER BY {value})",
     # SQLite's group_concat(DISTINCT x) only separates with ','; the values never hold a comma.
-    (value,) = list(element.clauses)
-    return f"replace(group_concat(DISTINCT {compiler.process(value, **kw)}), ',', ';')"
+    sqlite=lambda value: f"replace(group_concat(DISTINCT {value}), ',', ';')")
+
+whole_minutes = dialect_function(
+    "whole_minutes", Integer(),
+    doc="The whole minutes in a number of seconds (``floor(seconds / 60)``) of a duration that is not negative.",
+    postgresql=lambda value: f"CAST(floor({value} / 60) AS INTEGER)",
+    sqlite=lambda value: f"CAST({value} / 60 AS INTEGER)")  # CAST truncates towards zero: the floor of a number >= 0
 
 
 def json_items(column, dialect_name: str):
@@ -137,33 +98,25 @@ def bucket_index(column, edges: list[datetime]):
     return case(*whens, else_=len(edges) - 2) if whens else literal(0)
 
 
-class bucket_of(FunctionElement):  # noqa: N801
+def _width_bucket_sqlite(value, *edges):
+    whens = " ".join(f"WHEN {value} < {edge} THEN {index}" for index, edge in enumerate(edges))
+    return f"CASE WHEN {value} IS NULL THEN NULL {whens} ELSE {len(edges)} END"
+
+
+_bucket_of = dialect_function(
+    "bucket_of", Integer(), doc="See ``bucket_of``.",
+    postgresql=lambda value, *edges: f"width_bucket({value}, ARRAY[{', '.join(edges)}])",
+    sqlite=_width_bucket_sqlite)
+
+
+def bucket_of(value, edges):
     """Which of the buckets a number falls in: 0 below ``edges[0]``, ``i`` in ``[edges[i-1], edges[i])``,
     ``len(edges)`` from the last edge on; NULL for NULL. The edges are whole numbers, in order.
 
     PostgreSQL's ``width_bucket`` reads the number once, where a CASE of comparisons computes it
     again for every edge (SQLite, for the small demo data, gets that CASE).
     """
-
-    type = Integer()
-    inherit_cache = True
-    name = "bucket_of"
-
-    def __init__(self, value, edges):
-        super().__init__(value, *(literal_column(str(int(edge))) for edge in edges))
-
-
-@compiles(bucket_of, "postgresql")
-def _bucket_of_pg(element, compiler, **kw):
-    value, *edges = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"width_bucket({value}, ARRAY[{', '.join(edges)}])"
-
-
-@compiles(bucket_of, "sqlite")
-def _bucket_of_sqlite(element, compiler, **kw):
-    value, *edges = (compiler.process(clause, **kw) for clause in element.clauses)
-    whens = " ".join(f"WHEN {value} < {edge} THEN {index}" for index, edge in enumerate(edges))
-    return f"CASE WHEN {value} IS NULL THEN NULL {whens} ELSE {len(edges)} END"
+    return _bucket_of(value, *(literal_column(str(int(edge))) for edge in edges))
 
 
 def percentile(ordered: list[float], fraction: float) -> float | None:
@@ -180,21 +133,69 @@ def percentile(ordered: list[float], fraction: float) -> float | None:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
-class whole_minutes(FunctionElement):  # noqa: N801
-    """The whole minutes in a number of seconds (``floor(seconds / 60)``) of a duration that is not negative."""
+# Export formatting -------------------------------------------------------------------------------
 
-    type = Integer()
-    inherit_cache = True
-    name = "whole_minutes"
-
-
-@compiles(whole_minutes, "postgresql")
-def _minutes_pg(element, compiler, **kw):
-    (value,) = list(element.clauses)
-    return f"CAST(floor({compiler.process(value, **kw)} / 60) AS INTEGER)"
+def _local_offset_pg(value, zone):
+    offset = f"(({value} AT TIME ZONE {zone}) - ({value} AT TIME ZONE 'UTC'))"
+    return (f"""(to_char({value} AT TIME ZONE {zone}, 'YYYY-MM-DD"T"HH24:MI:SS') || """
+            f"CASE WHEN {offset} < interval '0' THEN '-' || to_char(-{offset}, 'HH24:MI') "
+            f"ELSE '+' || to_char({offset}, 'HH24:MI') END)")
 
 
-@compiles(whole_minutes, "sqlite")
-def _minutes_sqlite(element, compiler, **kw):
-    (value,) = list(element.clauses)  # CAST truncates towards zero: the floor of a number >= 0
-    return f"CAST({compiler.process(value, **kw)} / 60 AS INTEGER)"
+_iso_local = dialect_function(
+    "iso_local", String(), doc="See ``iso_local``.", postgresql=_local_offset_pg,
+    sqlite=lambda value, zone: f"fieldapp_iso_local({value}, {zone})")
+
+
+def iso_local(value, zone: str):
+    """A time as ISO 8601 in ``zone`` to the second, with that moment's UTC offset:
+    ``2026-03-01T14:05:00-05:00`` (``-04:00`` in summer). SQLite calls ``local_iso`` (registered below)."""
+    return _iso_local(value, literal(zone, String()))
+
+
+def local_iso(moment: datetime | None, zone: str) -> str | None:
+    """The Python spelling of ``iso_local`` (SQLite's, and for values formatted outside SQL)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone)).replace(microsecond=0).isoformat()
+
+
+def _sqlite_local_iso(stored, zone):
+    """SQLite keeps a UTC time as text ('2026-03-01 19:05:00.000000'): the same text as PostgreSQL's."""
+    return None if stored is None else local_iso(datetime.fromisoformat(stored), zone)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_functions(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("fieldapp_iso_local", 2, _sqlite_local_iso, deterministic=True)
+
+
+uuid_text = dialect_function(
+    "uuid_text", String(), doc="A UUID in its canonical (lower-case, dashed) text.",
+    postgresql=lambda value: f"CAST({value} AS TEXT)",
+    # SQLite keeps a UUID as 32 hex digits: put the dashes back.
+    sqlite=lambda value: "(" + " || '-' || ".join(
+        f"substr(lower({value}), {start}, {length})" for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12)))
+    + ")")
+
+json_codes = dialect_function(
+    "json_codes", String(), doc="A JSON array of codes as 'a;b;c' (in the array's order); NULL for an empty array.",
+    postgresql=lambda value: f"nullif(array_to_string(ARRAY(SELECT json_array_elements_text({value})), ';'), '')",
+    sqlite=lambda value: f"(SELECT group_concat(value, ';') FROM json_each({value}))")  # noqa: S608 - compiled SQL
+
+
+def bool_text(value):
+    return case((value.is_(True), "true"), (value.is_(False), "false"))
+
+
+def whole_seconds(value):
+    return cast(func.round(value), Integer)
+
+
+def safe_text(value):
+    """Free text that cannot start a spreadsheet formula; NULL for empty text (in a CSV, both are an
+    empty field: PostgreSQL's COPY would quote an empty string, Python's csv module does not)."""
+    return case((value == "", null()), (func.substr(value, 1, 1).in_(FORMULA_STARTS), literal("'") + value),
+                else_=value)

@@ -87,8 +87,10 @@ def refresh(session) -> None:
     session.flush()  # the last changes are collected too
     dirty = session.info.pop(DIRTY)
     zone = current_app.config["FIELDAPP_TIMEZONE"]
+    if not any(dirty.values()) or not _maintained(session, zone):  # stale roll-ups: nothing to look up
+        return
     days = dirty["days"] | {moment.astimezone(ZoneInfo(zone)).date() for moment in _receipts(session, dirty)}
-    if not days or not _maintained(session, zone):
+    if not days:
         return
     if dialect_of(session) == "postgresql":
         for day in sorted(days):

@@ -68,7 +68,7 @@ def seeded_database(tmp_path_factory):
     env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": secret,
            "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
     _flask("db", "upgrade", env=env)
-    _flask("seed-demo", "--password", password, env=env)
+    _flask("seed-demo", "--password", password, "--no-history", env=env)
     return path, password, secret
 
 

@@ -1,0 +1,208 @@
+"""90 days of demo history for ``flask seed-demo``: calls, encounters, referrals and follow-ups.
+
+Everything is written through the app's own services (calls, encounters, referrals, notes), as the
+dispatcher and the two units' crews would, each step run as of its moment in the past
+(``fieldapp.database.clock_at``): a call is received, dispatched, the crew taps its statuses,
+logs what happened, refers and follows up days later. The random choices come from one seeded
+generator, so every run writes the same history (relative to today). Each history call carries a
+CAD incident id ``DEMO-nnnn``: when the first is there, the history is not written again.
+
+The daily roll-ups are marked stale while the history is written and rebuilt once at the end
+(``flask metrics rebuild``), which is much quicker than refreshing a day at every commit.
+"""
+
+import random
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from fieldapp.calls import services as calls
+from fieldapp.calls.models import Call
+from fieldapp.database import clock_at, utcnow
+from fieldapp.directory.models import Service
+from fieldapp.encounters import services as encounters
+from fieldapp.extensions import db
+from fieldapp.metrics import tracking
+from fieldapp.metrics.filters import local_midnight, today_in
+from fieldapp.metrics.models import RollupState
+from fieldapp.notes import services as notes
+from fieldapp.notes.models import FollowUp
+from fieldapp.referrals import services as referrals
+
+DAYS = 90
+SEED = 2026
+FIRST_ID = "DEMO-0001"
+
+CALL_TYPES = [("EDP", 22), ("MNTL", 22), ("WELFARE", 16), ("SUICTHRT", 9), ("OD", 5), ("MTLV", 4), ("DVNA", 4),
+              ("SUICIDE", 2)]
+FATES = [("served", 80), ("unable_to_locate", 5), ("refused", 4), ("cancelled_before", 4), ("cancelled_after", 3),
+         ("other_agency", 2), ("not_eligible", 2)]
+OUTCOMES = [("resolved", 45), ("referred", 32), ("hospitalized", 16), ("arrested", 7)]
+CONCERNS = {"EDP": ["mental_health"], "MNTL": ["mental_health"], "WELFARE": ["welfare_check"],
+            "SUICTHRT": ["suicidal_ideation", "mental_health"], "SUICIDE": ["suicidal_ideation"],
+            "OD": ["substance_use", "medical"], "MTLV": ["mental_health", "medical"], "DVNA": ["domestic"]}
+EXTRA_CONCERNS = ["homelessness", "substance_use", "youth", "medical"]
+GENDERS = [("man", 50), ("woman", 43), ("nonbinary", 3), ("not_recorded", 4)]
+RACES = [("white", 45), ("black", 25), ("hispanic_latino", 18), ("asian", 6), ("american_indian_alaska_native", 2),
+         ("not_recorded", 4)]
+STREETS = ["Main St", "Elm St", "Oak Ave", "Harbor View Rd", "Pine St", "River Rd", "Park Pl", "2nd Ave", "Mill Rd"]
+GIVEN = ["Alex", "Jordan", "Sam", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn", "Rosa", "Deshawn"]
+FAMILY = ["Rivera", "Nguyen", "Smith", "Johnson", "Okafor", "Garcia", "Kim", "Brown", "Patel", "Walker", "Lopez"]
+
+
+class _History:
+    def __init__(self, users, units, now: datetime):
+        self.rng = random.Random(SEED)
+        self.users, self.units, self.now = users, units, now
+        self.crews = [(units[0], users["officer1"], users["clinician1"]), (units[1], users["officer2"],
+                                                                          users["clinician2"])]
+        self.services = db.session.scalars(select(Service).where(Service.part2_program.is_(False),
+                                                                 Service.status == "active")
+                                           .order_by(Service.name)).all()
+        self.people, self.number = [], 0
+        self.pending: list[tuple[datetime, callable]] = []  # later steps (referral steps, follow-ups done)
+
+    def pick(self, pairs):
+        values, weights = zip(*pairs, strict=True)
+        return self.rng.choices(values, weights)[0]
+
+    def uid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def at(self, moment: datetime, step, *args, **kwargs):
+        """Run a service as of ``moment`` (a step later than now waits: it has not happened yet)."""
+        if moment >= self.now:
+            return None
+        with clock_at(moment):
+            return step(*args, **kwargs)
+
+    def run(self):
+        zone = current_app.config["FIELDAPP_TIMEZONE"]
+        start = local_midnight(today_in(zone) - timedelta(days=DAYS - 1), zone)  # the dashboard's default 90 days
+        for day in range(DAYS - 1):  # to yesterday: today's calls are the live ones
+            midnight = start + timedelta(days=day)
+            for _ in range(self.rng.choice((3, 4, 4, 5, 5, 6))):
+                self.call(midnight + timedelta(minutes=self.rng.randrange(24 * 60)))
+            self.catch_up(midnight + timedelta(days=1))
+        self.catch_up(self.now)
+
+    def catch_up(self, until: datetime):
+        """The later steps whose time has come, in time order."""
+        due = sorted((item for item in self.pending if item[0] < until), key=lambda item: item[0])
+        self.pending = [item for item in self.pending if item[0] >= until]
+        for moment, step in due:
+            self.at(moment, step)
+
+    def call(self, received: datetime):
+        self.number += 1
+        call_type = self.pick(CALL_TYPES)
+        dispatcher = self.users["dispatcher"]
+        address = f"{self.rng.randrange(1, 999)} {self.rng.choice(STREETS)}"
+        call = self.at(received, lambda: calls.create_call(
+            {"call_type": call_type, "priority": self.rng.choice((1, 2, 2, 3, 3, 4)), "location": {"address": address},
+             "narrative": "Demo call.", "cautions": [], "external_id": f"DEMO-{self.number:04d}",
+             "received_at": received}, by=dispatcher)[0])
+        fate = self.pick(FATES)
+        if fate == "cancelled_before":
+            self.at(received + timedelta(minutes=self.rng.randrange(2, 20)), calls.cancel, call.id,
+                    "Caller says the person has left.", by=dispatcher)
+            return
+        unit, officer, clinician = self.rng.choice(self.crews)
+        moment = received + timedelta(seconds=self.rng.randrange(30, 600))
+        self.at(moment, calls.assign, call.id, unit.id, by=dispatcher)
+        for status, minutes in (("acknowledged", (0, 2)), ("en_route", (0, 3)), ("on_scene", (3, 14))):
+            moment += timedelta(seconds=self.rng.randrange(minutes[0] * 60 + 20, minutes[1] * 60 + 60))
+            self.tap(call, officer, status, moment)
+            if fate == "cancelled_after" and status == "en_route":
+                self.at(moment + timedelta(minutes=3), calls.cancel, call.id, "Handled by patrol.", by=dispatcher)
+                return
+        moment += timedelta(minutes=self.rng.randrange(15, 90))
+        if fate == "served":
+            for _ in range(self.rng.choice((1, 1, 1, 1, 2))):
+                self.encounter(call, call_type, clinician, moment - timedelta(minutes=5))
+        self.tap(call, officer, "cleared", moment, "encounter_logged" if fate == "served" else fate)
+
+    def tap(self, call, crew, status, moment, disposition=None):
+        self.at(moment, calls.change_status, call.id, event_id=self.uid(), status=status, recorded_at=moment,
+                disposition=disposition, by=crew)
+
+    def person(self) -> dict:
+        if self.people and self.rng.random() < 0.3:  # a third are people seen before
+            return {"person_id": self.rng.choice(self.people)}
+        person_id = self.uid()
+        self.people.append(person_id)
+        if self.rng.random() < 0.1:
+            return {"person": {"id": person_id, "unidentified": True, "approx_age": self.rng.randrange(20, 70)}}
+        return {"person": {"id": person_id, "given_name": self.rng.choice(GIVEN),
+                           "family_name": self.rng.choice(FAMILY), "approx_age": self.rng.randrange(14, 85),
+                           "gender": self.pick(GENDERS), "race_ethnicity": [self.pick(RACES)]}}
+
+    def encounter(self, call, call_type, clinician, moment):
+        outcome = self.pick(OUTCOMES)
+        concerns = list(CONCERNS[call_type])
+        if self.rng.random() < 0.3:
+            concerns.append(self.rng.choice(EXTRA_CONCERNS))
+        probable_cause = outcome == "arrested" or self.rng.random() < 0.08
+        data = {"id": self.uid(), **self.person(), "outcome": outcome, "concerns": concerns,
+                "probable_cause": probable_cause, "diverted": probable_cause and outcome != "arrested",
+                "transport": {"hospitalized": self.rng.choice(("ems", "unit")), "arrested": "law_enforcement"}
+                .get(outcome, "none"), "recorded_at": moment}
+        if outcome == "hospitalized":
+            data["hospitalization_type"] = self.rng.choice(("voluntary", "voluntary", "involuntary", "medical"))
+        encounter = self.at(moment, encounters.log_encounter, call.id, data, by=clinician)[0]
+        if outcome == "referred" or (outcome == "resolved" and self.rng.random() < 0.2):
+            self.referral(encounter, clinician, moment + timedelta(minutes=2))
+        if outcome != "arrested" and self.rng.random() < 0.45:
+            self.follow_up(encounter, clinician, moment + timedelta(minutes=10))
+
+    def referral(self, encounter, clinician, moment):
+        declined = self.rng.random() < 0.08
+        data = {"id": self.uid(), "service_id": self.rng.choice(self.services).id, "recorded_at": moment,
+                "consent": {"type": "declined" if declined else "verbal", "given_by": "the person"}}
+        referral = self.at(moment, referrals.make_referral, encounter.id, data, by=clinician)[0]
+        if declined:
+            return
+        path = self.pick([(("accepted", "in_progress", "completed"), 55), (("accepted", "in_progress"), 15),
+                          (("accepted",), 10), (("unable_to_contact",), 8), ((), 12)])
+        step_at = moment
+        for status in path:
+            step_at += timedelta(hours=self.rng.randrange(4, 60))
+            reason = "No answer after three tries." if status == "unable_to_contact" else None
+            self.pending.append((step_at, lambda referral=referral, status=status, step_at=step_at, reason=reason:
+                                 referrals.change_status(referral.id, {"id": self.uid(), "status": status,
+                                                                       "reason": reason, "recorded_at": step_at},
+                                                         by=clinician)))
+
+    def follow_up(self, encounter, clinician, moment):
+        due = moment + timedelta(hours=72)
+        data = {"id": self.uid(), "body": "Demo note: plan a check-in within 72 hours.", "follow_up_due": due,
+                "recorded_at": moment}
+        note = self.at(moment, notes.add_note, data=data, encounter_id=encounter.id, by=clinician)[0]
+        if self.rng.random() < 0.85:
+            done = moment + timedelta(hours=self.rng.randrange(6, 100))  # most on time, some late
+            task = db.session.scalar(select(FollowUp).where(FollowUp.note_id == note.id))
+            self.pending.append((done, lambda task_id=task.id: notes.mark_done(
+                task_id, "Reached by phone; engaged with services.", by=clinician)))
+
+
+def seed(users, units) -> int | None:
+    """Write the history unless it is there; the number of calls written (None: already there)."""
+    if db.session.scalar(select(Call.id).where(Call.external_id == FIRST_ID)) is not None:
+        return None
+    zone_state = db.session.get(RollupState, 1)
+    if zone_state is None:
+        tracking.rebuild_all(db.session, _zone())
+        zone_state = db.session.get(RollupState, 1)
+    zone_state.stale = True  # the day-by-day refresh is skipped; one rebuild at the end
+    db.session.commit()
+    history = _History(users, units, utcnow().replace(microsecond=0))
+    history.run()
+    tracking.rebuild_all(db.session, _zone())
+    db.session.commit()
+    return history.number
+
+
+def _zone() -> str:
+    return current_app.config["FIELDAPP_TIMEZONE"]

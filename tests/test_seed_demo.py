@@ -1,0 +1,63 @@
+"""``flask seed-demo`` writes 90 days of history through the services, once, and the dashboard shows it."""
+
+from datetime import timedelta
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from fieldapp.calls.models import Call
+from fieldapp.core import demo_history
+from fieldapp.core.commands import seed_demo_command
+from fieldapp.database import utcnow
+from fieldapp.encounters.models import Encounter
+from fieldapp.metrics import services, tracking
+from fieldapp.metrics.filters import Filters, Periods, filters_from
+from fieldapp.notes.models import FollowUp
+from fieldapp.referrals.models import Referral, ReferralEvent
+
+
+def _seed(app):
+    with app.app_context():
+        result = CliRunner().invoke(seed_demo_command, ["--password", "demo-pass-for-tests-2026"], obj=None,
+                                    standalone_mode=False)
+    assert result.exception is None, result.output
+    return result.output
+
+
+def _counts(db):
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Call, Encounter, Referral, ReferralEvent, FollowUp)}
+
+
+def test_seed_demo_writes_90_days_of_history_once_and_the_dashboard_shows_it(app, db):
+    output = _seed(app)
+    assert "Demo history:" in output
+    history = db.session.scalars(select(Call).where(Call.external_id.like("DEMO-%"))).all()
+    assert len(history) >= 3 * (demo_history.DAYS - 1)
+    received = sorted(call.received_at for call in history)
+    assert received[-1] - received[0] > timedelta(days=demo_history.DAYS - 3) and received[-1] < utcnow()
+    assert received[0] >= filters_from({}, app.config["FIELDAPP_TIMEZONE"]).start  # all in the default 90 days
+    assert {call.unit.call_sign for call in history if call.unit} == {"CR-1", "CR-2"}  # both units
+    assert {call.status for call in history} == {"cleared", "cancelled"}
+    # Made by the services: every call has its timeline; the milestones come from it
+    served = [call for call in history if call.disposition == "encounter_logged"]
+    assert all(call.first_assigned_at and call.first_on_scene_at and call.cleared_at for call in served)
+    assert {r.status for r in db.session.scalars(select(Referral))} >= {"completed", "accepted", "declined"}
+    follow_ups = db.session.scalars(select(FollowUp)).all()
+    assert any(task.done_at for task in follow_ups) and any(task.done_at is None for task in follow_ups)
+
+    # The dashboard's default 90 days shows it, from the roll-ups, equal to the records
+    zone = app.config["FIELDAPP_TIMEZONE"]
+    filters = filters_from({}, zone)
+    assert tracking.ready(db.session, zone)
+    figures = services.compute(db.session, filters)
+    assert figures["calls"]["received"] > 200 and figures["encounters"]["total"] > 150
+    assert figures["referrals"]["made"] > 20 and figures["follow_ups"]["total"] > 20
+    periods = Periods.of(Filters(filters.start_date, filters.end_date, zone))
+    now = utcnow()
+    assert services.compute_together(db.session, periods, now=now, source="rollups") == \
+        services.compute_together(db.session, periods, now=now, source="records")
+
+    before = _counts(db)
+    assert "Demo history is already there." in _seed(app)  # a second run adds nothing
+    assert _counts(db) == before
