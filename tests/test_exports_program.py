@@ -56,7 +56,7 @@ def test_outcome_log_carries_the_record(api, make_user, data, variant):
     other = next(row for row in rows if row["district"] == "")
     assert other["call_eligible"] == "" and other["backup_requested"] == "false" and other["follow_up_contacts"] == "0"
     if variant == "identified":
-        assert row["backup_requested_at"] == "2026-03-02T14:20:00Z"
+        assert row["backup_requested_at"] == "2026-03-02T09:20:00-05:00"  # 14:20 UTC, in the agency's zone
     else:
         assert "backup_requested_at" not in row and "2026-03-02" not in response.get_data(as_text=True)
 
