@@ -226,7 +226,7 @@ def test_without_a_key_push_is_off_and_nothing_else_changes(api, db, app, dispat
     for response in (api.get("/api/v1/push/public-key", user=shift.officer),
                      api.post("/api/v1/me/push-subscriptions", service().device("x").subscription(),
                               user=shift.officer)):
-        assert response.status_code == 503
+        assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "push_off"
     call = new_call()
     response = api.post(f"/api/v1/calls/{call['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)

@@ -16,10 +16,10 @@ OFF = "Push is off on this server (no VAPID_PRIVATE_KEY): error code push_off."
 
 @blp.route("/push/public-key", methods=["GET"])
 @blp.response(200, PublicKeySchema)
-@blp.alt_response(503, schema=ErrorSchema, description=OFF)
+@blp.alt_response(404, schema=ErrorSchema, description=OFF)
 @allow(ANY_ROLE)
 def public_key():
-    """The VAPID public key to subscribe with (``applicationServerKey``); 503 ``push_off`` when push
+    """The VAPID public key to subscribe with (``applicationServerKey``); 404 ``push_off`` when push
     is not configured, so a page can leave its "Get call alerts" button out."""
     return {"public_key": services.public_key()}
 
@@ -29,7 +29,7 @@ def public_key():
 @blp.response(201, SubscriptionOutSchema, description="A new subscription of this device.")
 @blp.alt_response(200, schema=SubscriptionOutSchema, description="This endpoint was already subscribed "
                   "for you: its keys are updated, no second subscription is made.")
-@blp.alt_response(503, schema=ErrorSchema, description=OFF)
+@blp.alt_response(404, schema=ErrorSchema, description=OFF)
 @allow(OFFICER, CLINICIAN)
 def subscribe(data):
     """Receive call alerts on this device: send ``PushSubscription.toJSON()``.

@@ -34,7 +34,7 @@ GONE = (404, 410)  # RFC 8030 7.3: the subscription has expired or was removed
 
 
 class PushOff(ServiceError):
-    status, code = 503, "push_off"
+    status, code = 404, "push_off"  # nothing to find here: not a server failure (a 5xx would page someone)
 
 
 def require_on() -> None:
