@@ -10,6 +10,7 @@ from fieldapp.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldapp.inputs import BoundedIntConverter
 from fieldapp.jobs.backends import make_backend as make_jobs_backend
 from fieldapp.live.broker import make_broker
+from fieldapp.push import keys as push_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.extensions["fieldapp_live"] = make_broker(app)
     app.extensions["fieldapp_jobs"] = make_jobs_backend(app)
+    push_keys.announce(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -93,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.offline import views as offline_views
     from fieldapp.people import api as people_api
     from fieldapp.people import views as people_views
+    from fieldapp.push import api as push_api
     from fieldapp.referrals import api as referrals_api
     from fieldapp.referrals import views as referrals_views
     from fieldapp.sync import api as sync_api
@@ -102,7 +105,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
                       exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp,
-                      sync_api.blp, not_sent_api.blp, follow_up_contacts_api.blp):
+                      sync_api.blp, not_sent_api.blp, follow_up_contacts_api.blp,
+                      push_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
@@ -147,6 +151,7 @@ def register_commands(app: Flask) -> None:
     from fieldapp.jobs.commands import jobs_cli
     from fieldapp.live.commands import live_command
     from fieldapp.metrics.commands import metrics_command
+    from fieldapp.push.commands import push_cli
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -158,3 +163,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(live_command)
     app.cli.add_command(db_roles_command)
     app.cli.add_command(metrics_command)
+    app.cli.add_command(push_cli)

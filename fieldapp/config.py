@@ -118,6 +118,7 @@ def from_environment(instance_path: str) -> dict:
         "BOARD_STATUS_THRESHOLDS": _board_thresholds(),
         **_integration_settings(),
         **_program_settings(),
+        **_push_settings(instance_path, development),
     }
 
 
@@ -163,6 +164,18 @@ def _integration_settings() -> dict:
             raise ConfigError("EIDO_INCIDENT_TYPE_MAP must read CODE=TYPE,CODE=TYPE.")
         settings["EIDO_INCIDENT_TYPE_MAP"] = {code.strip().upper(): call_type.strip().upper()
                                               for code, _, call_type in pairs}
+    return settings
+
+
+def _push_settings(instance_path: str, development: bool) -> dict:
+    """Web Push (docs/push.md): the VAPID key and contact; the demo makes its own key."""
+    from fieldapp.push import keys
+
+    try:
+        settings = keys.settings(instance_path, development=development)
+    except keys.VapidSettingError as error:
+        raise ConfigError(str(error)) from None
+    settings["WEB_PUSH_ALLOW_INSECURE_ENDPOINTS"] = _bool("WEB_PUSH_ALLOW_INSECURE_ENDPOINTS", False)
     return settings
 
 
@@ -225,6 +238,12 @@ DEFAULTS = {
     "WEBHOOK_MAX_ATTEMPTS": 12,  # then the delivery is 'failed' until an admin retries it
     "WEBHOOK_TOLERANCE_SECONDS": 300,  # documented to receivers: refuse older signatures
     "EIDO_MAX_BYTES": 512 * 1024,
+    # Web Push (fieldapp.push, docs/push.md): off without a key.
+    "VAPID_PRIVATE_KEY": None,
+    "VAPID_SUBJECT": None,
+    "WEB_PUSH_ALLOW_INSECURE_ENDPOINTS": False,  # tests only: http and loopback push endpoints
+    "WEB_PUSH_TIMEOUT_SECONDS": 10.0,
+    "WEB_PUSH_MAX_ATTEMPTS": 6,  # then the message is 'failed' (its 10-minute TTL is past by then anyway)
     "EIDO_INCIDENT_TYPE_MAP": {},  # agency-internal incident codes -> fieldapp call types
     # fields (issue 11): districts or beats a call may be placed in (empty: calls carry none), and what
     # one unit-hour costs the program, for the estimated cost per call (as Denver STAR publishes it).

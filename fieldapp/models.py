@@ -26,6 +26,7 @@ from fieldapp.metrics.models import (
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
+from fieldapp.push.models import PushMessage, PushSubscription
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
@@ -34,4 +35,5 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "Foll
            "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
-           "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay"]
+           "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay",
+           "PushMessage", "PushSubscription"]

@@ -11,7 +11,7 @@ const SHELL_FILES = [
 ];
 const NETWORK_TIMEOUT_MS = 6000;
 
-importScripts("/static/js/outbox.js");
+importScripts("/static/js/outbox.js", "/static/push-sw.js");
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));

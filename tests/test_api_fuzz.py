@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from fieldapp.accounts import services as accounts
 from fieldapp.extensions import db as _db
+from fieldapp.push import keys as push_keys
 from tests.conftest import call_body, encounter_body
 from tests.factories import ShiftFactory, UserFactory
 
@@ -133,9 +134,11 @@ def fuzz_operation(operation, headers, ids, statuses: set) -> list[str]:
     return failures
 
 
-def test_every_operation_as_every_role_conforms_to_the_openapi_document(app, fuzz_schema):
+def test_every_operation_as_every_role_conforms_to_the_openapi_document(app, fuzz_schema, monkeypatch):
     """Reads share one world; each change (which may revoke a token, close the shift, clear the
     call) gets a fresh one."""
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", push_keys.generate()[0])  # Web Push on
+    monkeypatch.setitem(app.config, "VAPID_SUBJECT", "mailto:ops@agency.example")
     operations = sorted((result.ok() for result in fuzz_schema.get_all_operations()),
                         key=lambda operation: operation.method.upper() != "GET")
     failures, fresh, client, answered = [], False, app.test_client(), {}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from fieldapp import push
 from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.accounts.roles import ROLES
@@ -246,6 +247,7 @@ def end_session(token: str, *, reason="auth.logout") -> None:
     row = session_row(token)
     if row and row.revoked_at is None:
         row.revoked_at = utcnow()
+        push.end_subscriptions(session_id=row.id)
         audit.record(reason, obj=row, user=row.user)
         db.session.commit()
 
@@ -256,6 +258,7 @@ def revoke_session(user: User, session_id: int) -> None:
         raise NotFound("No such session.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        push.end_subscriptions(session_id=row.id)
         audit.record("auth.session_revoke", obj=row, user=user)
         db.session.commit()
 
@@ -275,6 +278,7 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def _revoke_all(user: User) -> None:
+    push.end_subscriptions(user_id=user.id)  # deactivation, role or password change, sign out everywhere
     db.session.execute(update(LoginSession)
                        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))

@@ -20,6 +20,7 @@ from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.live import services as live
+from fieldapp.push import call_changed as alert_crew
 from fieldapp.units import services as units
 
 SEES_ALL_CALLS = (DISPATCHER, ADMIN)
@@ -256,6 +257,8 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
     live.publish("call.assigned", call, unit_id=unit.id)
     if previous_unit_id is not None:
         live.publish("call.reassigned", call, unit_id=previous_unit_id)  # gone from the old unit's phones
+    alert_crew("assigned", call, unit.id)
+    alert_crew("reassigned", call, previous_unit_id)
     db.session.commit()
     return call
 
@@ -275,6 +278,7 @@ def cancel(call_id, reason: str, *, by) -> Call:
     _event(call, "cancelled", by=by, from_status=from_status, reason=reason)
     audit.record("call.cancel", obj=call, user=by, details={"reason": reason})
     live.publish("call.cancelled", call, unit_id=call.unit_id)
+    alert_crew("cancelled", call, call.unit_id)
     db.session.commit()
     return call
 

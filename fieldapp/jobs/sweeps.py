@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 SWEEPS = (
     "fieldapp.integrations.webhooks.jobs.sweep",
+    "fieldapp.push.jobs.sweep",
 )
 
 
