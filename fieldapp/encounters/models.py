@@ -28,6 +28,8 @@ class Encounter(Base):
     enforcement_action: Mapped[bool] = mapped_column(default=False)
     transport: Mapped[str] = mapped_column(String(20), default="none")
     narrative: Mapped[str] = mapped_column(Text, default="")
+    # Why an encounter with the outcome "referred" has no referral (refused, no service fits, ...).
+    no_referral_reason: Mapped[str | None] = mapped_column(String(500))
     apco_code: Mapped[str] = mapped_column(String(2))
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
