@@ -166,10 +166,10 @@ def test_each_step_photographed(browser, live_server, dispatch, browser_screensh
     page.goto(f"/calls/{call['id']}/encounters/new")
     size = viewport["width"]
     page.get_by_label("Referred to a service").click()
-    browser_screenshot(page, f"encounter-step1-{size}", full_page=False)
+    browser_screenshot(page, f"encounter-view-step1-{size}", full_page=False)
     page.get_by_role("button", name="Next: who was contacted").click()
     page.get_by_label("Give their name").click()
-    browser_screenshot(page, f"encounter-step2-{size}", full_page=False)
+    browser_screenshot(page, f"encounter-view-step2-{size}", full_page=False)
     page.get_by_role("button", name="Next: details and save").click()
-    browser_screenshot(page, f"encounter-step3-{size}", full_page=False)
+    browser_screenshot(page, f"encounter-view-step3-{size}", full_page=False)
     context.close()
