@@ -19,7 +19,9 @@ pytestmark = pytest.mark.browser
 
 TWO_SCREENS_PX = 2 * 740
 COUNT_KEYS = """() => {
-  const count = (event) => { if (event.isTrusted) sessionStorage.setItem("keys", String(Number(sessionStorage.getItem("keys") || 0) + 1)); };
+  const count = (event) => {
+    if (event.isTrusted) sessionStorage.setItem("keys", String(Number(sessionStorage.getItem("keys") || 0) + 1));
+  };
   document.addEventListener("keydown", count, true);
 }"""
 
