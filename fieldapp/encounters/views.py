@@ -93,6 +93,14 @@ def _find_people(q: str):
     return seen_as(PersonSchema, visibility.PERSON, found, many=True), {}
 
 
+def may_clear(call) -> bool:
+    """Whether the form offers "Save and clear the call": to the crew of a call still open. Not only
+    when clearing is allowed right now, because the page is kept for offline use and the unit's status
+    taps may be waiting in the outbox; the calls service checks the transition when it arrives."""
+    return calls.is_crew(current_user, call) and call.status not in (
+        call_vocabulary.PENDING, call_vocabulary.CANCELLED, call_vocabulary.CLEARED)
+
+
 @bp.route("/calls/<int:call_id>/encounters/new", methods=["GET", "POST"])
 @allow(OFFICER, CLINICIAN)
 def new(call_id):
@@ -126,8 +134,8 @@ def new(call_id):
     return render_template(
         "encounters/new.html", call=call, form=form, form_id=form_id, errors=errors,
         first_error=encounter_form.first_error(errors), found=found, searched=searched,
-        quick_services=quick_services, concerns=concerns, may_clear=calls.is_crew(current_user, call)
-        and "cleared" in calls.next_statuses(call), dispositions=call_vocabulary.DISPOSITIONS,
+        quick_services=quick_services, concerns=concerns, may_clear=may_clear(call),
+        dispositions=call_vocabulary.DISPOSITIONS,
         new_uuid=lambda name: form.get(name) or str(uuid.uuid4()), **VOCABULARIES), status
 
 
