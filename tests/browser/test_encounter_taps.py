@@ -126,7 +126,8 @@ def test_referred_with_one_referral_in_eight_taps_without_typing(phone_page, dis
     taps.tap(page.get_by_label("41–60"))
     step_fits(page, "details")
     taps.tap(page.get_by_role("button", name="Save encounter"))
-    expect(page.get_by_role("link", name=re.compile(rf"Back to call {call['id']}"))).to_be_visible()
+    page.wait_for_url(re.compile(r"/encounters/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("link", name=f"Back to call {call['id']} (clear it there)")).to_be_visible()
     browser_screenshot(page, "encounter-saved-360")
 
     assert taps.count <= 8, taps.count
