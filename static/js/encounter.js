@@ -35,7 +35,7 @@
     var age = form.querySelector("input[name=age_band]:checked:not([disabled])");
     var given = form.querySelector("input[name=given_name]:not([disabled])");
     if (given && given.value.trim()) parts.push(given.value.trim());
-    else if (age) parts.push("age " + age.closest("label").textContent.trim());
+    else if (age) parts.push("age: " + age.closest("label").textContent.trim());
     return parts.join(" · ");
   }
 
