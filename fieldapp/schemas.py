@@ -43,10 +43,36 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+# marshmallow's own wording -> words for the person filling in the form. A field's own message wins.
+PLAIN_WORDS = {
+    "Missing data for required field.": "This field is required.",
+    "Field may not be null.": "This field cannot be empty.",
+    "Not a valid UUID.": "This is not a valid id.",
+    "Not a valid boolean.": "Answer yes or no.",
+    "Not a valid string.": "Enter text here.",
+    "Not a valid integer.": "Enter a whole number.",
+    "Not a valid list.": "Give a list here.",
+    "Invalid input type.": "Give a group of fields here.",
+    "Not a valid date.": "Enter a date like 2026-11-24.",
+}
+
+
+def _plain_words(field) -> None:
+    field.error_messages = {key: PLAIN_WORDS.get(text, text) if isinstance(text, str) else text
+                            for key, text in field.error_messages.items()}
+    for inner in (getattr(field, "inner", None), getattr(field, "value_field", None)):
+        if inner is not None:
+            _plain_words(inner)
+
+
 class BaseSchema(Schema):
-    """Unknown fields are refused (marshmallow's default), so a typo is a 422 naming the field."""
+    """Unknown fields are refused (marshmallow's default), so a typo is a 422 naming the field.
+    Every refusal is worded for a person (``PLAIN_WORDS``), never marshmallow's own wording."""
 
     error_messages = {"unknown": "This field is not accepted here."}
+
+    def on_bind_field(self, field_name, field_obj):
+        _plain_words(field_obj)
 
 
 class UpdateSchema(BaseSchema):
@@ -91,7 +117,9 @@ def Text(max_length, *, required=False, min_length=None, **kwargs):  # noqa: N80
 def Choice(values, message="Choose one of the listed options.", **kwargs):  # noqa: N802
     """One of ``values`` (a sequence, or a dict whose keys are the values). The OpenAPI document
     lists them as an ``enum``; a refusal says ``message``, not the validator's list."""
-    kwargs.setdefault("error_messages", {}).setdefault("required", message)
+    messages = kwargs.setdefault("error_messages", {})
+    messages.setdefault("required", message)
+    messages.setdefault("null", message)
     return SafeString(validate=validate.OneOf(list(values), error=message), **kwargs)
 
 

@@ -37,7 +37,7 @@ ENCOUNTER = {
     # What an officer needs for safety and enforcement: no concerns list, no referral consent details.
     OFFICER: ("id", "call_id", "person", "outcome", "outcome_label", "hospitalization_type", "probable_cause",
               "diverted", "use_of_force", "force_type", "enforcement_action", "transport", "narrative",
-              "apco_code", "recorded_at", "received_at", "created_by", "referrals",
+              "no_referral_reason", "apco_code", "recorded_at", "received_at", "created_by", "referrals",
               # fields (issue 11): how the person was met, where taken, police backup; no clinical detail.
               "contact_mode", "transport_destination", "declined_services", "officer_engaged", "backup_requested",
               "backup_requested_at", "backup_arrived_at", "backup_reason"),

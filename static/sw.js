@@ -7,6 +7,7 @@ const SHELL = `${VERSION}-shell`;
 const PAGES = "fieldapp-pages";  // kept across versions; cleared at logout
 const SHELL_FILES = [
   "/offline", "/static/css/app.css", "/static/js/app.js", "/static/js/outbox.js", "/static/js/live.js",
+  "/static/js/encounter.js",
   "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
 ];
 const NETWORK_TIMEOUT_MS = 6000;

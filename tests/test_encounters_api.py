@@ -15,7 +15,7 @@ def log(api, call_id, user, **overrides):
 
 @pytest.mark.parametrize("fields,apco", [
     ({"outcome": "resolved"}, "18"),
-    ({"outcome": "referred"}, "15"),
+    ({"outcome": "referred", "no_referral_reason": "Already has a case manager"}, "15"),
     ({"outcome": "hospitalized", "hospitalization_type": "involuntary", "transport": "ems"}, "45"),
     ({"outcome": "hospitalized", "hospitalization_type": "voluntary", "transport": "unit"}, "16"),
     ({"outcome": "hospitalized", "hospitalization_type": "medical", "transport": "law_enforcement"}, "33"),
@@ -118,11 +118,9 @@ def test_officer_sees_the_safety_fields_not_the_concerns(api, encounter, shift):
 def test_briefing_for_a_repeat_address(api, dispatcher, shift, new_call, services_directory):
     first = new_call(location={"address": "18 Harbor View Road, Apt. 2"}, cautions=["firearm"])
     api.post(f"/api/v1/calls/{first['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
-    logged = api.post(f"/api/v1/calls/{first['id']}/encounters", encounter_body(outcome="referred"),
-                      user=shift.clinician).get_json()
-    api.post(f"/api/v1/encounters/{logged['id']}/referrals", {
+    api.post(f"/api/v1/calls/{first['id']}/encounters", encounter_body(outcome="referred", referral={
         "id": str(uuid.uuid4()), "service_id": str(services_directory["mental"].id),
-        "consent": {"type": "verbal", "given_by": "the person"}}, user=shift.clinician)
+        "consent": {"type": "verbal", "given_by": "the person"}}), user=shift.clinician)
     second = new_call(location={"address": "18 harbor view rd apt 2"}, cautions=[])
     api.post(f"/api/v1/calls/{second['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
 

@@ -49,7 +49,7 @@ def log_form(browser, call_id, **fields):
 
 @pytest.mark.parametrize(("fields", "apco"), [
     ({"outcome": "resolved", "concerns": ["mental_health", "homelessness"]}, "18"),
-    ({"outcome": "referred"}, "15"),
+    ({"outcome": "referred", "no_referral_reason": "Already has a case manager"}, "15"),
     ({"outcome": "hospitalized", "hospitalization_type": "involuntary", "transport": "ems"}, "45"),
     ({"outcome": "arrested", "probable_cause": "1", "enforcement_action": "1", "use_of_force": "yes",
       "force_type": "restraints", "transport": "law_enforcement"}, "03"),
@@ -83,8 +83,11 @@ def test_answers_that_do_not_fit_are_shown_with_what_was_typed(pages, assigned_c
     page = text(response)
     assert response.status_code == 422
     assert "Some answers do not fit together." in page
-    assert "Only for the outcome 'hospitalized'." in page
-    assert "Say what force was used." in page
+    assert "Say what force was used." in page  # next to its field, and in the summary linked to it
+    assert re.search(r'<p class="field-error" id="error-force_type">Say what force was used.</p>', page)
+    assert re.search(r'<li><a href="#force_type">Say what force was used.</a></li>', page)
+    assert re.search(r'id="force_type"[^>]*aria-describedby="force-help error-force_type"[^>]*aria-invalid="true"'
+                     r'[^>]*autofocus', page)
     assert "Keep this narrative" in page and 'value="Ada"' in page and 'value="1988-02-29"' in page
     assert re.search(r'id="outcome-resolved"[^>]*checked', page)
     assert re.search(r'id="concern-youth"[^>]*checked', page)
@@ -129,7 +132,7 @@ def test_a_double_submit_saves_one_encounter(pages, assigned_call, shift, db):
     browser = pages(shift.clinician)
     page = browser.get(f"/calls/{assigned_call['id']}/encounters/new").get_data(as_text=True)
     data = {"id": form_id(page), "recorded_at": f"{RECENT_DAY}T20:30:00.000Z", "outcome": "referred",
-            "use_of_force": "no", "transport": "none", **person_fields()}
+            "no_referral_reason": "Already in treatment", "use_of_force": "no", "transport": "none", **person_fields()}
     first = browser.post(f"/calls/{assigned_call['id']}/encounters/new", data)
     second = browser.post(f"/calls/{assigned_call['id']}/encounters/new", data)
     assert first.status_code == second.status_code == 302
@@ -155,12 +158,10 @@ def test_briefing_for_a_repeat_address_follows_each_roles_view(api, pages, dispa
                                                                services_directory):
     first = new_call(location={"address": "18 Harbor View Road, Apt. 2"}, cautions=["firearm"])
     api.post(f"/api/v1/calls/{first['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
-    logged = api.post(f"/api/v1/calls/{first['id']}/encounters",
-                      encounter_body(outcome="referred", use_of_force=True, force_type="physical_control"),
-                      user=shift.clinician).get_json()
-    api.post(f"/api/v1/encounters/{logged['id']}/referrals", {
-        "id": str(uuid.uuid4()), "service_id": str(services_directory["mental"].id),
-        "consent": {"type": "verbal", "given_by": "the person"}}, user=shift.clinician)
+    api.post(f"/api/v1/calls/{first['id']}/encounters",
+             encounter_body(outcome="referred", use_of_force=True, force_type="physical_control", referral={
+                 "id": str(uuid.uuid4()), "service_id": str(services_directory["mental"].id),
+                 "consent": {"type": "verbal", "given_by": "the person"}}), user=shift.clinician)
     second = new_call(location={"address": "18 harbor view rd apt 2"}, cautions=[])
     api.post(f"/api/v1/calls/{second['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
 
@@ -490,7 +491,7 @@ def test_encounter_form_saves_a_referral_and_a_note_with_it(pages, assigned_call
 
     browser = pages(shift.clinician)
     page = browser.get(f"/calls/{assigned_call['id']}/encounters/new").get_data(as_text=True)
-    assert "Refer to a service now (optional)" in page and "Harbor Opioid" not in page  # Part 2 needs the full form
+    assert "Referred to which service?" in page and "Harbor Opioid" not in page  # Part 2 needs the full form
     ids = {name: str(uuid_module.uuid4()) for name in ("id", "referral_id", "note_id")}
     form = {**ids, "outcome": "referred", "person_mode": "named", "given_name": "Sam", "family_name": "Lee",
             "gender": "not_recorded", "transport": "none", "referral_service_id": str(services_directory["mental"].id),

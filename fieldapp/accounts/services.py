@@ -44,7 +44,7 @@ def find_user(username: str) -> User | None:
 def create_user(*, username, full_name, role, password, by=None) -> User:
     username = username.strip().lower()
     if role not in ROLES:
-        raise Invalid("Unknown role.", fields={"role": [f"Must be one of: {', '.join(ROLES)}."]})
+        raise Invalid("Unknown role.", fields={"role": ["Choose a role from the list."]})
     problems = passwords.policy_problems(password, username=username, full_name=full_name)
     if problems:
         raise Invalid("The password cannot be used.", fields={"password": problems})
@@ -74,7 +74,7 @@ def set_active(user: User, active: bool, *, by) -> User:
 
 def set_role(user: User, role: str, *, by) -> User:
     if role not in ROLES:
-        raise Invalid("Unknown role.", fields={"role": [f"Must be one of: {', '.join(ROLES)}."]})
+        raise Invalid("Unknown role.", fields={"role": ["Choose a role from the list."]})
     if user.id == getattr(by, "id", None):
         raise Invalid("You cannot change your own role.")
     old = user.role

@@ -79,3 +79,14 @@ def apco_code(outcome: str, transport: str) -> str:
     if outcome == "referred":
         return "15"
     return "18"
+
+# The concerns a call type usually means: the encounter form starts with them ticked.
+CONCERNS_BY_CALL_TYPE = {
+    "EDP": ("mental_health",), "MNTL": ("mental_health",), "MTLV": ("mental_health",),
+    "SUICIDE": ("suicidal_ideation", "mental_health"), "SUICTHRT": ("suicidal_ideation", "mental_health"),
+    "OD": ("substance_use", "medical"), "INTOX": ("substance_use",), "WELFARE": ("welfare_check",),
+    "DVA": ("domestic",), "DVNA": ("domestic",), "HOMELESS": ("homelessness",), "JUVENILE": ("youth",),
+}
+
+# Approximate ages offered as one-tap buttons when the person's name is not known: (label, age stored).
+AGE_BANDS = {"15": "Under 18", "21": "18–25", "33": "26–40", "50": "41–60", "70": "Over 60"}

@@ -38,6 +38,8 @@ class Encounter(Base):
     backup_requested_at: Mapped[datetime | None]
     backup_arrived_at: Mapped[datetime | None]
     backup_reason: Mapped[str | None] = mapped_column(String(30))
+    # Why an encounter with the outcome "referred" has no referral (refused, no service fits, ...).
+    no_referral_reason: Mapped[str | None] = mapped_column(String(500))
     apco_code: Mapped[str] = mapped_column(String(2))
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,6 +2,7 @@ from marshmallow import fields
 
 from fieldapp.encounters import constants as c
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
+from fieldapp.referrals.schemas import ReferralCreateSchema
 from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text
 
 
@@ -23,6 +24,11 @@ class EncounterCreateSchema(BaseSchema):
     enforcement_action = fields.Boolean(truthy={True}, falsy={False})
     transport = Choice(c.TRANSPORTS, "Choose how the person was transported.")
     narrative = Text(4000)
+    referral = fields.Nested(ReferralCreateSchema, metadata={
+        "description": "The referral made with this encounter, saved with it (both or neither). The outcome "
+                       "'referred' needs this or no_referral_reason."})
+    no_referral_reason = Text(500, metadata={
+        "description": "Only with the outcome 'referred' and no referral: why none was made."})
     recorded_at = Moment(metadata={"description": "The device's time of saving."})
     # fields (issue 11): docs/metrics.md, "On scene, in detail".
     primary_concern = Choice(c.CONCERNS, "Choose the primary concern among the concerns ticked.", allow_none=True,
@@ -77,6 +83,7 @@ class EncounterSchema(BaseSchema):
     backup_requested_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     backup_arrived_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     backup_reason = fields.String(dump_only=True, allow_none=True)
+    no_referral_reason = fields.String(dump_only=True, allow_none=True)
     apco_code = fields.String(dump_only=True)
     recorded_at = fields.AwareDateTime(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)

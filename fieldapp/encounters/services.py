@@ -16,6 +16,7 @@ from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, sa
 from fieldapp.integrations import webhooks
 from fieldapp.people import services as people
 from fieldapp.records import get_visible
+from fieldapp.referrals import services as referrals
 from fieldapp.visibility import sees_clinical
 
 
@@ -36,6 +37,7 @@ def _check_consistency(data: dict) -> None:
     if not data.get("use_of_force") and data.get("force_type"):
         problems["force_type"] = ["Only when force was used."]
     problems.update(_record_problems(data))
+    problems.update(_referral_problems(data))
     if "person" in data and "person_id" in data:
         problems["person_id"] = ["Give either a new person or person_id, not both."]
     if "person" not in data and "person_id" not in data:
@@ -66,6 +68,22 @@ def _record_problems(data: dict) -> dict:
 
 RECORD_FIELDS = ("primary_concern", "contact_mode", "transport_destination", "officer_engaged", "backup_requested_at",
                  "backup_arrived_at", "backup_reason")
+
+
+NO_REFERRAL = "Choose a service or say why no referral was made."
+
+
+def _referral_problems(data: dict) -> dict:
+    """The outcome 'referred' means a referral was made with it, or the reason none was is stated:
+    otherwise the metrics would count a referral that does not exist."""
+    reason = (data.get("no_referral_reason") or "").strip()
+    if data["outcome"] == "referred" and not data.get("referral") and not reason:
+        return {"referral": [NO_REFERRAL]}
+    if reason and data["outcome"] != "referred":
+        return {"no_referral_reason": ["Only for the outcome 'referred'."]}
+    if reason and data.get("referral"):
+        return {"no_referral_reason": ["A referral was made: leave the reason empty."]}
+    return {}
 
 
 def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
@@ -101,11 +119,15 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
         probable_cause=data.get("probable_cause", False), diverted=data.get("diverted", False),
         use_of_force=data.get("use_of_force", False), force_type=data.get("force_type"),
         enforcement_action=data.get("enforcement_action", False), transport=data.get("transport") or "none",
-        narrative=data.get("narrative") or "", apco_code=apco_code(data["outcome"], data.get("transport") or "none"),
+        narrative=data.get("narrative") or "",
+        no_referral_reason=(data.get("no_referral_reason") or "").strip() or None,
+        apco_code=apco_code(data["outcome"], data.get("transport") or "none"),
         recorded_at=data.get("recorded_at") or utcnow(), created_by_id=by.id, request_hash=body_hash,
         declined_services=data.get("declined_services", False), backup_requested=data.get("backup_requested", False),
         **{name: data.get(name) for name in RECORD_FIELDS})
     db.session.add(encounter)
+    if data.get("referral"):  # saved with the encounter or not at all
+        referrals.add_with_encounter(encounter, data["referral"], by=by)
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})
     webhooks.enqueue_for_call("encounter.outcome", call, encounter=encounter)  # APCO code back to CAD

@@ -8,30 +8,29 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request
 from flask_login import current_user
 
 from fieldapp import visibility
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.calls import constants as call_vocabulary
 from fieldapp.calls import services as calls
 from fieldapp.core import forms
 from fieldapp.database import utcnow
 from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
 from fieldapp.encounters import constants as encounter_vocabulary
+from fieldapp.encounters import form as encounter_form
 from fieldapp.encounters import services
-from fieldapp.encounters.record_form import record_details_payload
-from fieldapp.encounters.schemas import BriefingSchema, EncounterCreateSchema, EncounterSchema
-from fieldapp.errors import Invalid, ServiceError
-from fieldapp.extensions import db
+from fieldapp.encounters.schemas import BriefingSchema, EncounterSchema
+from fieldapp.errors import ServiceError
 from fieldapp.notes import services as notes
-from fieldapp.notes.schemas import NoteCreateSchema, NoteSchema
+from fieldapp.notes.schemas import NoteSchema
 from fieldapp.people import constants as people_vocabulary
 from fieldapp.people import services as people
 from fieldapp.people.schemas import PersonQuerySchema, PersonSchema
 from fieldapp.referrals import constants as referral_vocabulary
 from fieldapp.referrals import services as referrals
-from fieldapp.referrals.schemas import ReferralCreateSchema
 from fieldapp.security.access import allow
 
 bp = Blueprint("encounters", __name__)
@@ -82,35 +81,6 @@ def record(call_id):
 
 # --- logging an encounter ------------------------------------------------------------------
 
-def _person_payload(form, *, unidentified: bool) -> dict:
-    person = {"unidentified": unidentified, "approx_age": forms.as_number(form.get("approx_age", "")),
-              "gender": form.get("gender") or None, "race_ethnicity": form.getlist("race_ethnicity"),
-              "preferred_language": form.get("preferred_language", "").strip() or None}
-    if not unidentified:
-        person.update(given_name=form.get("given_name", "").strip() or None,
-                      family_name=form.get("family_name", "").strip() or None, dob=form.get("dob") or None)
-    return {key: value for key, value in person.items() if value not in (None, [])}
-
-
-def encounter_payload(form) -> dict:
-    """The form as the API's JSON body: only the person section the user chose is sent."""
-    payload = {
-        "id": form.get("id", ""), "outcome": form.get("outcome") or None,
-        "hospitalization_type": form.get("hospitalization_type") or None, "concerns": form.getlist("concerns"),
-        "probable_cause": "probable_cause" in form, "diverted": "diverted" in form,
-        "use_of_force": form.get("use_of_force") == "yes", "force_type": form.get("force_type") or None,
-        "enforcement_action": "enforcement_action" in form, "transport": form.get("transport") or "none",
-        "narrative": form.get("narrative", "").strip(), "recorded_at": form.get("recorded_at") or None,
-        **record_details_payload(form),
-    }
-    mode = form.get("person_mode", "named")
-    if mode == "known":
-        payload["person_id"] = form.get("person_id") or None
-    else:
-        payload["person"] = _person_payload(form, unidentified=mode == "unidentified")
-    return {key: value for key, value in payload.items() if value is not None}
-
-
 def _find_people(q: str):
     """(people as the role sees them, errors) for the known-person search on the form."""
     query, errors = forms.load(PersonQuerySchema(), {"q": q.strip()})
@@ -123,6 +93,14 @@ def _find_people(q: str):
     return seen_as(PersonSchema, visibility.PERSON, found, many=True), {}
 
 
+def may_clear(call) -> bool:
+    """Whether the form offers "Save and clear the call": to the crew of a call still open. Not only
+    when clearing is allowed right now, because the page is kept for offline use and the unit's status
+    taps may be waiting in the outbox; the calls service checks the transition when it arrives."""
+    return calls.is_crew(current_user, call) and call.status not in (
+        call_vocabulary.PENDING, call_vocabulary.CANCELLED, call_vocabulary.CLEARED)
+
+
 @bp.route("/calls/<int:call_id>/encounters/new", methods=["GET", "POST"])
 @allow(OFFICER, CLINICIAN)
 def new(call_id):
@@ -131,20 +109,16 @@ def new(call_id):
     form = request.form
     errors, status = {}, 200
     if request.method == "POST" and form.get("action") != "search":
-        data, errors = forms.load(EncounterCreateSchema(), encounter_payload(form))
-        status = 422
-        if not errors:
-            try:
-                encounter, created = services.log_encounter(call.id, data, by=current_user)
-            except ServiceError as error:
-                errors, status = forms.form_errors(error)
-            else:
-                name = encounter.person.display_name if encounter.person else "The person"
-                flash(f"Encounter saved: {name}, {encounter_vocabulary.OUTCOMES[encounter.outcome].lower()}."
-                      if created else "This encounter was already saved.", "success")
-                for problem in save_quick_referral_and_note(encounter, form):
-                    flash(problem, "error")  # shown on the next page this user opens
-                return redirect(url_for("encounters.show", encounter_id=encounter.id))
+        try:
+            encounter, created, target, problems = encounter_form.save_encounter_form(call.id, form)
+        except ServiceError as error:
+            errors, status = forms.form_errors(error)
+        else:
+            flash(f"Encounter saved: {encounter_form.outcome_words(encounter)}." if created
+                  else "This encounter was already saved.", "success")
+            for problem in problems:
+                flash(problem, "error")  # shown on the next page this user opens
+            return redirect(target)
     found, searched = [], False
     if request.method == "POST" and form.get("person_mode") == "known" and (form.get("action") == "search"
                                                                             or form.get("q", "").strip()):
@@ -155,46 +129,14 @@ def new(call_id):
     # Nothing was saved, so the same id is sent again: a second tap stays idempotent.
     form_id = form["id"] if form.get("id") and not errors.get("id") else str(uuid.uuid4())
     quick_services = [service for service in directory.search_services() if not service.part2_program]
-    return render_template("encounters/new.html", call=call, form=form, form_id=form_id, errors=errors,
-                           found=found, searched=searched, quick_services=quick_services,
-                           new_uuid=lambda name: form.get(name) or str(uuid.uuid4()), **VOCABULARIES), status
-
-
-def save_quick_referral_and_note(encounter, form) -> list[str]:
-    """The optional referral and note sent with the encounter form (one submission, so it works
-    offline as one record). Each has its own device-made id, so a resend creates nothing twice.
-    Returns what could not be saved: the encounter itself is saved by then."""
-    problems = []
-    if form.get("referral_service_id"):
-        payload = {"id": form.get("referral_id"), "service_id": form.get("referral_service_id"),
-                   "consent": {"type": form.get("referral_consent") or "verbal",
-                               "given_by": form.get("referral_given_by", "").strip() or "the person"},
-                   "recorded_at": form.get("recorded_at") or None}
-        data, errors = forms.load(ReferralCreateSchema(), {k: v for k, v in payload.items() if v is not None})
-        try:
-            if errors:
-                raise Invalid(errors.get("", "The referral is not valid."))
-            referrals.make_referral(encounter.id, data, by=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            problems.append(f"The encounter is saved, but the referral was not: {error.message}")
-    if form.get("note_body", "").strip() and current_user.role == CLINICIAN:
-        due = None
-        if form.get("note_follow_up"):
-            due = utcnow() + FOLLOW_UP_SUGGESTION
-        payload = {"id": form.get("note_id"), "body": form.get("note_body").strip(),
-                   "recorded_at": form.get("recorded_at") or None}
-        data, errors = forms.load(NoteCreateSchema(), {k: v for k, v in payload.items() if v is not None})
-        try:
-            if errors:
-                raise Invalid(errors.get("", "The note is not valid."))
-            if due is not None:
-                data["follow_up_due"] = due
-            notes.add_note(data=data, by=current_user, encounter_id=encounter.id)
-        except ServiceError as error:
-            db.session.rollback()
-            problems.append(f"The encounter is saved, but the note was not: {error.message}")
-    return problems
+    concerns = form.getlist("concerns") if request.method == "POST" \
+        else list(encounter_vocabulary.CONCERNS_BY_CALL_TYPE.get(call.call_type, ()))
+    return render_template(
+        "encounters/new.html", call=call, form=form, form_id=form_id, errors=errors,
+        first_error=encounter_form.first_error(errors), found=found, searched=searched,
+        quick_services=quick_services, concerns=concerns, may_clear=may_clear(call),
+        dispositions=call_vocabulary.DISPOSITIONS,
+        new_uuid=lambda name: form.get(name) or str(uuid.uuid4()), **VOCABULARIES), status
 
 
 # --- one encounter -------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import Text, and_, case, cast, func, select
+from sqlalchemy import Text, and_, case, cast, exists, func, select
 
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import CATEGORIES, Service
@@ -20,6 +20,16 @@ from fieldapp.referrals import constants as referral_constants
 from fieldapp.referrals.models import Referral
 
 OUTCOMES = tuple(encounter_constants.OUTCOMES)
+# What an encounter marked "referred" counts as when no referral was made with it (a reason was
+# stated, or it predates that rule): never as a referral outcome.
+REFERRAL_NOT_MADE = "referral_not_made"
+
+
+def counted_outcome():
+    """The encounter's outcome as the metrics count it (SQL): 'referred' only with a referral."""
+    no_referral = ~exists().where(Referral.encounter_id == Encounter.id)
+    return case((and_(Encounter.outcome == "referred", no_referral), REFERRAL_NOT_MADE),
+                else_=Encounter.outcome).label("outcome")
 FOLLOW_UP_COUNTS = ("total", "on_time", "late", "overdue", "not_yet_due")
 
 
@@ -33,7 +43,7 @@ def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
     buckets = [buckets_for(period) for period in periods.items]
     edges = [edge for period in buckets for edge in period.edges[:-1]] + [periods.span.end]
     e = Encounter
-    keys = (sql.bucket_index(Call.received_at, edges).label("bucket"), e.outcome, e.hospitalization_type,
+    keys = (sql.bucket_index(Call.received_at, edges).label("bucket"), counted_outcome(), e.hospitalization_type,
             e.probable_cause, e.diverted, e.use_of_force, e.force_type, e.enforcement_action,
             cast(Person.race_ethnicity, Text).label("races"))
     rows = grouped_counts(session, select(*keys).select_from(e).join(Call, Call.id == e.call_id)
@@ -75,6 +85,8 @@ def _encounters(rows, buckets, first: int) -> dict:
     return {
         "total": total,
         "outcomes": {code: {"count": outcomes[code], "share": share(outcomes[code], total)} for code in OUTCOMES},
+        "referred_without_referral": {"count": outcomes[REFERRAL_NOT_MADE],
+                                      "share": share(outcomes[REFERRAL_NOT_MADE], total)},
         "resolved_without_arrest_or_hospitalization": {"count": without, "share": share(without, total)},
         "hospitalizations": {code: hospital[code] for code in encounter_constants.HOSPITALIZATION_TYPES},
         "involuntary_holds": {"count": hospital["involuntary"], "share": share(hospital["involuntary"], total)},

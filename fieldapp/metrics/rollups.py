@@ -32,6 +32,7 @@ from fieldapp.metrics.models import (
     ProgramDay,
     ReferralDay,
 )
+from fieldapp.metrics.outcomes import counted_outcome
 from fieldapp.notes.models import FollowUp
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral
@@ -187,7 +188,8 @@ def _encounters(session, days: Days, in_days) -> None:
     e = Encounter
     keys = ("outcome", "hospitalization_type", "probable_cause", "diverted", "use_of_force", "force_type",
             "enforcement_action")
-    rows = _grouped(session, days, *(getattr(e, key) for key in keys), cast(Person.race_ethnicity, Text),
+    rows = _grouped(session, days, *(counted_outcome() if key == "outcome" else getattr(e, key) for key in keys),
+                    cast(Person.race_ethnicity, Text),
                     select_from=e.__table__.join(Call.__table__, Call.id == e.call_id)
                     .outerjoin(Person.__table__, Person.id == e.person_id), where=in_days)
     _write(session, EncounterDay, (*keys, "races"), rows)

@@ -11,7 +11,7 @@ from fieldapp.database import like_pattern, utcnow
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
-from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.people.models import Person
@@ -60,12 +60,33 @@ def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
                            fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
         return check_replay(existing, body_hash, what="referral"), False
     encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
+    referral = add_referral(encounter, data, by=by, body_hash=body_hash)
+    return commit_or_replay(referral, body_hash, what="referral")
+
+
+def add_with_encounter(encounter, data: dict, *, by) -> Referral:
+    """The referral sent with a new encounter, added to the same unit of work (committed with it).
+    Refusals name their fields under ``referral.``."""
+    if db.session.get(Referral, data["id"]) is not None:
+        raise Conflict("A different record was already saved with this id.",
+                       fields={"referral.id": ["This id is already used by a different record."]},
+                       code="id_conflict")
+    try:
+        return add_referral(encounter, data, by=by,
+                            body_hash=fingerprint({"encounter_id": encounter.id, **data}))
+    except ServiceError as error:
+        error.fields = {f"referral.{name}": value for name, value in (error.fields or {}).items()}
+        raise
+
+
+def add_referral(encounter, data: dict, *, by, body_hash: str) -> Referral:
+    """Check a new referral of ``encounter``'s person and add it to the session, not committed."""
     service = db.session.get(Service, data["service_id"])
     if service is None:
-        raise NotFound("No such service.", fields={"service_id": ["No such service."]})
+        raise NotFound("No such service.", fields={"service_id": ["Choose a service from the list."]})
     if service.status != "active":
         raise Invalid(f"{service.name} is {service.status}; choose another service.",
-                      fields={"service_id": [f"This service is {service.status}."]})
+                      fields={"service_id": [f"This service is {service.status}: choose another."]})
     consent = data["consent"]
     _check_consent(consent, service, by)
     now = utcnow()
@@ -73,7 +94,7 @@ def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
     declined = consent["type"] == "declined"
     days = current_app.config["REFERRAL_FOLLOW_THROUGH_DAYS"]
     referral = Referral(
-        id=data["id"], encounter=encounter, person_id=encounter.person_id, service=service,
+        id=data["id"], encounter=encounter, person=encounter.person, service=service,
         status=c.DECLINED if declined else c.MADE, consent_type=consent["type"],
         consent_given_by=consent["given_by"], consent_at=consent.get("at") or recorded_at,
         part2_consent=_jsonable(consent.get("part2")) if service.part2_program else None,
@@ -87,7 +108,7 @@ def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
     audit.record("referral.create", object_type="referrals", object_id=referral.id, user=by,
                  details={"encounter_id": str(encounter.id), "service_id": str(service.id),
                           "part2": service.part2_program})
-    return commit_or_replay(referral, body_hash, what="referral")
+    return referral
 
 
 def _jsonable(part2):

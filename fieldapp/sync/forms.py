@@ -6,9 +6,7 @@ from flask_login import current_user
 
 from fieldapp.calls import services as calls
 from fieldapp.calls.schemas import StatusChangeSchema
-from fieldapp.encounters import services as encounters
-from fieldapp.encounters.schemas import EncounterCreateSchema
-from fieldapp.encounters.views import encounter_payload, save_quick_referral_and_note
+from fieldapp.encounters.form import save_encounter_form
 from fieldapp.errors import Invalid
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import AddendumCreateSchema, NoteCreateSchema
@@ -40,10 +38,8 @@ def call_status(args, form):
 
 
 def encounter(args, form):
-    data = EncounterCreateSchema().load(encounter_payload(form))
-    record, created = encounters.log_encounter(args["call_id"], data, by=current_user)
-    warnings = save_quick_referral_and_note(record, form)  # the referral and note sent with it
-    return created, url_for("encounters.show", encounter_id=record.id), warnings
+    _, created, location, warnings = save_encounter_form(args["call_id"], form)  # with its note, clearing
+    return created, location, warnings
 
 
 def referral(args, form):

@@ -85,9 +85,12 @@ def log_encounter(page):
     """Log a hospitalized person through the form; ends on the new encounter's page."""
     open_encounter_form(page)
     page.get_by_label("Hospitalized", exact=True).check()
-    page.get_by_label("Voluntary", exact=True).check()
+    page.get_by_label("Voluntary", exact=True).check()  # nothing more to ask: on to the person
+    page.get_by_label("Give their name").check()
     page.get_by_label("Given name").fill("Sam")
     page.get_by_label("Family name").fill("Rivera")
+    page.get_by_role("button", name="Next: details and save").click()
+    page.get_by_text("Force, transport, narrative").click()
     page.get_by_label("By EMS").check()
     page.get_by_role("button", name="Save encounter").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sam Rivera")
