@@ -83,6 +83,9 @@ def new(encounter_id):
 
 # --- the queue and one referral ------------------------------------------------------------
 
+DUE_WITHIN = {"week": (7, "Due within 7 days"), "month": (30, "Due within 30 days")}  # the queue's "Due" choices
+
+
 @bp.route("/referrals")
 @allow(CLINICIAN, ADMIN)
 def index():
@@ -110,9 +113,6 @@ def index():
     return render_template("referrals/index.html", rows=rows, chosen=chosen, errors=errors,
                            summary=queue_summary(len(rows), chosen), due_within=DUE_WITHIN,
                            **VOCABULARIES), 422 if errors else 200
-
-
-DUE_WITHIN = {"week": (7, "Due within 7 days"), "month": (30, "Due within 30 days")}
 
 
 def queue_summary(count: int, chosen: dict) -> str:
