@@ -69,3 +69,27 @@ def test_public_summary_is_broken_down_by_district(api, make_user, data):
     assert {row["count"] for row in south} == {"0"}  # zeros are published
     north_total = next(row for row in rows if row["group"] == "North" and row["outcome"] == "total")
     assert north_total["suppressed"] == "true" and north_total["count"] == ""  # 2 encounters: a small cell
+
+
+def test_the_xlsx_log_labels_the_record_and_lists_its_codes(api, make_user, data):
+    from openpyxl import load_workbook
+
+    response = api.get(f"/api/v1/exports/outcomes.xlsx?{MARCH}", user=make_user("program_manager"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.get_data()))
+    sheet = book["Outcome log"]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert {"Call source", "Final call type", "Contact mode", "Why backup was requested"} <= set(header)
+    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    backed = next(row for row in rows if row["Why backup was requested"])
+    assert backed["Call source"] == "988 crisis line"
+    assert backed["Contact mode"] == columns_label("contact_mode", "in_person_with_officer")
+    assert backed["Why backup was requested"] == columns_label("backup_reason", "weapon") != "weapon"
+    codes = [[cell.value for cell in row] for row in book["Codes"].iter_rows()]
+    assert ["Contact mode", "telehealth", columns_label("contact_mode", "telehealth")] in codes
+    assert any(row[0] == "Transport destination" for row in codes)
+
+
+def columns_label(column, code):
+    from fieldapp.exports.workbook import CODES
+    return CODES[column][code]

@@ -46,6 +46,12 @@ LABELS = {
     "status_history": "Status history", "accepted_at": "Accepted", "completed_at": "Completed",
     "seconds_to_accept": "Time to accept (seconds)", "seconds_to_close": "Time to close (seconds)",
     "last_reason": "Latest reason", "overdue": "Overdue",
+    "call_source": "Call source", "call_eligible": "Eligible for the team", "ineligible_reason": "Why not eligible",
+    "final_call_type": "Final call type", "primary_concern": "Primary concern", "contact_mode": "Contact mode",
+    "transport_destination": "Transport destination", "declined_services": "Declined services",
+    "officer_engaged": "Officer engaged with the person", "backup_requested": "Police backup requested",
+    "backup_reason": "Why backup was requested", "backup_seconds": "Backup response (seconds)",
+    "follow_up_contacts": "Follow-up contacts",
 }
 
 # Coded columns: their codes and labels; the separator of a column that holds several codes.
@@ -57,6 +63,10 @@ CODES = {
     "referral_categories": CATEGORIES, "service_category": CATEGORIES, "gender": GENDERS,
     "race_ethnicity": RACE_ETHNICITY, "consent_type": referrals.CONSENT_TYPES, "status": referrals.STATUS_LABELS,
     "status_history": referrals.STATUS_LABELS,
+    # the program's record (issue 11)
+    "call_source": calls.SOURCES, "ineligible_reason": calls.INELIGIBLE_REASONS, "final_call_type": calls.CALL_TYPES,
+    "primary_concern": encounters.CONCERNS, "contact_mode": encounters.CONTACT_MODES,
+    "transport_destination": encounters.DESTINATIONS, "backup_reason": encounters.BACKUP_REASONS,
 }
 SEPARATORS = {"concerns": ";", "referral_categories": ";", "race_ethnicity": ";", "status_history": ">"}
 JOINERS = {";": "; ", ">": " > "}
