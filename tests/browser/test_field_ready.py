@@ -5,6 +5,7 @@ their fields. Real Chromium at 360x740 against the app under gunicorn."""
 import time
 import uuid
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -79,8 +80,12 @@ def test_a_call_assigned_online_opens_and_takes_an_encounter_offline_for_the_fir
     page.goto(f"/calls/{call['id']}")  # never opened on this device before
     expect(page.locator(".offline-banner")).to_be_visible()
     expect(page.locator(".address")).to_contain_text(address)
+    banner = page.locator(".offline-banner").inner_text()
+    assert "AM" not in banner and "PM" not in banner  # 24-hour, like the pages
+    both_sizes(page, browser_screenshot, "call-page-first-time-offline")
     page.get_by_role("link", name="Log an encounter").click()
     expect(page.get_by_role("heading", name="You are offline")).to_have_count(0)
+    expect(page.locator(".offline-banner")).to_be_visible()
     page.get_by_label("Referred to a service").check()
     page.get_by_label("Given name").fill("Dana")
     page.get_by_label("Family name").fill("Basement")
@@ -93,6 +98,7 @@ def test_a_call_assigned_online_opens_and_takes_an_encounter_offline_for_the_fir
     expect(page.locator("[data-outbox-list] li")).to_have_count(1)
     saved_at = page.locator("[data-outbox-list] .meta").inner_text()
     assert "AM" not in saved_at and "PM" not in saved_at  # 24-hour, like the pages
+    both_sizes(page, browser_screenshot, "outbox-offline")
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -204,6 +210,33 @@ def test_an_ended_session_opens_the_sign_in_sheet_and_the_tap_is_sent(phone_page
     assert [e["status"] for e in dispatch.call(call["id"])["timeline"]].count("acknowledged") == 1
     assert navigations == []
     expect(badge(page)).to_be_hidden()
+
+
+def test_the_sign_in_sheet_asks_for_the_code_when_the_account_has_a_second_factor(phone_page, dispatch,
+                                                                                   live_server, browser_screenshot):
+    page = phone_page("clinician2")  # on CR-2; turns on an authenticator app first
+    page.goto("/account/mfa")
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    totp = pyotp.TOTP(page.locator("#mfa-secret").inner_text().replace(" ", ""))
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_role("button", name="Confirm and turn on").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    call = dispatch.new_call(unique("Second Factor Way"))
+    dispatch.assign(call["id"], "CR-2")
+    visit(page, f"/calls/{call['id']}")
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Acknowledged").click()
+    sheet = page.get_by_role("dialog", name="Sign in again")
+    sheet.get_by_label("Password").fill(live_server.password)
+    sheet.get_by_role("button", name="Sign in").click()
+    code = sheet.get_by_label("Code from your authenticator app")
+    expect(code).to_be_visible()
+    both_sizes(page, browser_screenshot, "sign-in-sheet-code")
+    code.fill(totp.at(time.time() + 30))  # the next code: the one used to turn it on is spent
+    sheet.get_by_role("button", name="Confirm").click()
+    expect(sheet).to_be_hidden()
+    expect(page.locator("#call-status")).to_have_text("Acknowledged")
+    wait_for_status(dispatch, call["id"], "acknowledged")
 
 
 def test_an_online_refusal_is_shown_at_its_field_and_never_enters_the_outbox(phone_page, dispatch,
