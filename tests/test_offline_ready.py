@@ -1,5 +1,7 @@
 """What a crew device keeps ready offline, and what an open call page is told when a call leaves it."""
 
+import uuid
+
 
 def test_a_crew_device_is_told_to_keep_each_assigned_call_and_the_shift_pages(
         api, pages, dispatcher, new_call, assigned_call, shift, other_shift):
@@ -62,3 +64,17 @@ def test_the_call_page_has_navigate_and_callback_links(pages, assigned_call, shi
     finally:
         app.config["MAP_URL_TEMPLATE"] = "geo:0,0?q={address}"
     assert 'href="https://maps.example/?q=12%20Elm%20St"' in html
+
+
+def test_an_officers_device_is_never_given_clinical_notes_to_keep(api, pages, encounter, assigned_call, shift):
+    written = api.post(f"/api/v1/encounters/{encounter['id']}/notes",
+                       {"id": str(uuid.uuid4()), "body": "Disclosed a sertraline prescription."}, user=shift.clinician)
+    assert written.status_code == 201, written.get_json()
+    officer, clinician = pages(shift.officer), pages(shift.clinician)
+    assert "sertraline" in clinician.get(f"/encounters/{encounter['id']}").get_data(as_text=True)
+    plan = officer.get("/session/offline-pages").get_json()
+    kept = [path for call in plan["calls"] for path in call["pages"]] + [f"/encounters/{encounter['id']}"]
+    for path in kept:  # every page an officer's device may keep (the encounter's own page when opened)
+        response = officer.get(path)
+        assert response.headers.get("X-Fieldapp-Offline") == "1", path
+        assert "sertraline" not in response.get_data(as_text=True), path

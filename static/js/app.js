@@ -118,8 +118,7 @@
   document.addEventListener("fieldapp:sent", function (event) {
     var status = event.target.getAttribute("data-status");
     if (!status || !section()) return;
-    show(status, false);
-    if (window.FieldappReady) window.FieldappReady.keep(location.pathname);  // the device's copy follows
+    show(status, false);  // the device's copy of the page follows (static/js/ready.js, on "fieldapp:flushed")
   });
   document.addEventListener("fieldapp:queued", function (event) {
     var status = event.target.getAttribute("data-status");

@@ -32,6 +32,12 @@
 
   function absolute(path) { return new URL(path, location.href).href; }
 
+  /* What this device last kept of each call ("id" -> status), so a page opened again fetches only
+     what is missing or has changed (the service worker refreshes the copy of any page opened online). */
+  function kept() {
+    try { return JSON.parse(sessionStorage.getItem("fieldapp-ready") || "{}"); } catch (error) { return {}; }
+  }
+
   async function keep(cache, path) {
     var response = await fetch(path, { credentials: "same-origin", headers: { Accept: "text/html" } });
     if (response.ok && !response.redirected && response.headers.get("X-Fieldapp-Offline") === "1") {
@@ -53,16 +59,20 @@
         if (!response.ok) return null;
         var plan = await response.json();
         var cache = await caches.open(PAGES);
-        var assigned = {};
+        var assigned = {}, before = kept(), now = {};
         plan.calls.forEach(function (call) { assigned[call.id] = true; });
-        for (var k = 0; k < plan.pages.length; k++) await keep(cache, plan.pages[k]).catch(function () {});
-        for (var i = 0; i < plan.calls.length; i++) {
-          var call = plan.calls[i], kept = 0;
-          for (var j = 0; j < call.pages.length; j++) {
-            if (await keep(cache, call.pages[j]).catch(function () { return false; })) kept += 1;
-          }
-          if (kept >= 2) ready.push(call.id);  // the call page and its encounter form at least
+        for (var k = 0; k < plan.pages.length; k++) {
+          if (!await cache.match(absolute(plan.pages[k]))) await keep(cache, plan.pages[k]).catch(function () {});
         }
+        for (var i = 0; i < plan.calls.length; i++) {
+          var call = plan.calls[i], held = 0, changed = before[call.id] !== call.status;
+          for (var j = 0; j < call.pages.length; j++) {
+            var have = !changed && await cache.match(absolute(call.pages[j]));
+            if (have || await keep(cache, call.pages[j]).catch(function () { return false; })) held += 1;
+          }
+          if (held >= 2) { ready.push(call.id); now[call.id] = call.status; }  // the call page and its form at least
+        }
+        try { sessionStorage.setItem("fieldapp-ready", JSON.stringify(now)); } catch (error) { /* private mode */ }
         var keys = await cache.keys();
         for (var n = 0; n < keys.length; n++) {
           var match = /^\/calls\/(\d+)(\/|$)/.exec(new URL(keys[n].url).pathname);
@@ -116,6 +126,13 @@
     if (/^call\.(assigned|reassigned|cancelled)$/.test(type)) refresh(true);
   });
   document.addEventListener("fieldapp:refreshed", function () { mark(); });
+  // records just sent changed these pages (a status tap sent later): keep the device's copy current
+  document.addEventListener("fieldapp:flushed", function (event) {
+    (event.detail && event.detail.sent || []).forEach(function (sent) {
+      var path = sent.url && new URL(sent.url, location.href).pathname;
+      if (path && /^\/calls\/\d+$/.test(path) && window.FieldappReady) window.FieldappReady.keep(path);
+    });
+  });
 
   window.FieldappReady = { prepare: prepare, mark: mark, keep: function (path) {
     return window.caches && isCrew() ? caches.open(PAGES).then(function (cache) { return keep(cache, path); })
