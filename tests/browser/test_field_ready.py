@@ -74,7 +74,7 @@ def test_a_call_assigned_online_opens_and_takes_an_encounter_offline_for_the_fir
     dispatch.assign(call["id"], "CR-1")
     card = page.locator("li.call", has_text=address)
     expect(card.locator(".ready-offline")).to_have_text("✓ Ready offline", timeout=10000)
-    browser_screenshot(page, "my-calls-ready-offline-360", full_page=False)
+    both_sizes(page, browser_screenshot, "my-calls-ready-offline")
 
     page.context.set_offline(True)
     page.goto(f"/calls/{call['id']}")  # never opened on this device before
