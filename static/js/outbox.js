@@ -450,6 +450,7 @@
     } else if (saved && report.state === "signin") {
       notice("Saved on this device. Sign in again to send it.", "error", form);
       offerSignIn();
+      form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
     } else if (saved) {
       notice("Saved on this device. It will be sent as soon as there is a connection.", "success", form);
       buttons.forEach(function (b) { b.disabled = true; });
