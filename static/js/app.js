@@ -147,7 +147,10 @@
     var badge = document.getElementById("call-status");
     if (!badge || !badge.querySelector(".waiting-mark")) return;
     waitingTap().then(function (status) {
-      if (!status) show(badge.getAttribute("data-call-status"), false);  // every tap has reached the server
+      if (status) return;
+      show(badge.getAttribute("data-call-status"), false);  // every tap has reached the server
+      var saved = section().querySelector("#outbox-notice");
+      if (saved) saved.remove();  // "saved on this device" is no longer true
     });
   });
 })();

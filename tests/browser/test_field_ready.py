@@ -147,8 +147,12 @@ def test_status_taps_fit_the_first_screen_and_change_the_page_in_place_online_an
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(badge(page)).to_be_hidden(timeout=10000)
     expect(page.locator("#call-status")).to_have_text("En route")
+    expect(page.locator("#outbox-notice")).to_have_count(0)  # "saved on this device" went with the tap
     wait_for_status(dispatch, call["id"], "en_route")
     assert navigations == []
+    page.get_by_text("Show all").click()  # the collapsed narrative opens in full
+    expect(page.locator("details.narrative > p")).to_contain_text("watching him through the television.")
+    browser_screenshot(page, "call-page-narrative-open-360")
 
 
 def test_reassignment_and_cancellation_reach_the_open_call_page(phone_page, dispatch, browser_screenshot):
