@@ -119,11 +119,23 @@
     var status = event.target.getAttribute("data-status");
     if (!status || !section()) return;
     show(status, false);  // the device's copy of the page follows (static/js/ready.js, on "fieldapp:flushed")
+    refreshTimeline();
   });
   document.addEventListener("fieldapp:queued", function (event) {
     var status = event.target.getAttribute("data-status");
     if (status && section()) show(status, true);
   });
+
+  /* The timeline with the tap just sent (only the timeline: the rest of the page stays as it is). */
+  function refreshTimeline() {
+    fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { if (!response.ok || response.redirected) throw new Error(); return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".timeline");
+        var timeline = document.querySelector(".timeline");
+        if (fresh && timeline) timeline.innerHTML = fresh.innerHTML;
+      }).catch(function () { /* the live update or the next visit brings it */ });
+  }
 
   /* The last tap for this call that waits in the outbox, if any. */
   function waitingTap() {
