@@ -106,6 +106,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_BANNER": os.environ.get("LOGIN_BANNER", "").strip() or LOGIN_BANNER,
         "LIVE_CHANNEL": os.environ.get("LIVE_CHANNEL", "fieldapp:live:events"),
         "FIELDAPP_TIMEZONE": os.environ.get("FIELDAPP_TIMEZONE", "America/New_York"),
+        # The call page's Navigate link: {address} becomes the URL-encoded address.
+        "MAP_URL_TEMPLATE": os.environ.get("MAP_URL_TEMPLATE", "").strip() or "geo:0,0?q={address}",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PREFERRED_URL_SCHEME": "http" if development else "https",
         # X-Forwarded-For/-Proto are trusted only when this says how many proxies set them.
@@ -181,6 +183,7 @@ def _push_settings(instance_path: str, development: bool) -> dict:
 
 DEFAULTS = {
     "FIELDAPP_TIMEZONE": "America/New_York",
+    "MAP_URL_TEMPLATE": "geo:0,0?q={address}",
     "REDIS_URL": None,
     "DATABASE_OWNER_URL": None,
     # Retention: audit rows are kept at least a year (CJIS Security Policy 5.4.7; `audit prune`

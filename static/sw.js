@@ -2,13 +2,13 @@
    network fails, and Background Sync for the outbox where the browser has it. */
 "use strict";
 
-const VERSION = "fieldapp-v1";
+const VERSION = "fieldapp-v2";
 const SHELL = `${VERSION}-shell`;
 const PAGES = "fieldapp-pages";  // kept across versions; cleared at logout
 const SHELL_FILES = [
   "/offline", "/static/css/app.css", "/static/js/app.js", "/static/js/outbox.js", "/static/js/live.js",
-  "/static/js/encounter.js",
-  "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
+  "/static/js/encounter.js", "/static/js/push.js",
+  "/static/js/fielderrors.js", "/static/js/signin.js", "/static/js/ready.js", "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
 ];
 const NETWORK_TIMEOUT_MS = 6000;
 
@@ -58,13 +58,24 @@ async function markOffline(cached) {
   const saved = new Date(cached.headers.get("Date") || Date.now());
   const minutes = Math.max(0, Math.round((Date.now() - saved.getTime()) / 60000));
   const age = minutes < 1 ? "just now" : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+  const text = await cached.text();
   const banner = `<p class="offline-banner" role="status">Offline: showing what this device saved at ` +
-    `${saved.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} (${age}). ` +
-    `Anything you save is kept here and sent when you are back online.</p>`;
-  const html = (await cached.text()).replace('<main id="main">', `<main id="main">${banner}`);
+    `${agencyTime(saved, text)} (${age}). Anything you save is kept here and sent when you are back online.</p>`;
+  const html = text.replace('<main id="main">', `<main id="main">${banner}`);
   const headers = new Headers(cached.headers);
   headers.set("X-Fieldapp-From-Device", "1");
   return new Response(html, { status: 200, headers });
+}
+
+/* 24-hour time in the agency's zone, as the pages show it (the zone is on the page's <body>). */
+function agencyTime(date, html) {
+  const zone = (/<body[^>]*data-timezone="([^"]+)"/.exec(html) || [])[1];
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone }).format(date);
+  } catch (error) {
+    return new Intl.DateTimeFormat("en-US", options).format(date);
+  }
 }
 
 async function shellFile(request) {

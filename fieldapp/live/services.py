@@ -26,10 +26,16 @@ ORDER_LOCK = 0x6C697665  # "live": pg_advisory_xact_lock key that orders event i
 
 def publish(kind: str, call, *, unit_id=None) -> None:
     """Add an event to the current unit of work; it is written as the unit commits."""
+    with db.session.no_autoflush:  # loading the unit must not flush the change early (commit_or_replay does)
+        call_sign = call.unit.call_sign if call.unit else None
     payload = {"type": kind, "call_id": call.id, "unit_id": unit_id, "status": call.status,
                "status_label": c.STATUS_LABELS[call.status],
                "call_type": c.CALL_TYPES.get(call.call_type, call.call_type),
-               "priority": call.priority, "address": call.address}
+               "priority": call.priority, "address": call.address,
+               # what an open call page says when the call leaves the unit: "Reassigned to CR-2",
+               # "Cancelled: <reason>" (static/js/live.js)
+               "unit_call_sign": call_sign,
+               "reason": call.cancel_reason if call.status == c.CANCELLED else None}
     db.session.info.setdefault(_PENDING, []).append(
         LiveEvent(kind=kind, call_id=call.id, unit_id=unit_id, payload=payload))
     webhooks.enqueue_for_call(kind, call)  # status back to CAD (fieldapp.integrations.webhooks)

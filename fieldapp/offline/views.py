@@ -3,7 +3,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp.accounts.roles import CLINICIAN, OFFICER
+from fieldapp.calls import constants as calls_vocabulary
+from fieldapp.calls import services as calls
 from fieldapp.security.access import ANY_ROLE, allow, public
+from fieldapp.units import services as units
 
 bp = Blueprint("offline", __name__)
 
@@ -66,6 +69,28 @@ def offline_page():
 def outbox():
     """What this device still has to send (read from IndexedDB by static/js/outbox.js)."""
     return render_template("offline/outbox.html")
+
+
+# What a crew device keeps for each call assigned to its unit, and for the shift as a whole
+# (static/js/ready.js fetches these while online; each is kept only if its response carries
+# X-Fieldapp-Offline, so an officer's device holds what an officer's pages show, never clinical notes).
+CALL_PAGES = ("calls.show", "encounters.new", "encounters.record")
+SHIFT_PAGES = ("calls.my_calls", "directory.index", "offline.outbox")
+
+
+@bp.route("/session/offline-pages")  # under /session/: a script's address, 401 not a redirect
+@allow(OFFICER, CLINICIAN)
+def ready():
+    """The pages this device should hold for offline use: the open calls of the user's unit (the
+    call page with its briefing, the encounter form with its referral step) and the shift's pages.
+    Cached call pages not listed here belong to calls no longer assigned: the device drops them."""
+    shift = units.shift_of_user(current_user)
+    assigned = calls.list_calls(current_user, status=list(calls_vocabulary.ACTIVE), unit_id=shift.unit_id,
+                                audit_as=None) if shift else []
+    return {"calls": [{"id": call.id, "status": call.status,
+                       "pages": [url_for(endpoint, call_id=call.id) for endpoint in CALL_PAGES]}
+                      for call in assigned],
+            "pages": [url_for(endpoint) for endpoint in SHIFT_PAGES]}
 
 
 @bp.route("/session/csrf")

@@ -85,17 +85,84 @@
   });
 })();
 
-// Offline, a status tap waits in the outbox while the page stays as it was: show the steps that
-// may follow the one just saved, so a unit can go on (en route, on scene, ...) without a signal.
-document.addEventListener("fieldapp:queued", function (event) {
+// The call page's status taps change the page where it is (no reload, no jump): the badge shows the new
+// status ("waiting to send" while it is on the device only) and the steps that may follow it appear.
+// On opening the page (the device's copy, offline) taps still waiting in the outbox are shown too.
+(function () {
   "use strict";
-  var form = event.target;
-  var section = form.closest("[data-transitions]");
-  var status = form.getAttribute("data-status");
-  if (!section || !status) return;
-  var next = JSON.parse(section.getAttribute("data-transitions"))[status] || [];
-  section.querySelectorAll("form[data-status]").forEach(function (candidate) {
-    candidate.hidden = next.indexOf(candidate.getAttribute("data-status")) < 0;
-    candidate.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+
+  function section() { return document.querySelector("[data-transitions]"); }
+
+  function show(status, waiting) {
+    var steps = section(), badge = document.getElementById("call-status");
+    if (!steps || !badge) return;
+    var labels = JSON.parse(steps.getAttribute("data-labels") || "{}");
+    badge.className = "status status-" + status + (waiting ? " status-waiting" : "");
+    badge.setAttribute("data-call-status", status);
+    badge.textContent = labels[status] || status;
+    if (waiting) {
+      var mark = document.createElement("span");
+      mark.className = "waiting-mark";
+      mark.textContent = " · waiting to send";
+      badge.appendChild(mark);
+    }
+    var next = JSON.parse(steps.getAttribute("data-transitions"))[status] || [];
+    steps.querySelectorAll("form[data-status]").forEach(function (candidate) {
+      candidate.hidden = next.indexOf(candidate.getAttribute("data-status")) < 0;
+      candidate.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    });
+    var done = steps.querySelector("[data-steps-done]");
+    if (done) done.hidden = next.length > 0;
+  }
+
+  document.addEventListener("fieldapp:sent", function (event) {
+    var status = event.target.getAttribute("data-status");
+    if (!status || !section()) return;
+    show(status, false);  // the device's copy of the page follows (static/js/ready.js, on "fieldapp:flushed")
+    refreshTimeline();
   });
-});
+  document.addEventListener("fieldapp:queued", function (event) {
+    var status = event.target.getAttribute("data-status");
+    if (status && section()) show(status, true);
+  });
+
+  /* The timeline with the tap just sent (only the timeline: the rest of the page stays as it is). */
+  function refreshTimeline() {
+    fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { if (!response.ok || response.redirected) throw new Error(); return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".timeline");
+        var timeline = document.querySelector(".timeline");
+        if (fresh && timeline) timeline.innerHTML = fresh.innerHTML;
+      }).catch(function () { /* the live update or the next visit brings it */ });
+  }
+
+  /* The last tap for this call that waits in the outbox, if any. */
+  function waitingTap() {
+    var steps = section();
+    if (!steps || !window.FieldappOutbox) return Promise.resolve(null);
+    var url = new URL(steps.getAttribute("data-status-url"), location.href).pathname;
+    return window.FieldappOutbox.store.all().then(function (entries) {
+      var taps = entries.filter(function (e) {
+        return e.status === "waiting" && new URL(e.url, location.href).pathname === url;
+      });
+      if (!taps.length) return null;
+      var last = taps[taps.length - 1].fields.filter(function (pair) { return pair[0] === "status"; })[0];
+      return last ? last[1] : null;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    waitingTap().then(function (status) { if (status) show(status, true); }).catch(function () {});
+  });
+  document.addEventListener("fieldapp:flushed", function () {
+    var badge = document.getElementById("call-status");
+    if (!badge || !badge.querySelector(".waiting-mark")) return;
+    waitingTap().then(function (status) {
+      if (status) return;
+      show(badge.getAttribute("data-call-status"), false);  // every tap has reached the server
+      var saved = section().querySelector("#outbox-notice");
+      if (saved) saved.remove();  // "saved on this device" is no longer true
+    });
+  });
+})();

@@ -46,15 +46,64 @@
         var main = document.getElementById("main");
         var keep = document.getElementById("live-banner");
         if (!fresh || !main) return;
+        var shown = document.getElementById("call-status"), now = fresh.querySelector("#call-status");
+        if (shown && now && shown.getAttribute("data-call-status") === now.getAttribute("data-call-status")) {
+          // the status on screen is already the server's (our own tap): only the timeline is new, and
+          // what the user is doing on the page (a choice, an error shown at a field) stays
+          var timeline = main.querySelector(".timeline"), freshTimeline = fresh.querySelector(".timeline");
+          if (timeline && freshTimeline) timeline.innerHTML = freshTimeline.innerHTML;
+          return;
+        }
         main.innerHTML = fresh.innerHTML;
         if (keep) main.insertBefore(keep, main.firstChild);
+        document.dispatchEvent(new CustomEvent("fieldapp:refreshed"));
       }).catch(function () {});
   }
 
-  function handle(event) {
-    if (event.type === "call.assigned" && onUnitPage) { banner(event); alertUser(); }
+  var crew = ["officer", "clinician"].indexOf(document.body.getAttribute("data-role")) >= 0;
+
+  /* The call left this unit (a crew's stream carries only its unit's events, so a reassignment or
+     cancellation of a call is news about one of ours): say so on its open page at once, take away the
+     taps, and settle what waits in the outbox for it with the same words. */
+  function leftTheUnit(event) {
+    var message = event.type === "call.cancelled" ? "Cancelled: " + (event.reason || "no reason given")
+      : "Reassigned to " + (event.unit_call_sign || "another unit");
+    if (window.FieldappOutbox && window.FieldappOutbox.resolveCall) {
+      window.FieldappOutbox.resolveCall(event.call_id, message).then(function (touched) {
+        if (touched && window.FieldappOutbox.run) window.FieldappOutbox.run();
+      });
+    }
     var thisCall = path.match(/^\/calls\/(\d+)/);
-    if (onBoard || path === "/my/calls" || (thisCall && Number(thisCall[1]) === event.call_id)) refresh();
+    if (!thisCall || Number(thisCall[1]) !== event.call_id) return false;
+    var box = document.getElementById("call-notice") || document.getElementById("main");
+    var note = document.createElement("p");
+    note.className = "flash flash-error call-gone";
+    note.setAttribute("role", "alert");
+    note.textContent = message + ". This call is no longer yours; nothing more can be recorded on it here.";
+    box.innerHTML = "";
+    box.appendChild(note);
+    var status = document.getElementById("call-status");
+    if (status) {
+      status.className = "status status-" + (event.type === "call.cancelled" ? "cancelled" : "reassigned");
+      status.textContent = event.type === "call.cancelled" ? "Cancelled" : "Reassigned";
+    }
+    document.querySelectorAll("[data-transitions], [data-crew-only]").forEach(function (el) { el.hidden = true; });
+    return true;
+  }
+
+  function handle(event) {
+    document.dispatchEvent(new CustomEvent("fieldapp:live", { detail: event }));
+    if (event.type === "call.assigned" && onUnitPage) { banner(event); alertUser(); }
+    if (crew && (event.type === "call.reassigned" || event.type === "call.cancelled") && leftTheUnit(event)) return;
+    var thisCall = path.match(/^\/calls\/(\d+)/);
+    if (thisCall && Number(thisCall[1]) === event.call_id) {
+      var shown = document.getElementById("call-status");
+      // our own tap, already shown in place: nothing to redraw
+      if (event.type === "call.status" && shown && shown.getAttribute("data-call-status") === event.status) return;
+      refresh();
+    } else if (onBoard || path === "/my/calls") {
+      refresh();
+    }
   }
 
   function connect() {

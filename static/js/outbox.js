@@ -7,7 +7,18 @@
    A record the server refuses (a 4xx other than 401, 408 and 429) is set aside with the server's
    message and never blocks the rest. A 5xx, 408 or a failed connection means "try later" for that
    record only: it stays waiting, and so do later records for the same address (their order on one
-   call matters), while the loop goes on with the others. */
+   call matters), while the loop goes on with the others.
+
+   A record saved while the page is waiting for its answer (flush({attend: seq})) and refused is not
+   set aside, whichever flush sends it: it is taken out of the outbox and its outcome kept for the page
+   (outcome(seq): {sent} or {returned: {status, error}}), which shows each
+   message next to its field (static/js/fielderrors.js). Only records that could not reach the server
+   stay in the outbox.
+
+   The convention shared with every field form (the encounter form included): each input keeps its
+   `name` = the payload key the API names in `error.fields` (a nested key "person.given_name" also
+   matches an input named "given_name"); an error slot `<p class="field-error" id="error-<name>"
+   hidden></p>` next to the input may exist, and is made when missing. */
 (function (global) {
   "use strict";
 
@@ -113,8 +124,24 @@
      Resolves to a report: {state: "done"|"offline"|"signin"|"error", sent: [{seq, url}], refused: n,
      later: n} ("offline"/"error": some records wait for a later try; the others were sent or set aside).
      A record the server could not save (a 5xx for it) waits, and so do later records for its address. */
-  function flush() {
-    if (flushing) return flushing;
+  var attended = {}, outcomes = {};  // records a page waits for, and what became of them
+
+  /* What became of a record a page waits for, or null if it still waits: the page stops waiting
+     (a later refusal of a record still waiting sets it aside as for any other). */
+  function outcome(seq) {
+    var found = outcomes[seq] || null;
+    delete outcomes[seq];
+    delete attended[seq];
+    return found;
+  }
+
+  function flush(options) {
+    var attend = options && options.attend;
+    if (attend) attended[attend] = true;
+    if (flushing) {
+      // a flush already running may have read the outbox before this record was added: once more after it
+      return attend ? flushing.then(function () { return flush(options); }) : flushing;
+    }
     flushing = (async function () {
       var report = { state: "done", sent: [], refused: 0, later: 0 };
       var entries = (await Outbox.all()).filter(function (e) { return e.status === "waiting"; });
@@ -163,6 +190,10 @@
           if (result.result === "stored" || result.result === "replayed") {
             await Outbox.remove(entry.seq);
             report.sent.push({ seq: entry.seq, url: result.location });
+            if (attended[entry.seq]) outcomes[entry.seq] = { sent: { seq: entry.seq, url: result.location } };
+          } else if (result.result === "refused" && attended[entry.seq]) {
+            await Outbox.remove(entry.seq);  // the page shows it at its fields: never in the outbox
+            outcomes[entry.seq] = { returned: { status: result.status, error: result.error || { message: "" } } };
           } else if (result.result === "refused") {
             entry.status = "refused";
             entry.httpStatus = result.status;
@@ -192,6 +223,7 @@
       if (response.ok) {
         await Outbox.remove(entry.seq);
         report.sent.push({ seq: entry.seq, url: response.url });
+        if (attended[entry.seq]) outcomes[entry.seq] = { sent: { seq: entry.seq, url: response.url } };
         continue;
       }
       var html = await response.text();
@@ -205,6 +237,11 @@
       if (response.status === 401) { report.state = "signin"; return true; }
       if (response.status === 429) { later(entry, "error"); return true; }  // asked to slow down: the rest later too
       if (retryLater(response.status)) { later(entry, "error"); continue; }
+      if (attended[entry.seq]) {
+        await Outbox.remove(entry.seq);
+        outcomes[entry.seq] = { returned: { status: response.status, error: { message: textOf(html), fields: {} } } };
+        continue;
+      }
       entry.status = "refused";
       entry.httpStatus = response.status;
       entry.message = textOf(html);
@@ -214,7 +251,27 @@
     return false;
   }
 
-  global.FieldappOutbox = { store: Outbox, flush: flush, textOf: textOf };
+  /* A call reassigned or cancelled while records for it wait: a status tap has nothing left to do
+     and is dropped; anything else (an encounter) is set aside with what happened, for the user to
+     read and discard, instead of being sent to be refused. Resolves to the number of records touched. */
+  async function resolveCall(callId, message) {
+    var prefix = "/calls/" + callId + "/";
+    var touched = 0;
+    var entries = await Outbox.all();
+    for (var i = 0; i < entries.length; i++) {
+      var entry = entries[i];
+      if (entry.status !== "waiting" || new URL(entry.url, self.location.href).pathname.indexOf(prefix) !== 0) continue;
+      touched += 1;
+      if (/\/status$/.test(new URL(entry.url, self.location.href).pathname)) { await Outbox.remove(entry.seq); continue; }
+      entry.status = "refused";
+      entry.closed = true;
+      entry.message = message;
+      await Outbox.put(entry);
+    }
+    return touched;
+  }
+
+  global.FieldappOutbox = { store: Outbox, flush: flush, textOf: textOf, resolveCall: resolveCall, outcome: outcome };
 })(typeof self !== "undefined" ? self : window);
 
 /* ---- the page side: capture field forms, show what waits, restore a set-aside record ---- */
@@ -237,15 +294,20 @@
     return meta ? meta.content : null;
   }
 
-  function notice(text, kind) {
+  /* A message about a save: inside the form's [data-notice-here] section when it has one (a status
+     tap: the page does not move), else at the top of the page. */
+  function notice(text, kind, form) {
     var main = document.getElementById("main");
     if (!main) return;
+    var here = form && form.closest("[data-notice-here]");
     var box = document.getElementById("outbox-notice");
+    if (box && here && box.parentNode !== here) { box.remove(); box = null; }
     if (!box) {
       box = document.createElement("p");
       box.id = "outbox-notice";
       box.setAttribute("role", "status");
-      main.insertBefore(box, main.firstChild);
+      if (here) here.appendChild(box);
+      else main.insertBefore(box, main.firstChild);
     }
     box.className = "flash flash-" + (kind || "info");
     box.textContent = text;
@@ -278,16 +340,31 @@
     backoff = Math.min(backoff * 2, 60000);
   }
 
-  async function run(onSent) {
-    var report = await outbox.flush();
+  /* Send what waits; options.attend: the record a page is waiting for (its refusal comes back to
+     the page instead of being set aside). Tells the page what went ("fieldapp:flushed"). */
+  async function run(options) {
+    var report = await outbox.flush(options);
     var entries = await updateBadge();
     var waiting = entries.filter(function (e) { return e.status === "waiting"; }).length;
     if (report.state === "done" && !waiting) backoff = 5000;
-    if (report.state === "signin" && waiting) notice("Sign in again to send " + waiting + " saved record(s).", "error");
+    if (report.state === "signin" && waiting && !(options && options.attend)) {
+      notice("Sign in again to send " + waiting + " saved record(s).", "error");
+      offerSignIn();
+    }
     if ((report.state === "offline" || report.state === "error") && waiting) scheduleRetry();
-    if (onSent) onSent(report);
+    document.dispatchEvent(new CustomEvent("fieldapp:flushed", { detail: report }));
     renderList();
     return report;
+  }
+
+  /* The session ended with records waiting: a button in the notice opens the sign-in sheet. */
+  function offerSignIn() {
+    var box = document.getElementById("outbox-notice");
+    if (!box || !window.FieldappSignIn || box.querySelector("button")) return;
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(button("Sign in", function () {
+      window.FieldappSignIn.open().then(function (signedIn) { if (signedIn) { box.remove(); run(); } });
+    }));
   }
 
   function fieldsOf(form, submitter) {
@@ -336,24 +413,49 @@
     var seq = await outbox.store.add(entry);
     var replaces = form.getAttribute("data-replaces");
     if (replaces) await outbox.store.remove(Number(replaces));
-    if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+    if (window.FieldappFieldErrors) window.FieldappFieldErrors.clear(form);
+    var report = await run({ attend: seq });
+    while (report.state === "signin" && window.FieldappSignIn && await outbox.store.get(seq)) {
+      // the session ended: sign in here, in place (what was typed stays in the form and the outbox)
+      if (!await window.FieldappSignIn.open()) break;
+      report = await run({ attend: seq });
+    }
+    var result = outbox.outcome(seq) || {};
+    var mine = result.sent;
+    buttons.forEach(function (b) { b.disabled = false; });
+    if (mine) {
+      if (form.hasAttribute("data-in-place")) {  // a status tap: the page changes where it is
+        var box = document.getElementById("outbox-notice");
+        if (box) box.remove();
+        form.dispatchEvent(new CustomEvent("fieldapp:sent", { bubbles: true, detail: mine }));
+      } else {
+        location.assign(mine.url);
+      }
+      return;
+    }
+    var returned = result.returned;
+    if (returned) {  // refused while online: shown at its fields, never kept in the outbox
+      if (window.FieldappFieldErrors) window.FieldappFieldErrors.show(form, returned.error);
+      else notice("Not saved: " + returned.error.message, "error", form);
+      return;
+    }
+    var saved = await outbox.store.get(seq);
+    if (saved && saved.status === "waiting" && navigator.serviceWorker && navigator.serviceWorker.ready) {
+      // not sent now: the browser may send it later even with the app closed (Background Sync)
       navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) reg.sync.register("fieldapp-outbox"); })
         .catch(function () {});
     }
-    await run(function (report) {
-      var mine = report.sent.filter(function (s) { return s.seq === seq; })[0];
-      if (mine) { location.assign(mine.url); return; }
-      buttons.forEach(function (b) { b.disabled = false; });
-      outbox.store.get(seq).then(function (saved) {
-        if (saved && saved.status === "refused") {
-          notice("Not saved: " + saved.message, "error");
-        } else if (saved) {
-          notice("Saved on this device. It will be sent as soon as there is a connection.", "success");
-          buttons.forEach(function (b) { b.disabled = true; });
-          form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
-        }
-      });
-    });
+    if (saved && saved.status === "refused") {
+      notice("Not saved: " + saved.message, "error", form);
+    } else if (saved && report.state === "signin") {
+      notice("Saved on this device. Sign in again to send it.", "error", form);
+      offerSignIn();
+      form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
+    } else if (saved) {
+      notice("Saved on this device. It will be sent as soon as there is a connection.", "success", form);
+      buttons.forEach(function (b) { b.disabled = true; });
+      form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
+    }
   }, true);
 
   /* Signing out with records waiting warns first; the device's copies of pages are cleared. */
@@ -402,21 +504,22 @@
       title.appendChild(strong);
       var meta = document.createElement("p");
       meta.className = "meta";
-      meta.textContent = (entry.status === "refused" ? "Set aside" : "Waiting") + " · saved " +
-        new Date(entry.created_at).toLocaleString();
+      meta.textContent = (entry.status === "refused" ? (entry.closed ? "Not sent" : "Set aside") : "Waiting") +
+        " · saved " + (window.FieldappTime ? window.FieldappTime.format(entry.created_at, true)
+          : new Date(entry.created_at).toLocaleString());
       item.appendChild(title);
       item.appendChild(meta);
       if (entry.status === "refused") {
         var why = document.createElement("p");
         why.className = "field-error";
-        why.textContent = "The server said: " + entry.message;
+        why.textContent = entry.closed ? entry.message : "The server said: " + entry.message;
         item.appendChild(why);
         var actions = document.createElement("div");
         actions.className = "actions";
-        actions.appendChild(button("Fix and save again", function () {
+        if (!entry.closed) actions.appendChild(button("Fix and save again", function () {
           location.assign(entry.page + (entry.page.indexOf("?") < 0 ? "?" : "&") + "restore=" + entry.seq);
         }));
-        actions.appendChild(button("Try again", async function () {
+        if (!entry.closed) actions.appendChild(button("Try again", async function () {
           entry.status = "waiting"; delete entry.message; await outbox.store.put(entry); run();
         }));
         actions.appendChild(button("Discard", async function () {

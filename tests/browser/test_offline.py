@@ -196,13 +196,16 @@ def test_a_refused_record_is_set_aside_and_the_next_one_still_arrives(phone_page
     dispatch.assign(call["id"], "CR-1")
     page = phone_page("officer1")
     visit(page, f"/calls/{call['id']}")
+    other_tab = page.context.new_page()  # the same call open in a second tab, from before the first tap
+    other_tab.goto(f"/calls/{call['id']}")
     page.context.set_offline(True)
     page.get_by_role("button", name="Acknowledged").click()
     expect(badge(page)).to_have_text("1 waiting to send")
-    page.reload()
-    page.get_by_role("button", name="Acknowledged").click()  # twice: the server will refuse this one
-    expect(badge(page)).to_have_text("2 waiting to send")
-    page.reload()
+    other_tab.get_by_role("button", name="Acknowledged").click()  # twice: the server will refuse this one
+    expect(badge(other_tab)).to_have_text("2 waiting to send")
+    other_tab.close()
+    page.reload()  # the device's copy, showing the tap that waits
+    expect(page.locator("#call-status")).to_have_text("Acknowledged · waiting to send")
     page.get_by_role("button", name="En route").click()
     expect(badge(page)).to_have_text("3 waiting to send")
     page.context.set_offline(False)
