@@ -30,6 +30,7 @@ from fieldapp.metrics.models import RollupState
 from fieldapp.notes import services as notes
 from fieldapp.notes.models import FollowUp
 from fieldapp.referrals import services as referrals
+from fieldapp.referrals.models import Referral
 
 DAYS = 90
 SEED = 2026
@@ -151,18 +152,28 @@ class _History:
                 .get(outcome, "none"), "recorded_at": moment}
         if outcome == "hospitalized":
             data["hospitalization_type"] = self.rng.choice(("voluntary", "voluntary", "involuntary", "medical"))
+        if outcome == "referred":  # the referral is made with the encounter (the outcome needs it)
+            data["referral"] = self.referral_data(moment)
         encounter = self.at(moment, encounters.log_encounter, call.id, data, by=clinician)[0]
-        if outcome == "referred" or (outcome == "resolved" and self.rng.random() < 0.2):
+        if outcome == "referred":
+            self.referral_steps(db.session.get(Referral, data["referral"]["id"]), clinician, moment)
+        elif outcome == "resolved" and self.rng.random() < 0.2:
             self.referral(encounter, clinician, moment + timedelta(minutes=2))
         if outcome != "arrested" and self.rng.random() < 0.45:
             self.follow_up(encounter, clinician, moment + timedelta(minutes=10))
 
-    def referral(self, encounter, clinician, moment):
+    def referral_data(self, moment) -> dict:
         declined = self.rng.random() < 0.08
-        data = {"id": self.uid(), "service_id": self.rng.choice(self.services).id, "recorded_at": moment,
+        return {"id": self.uid(), "service_id": self.rng.choice(self.services).id, "recorded_at": moment,
                 "consent": {"type": "declined" if declined else "verbal", "given_by": "the person"}}
+
+    def referral(self, encounter, clinician, moment):
+        data = self.referral_data(moment)
         referral = self.at(moment, referrals.make_referral, encounter.id, data, by=clinician)[0]
-        if declined:
+        self.referral_steps(referral, clinician, moment)
+
+    def referral_steps(self, referral, clinician, moment):
+        if referral.consent_type == "declined":
             return
         path = self.pick([(("accepted", "in_progress", "completed"), 55), (("accepted", "in_progress"), 15),
                           (("accepted",), 10), (("unable_to_contact",), 8), ((), 12)])
