@@ -32,12 +32,10 @@ def records(browser, live_server):
                                         ("Mia", "Lopez", "Walk-in Counseling", now + timedelta(days=5))):
         encounter = api.post(f"/api/v1/calls/{call['id']}/encounters", headers=headers, data={
             "id": str(uuid.uuid4()), "outcome": "referred", "concerns": ["mental_health"], "transport": "none",
-            "person": {"given_name": given, "family_name": family}})
+            "person": {"given_name": given, "family_name": family},
+            "referral": {"id": str(uuid.uuid4()), "service_id": services[service]["id"], "due_at": due.isoformat(),
+                         "consent": {"type": "verbal", "given_by": f"{given} {family}"}}})
         assert encounter.status == 201, encounter.text()
-        referral = api.post(f"/api/v1/encounters/{encounter.json()['id']}/referrals", headers=headers, data={
-            "id": str(uuid.uuid4()), "service_id": services[service]["id"], "due_at": due.isoformat(),
-            "consent": {"type": "verbal", "given_by": f"{given} {family}"}})
-        assert referral.status == 201, referral.text()
         made[family] = encounter.json()
     note = api.post(f"/api/v1/encounters/{made['Reyes']['id']}/notes", headers=headers, data={
         "id": str(uuid.uuid4()), "body": "Agreed to a phone check-in in three days.",

@@ -31,6 +31,9 @@ def test_record_pages_on_a_wide_screen(request, browser, live_server, browser_sc
             page.goto(reach)
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
         if request.node.callspec.id == "encounter-form":
+            page.get_by_label("Resolved on scene").click()  # outcome, then the person, then the details step
+            page.get_by_label("26–40").click()
+            page.get_by_text("Force, transport, narrative", exact=True).click()
             page.get_by_text("Police backup", exact=True).click()  # open the <details> for the picture
             expect(page.get_by_label("Police backup was requested")).to_be_visible()
         browser_screenshot(page, "wide-" + request.node.callspec.id)
