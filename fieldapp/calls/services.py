@@ -14,6 +14,7 @@ from sqlalchemy.orm import lazyload
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
+from fieldapp.calls import taken
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -94,7 +95,7 @@ def get_call(user, call_id, *, audit_read=True) -> Call:
     call = db.session.scalar(visible_calls_query(user).where(Call.id == call_id)) \
         if isinstance(call_id, int) else None
     if call is None:
-        raise NotFound("No such call.")
+        raise NotFound(taken.taken_away(user, call_id) or "No such call.")
     if audit_read:
         audit.record("call.view", obj=call, user=user)
         db.session.commit()
@@ -308,6 +309,10 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     replay = saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
     if replay is not None:
         return replay, False
+    if not is_crew(by, call) or call.status == c.CANCELLED:
+        gone = taken.taken_away(by, call_id)
+        if gone:
+            raise Conflict(gone, code="call_taken_away")
     if not is_crew(by, call):
         raise Forbidden("Only the crew of the assigned unit can change this call's status.")
     if status not in next_statuses(call):
