@@ -115,3 +115,10 @@ def test_the_crew_gives_the_type_found_on_scene_when_clearing(pages, assigned_ca
     assert done.status_code == 302
     call = db.session.get(Call, call_id)
     assert (call.call_type, call.final_call_type, call.status) == ("EDP", "OD", "cleared")
+
+
+def test_the_not_sent_page_is_in_the_menu_of_those_who_record_it(pages, dispatcher, make_user):
+    for user, shown in ((dispatcher, True), (make_user("program_manager"), True), (make_user("officer"), False),
+                        (make_user("clinician"), False)):
+        home = pages(user).get("/directory").get_data(as_text=True)
+        assert ('href="/not-sent"' in home) is shown, user.role
