@@ -11,6 +11,21 @@
     }
   });
 
+  // A form that sends another form's current values (the public summary follows the filters on screen,
+  // not those the page was loaded with): <form data-values-from="ID"> copies that form's named fields.
+  document.addEventListener("submit", function (event) {
+    var form = event.target, source = document.getElementById(form.getAttribute("data-values-from") || "");
+    if (!source) return;
+    var names = (form.getAttribute("data-values") || "").split(" ").filter(Boolean);
+    names.forEach(function (name) {
+      var field = source.elements.namedItem(name), hidden = form.querySelector("input[type=hidden][name='" + name + "']");
+      if (!field) return;
+      if (!hidden) { hidden = document.createElement("input"); hidden.type = "hidden"; hidden.name = name; form.appendChild(hidden); }
+      hidden.value = field.value;
+      hidden.disabled = !field.value;  // an empty choice means "all": leave it out, as the page does
+    });
+  });
+
   // The dispatcher's board refreshes itself.
   function refreshBoard(board) {
     var url = board.getAttribute("data-refresh-url");
@@ -22,7 +37,8 @@
       .then(function (html) {
         board.innerHTML = html;
         var stamp = document.getElementById("board-updated");
-        if (stamp) stamp.textContent = "Last updated " + new Date().toLocaleTimeString();
+        if (stamp) stamp.textContent = "Last updated " + (window.FieldappTime ? window.FieldappTime.format(new Date())
+          : new Date().toLocaleTimeString([], { hourCycle: "h23" }));  // the agency's zone, 24-hour
       })
       .catch(function () {
         var stamp = document.getElementById("board-updated");
