@@ -55,27 +55,59 @@ def quantiles(session, query, count: int) -> dict:
                   "p90": seconds(sql.percentile(values, 0.9))} for key, values in ordered.items()}
 
 
-def _en_route(periods: Periods):
-    """Each call's first 'en route' status (device time), for the calls of the periods only."""
+def _en_route(conditions):
+    """Each call's first 'en route' status (device time), for the calls meeting ``conditions`` only."""
     return select(CallEvent.call_id, func.min(CallEvent.recorded_at).label("at")) \
-        .where(CallEvent.call_id.in_(select(Call.id).where(*periods.call_conditions())),
+        .where(CallEvent.call_id.in_(select(Call.id).where(*conditions)),
                CallEvent.kind == "status", CallEvent.status == call_constants.EN_ROUTE) \
         .group_by(CallEvent.call_id).subquery("en_route")
 
 
-def program_times(session, periods: Periods, now: datetime) -> list[dict]:
+def _to_clear(en_route):
+    return _nonnegative(sql.float_seconds_between(en_route.c.at, Call.cleared_at))
+
+
+def call_durations(conditions) -> list[tuple]:
+    """The per-call durations the roll-ups keep for these figures (fieldapp.metrics.rollups, with the
+    CAD times in metrics_call_durations): (kind, value, FROM, extra condition). ``to_clear`` is en
+    route to clear; ``prio_N`` the response time of the calls of priority N."""
+    en_route = _en_route(conditions)
+    response = call_columns()["response"]
+    return [("to_clear", _to_clear(en_route), Call.__table__.join(en_route, en_route.c.call_id == Call.id), True),
+            *((f"prio_{priority}", response, Call.__table__, Call.priority == priority)
+              for priority in call_constants.PRIORITIES)]
+
+
+ROLLED_UP = ("to_clear", *(f"prio_{priority}" for priority in call_constants.PRIORITIES))
+
+
+def _from_rollups(times: list[dict]) -> tuple[dict, dict]:
+    """fieldapp.metrics.fast.program_durations' figures as the two quantiles() answers below."""
+    to_clear, by_priority = {}, {}
+    for index, figures in enumerate(times):
+        to_clear[(index, "all")] = figures["to_clear"]
+        for priority in call_constants.PRIORITIES:
+            by_priority[(index, priority)] = figures[f"prio_{priority}"]
+    return to_clear, by_priority
+
+
+def program_times(session, periods: Periods, now: datetime, durations=None) -> list[dict]:
+    """``durations``: fieldapp.metrics.fast.program_durations on the roll-ups' path (en route to clear
+    and response by priority from the roll-ups); None computes them from the calls."""
     count = len(periods.items)
     period = periods.index(Call.received_at).label("period")
     where = periods.call_conditions()
-    en_route = _en_route(periods)
+    en_route = _en_route(where)
     committed_from = func.coalesce(en_route.c.at, Call.first_assigned_at)
     committed = _nonnegative(sql.float_seconds_between(committed_from, Call.cleared_at))
     from_calls = Call.__table__.outerjoin(en_route, en_route.c.call_id == Call.id)
-    to_clear = quantiles(session, select(period, literal("all").label("group"), _nonnegative(
-        sql.float_seconds_between(en_route.c.at, Call.cleared_at)).label("value")).select_from(from_calls)
-        .where(*where), count)
-    by_priority = quantiles(session, select(period, Call.priority.label("group"),
-                                            call_columns()["response"].label("value")).where(*where), count)
+    if durations is not None:
+        to_clear, by_priority = _from_rollups(durations(session, periods))
+    else:
+        to_clear = quantiles(session, select(period, literal("all").label("group"), _to_clear(en_route)
+                                             .label("value")).select_from(from_calls).where(*where), count)
+        by_priority = quantiles(session, select(period, Call.priority.label("group"),
+                                                call_columns()["response"].label("value")).where(*where), count)
     backup_value = _nonnegative(sql.float_seconds_between(Encounter.backup_requested_at, Encounter.backup_arrived_at))
     backup = quantiles(session, select(period, literal("all").label("group"), backup_value.label("value"))
                        .select_from(Encounter).join(Call, Call.id == Encounter.call_id)
