@@ -74,7 +74,8 @@ class World:
         received = START + timedelta(minutes=draw(st.integers(0, 40 * 24 * 60)))
         unit = draw(st.sampled_from([*self.units, None]))
         fate = draw(st.sampled_from(FATES))
-        call = Call(received_at=received, created_at=received, call_type=draw(st.sampled_from(TYPES)), priority=2,
+        call = Call(received_at=received, created_at=received, call_type=draw(st.sampled_from(TYPES)),
+                    priority=draw(st.integers(1, 4)),
                     address="1 Main St", address_key="1 main st", status="pending", unit=unit,
                     source=draw(st.sampled_from([None, "911", "988"])), district=draw(st.sampled_from([None, "N"])),
                     final_call_type=draw(st.sampled_from([None, *TYPES])))
@@ -87,6 +88,8 @@ class World:
             steps = [("cancelled", "cancelled", None)]
         elif fate != "pending" and unit is not None:
             steps = [("assigned", "assigned", None)]
+            if draw(st.booleans()):  # en route to clear (program_times): kept with the CAD times
+                steps.append(("status", "en_route", None))
             if fate == "cancelled_after":
                 steps.append(("cancelled", "cancelled", None))
             else:
@@ -151,7 +154,8 @@ class World:
     def change(self):
         """A late change to something already recorded."""
         draw = self.draw
-        what = draw(st.sampled_from(["reassign", "retype", "person", "remove", "late", "contact", "final"]))
+        what = draw(st.sampled_from(["reassign", "retype", "person", "remove", "late", "contact", "final",
+                                     "priority", "en_route"]))
         if what == "reassign" and self.calls:
             draw(st.sampled_from(self.calls)).unit = draw(st.sampled_from(self.units))
         elif what == "retype" and self.calls:
@@ -169,6 +173,13 @@ class World:
             self.encounter()
         elif what == "contact" and self.encounters:  # a follow-up contact recorded days later
             self.contact(draw(st.sampled_from(self.encounters)))
+        elif what == "priority" and self.calls:
+            draw(st.sampled_from(self.calls)).priority = draw(st.integers(1, 4))
+        elif what == "en_route" and self.calls:  # a late offline 'en route' status, after the call was cleared
+            call = draw(st.sampled_from(self.calls))
+            moment = call.received_at + timedelta(minutes=self.minutes())
+            self.session.add(CallEvent(call=call, kind="status", status="en_route", recorded_at=moment,
+                                       received_at=NOW, unit=call.unit))
         elif what == "final" and self.calls:  # the type found on scene, eligibility assessed afterwards
             call = draw(st.sampled_from(self.calls))
             call.final_call_type, call.eligible, call.ineligible_reason = draw(st.sampled_from(TYPES)), True, None

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 
-from fieldapp.metrics import sql
+from fieldapp.metrics import program_times, sql
 from fieldapp.metrics.buckets import buckets_for
 from fieldapp.metrics.calls import DURATIONS, PERCENTILES, RESPONSE_EDGES_MIN, calls_from_counts
 from fieldapp.metrics.common import seconds
@@ -84,13 +84,19 @@ def calls_and_times(session, periods: Periods) -> list[dict]:
     return results
 
 
-def _percentiles(session, periods: Periods) -> list[dict]:
+def program_durations(session, periods: Periods) -> list[dict]:
+    """fields (issue 11): per period, the program's call durations kept with the CAD times
+    (fieldapp.metrics.program_times.ROLLED_UP: en route to clear, response by priority)."""
+    return _percentiles(session, periods, program_times.ROLLED_UP)
+
+
+def _percentiles(session, periods: Periods, kinds=DURATIONS) -> list[dict]:
     """Per period and duration, n, median and 90th percentile: sql.percentile over the sorted durations,
     reading (in one statement) only the durations at the ranks it interpolates between."""
     d = DurationDay
     minutes = defaultdict(list)  # (period, kind) -> [(minute, n)]
     for row in _sums(session, _period(d, periods).label("period"), d.kind, d.minute, d.n,
-                     where=_in_scope(d, periods)):
+                     where=[*_in_scope(d, periods), d.kind.in_(kinds)]):
         minutes[(int(row.period), row.kind)].append((row.minute, row.n))
     ranks = {}  # (period, kind, fraction) -> (position, [(minute, rank within the minute)] of the two ranks)
     for (index, kind), counts in minutes.items():
@@ -106,7 +112,7 @@ def _percentiles(session, periods: Periods) -> list[dict]:
     times = []
     for index in range(len(periods.items)):
         figures = {}
-        for kind in DURATIONS:
+        for kind in kinds:
             n = sum(count for _, count in minutes[(index, kind)])
             result = {}
             for pct in PERCENTILES:

@@ -15,7 +15,7 @@ from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, inser
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
-from fieldapp.metrics import contacts, program, sql
+from fieldapp.metrics import contacts, program, program_times, sql
 from fieldapp.metrics.calls import DURATIONS, RESPONSE_EDGES_MIN, call_columns
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import local_midnight
@@ -177,6 +177,11 @@ def _durations(session, days: Days, in_days) -> None:
             ["call_id", "kind", "minute", "value", "received_at", "unit_id", "call_type"],
             select(Call.id, literal(kind), sql.whole_minutes(value), value, Call.received_at, Call.unit_id,
                    Call.call_type).where(in_days, value.is_not(None))))
+    for kind, value, select_from, condition in program_times.call_durations([in_days]):
+        session.execute(insert(CallDuration).from_select(
+            ["call_id", "kind", "minute", "value", "received_at", "unit_id", "call_type"],
+            select(Call.id, literal(kind), sql.whole_minutes(value), value, Call.received_at, Call.unit_id,
+                   Call.call_type).select_from(select_from).where(in_days, condition, value.is_not(None))))
     d = CallDuration
     inner = select(days.of(d.received_at).label("day"), d.unit_id, d.call_type, d.kind, d.minute) \
         .where(days.condition(d.received_at)).subquery()

@@ -37,25 +37,27 @@ def compute_together(session, periods: Periods, *, now: datetime | None = None, 
     """
     if source == "auto":
         source = "rollups" if tracking.ready(session, periods.items[0].zone) else "records"
-    if source == "rollups":
-        return _with_program(session, periods, now, fast.program,
-                             _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity,
-                                       fast.referrals, fast.follow_ups, fast.people))
     if dialect_of(session) == "postgresql":
         # Compiling these queries (JIT) costs more than it saves, and the sorts and hashes of two
-        # years of rows (a period and the one before) fit in memory rather than spill to disk.
+        # years of rows (a period and the one before) fit in memory rather than spill to disk; the
+        # program's times read the records on either path (fieldapp.metrics.program_times).
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '128MB'"))
-    return _with_program(session, periods, now, program.counts,
+    if source == "rollups":
+        return _with_program(session, periods, now, (fast.program, fast.program_durations),
+                             _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity,
+                                       fast.referrals, fast.follow_ups, fast.people))
+    return _with_program(session, periods, now, (program.counts, None),
                          _together(session, periods, now, calls_and_times, encounters_and_equity, referrals,
                                    follow_ups, people))
 
 
-def _with_program(session, periods, now, counts_part, results):
+def _with_program(session, periods, now, parts, results):
     """fields (issue 11): each period's ``program`` figures (docs/metrics.md, "Eligible calls served" on)."""
+    counts_part, durations_part = parts
     counted = counts_part(session, periods)
-    for index, (result, extra) in enumerate(zip(results, program_times(session, periods, now or utcnow()),
-                                                strict=True)):
+    extras = program_times(session, periods, now or utcnow(), durations_part)
+    for index, (result, extra) in enumerate(zip(results, extras, strict=True)):
         result["program"] = program.figures(program.for_period(counted, index), extra)
     return results
 
