@@ -244,7 +244,8 @@ async def sync_records(crews, host, records, api, database):
         queued.append({"path": f"/encounters/{encounter_id}/notes", "fields": [
             ["id", str(uuid.uuid4())], ["body", "Check in on Friday."]]})
     queued = [{"ref": str(number), **record} for number, record in enumerate(queued[:records])]
-    web_before, db_before = _cpu(host.pids()), _cpu(database.backend_pids())
+    web_before, live_before, db_before = _cpu(host.pids("web")), _cpu(host.pids("live")), \
+        _cpu(database.backend_pids())
     started, outcomes = time.monotonic(), {}
     for first in range(0, len(queued), BATCH):
         status, body = await call(api, "POST", host.web_url + "/api/v1/sync", headers=clinician,
@@ -252,9 +253,10 @@ async def sync_records(crews, host, records, api, database):
         for result in body["results"] if status == 200 else [{"result": f"batch answered {status}"}] * BATCH:
             outcomes[result["result"]] = outcomes.get(result["result"], 0) + 1
     seconds = time.monotonic() - started
-    web = sum(cpu - web_before.get(pid, 0) for pid, cpu in _cpu(host.pids()).items())
+    web = sum(cpu - web_before.get(pid, 0) for pid, cpu in _cpu(host.pids("web")).items())
+    live = sum(cpu - live_before.get(pid, 0) for pid, cpu in _cpu(host.pids("live")).items())
     postgres = sum(cpu - db_before.get(pid, 0) for pid, cpu in _cpu(database.backend_pids()).items())
-    return seconds, outcomes, len(queued), web, postgres
+    return seconds, outcomes, len(queued), web, live, postgres
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -297,9 +299,9 @@ def report(args, results, sync, memory, stats):
     ratio = high["api_p95"] / low["api_p95"] if low["api_p95"] else float("nan")
     print(f"API p95 at {high['devices']} / at {low['devices']} devices: {ratio:.2f} (target <= 2)")
     print(f"missed at {high['devices']}: {high['missed']} (target 0); delivery p99 {high['p99']:.3f} s (target <= 1 s)")
-    seconds, outcomes, count, web, postgres = sync
+    seconds, outcomes, count, web, live, postgres = sync
     print(f"batch sync: {count} queued outbox records in {seconds:.2f} s ({outcomes}) (target < 5 s); "
-          f"CPU: web {web:.2f} s, PostgreSQL {postgres:.2f} s")
+          f"CPU: web {web:.2f} s, live {live:.2f} s, PostgreSQL {postgres:.2f} s")
     print(f"server processes' peak memory (sum of VmHWM): {memory:.0f} MiB")
     print(f"stream reconnects: {stats['reconnects']}, refused streams: {stats['refused']}")
 

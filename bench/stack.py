@@ -85,9 +85,10 @@ class Host:
                 process.kill()
                 process.wait()
 
-    def pids(self) -> list[int]:
-        """The host's processes: each Procfile process and its children (gunicorn's workers)."""
-        found, todo = [], [p.pid for p in self.processes.values() if p.poll() is None]
+    def pids(self, *kinds: str) -> list[int]:
+        """The host's processes: each Procfile process (or those of ``kinds``) and its children (gunicorn's workers)."""
+        found, todo = [], [p.pid for kind, p in self.processes.items()
+                           if p.poll() is None and (not kinds or kind in kinds)]
         while todo:
             pid = todo.pop()
             found.append(pid)
