@@ -217,7 +217,11 @@ async def phase(label, devices, crews, host, args, http, api):
 
 # --- batch sync ----------------------------------------------------------------------------
 
-async def sync_records(crews, host, records, api):
+def _cpu(pids) -> dict[int, float]:
+    return {pid: stack.cpu_seconds([pid]) for pid in pids}
+
+
+async def sync_records(crews, host, records, api, database):
     """Queue `records` outbox records on a clinician's device and time sending them in batches."""
     unit = crews["units"][0]
     clinician = bearer(unit["tokens"][1])
@@ -240,18 +244,24 @@ async def sync_records(crews, host, records, api):
         queued.append({"path": f"/encounters/{encounter_id}/notes", "fields": [
             ["id", str(uuid.uuid4())], ["body", "Check in on Friday."]]})
     queued = [{"ref": str(number), **record} for number, record in enumerate(queued[:records])]
+    web_before, live_before, db_before = _cpu(host.pids("web")), _cpu(host.pids("live")), \
+        _cpu(database.backend_pids())
     started, outcomes = time.monotonic(), {}
     for first in range(0, len(queued), BATCH):
         status, body = await call(api, "POST", host.web_url + "/api/v1/sync", headers=clinician,
                                   json={"records": queued[first:first + BATCH]})
         for result in body["results"] if status == 200 else [{"result": f"batch answered {status}"}] * BATCH:
             outcomes[result["result"]] = outcomes.get(result["result"], 0) + 1
-    return time.monotonic() - started, outcomes, len(queued)
+    seconds = time.monotonic() - started
+    web = sum(cpu - web_before.get(pid, 0) for pid, cpu in _cpu(host.pids("web")).items())
+    live = sum(cpu - live_before.get(pid, 0) for pid, cpu in _cpu(host.pids("live")).items())
+    postgres = sum(cpu - db_before.get(pid, 0) for pid, cpu in _cpu(database.backend_pids()).items())
+    return seconds, outcomes, len(queued), web, live, postgres
 
 
 # --- the run -------------------------------------------------------------------------------
 
-async def measure(args, crews, host):
+async def measure(args, crews, host, database):
     stats = {"seen": {}, "reconnects": 0, "refused": 0}
     devices = [Device(unit["id"], token, host.live_url, host.web_url, stats)
                for unit in crews["units"] for token in unit["tokens"]]
@@ -266,7 +276,7 @@ async def measure(args, crews, host):
             print(f"  {size} devices connected in {time.monotonic() - began:.1f} s", flush=True)
             results.append(await phase(f"{size} devices", devices[:size], crews, host, args, http, api))
             print(f"  measured at {size} devices: {results[-1]}", flush=True)
-        sync = await sync_records(crews, host, args.records, api)
+        sync = await sync_records(crews, host, args.records, api, database)
         print(f"  synced: {sync}", flush=True)
         memory = stack.peak_rss_mib(host.pids())
         for device in devices:
@@ -289,8 +299,9 @@ def report(args, results, sync, memory, stats):
     ratio = high["api_p95"] / low["api_p95"] if low["api_p95"] else float("nan")
     print(f"API p95 at {high['devices']} / at {low['devices']} devices: {ratio:.2f} (target <= 2)")
     print(f"missed at {high['devices']}: {high['missed']} (target 0); delivery p99 {high['p99']:.3f} s (target <= 1 s)")
-    seconds, outcomes, count = sync
-    print(f"batch sync: {count} queued outbox records in {seconds:.2f} s ({outcomes}) (target < 5 s)")
+    seconds, outcomes, count, web, live, postgres = sync
+    print(f"batch sync: {count} queued outbox records in {seconds:.2f} s ({outcomes}) (target < 5 s); "
+          f"CPU: web {web:.2f} s, live {live:.2f} s, PostgreSQL {postgres:.2f} s")
     print(f"server processes' peak memory (sum of VmHWM): {memory:.0f} MiB")
     print(f"stream reconnects: {stats['reconnects']}, refused streams: {stats['refused']}")
 
@@ -322,7 +333,7 @@ def main(argv=None):
             web_port, live_port = stack.free_ports(2)
             host = stack.Host("bench", env, web_port, live_port, Path(logdir)).start()
             print(f"host up: web {host.web_url}, live {host.live_url}", flush=True)
-            results, sync, memory, stats = asyncio.run(measure(args, crews, host))
+            results, sync, memory, stats = asyncio.run(measure(args, crews, host, database))
             report(args, results, sync, memory, stats)
             host.stop()
             host = None

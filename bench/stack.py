@@ -85,9 +85,10 @@ class Host:
                 process.kill()
                 process.wait()
 
-    def pids(self) -> list[int]:
-        """The host's processes: each Procfile process and its children (gunicorn's workers)."""
-        found, todo = [], [p.pid for p in self.processes.values() if p.poll() is None]
+    def pids(self, *kinds: str) -> list[int]:
+        """The host's processes: each Procfile process (or those of ``kinds``) and its children (gunicorn's workers)."""
+        found, todo = [], [p.pid for kind, p in self.processes.items()
+                           if p.poll() is None and (not kinds or kind in kinds)]
         while todo:
             pid = todo.pop()
             found.append(pid)
@@ -112,6 +113,18 @@ def peak_rss_mib(pids) -> float:
     return total / 1024
 
 
+def cpu_seconds(pids) -> float:
+    """The CPU time (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (the 14th and 15th fields)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class Database:
     """A PostgreSQL database of its own, made from an admin URL and dropped at the end."""
 
@@ -124,6 +137,14 @@ class Database:
             conn.execute(f'CREATE DATABASE "{self.name}"')
         base = admin_url.rsplit("/", 1)[0]
         self.url = f"{base}/{self.name}"
+
+    def backend_pids(self) -> list[int]:
+        """The PostgreSQL server processes serving this database now (a local server)."""
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=3) as conn:
+            return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                                   (self.name,))]
 
     def drop(self) -> None:
         import psycopg

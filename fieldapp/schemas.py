@@ -17,6 +17,7 @@ Messages are written for the person filling in the form, never the validator's o
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -73,6 +74,13 @@ class BaseSchema(Schema):
 
     def on_bind_field(self, field_name, field_obj):
         _plain_words(field_obj)
+
+
+@cache
+def shared(schema_class: type[Schema]) -> Schema:
+    """One instance of ``schema_class`` for every load (a schema keeps no state between loads, and
+    making one copies its fields): for paths that load a record many times, such as batch sync."""
+    return schema_class()
 
 
 class UpdateSchema(BaseSchema):

@@ -22,6 +22,7 @@ from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
 from fieldapp.live import services as live
 from fieldapp.push import call_changed as alert_crew
+from fieldapp.sync import batch
 from fieldapp.units import services as units
 
 SEES_ALL_CALLS = (DISPATCHER, ADMIN)
@@ -92,8 +93,8 @@ def board(user, *, poll: bool) -> list[Call]:
 
 def get_call(user, call_id, *, audit_read=True) -> Call:
     """The call if ``user`` may see it; 404 otherwise, so ids of other units' calls do not leak."""
-    call = db.session.scalar(visible_calls_query(user).where(Call.id == call_id)) \
-        if isinstance(call_id, int) else None
+    call = batch.while_locked((Call, call_id), ("visible", user.id), lambda: db.session.scalar(
+        visible_calls_query(user).where(Call.id == call_id))) if isinstance(call_id, int) else None
     if call is None:
         raise NotFound(taken.taken_away(user, call_id) or "No such call.")
     if audit_read:
@@ -215,11 +216,12 @@ def update_details(call_id, data: dict, *, by) -> Call:
 
 def _lock(call_id) -> Call:
     """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave, and
-    re-read: a change committed while this request waited for the lock is seen."""
-    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()
-                             .options(lazyload(Call.timeline))  # a change adds to it; read only if shown
-                             .execution_options(populate_existing=True)) \
-        if isinstance(call_id, int) else None
+    re-read: a change committed while this request waited for the lock is seen. In a batch of
+    outbox records the lock is taken once (``fieldapp.sync.batch.locked``)."""
+    call = batch.locked((Call, call_id), lambda: db.session.scalar(
+        select(Call).where(Call.id == call_id).with_for_update()
+        .options(lazyload(Call.timeline))  # a change adds to it; read only if shown
+        .execution_options(populate_existing=True))) if isinstance(call_id, int) else None
     if call is None:
         raise NotFound("No such call.")
     return call
@@ -296,6 +298,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     body_hash = fingerprint({"call_id": call_id, "status": status, "disposition": disposition,
                              "recorded_at": recorded_at.isoformat() if recorded_at else None,
                              **({"final_call_type": final_call_type} if final_call_type else {})})
+    held = batch.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
     existing = db.session.get(CallEvent, event_id)
     if existing is not None:
         if existing.call_id != call_id:
@@ -306,7 +309,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
         return check_replay(existing, body_hash, what="status change"), False
     get_call(by, call_id, audit_read=False)
     call = _lock(call_id)
-    replay = saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
+    replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
     if replay is not None:
         return replay, False
     if not is_crew(by, call) or call.status == c.CANCELLED:

@@ -25,6 +25,7 @@ from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteCreateSchema
+from fieldapp.schemas import shared
 
 FOLLOW_UP_AFTER_HOURS = 72  # the usual post-crisis check-in
 DEFAULT_GIVEN_BY = "the person"  # consent given by the person contacted, unless a name is typed
@@ -127,7 +128,7 @@ def save_encounter_form(call_id: int, form):
     Returns (encounter, created, where to go next, problems); refusals raise with the form's input
     names as their fields."""
     try:
-        data = EncounterCreateSchema().load(encounter_payload(form))
+        data = shared(EncounterCreateSchema).load(encounter_payload(form))
         encounter, created = services.log_encounter(call_id, data, by=current_user)
     except ValidationError as error:
         raise Invalid("Some answers need a change: see the fields marked below.",
@@ -173,7 +174,7 @@ def clear_call(call_id: int, form) -> list[str]:
     """'Save and clear the call': the call's status change, with its own device-made id, through the
     calls service (its transition rules). Returns what went wrong: the encounter is saved by then."""
     try:
-        data = StatusChangeSchema().load({key: value for key, value in {
+        data = shared(StatusChangeSchema).load({key: value for key, value in {
             "id": form.get("clear_id"), "status": call_constants.CLEARED,
             "disposition": form.get("disposition") or "encounter_logged",
             "recorded_at": form.get("recorded_at") or None}.items() if value})

@@ -23,6 +23,8 @@ from fieldapp.extensions import db
 
 HELD = "fieldapp_sync_held"  # session.info key: what the batch's records' commits left to do
 MEMO = "fieldapp_sync_memo"  # session.info key: what is read once per batch (see ``memo``)
+LOCKED = "fieldapp_sync_locked"  # session.info key: rows this transaction holds locked (see ``locked``)
+KEPT = "fieldapp_sync_kept"  # session.info key: what the batch loaded, held for its length (see ``_keep``)
 
 
 def _merge(into: dict, items: dict) -> None:
@@ -48,7 +50,7 @@ def hold(session: Session) -> bool:
     if held is None:
         return False
     session.flush()
-    _merge(held, {key: session.info.pop(key) for key in list(session.info) if key not in (HELD, MEMO)})
+    _merge(held, {key: session.info.pop(key) for key in list(session.info) if key not in (HELD, MEMO, LOCKED, KEPT)})
     return True
 
 
@@ -61,6 +63,53 @@ def memo(key, load):
     if key not in cache:
         cache[key] = load()
     return cache[key]
+
+
+def locked(key, load):
+    """``load()`` (a row read FOR UPDATE), once per batch: while the batch's transaction holds the
+    row's lock nobody else can change it, so the object it loaded is current and a second re-read
+    is not needed. A rollback (a record set aside) may release locks taken since its savepoint, so
+    it forgets them all. Outside a batch, ``load()`` each time."""
+    held = db.session.info.get(LOCKED)
+    if held is None:
+        return load()
+    if key not in held:
+        row = load()
+        held[key] = row
+    return held[key]
+
+
+def holds_lock(key) -> bool:
+    """Whether the batch's transaction already holds the lock ``locked(key, ...)`` took (a read
+    made now cannot miss a change to that row by another transaction)."""
+    return key in db.session.info.get(LOCKED, ())
+
+
+def while_locked(row, key, load):
+    """``load()``, a read about ``row`` (who may see it), answered again from the batch's last read
+    while the batch's transaction holds ``row``'s lock: no one else can change the row meanwhile (and
+    the record that took the lock checked the locked row itself). Outside a batch, ``load()`` each time."""
+    held = db.session.info.get(LOCKED)
+    if held is None:
+        return load()
+    key = ("read", row, key)
+    if key not in held or row not in held:
+        held.pop(key, None)
+        value = load()
+        held[key] = value
+        return value
+    return held[key]
+
+
+def _forget_locks(session, previous_transaction) -> None:
+    session.info.get(LOCKED, {}).clear()
+
+
+def _keep(session, instance) -> None:
+    """Hold each object the batch loads until the batch ends: the identity map keeps objects only
+    while something refers to them, and a unit or a call read by one record is otherwise read again
+    by the next one (a many-to-one lazy load finds it in the map instead)."""
+    session.info[KEPT].append(instance)
 
 
 def _no_eager_loads(state) -> None:
@@ -113,9 +162,11 @@ def transaction(*, savepoints: bool):
         outer = connection.begin()
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite begins lazily; savepoints need a BEGIN
-        records = Session(bind=connection, expire_on_commit=False, info={HELD: {}, MEMO: {}},
+        records = Session(bind=connection, expire_on_commit=False, info={HELD: {}, MEMO: {}, LOCKED: {}, KEPT: []},
                           join_transaction_mode="create_savepoint" if savepoints else "rollback_only")
         event.listen(records, "do_orm_execute", _no_eager_loads)
+        event.listen(records, "after_soft_rollback", _forget_locks)
+        event.listen(records, "loaded_as_persistent", _keep)
         registry.set(records)
         attempt = Attempt(outer)
         try:

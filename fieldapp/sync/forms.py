@@ -14,6 +14,7 @@ from fieldapp.notes.views import load_note
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
 from fieldapp.referrals.views import referral_payload
+from fieldapp.schemas import shared
 
 
 def _present(payload: dict) -> dict:
@@ -30,7 +31,7 @@ def _loaded(data, errors):
 def call_status(args, form):
     payload = _present({key: form.get(key) or None
                         for key in ("id", "status", "recorded_at", "disposition", "final_call_type")})
-    data = StatusChangeSchema().load(payload)
+    data = shared(StatusChangeSchema).load(payload)
     _, created = calls.change_status(args["call_id"], event_id=data["id"], status=data["status"],
                                      recorded_at=data.get("recorded_at"), disposition=data.get("disposition"),
                                      by=current_user, final_call_type=data.get("final_call_type"))
@@ -43,7 +44,7 @@ def encounter(args, form):
 
 
 def referral(args, form):
-    data = ReferralCreateSchema().load(referral_payload(form))
+    data = shared(ReferralCreateSchema).load(referral_payload(form))
     record, created = referrals.make_referral(args["encounter_id"], data, by=current_user)
     return created, url_for("referrals.show", referral_id=record.id), []
 
@@ -51,7 +52,7 @@ def referral(args, form):
 def referral_step(args, form):
     payload = {"id": form.get("id", ""), "status": form.get("status") or None,
                "reason": form.get("reason", "").strip() or None, "recorded_at": form.get("recorded_at") or None}
-    data = ReferralStatusSchema().load(_present(payload))
+    data = shared(ReferralStatusSchema).load(_present(payload))
     _, created = referrals.change_status(args["referral_id"], data, by=current_user)
     return created, url_for("referrals.show", referral_id=args["referral_id"]), []
 
