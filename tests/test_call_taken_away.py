@@ -18,7 +18,8 @@ def test_a_tap_after_a_reassignment_says_where_the_call_went(api, pages, dispatc
     to = other_shift.unit.call_sign
     refused = tap(api, call_id, shift.clinician)
     assert refused.status_code == 404
-    assert refused.get_json()["error"]["message"] == f"Call {call_id} was reassigned to {to}."
+    assert refused.get_json()["error"] == {"code": "call_taken_away", "fields": {},
+                                           "message": f"Call {call_id} was reassigned to {to}."}
     page = pages(shift.officer).get(f"/calls/{call_id}")
     assert page.status_code == 404 and f"Call {call_id} was reassigned to {to}." in page.get_data(as_text=True)
     # The unit that has it now taps as before; a unit that never had it learns nothing.

@@ -96,7 +96,8 @@ def get_call(user, call_id, *, audit_read=True) -> Call:
     call = batch.while_locked((Call, call_id), ("visible", user.id), lambda: db.session.scalar(
         visible_calls_query(user).where(Call.id == call_id))) if isinstance(call_id, int) else None
     if call is None:
-        raise NotFound(taken.taken_away(user, call_id) or "No such call.")
+        gone = taken.taken_away(user, call_id)
+        raise NotFound(gone, code="call_taken_away") if gone else NotFound("No such call.")
     if audit_read:
         audit.record("call.view", obj=call, user=user)
         db.session.commit()

@@ -191,6 +191,15 @@
             await Outbox.remove(entry.seq);
             report.sent.push({ seq: entry.seq, url: result.location });
             if (attended[entry.seq]) outcomes[entry.seq] = { sent: { seq: entry.seq, url: result.location } };
+          } else if (result.result === "refused" && (result.error || {}).code === "call_taken_away") {
+            // The call was reassigned away or cancelled before this record arrived (the live event
+            // came after the flush): settled as the live event settles it, not set aside as refused.
+            if (attended[entry.seq]) {  // the page that saved it shows the message; the form keeps what was typed
+              await Outbox.remove(entry.seq);
+              outcomes[entry.seq] = { returned: { status: result.status, error: result.error } };
+            } else {
+              await settleTakenAway(entry, result.error.message);
+            }
           } else if (result.result === "refused" && attended[entry.seq]) {
             await Outbox.remove(entry.seq);  // the page shows it at its fields: never in the outbox
             outcomes[entry.seq] = { returned: { status: result.status, error: result.error || { message: "" } } };
@@ -269,6 +278,16 @@
       await Outbox.put(entry);
     }
     return touched;
+  }
+
+  /* One record refused because its call is no longer the unit's: a status tap is dropped, anything
+     else is kept, closed, with what happened (as resolveCall does for the live event). */
+  async function settleTakenAway(entry, message) {
+    if (/\/status$/.test(new URL(entry.url, self.location.href).pathname)) { await Outbox.remove(entry.seq); return; }
+    entry.status = "refused";
+    entry.closed = true;
+    entry.message = message;
+    await Outbox.put(entry);
   }
 
   global.FieldappOutbox = { store: Outbox, flush: flush, textOf: textOf, resolveCall: resolveCall, outcome: outcome };

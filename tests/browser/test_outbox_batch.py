@@ -21,7 +21,8 @@ def test_records_saved_offline_go_out_in_one_request(phone_page, dispatch):  # n
         expect(badge(page)).to_have_text(f"{waiting} waiting to send")
         page.reload()
     sent = []
-    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    # The context's requests: the page's and its service worker's (either may be the one that flushes).
+    page.context.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(badge(page)).to_be_hidden(timeout=10000)
