@@ -69,11 +69,13 @@ test-hosts: install
 	  echo "Could not install haproxy (run as root, or: sudo apt-get install haproxy): the two-host test will be skipped"; }
 	$(BIN)/pytest -q -m hosts
 
+## The browser tests in Debian's Chromium. A test that fails is run once more (pytest-rerunfailures) and the
+## summary counts it as "rerun": some offline tests race the service worker on a loaded machine (see README).
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
 	  { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
-	$(BIN)/pytest -q -m browser
+	$(BIN)/pytest -q -m browser --reruns 1 --reruns-delay 1
 
 lint: install
 	$(BIN)/ruff check .

@@ -166,10 +166,10 @@ def test_reassignment_and_cancellation_reach_the_open_call_page(phone_page, disp
     page = phone_page("officer1")
     visit(page, f"/calls/{first['id']}")
     time.sleep(0.5)  # the live stream is open
-    page.route("**/api/v1/sync", lambda route: route.abort())  # a tap that cannot reach the server yet
+    page.context.route("**/api/v1/sync", lambda route: route.abort())  # unreachable yet (page or SW)
     page.get_by_role("button", name="Acknowledged").click()
     expect(badge(page)).to_have_text("1 waiting to send")
-    page.unroute("**/api/v1/sync")
+    page.context.unroute("**/api/v1/sync")
 
     dispatch.assign(first["id"], "CR-2")
     expect(page.locator("#call-notice")).to_contain_text("Reassigned to CR-2", timeout=3000)

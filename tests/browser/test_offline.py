@@ -181,7 +181,7 @@ def test_a_lost_response_is_resent_without_a_duplicate(phone_page, dispatch, liv
         else:
             route.continue_()
 
-    page.route(re.compile(r".*/(calls/\d+/status|api/v1/sync)$"), drop_first_answer)  # one record or a batch
+    page.context.route(re.compile(r".*/(calls/\d+/status|api/v1/sync)$"), drop_first_answer)  # page or SW
     page.get_by_role("button", name="Acknowledged").click()
     expect(badge(page)).to_have_text("1 waiting to send")
     assert dropped
@@ -316,13 +316,13 @@ def test_a_server_error_on_one_record_leaves_it_waiting_and_the_rest_still_arriv
                       body=json.dumps({"results": [by_ref[record["ref"]] for record in body["records"]]}))
 
     broken = re.compile(r".*/api/v1/sync$")
-    page.route(broken, first_fails)
+    page.context.route(broken, first_fails)
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(badge(page)).to_have_text("1 waiting to send", timeout=10000)  # waiting, not set aside
     assert "acknowledged" in [e["status"] for e in dispatch.call(second["id"])["timeline"]]
     assert "acknowledged" not in [e["status"] for e in dispatch.call(first["id"])["timeline"]]
-    page.unroute(broken)
+    page.context.unroute(broken)
     page.evaluate("window.FieldappOutbox.run()")
     expect(badge(page)).to_be_hidden(timeout=10000)
     assert "acknowledged" in [e["status"] for e in dispatch.call(first["id"])["timeline"]]
