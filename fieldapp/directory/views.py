@@ -57,13 +57,17 @@ def manage():
     return _render_manage()
 
 
+def _organization_payload(form) -> dict:
+    """The organization form (create and edit) as the API's body."""
+    return {"name": form.get("name", "").strip(), "description": form.get("description", ""),
+            "website": form.get("website", "").strip() or None}
+
+
 @bp.route("/directory/organizations", methods=["POST"])
 @allow(ADMIN)
 def create_organization():
     form = request.form.to_dict()
-    payload = {"name": form.get("name", "").strip(), "description": form.get("description", ""),
-               "website": form.get("website", "").strip() or None}
-    data, errors = forms.load(OrganizationSchema(), payload)
+    data, errors = forms.load(OrganizationSchema(), _organization_payload(form))
     status = 422
     if not errors:
         try:
@@ -182,9 +186,7 @@ def edit_organization(org_id):
     errors, status = {}, 200
     if request.method == "POST":
         form = request.form.to_dict()
-        payload = {"name": form.get("name", "").strip(), "description": form.get("description", ""),
-                   "website": form.get("website", "").strip() or None}
-        data, errors = forms.load(OrganizationSchema(), payload)
+        data, errors = forms.load(OrganizationSchema(), _organization_payload(form))
         status = 422
         if not errors:
             try:

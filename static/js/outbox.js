@@ -271,17 +271,13 @@
       var entry = entries[i];
       if (entry.status !== "waiting" || new URL(entry.url, self.location.href).pathname.indexOf(prefix) !== 0) continue;
       touched += 1;
-      if (/\/status$/.test(new URL(entry.url, self.location.href).pathname)) { await Outbox.remove(entry.seq); continue; }
-      entry.status = "refused";
-      entry.closed = true;
-      entry.message = message;
-      await Outbox.put(entry);
+      await settleTakenAway(entry, message);
     }
     return touched;
   }
 
-  /* One record refused because its call is no longer the unit's: a status tap is dropped, anything
-     else is kept, closed, with what happened (as resolveCall does for the live event). */
+  /* One record whose call is no longer the unit's (told by the live event or by the server's
+     refusal): a status tap is dropped, anything else is kept, closed, with what happened. */
   async function settleTakenAway(entry, message) {
     if (/\/status$/.test(new URL(entry.url, self.location.href).pathname)) { await Outbox.remove(entry.seq); return; }
     entry.status = "refused";

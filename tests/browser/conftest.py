@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser.dispatch import Dispatch
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 # The venv's bin directory, without resolving the python symlink out of the venv.
@@ -161,3 +163,11 @@ def browser_screenshot():
         return path
 
     return save
+
+
+@pytest.fixture
+def dispatch(browser, live_server):
+    """The dispatcher's API client (tests.browser.dispatch.Dispatch), in a context of its own."""
+    context = browser.new_context(base_url=live_server.url)
+    yield Dispatch(context.request, live_server)
+    context.close()

@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
-from tests.browser.test_offline import Dispatch
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +40,6 @@ class Taps:
         return int(self.page.evaluate("() => Number(sessionStorage.getItem('keys') || 0)"))
 
 
-@pytest.fixture
-def dispatch(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    yield Dispatch(context.request, live_server)
-    context.close()
 
 
 def on_scene_call(page, dispatch, live_server, address, call_type="MNTL"):

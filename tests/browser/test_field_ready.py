@@ -9,7 +9,8 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_offline import Dispatch, api_as, badge, ready_for_offline, visit
+from tests.browser.dispatch import Dispatch
+from tests.browser.test_offline import api_as, badge, ready_for_offline, visit
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_offline import badge, dispatch, visit  # noqa: F401 - dispatch is a fixture
+from tests.browser.test_offline import badge, visit
 
 pytestmark = pytest.mark.browser
 
 
-def test_records_saved_offline_go_out_in_one_request(phone_page, dispatch):  # noqa: F811
+def test_records_saved_offline_go_out_in_one_request(phone_page, dispatch):
     call = dispatch.new_call("5 Batch Row")
     dispatch.assign(call["id"], "CR-1")
     page = phone_page("officer1")

@@ -10,16 +10,11 @@ reports XPASS when it passes; whoever takes it: start from the page's submit han
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_offline import Dispatch, badge, visit
+from tests.browser.test_offline import badge, visit
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def dispatch(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    yield Dispatch(context.request, live_server)
-    context.close()
 
 
 @pytest.mark.xfail(reason="window.__asked reads back null after test_offline.py's tests; see the module docstring",
