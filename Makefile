@@ -12,9 +12,9 @@ $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { echo "Installing Debian's Pango for the PDF report (WeasyPrint)"; \
-	  (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) >/dev/null || \
-	  echo "!! Could not install Pango (run as root, or: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0): no PDF report"; }
+	@$(BIN)/python -W error -c "import weasyprint" 2>/dev/null || { echo "Installing Debian's Pango and HarfBuzz for the PDF report (WeasyPrint)"; \
+	  (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) >/dev/null || \
+	  echo "!! Could not install Pango (run as root, or: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): no PDF report"; }
 	touch $(STAMP)
 
 install: $(STAMP)
