@@ -41,7 +41,7 @@ COLUMNS = {
                "preferred_language", "created_at"),
     "calls": ("id", "received_at", "created_at", "call_type", "priority", "address", "address_key", "narrative",
               "cautions", "callback", "external_id", "status", "unit_id", "disposition", "cancel_reason",
-              "closed_at", "first_assigned_at", "first_on_scene_at", "cleared_at"),
+              "closed_at", "first_assigned_at", "first_en_route_at", "first_on_scene_at", "cleared_at"),
     "call_events": ("id", "call_id", "kind", "status", "from_status", "unit_id", "recorded_at", "received_at",
                     "disposition", "reason"),
     "encounters": ("id", "call_id", "person_id", "outcome", "hospitalization_type", "concerns", "probable_cause",
@@ -131,7 +131,8 @@ class Generator:
         fate = self.pick(self.fates)
         unit = rng.randint(1, UNITS) if fate not in ("never_assigned", "cancelled_before") else None
         status, disposition, closed, reason = "cleared", None, None, None
-        assigned = on_scene = cleared = None  # the call's milestone times, as calls.services.note_milestone keeps them
+        # the call's milestone times, as calls.services.note_milestone keeps them
+        assigned = en_route = on_scene = cleared = None
         self.event(writers, call_id, "created", "pending", None, None, received)
         if fate == "never_assigned":
             status = "pending"
@@ -166,7 +167,7 @@ class Generator:
             call_id, received, received, self.pick(self.call_types), rng.choices((1, 2, 3, 4), (15, 40, 35, 10))[0],
             address, address.lower(), "Caller reports a person in distress.", "[]",
             f"555-01{rng.randint(0, 99):02d}", f"CAD-{call_id}" if rng.random() < 0.6 else None, status, unit,
-            disposition, reason, closed, assigned, on_scene, cleared))
+            disposition, reason, closed, assigned, en_route, on_scene, cleared))
         self.counts["calls"] += 1
 
     def encounter(self, writers, call_id, at, services, clinicians):

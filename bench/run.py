@@ -8,7 +8,7 @@ Prints, in one run:
   * the outcome-log CSV export through the app's own code path (fieldapp.exports.services, in a
     child process) in rows/s, against PostgreSQL's ``COPY (the same query) TO STDOUT CSV``, and the
     ratio (target: at least 0.8);
-  * the export process's peak memory (its ru_maxrss; target: under 150 MB);
+  * the export process's peak memory (its own high-water mark; target: under 150 MB);
   * the time of the daily roll-ups' rebuild after the load (``flask metrics rebuild``);
   * the time of the dashboard's data (fieldapp.metrics.services.report: the period and the one
     before) for the last year of data (target: under 1 s for 500,000 encounters) and for the
@@ -71,9 +71,8 @@ def main(argv=None):
     ratio = (export["rows"] / export["seconds"]) / (copy["rows"] / copy["seconds"])
     print(f"export speed / COPY speed: {ratio:.2f} (target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'})")
     peak = export["maxrss_kb"] / 1024
-    print(f"export process peak memory (ru_maxrss): {peak:.0f} MB, of which {export['baseline_kb'] / 1024:.0f} MB "
+    print(f"export process peak memory (VmHWM): {peak:.0f} MB, of which {export['baseline_kb'] / 1024:.0f} MB "
           f"before the export began (target < 150 MB: {'met' if peak < 150 else 'NOT met'})")
-    # After the export: a child's ru_maxrss starts at its parent's, and the rebuild grows this process.
     if not (args.skip_load and args.skip_rebuild):
         _rebuild_rollups(url)  # COPY bypassed the app: as after any bulk load, `flask metrics rebuild`
     _dashboard(url)

@@ -27,7 +27,7 @@ from fieldapp.metrics.filters import Filters, Periods
 from fieldapp.metrics.models import CallDay, RollupState
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
-from fieldapp.referrals.models import Referral
+from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Unit
 from tests.metrics_data import NOW
 
@@ -62,7 +62,7 @@ class World:
                               approx_age=draw(st.sampled_from([None, 30, 70])),
                               race_ethnicity=draw(st.sampled_from([["white"], ["black", "white"], []])),
                               preferred_language="English") for n in range(4)]
-        self.calls, self.encounters, self.kept = [], [], set()
+        self.calls, self.encounters, self.referrals, self.kept = [], [], [], set()
         session.add_all([*self.units, org, *self.services, *self.people])
 
     def minutes(self):
@@ -76,9 +76,12 @@ class World:
         fate = draw(st.sampled_from(FATES))
         call = Call(received_at=received, created_at=received, call_type=draw(st.sampled_from(TYPES)),
                     priority=draw(st.integers(1, 4)),
-                    address="1 Main St", address_key="1 main st", status="pending", unit=unit,
+                    status="pending", unit=unit,
                     source=draw(st.sampled_from([None, "911", "988"])), district=draw(st.sampled_from([None, "N"])),
                     final_call_type=draw(st.sampled_from([None, *TYPES])))
+        # Few addresses, so calls repeat at them (a call written later may be earlier than others).
+        call.address = draw(st.sampled_from(["1 Main St", "1 Main St", "2 Oak Ave", ""]))
+        call.address_key = call.address.lower()
         call.eligible = draw(st.sampled_from([None, True, False]))
         call.ineligible_reason = "medical_emergency" if call.eligible is False else None
         self.session.add(call)
@@ -121,6 +124,10 @@ class World:
                               backup_requested=draw(st.booleans()), declined_services=draw(st.booleans()),
                               contact_mode=draw(st.sampled_from([None, "phone"])),
                               transport_destination=draw(st.sampled_from([None, "shelter", "jail"])))
+        if encounter.backup_requested and draw(st.booleans()):  # backup's response time (program_times)
+            encounter.backup_requested_at = call.received_at + timedelta(minutes=self.minutes())
+            if draw(st.booleans()):  # else backup never arrived
+                encounter.backup_arrived_at = encounter.backup_requested_at + timedelta(minutes=self.minutes())
         self.session.add(encounter)
         for _ in range(draw(st.integers(0, 2))):
             self.contact(encounter)
@@ -129,12 +136,15 @@ class World:
             self.session.flush()
             self.kept.add(encounter.id)  # it has a referral and a note now: never removed
             made = call.received_at + timedelta(hours=1)
-            self.session.add(Referral(id=uuid.uuid4(), encounter=encounter, person=person,
+            self.session.add(referral := Referral(id=uuid.uuid4(), encounter=encounter, person=person,
                                       service=draw(st.sampled_from(self.services)),
                                       status=draw(st.sampled_from(["made", "accepted", "completed"])),
                                       consent_type=draw(st.sampled_from(["verbal", "declined"])),
                                       consent_given_by="the person", consent_at=made, due_at=made, recorded_at=made,
                                       request_hash=_hash()))
+            self.referrals.append(referral)
+            for _ in range(draw(st.integers(0, 2))):
+                self.referral_event(referral)
             note = Note(id=uuid.uuid4(), encounter_id=encounter.id, person_id=person.id, author_id=self.author.id,
                         body="x", recorded_at=made, signed_at=made, request_hash=_hash())
             due = call.received_at + timedelta(days=3)
@@ -151,11 +161,18 @@ class World:
             reached=self.draw(st.booleans()), result="stable", request_hash=_hash(),
             contacted_at=encounter.recorded_at + timedelta(hours=self.draw(st.sampled_from([1, 47, 49, 73, 200])))))
 
+    def referral_event(self, referral):
+        """A partner's 'accepted' or 'completed' (referral to accepted / completed), hours after the referral."""
+        self.session.add(ReferralEvent(
+            referral=referral, status=self.draw(st.sampled_from(["accepted", "completed"])),
+            recorded_at=referral.recorded_at + timedelta(hours=self.draw(st.sampled_from([-1, 2, 2, 30.5]))),
+            received_at=NOW))
+
     def change(self):
         """A late change to something already recorded."""
         draw = self.draw
         what = draw(st.sampled_from(["reassign", "retype", "person", "remove", "late", "contact", "final",
-                                     "priority", "en_route"]))
+                                     "priority", "en_route", "readdress", "referral", "backup"]))
         if what == "reassign" and self.calls:
             draw(st.sampled_from(self.calls)).unit = draw(st.sampled_from(self.units))
         elif what == "retype" and self.calls:
@@ -178,8 +195,21 @@ class World:
         elif what == "en_route" and self.calls:  # a late offline 'en route' status, after the call was cleared
             call = draw(st.sampled_from(self.calls))
             moment = call.received_at + timedelta(minutes=self.minutes())
-            self.session.add(CallEvent(call=call, kind="status", status="en_route", recorded_at=moment,
-                                       received_at=NOW, unit=call.unit))
+            event = CallEvent(call=call, kind="status", status="en_route", recorded_at=moment, received_at=NOW,
+                              unit=call.unit)
+            self.session.add(event)
+            note_milestone(call, event)  # as calls.services.add_event does for every entry
+        elif what == "readdress" and self.calls:  # the address corrected: repeats move with it
+            call = draw(st.sampled_from(self.calls))
+            call.address = draw(st.sampled_from(["1 Main St", "2 Oak Ave", "3 Elm St", ""]))
+            call.address_key = call.address.lower()
+        elif what == "referral" and self.referrals:  # the partner answers days later
+            self.referral_event(draw(st.sampled_from(self.referrals)))
+        elif what == "backup" and self.encounters:  # backup's arrival written afterwards
+            encounter = draw(st.sampled_from(self.encounters))
+            encounter.backup_requested = True
+            encounter.backup_requested_at = encounter.call.received_at + timedelta(minutes=self.minutes())
+            encounter.backup_arrived_at = encounter.backup_requested_at + timedelta(minutes=self.minutes())
         elif what == "final" and self.calls:  # the type found on scene, eligibility assessed afterwards
             call = draw(st.sampled_from(self.calls))
             call.final_call_type, call.eligible, call.ineligible_reason = draw(st.sampled_from(TYPES)), True, None
@@ -245,3 +275,40 @@ def test_stale_rollups_are_not_used_until_rebuilt(db, make_user):
     db.session.commit()
     assert tracking.ready(db.session, ZONE)
     assert not tracking.ready(db.session, "Europe/Paris")  # days in another zone: rebuild first
+
+
+def test_a_call_written_late_makes_a_later_call_at_its_address_a_repeat_in_the_rollups(db):
+    """The repeat-address count of a day depends on calls of other days: a call received earlier but
+    written later, or an address corrected, must re-roll the later calls' days (tracking)."""
+    _empty(db)
+
+    def add(day, address):
+        received = START + timedelta(days=day)
+        call = Call(received_at=received, created_at=received, call_type="EDP", priority=2, address=address,
+                    address_key=address.lower(), status="pending")
+        db.session.add(call)
+        db.session.commit()
+        return call
+
+    def repeats(source):
+        period = Filters(date(2026, 3, 8), date(2026, 3, 9), ZONE)  # START + 16 days only
+        figures = services.compute_together(db.session, Periods.of(period), now=NOW, source=source)[0]
+        db.session.rollback()
+        return figures["program"]["repeat_addresses"]
+
+    later = add(16, "9 Pier Rd")
+    assert repeats("rollups") == repeats("records") == {"calls": 1, "repeat_calls": 0, "share": 0.0,
+                                                          "window_days": 90}
+    earlier = add(2, "9 Pier Rd")  # received two weeks before, written now (a CAD backfill)
+    assert repeats("rollups") == repeats("records") == {"calls": 1, "repeat_calls": 1, "share": 1.0,
+                                                          "window_days": 90}
+    earlier.address, earlier.address_key = "10 Pier Rd", "10 pier rd"  # the address corrected
+    db.session.commit()
+    assert repeats("rollups")["repeat_calls"] == repeats("records")["repeat_calls"] == 0
+    earlier.address, earlier.address_key = "9 Pier Rd", "9 pier rd"
+    db.session.commit()
+    db.session.delete(earlier)  # and removed
+    db.session.commit()
+    assert repeats("rollups")["repeat_calls"] == repeats("records")["repeat_calls"] == 0
+    assert later.id is not None
+    _empty(db)

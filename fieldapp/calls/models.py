@@ -15,14 +15,17 @@ class Call(Base):
                       Index("ix_calls_received_at", "received_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # active_history: a change loads the old value first, so the metrics' roll-ups re-roll the day (and
+    # the address's later calls) it leaves as well as the one it enters (fieldapp.metrics.tracking).
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, active_history=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     call_type: Mapped[str] = mapped_column(String(20), index=True)
     priority: Mapped[int]
     address: Mapped[str] = mapped_column(String(200))
     # The address normalized for matching earlier calls at the same place (calls.services.address_key).
-    address_key: Mapped[str] = mapped_column(String(200), index=True, default="", server_default="")
+    address_key: Mapped[str] = mapped_column(String(200), index=True, default="", server_default="",
+                                             active_history=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     narrative: Mapped[str] = mapped_column(Text, default="")
@@ -38,8 +41,9 @@ class Call(Base):
     closed_at: Mapped[datetime | None]
     # The CAD milestones of docs/metrics.md, copied from the timeline by calls.services.note_milestone
     # in the same transaction as the entry. The timeline stays the record; these spare the metrics a
-    # scan of it. All three are the entry's ``recorded_at``.
+    # scan of it. All four are the entry's ``recorded_at``.
     first_assigned_at: Mapped[datetime | None]  # the first entry of kind 'assigned' (not 'reassigned')
+    first_en_route_at: Mapped[datetime | None]  # the earliest status 'en_route' (device time)
     first_on_scene_at: Mapped[datetime | None]  # the earliest status 'on_scene' (device time)
     cleared_at: Mapped[datetime | None]  # the status 'cleared' (device time; closed_at is the server's)
     # fields (issue 11): what the program's reports need (docs/metrics.md, "Eligibility and source").

@@ -129,12 +129,14 @@ def _event(call, kind, *, by, status=None, from_status=None, unit_id=None, recor
 def note_milestone(call: Call, event: CallEvent) -> None:
     """Copy a timeline entry's time onto the call when it marks a CAD milestone (docs/metrics.md).
 
-    The same values as the timeline gives: the earliest 'assigned' entry, the earliest status
-    'on_scene' and the latest status 'cleared', each by its ``recorded_at``.
+    The same values as the timeline gives: the earliest 'assigned' entry, the earliest statuses
+    'en_route' and 'on_scene', and the latest status 'cleared', each by its ``recorded_at``.
     """
     moment = event.recorded_at
     if event.kind == "assigned":
         call.first_assigned_at = min(call.first_assigned_at or moment, moment)
+    elif event.kind == "status" and event.status == c.EN_ROUTE:
+        call.first_en_route_at = min(call.first_en_route_at or moment, moment)
     elif event.kind == "status" and event.status == c.ON_SCENE:
         call.first_on_scene_at = min(call.first_on_scene_at or moment, moment)
     elif event.kind == "status" and event.status == c.CLEARED:

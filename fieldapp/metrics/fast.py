@@ -85,8 +85,9 @@ def calls_and_times(session, periods: Periods) -> list[dict]:
 
 
 def program_durations(session, periods: Periods) -> list[dict]:
-    """fields (issue 11): per period, the program's call durations kept with the CAD times
-    (fieldapp.metrics.program_times.ROLLED_UP: en route to clear, response by priority)."""
+    """fields (issue 11): per period, the program's durations kept with the CAD times
+    (fieldapp.metrics.program_times.ROLLED_UP: en route to clear, response by priority, police backup,
+    referral to accepted and to completed)."""
     return _percentiles(session, periods, program_times.ROLLED_UP)
 
 

@@ -68,8 +68,10 @@ class DurationDay(_Scoped, Base):
 
 
 class CallDuration(Base):
-    """Each call's CAD durations, found by (kind, minute): the exact values of the one minute that
-    holds a percentile's rank are read from here (fieldapp.metrics.fast)."""
+    """Each call's durations, found by (kind, minute): the exact values of the one minute that holds a
+    percentile's rank are read from here (fieldapp.metrics.fast). Most are the call's own (its CAD
+    times, en route to clear: ``record_id`` 0); some are of one of its records, counted in the call's
+    day and scope (an encounter's police backup, a referral's times: ``record_id`` is that record's id)."""
 
     __tablename__ = "metrics_call_durations"
     # Covering on PostgreSQL: a percentile's lookup reads the minute's durations from the index alone.
@@ -79,6 +81,7 @@ class CallDuration(Base):
 
     call_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    record_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=0)
     minute: Mapped[int] = mapped_column(Integer)
     value: Mapped[float] = mapped_column(Float)
     received_at: Mapped[datetime]

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, exists, func, select
 from fieldapp.calls.models import Call
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
-from fieldapp.metrics import sql
+from fieldapp.metrics import program_sums, sql
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, call_columns
 from fieldapp.metrics.common import grouped_counts, share
 from fieldapp.metrics.filters import Periods
@@ -130,6 +130,9 @@ def counts(session, periods: Periods) -> Counter:
     rows = grouped_counts(session, select(period, *(expr.label(name) for name, expr in contacts.items()))
                           .select_from(contacts_from()).where(*periods.call_conditions()))
     found.update(spread(rows, list(contacts), 1))
+    span = periods.span
+    found.update({tuple(row[:-1]): row[-1] for row in program_sums.rows(
+        session, [period], periods.call_conditions(), span.start, span.end)})
     return Counter({(int(index), kind, key): n for (index, kind, key), n in found.items()})
 
 

@@ -1,24 +1,25 @@
-"""The program figures that are not counts by day (docs/metrics.md, "Unit time and cost" and after):
+"""The program figures that are not counts by a key (docs/metrics.md, "Unit time and cost" and after):
 durations' median and 90th percentile (en route to clear, response by priority, police backup,
-referral to accepted and to completed), repeat addresses, shift hours, the daily not-sent counts.
+referral to accepted and to completed), unit time and repeat addresses (from the counts of
+fieldapp.metrics.program_sums), shift hours and the daily not-sent counts.
 
-These read the records of the period (the few rows they need: the backups, the referrals, the shifts)
-or, for the call durations, the period's calls as calls.py does; both the direct path and the
-roll-ups' path call them, so they are the same figures either way.
+The durations are defined once (``durations``): the direct path takes their quantiles from the
+records, the roll-ups keep each one in metrics_call_durations and take the same exact quantiles
+from there (fieldapp.metrics.fast). Shifts and not-sent counts are a few rows, read either way.
 """
 
-from collections import defaultdict
-from datetime import datetime, timedelta
+from collections import Counter, defaultdict
+from datetime import datetime
 
 from flask import current_app, has_app_context
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import array
 
 from fieldapp.calls import constants as call_constants
-from fieldapp.calls.models import Call, CallEvent
+from fieldapp.calls.models import Call
 from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
-from fieldapp.metrics import sql
+from fieldapp.metrics import program_sums, sql
 from fieldapp.metrics.calls import PERCENTILES, call_columns
 from fieldapp.metrics.common import dialect_of, seconds, share
 from fieldapp.metrics.filters import Periods
@@ -55,84 +56,77 @@ def quantiles(session, query, count: int) -> dict:
                   "p90": seconds(sql.percentile(values, 0.9))} for key, values in ordered.items()}
 
 
-def _en_route(conditions):
-    """Each call's first 'en route' status (device time), for the calls meeting ``conditions`` only."""
-    return select(CallEvent.call_id, func.min(CallEvent.recorded_at).label("at")) \
-        .where(CallEvent.call_id.in_(select(Call.id).where(*conditions)),
-               CallEvent.kind == "status", CallEvent.status == call_constants.EN_ROUTE) \
-        .group_by(CallEvent.call_id).subquery("en_route")
+def _referral_reached(status: str, conditions):
+    """Each referral's first event of ``status`` (device time), for the referrals of the calls meeting
+    ``conditions`` only."""
+    referrals = select(Referral.id).join(Encounter, Encounter.id == Referral.encounter_id) \
+        .join(Call, Call.id == Encounter.call_id).where(*conditions)
+    return select(ReferralEvent.referral_id, func.min(ReferralEvent.recorded_at).label("at")) \
+        .where(ReferralEvent.referral_id.in_(referrals), ReferralEvent.status == status) \
+        .group_by(ReferralEvent.referral_id).subquery(f"reached_{status}")
 
 
-def _to_clear(en_route):
-    return _nonnegative(sql.float_seconds_between(en_route.c.at, Call.cleared_at))
+def durations(conditions) -> list[tuple]:
+    """The per-record durations of these figures, of the calls meeting ``conditions``: (kind, value, record
+    id, FROM, extra condition). The roll-ups keep them with the CAD times in metrics_call_durations
+    (fieldapp.metrics.rollups); the direct path takes their quantiles here. ``to_clear`` is en route to
+    clear; ``prio_N`` the response time of the calls of priority N; ``backup`` an encounter's police
+    backup, requested to arrived; ``ref_acc``/``ref_comp`` a referral's making to its first 'accepted'
+    / 'completed' event. Each is counted in its call's period (or day) and scope."""
+    on_call = Encounter.__table__.join(Call.__table__, Call.id == Encounter.call_id)
+    found = [("to_clear", _nonnegative(sql.float_seconds_between(Call.first_en_route_at, Call.cleared_at)),
+              literal(0), Call.__table__, true()),
+             *((f"prio_{priority}", call_columns()["response"], literal(0), Call.__table__, Call.priority == priority)
+               for priority in call_constants.PRIORITIES),
+             ("backup", _nonnegative(sql.float_seconds_between(Encounter.backup_requested_at,
+                                                               Encounter.backup_arrived_at)),
+              Encounter.id, on_call, Encounter.backup_requested.is_(True))]
+    for kind, status in (("ref_acc", "accepted"), ("ref_comp", "completed")):
+        reached = _referral_reached(status, conditions)
+        found.append((kind, _nonnegative(sql.float_seconds_between(Referral.recorded_at, reached.c.at)), Referral.id,
+                      Referral.__table__.join(on_call, Encounter.id == Referral.encounter_id)
+                      .join(reached, reached.c.referral_id == Referral.id), true()))
+    return found
 
 
-def call_durations(conditions) -> list[tuple]:
-    """The per-call durations the roll-ups keep for these figures (fieldapp.metrics.rollups, with the
-    CAD times in metrics_call_durations): (kind, value, FROM, extra condition). ``to_clear`` is en
-    route to clear; ``prio_N`` the response time of the calls of priority N."""
-    en_route = _en_route(conditions)
-    response = call_columns()["response"]
-    return [("to_clear", _to_clear(en_route), Call.__table__.join(en_route, en_route.c.call_id == Call.id), True),
-            *((f"prio_{priority}", response, Call.__table__, Call.priority == priority)
-              for priority in call_constants.PRIORITIES)]
+ROLLED_UP = ("to_clear", *(f"prio_{priority}" for priority in call_constants.PRIORITIES), "backup", "ref_acc",
+             "ref_comp")
 
 
-ROLLED_UP = ("to_clear", *(f"prio_{priority}" for priority in call_constants.PRIORITIES))
-
-
-def _from_rollups(times: list[dict]) -> tuple[dict, dict]:
-    """fieldapp.metrics.fast.program_durations' figures as the two quantiles() answers below."""
-    to_clear, by_priority = {}, {}
-    for index, figures in enumerate(times):
-        to_clear[(index, "all")] = figures["to_clear"]
-        for priority in call_constants.PRIORITIES:
-            by_priority[(index, priority)] = figures[f"prio_{priority}"]
-    return to_clear, by_priority
-
-
-def program_times(session, periods: Periods, now: datetime, durations=None) -> list[dict]:
-    """``durations``: fieldapp.metrics.fast.program_durations on the roll-ups' path (en route to clear
-    and response by priority from the roll-ups); None computes them from the calls."""
-    count = len(periods.items)
+def durations_from_records(session, periods: Periods) -> list[dict]:
+    """Per period, {kind: {n, median, p90}} of every duration above, from the records (one statement);
+    fieldapp.metrics.fast.program_durations gives the same from the roll-ups."""
     period = periods.index(Call.received_at).label("period")
     where = periods.call_conditions()
-    en_route = _en_route(where)
-    committed_from = func.coalesce(en_route.c.at, Call.first_assigned_at)
-    committed = _nonnegative(sql.float_seconds_between(committed_from, Call.cleared_at))
-    from_calls = Call.__table__.outerjoin(en_route, en_route.c.call_id == Call.id)
-    if durations is not None:
-        to_clear, by_priority = _from_rollups(durations(session, periods))
-    else:
-        to_clear = quantiles(session, select(period, literal("all").label("group"), _to_clear(en_route)
-                                             .label("value")).select_from(from_calls).where(*where), count)
-        by_priority = quantiles(session, select(period, Call.priority.label("group"),
-                                                call_columns()["response"].label("value")).where(*where), count)
-    backup_value = _nonnegative(sql.float_seconds_between(Encounter.backup_requested_at, Encounter.backup_arrived_at))
-    backup = quantiles(session, select(period, literal("all").label("group"), backup_value.label("value"))
-                       .select_from(Encounter).join(Call, Call.id == Encounter.call_id)
-                       .where(*where, Encounter.backup_requested.is_(True)), count)
-    referral_times = _referral_times(session, periods, period)
-    totals = {int(row[0]): (row[1] or 0.0, row[2]) for row in session.execute(
-        select(period, func.sum(committed), func.count(Call.first_assigned_at)).select_from(from_calls)
-        .where(*where).group_by(period))}
-    repeats = _repeat_addresses(session, periods, period)
+    parts = [select(period, literal(kind).label("group"), value.label("value")).select_from(select_from)
+             .where(*where, condition) for kind, value, _, select_from, condition in durations(where)]
+    found = quantiles(session, union_all(*parts), len(periods.items))
+    return [{kind: found.get((index, kind), EMPTY) for kind in ROLLED_UP} for index in range(len(periods.items))]
+
+
+def program_times(session, periods: Periods, now: datetime, counted: Counter, times: list[dict]) -> list[dict]:
+    """The figures beside the counts: ``counted`` is the counts by (period, kind, key) (program.counts or
+    fast.program), ``times`` the durations (durations_from_records or fast.program_durations); shift
+    hours and not-sent counts are read here (a few rows)."""
+    from fieldapp.metrics.program import for_period
+
     shifts = _shift_hours(session, periods, now)
     not_sent = _not_sent(session, periods)
     cost_per_hour = current_app.config.get("COST_PER_UNIT_HOUR") if has_app_context() else None
     results = []
-    for index in range(count):
-        committed_seconds, assigned = totals.get(index, (0.0, 0))
+    for index, figures in enumerate(times):
+        counts = for_period(counted, index)
+        committed_seconds, assigned = program_sums.for_units(counts)
+        calls_in, repeat_calls = program_sums.for_addresses(counts)
         shift_hours, shifts_started = shifts[index]
-        calls_in, repeat_calls = repeats.get(index, (0, 0))
         results.append({
             "times": {
-                "en_route_to_clear": to_clear.get((index, "all"), EMPTY),
-                "response_by_priority": {str(priority): by_priority.get((index, priority), EMPTY)
+                "en_route_to_clear": figures["to_clear"],
+                "response_by_priority": {str(priority): figures[f"prio_{priority}"]
                                          for priority in call_constants.PRIORITIES},
-                "backup_response": backup.get((index, "all"), EMPTY),
-                "referral_to_accepted": referral_times.get((index, "accepted"), EMPTY),
-                "referral_to_completed": referral_times.get((index, "completed"), EMPTY),
+                "backup_response": figures["backup"],
+                "referral_to_accepted": figures["ref_acc"],
+                "referral_to_completed": figures["ref_comp"],
             },
             "repeat_addresses": {"calls": calls_in, "repeat_calls": repeat_calls,
                                  "share": share(repeat_calls, calls_in), "window_days": REPEAT_WINDOW_DAYS},
@@ -150,47 +144,6 @@ def program_times(session, periods: Periods, now: datetime, durations=None) -> l
             "not_sent": not_sent[index],
         })
     return results
-
-
-def _referral_times(session, periods: Periods, period) -> dict:
-    """Per period and status (accepted, completed): from each referral's making to its first event of
-    that status; both statuses in one statement, the period's referrals found once (with their call's
-    period) and only their events read."""
-    made = select(period, Referral.id, Referral.recorded_at).join(Encounter, Encounter.id == Referral.encounter_id) \
-        .join(Call, Call.id == Encounter.call_id).where(*periods.call_conditions()).subquery("made")
-    reached = select(made.c.period, ReferralEvent.status, made.c.recorded_at,
-                     func.min(ReferralEvent.recorded_at).label("at")) \
-        .join(made, made.c.id == ReferralEvent.referral_id) \
-        .where(ReferralEvent.status.in_(("accepted", "completed"))) \
-        .group_by(made.c.id, made.c.period, made.c.recorded_at, ReferralEvent.status).subquery("reached")
-    value = _nonnegative(sql.float_seconds_between(reached.c.recorded_at, reached.c.at))
-    return quantiles(session, select(reached.c.period, reached.c.status.label("group"), value.label("value")),
-                     len(periods.items))
-
-
-def _repeat_addresses(session, periods: Periods, period) -> dict:
-    """Per period: calls with an address, and of them those with an earlier call at the same address
-    (``calls.address_key``) at most 90 days before (any unit or type; ties broken by call id).
-
-    One pass in time order: each call's nearest earlier call at its address (``lag`` over the address,
-    by receipt then id) is within the window exactly when any earlier one is, so the calls are sorted
-    once instead of each searching its address (14.6 s to about 1 s for a year of 500,000 calls)."""
-    span = periods.span
-    # Earlier calls that can count: from the window's days before the first period (a day more for a
-    # change of clock in the zone), of any unit or type.
-    nearest = select(Call.id, func.lag(Call.received_at).over(partition_by=Call.address_key,
-                                                              order_by=(Call.received_at, Call.id)).label("at")) \
-        .where(Call.address_key != "", Call.received_at >= span.start - timedelta(days=REPEAT_WINDOW_DAYS + 1),
-               Call.received_at < span.end).subquery("nearest")
-    repeat = case((sql.within_days_before(nearest.c.at, Call.received_at, REPEAT_WINDOW_DAYS), 1), else_=0)
-    inner = select(period, repeat.label("repeat")).select_from(Call).join(nearest, nearest.c.id == Call.id) \
-        .where(*periods.call_conditions(), Call.address_key != "").subquery()
-    found = defaultdict(lambda: [0, 0])
-    for index, is_repeat, n in session.execute(select(inner.c.period, inner.c.repeat, func.count())
-                                               .group_by(inner.c.period, inner.c.repeat)):
-        found[int(index)][0] += n
-        found[int(index)][1] += n if is_repeat else 0
-    return {index: tuple(value) for index, value in found.items()}
 
 
 def _shift_hours(session, periods: Periods, now: datetime) -> list[tuple[float, int]]:

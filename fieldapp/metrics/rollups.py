@@ -10,12 +10,12 @@ from collections import Counter
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, insert, literal, or_, select
+from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, insert, literal, or_, select, true
 
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
-from fieldapp.metrics import contacts, program, program_times, sql
+from fieldapp.metrics import contacts, program, program_sums, program_times, sql
 from fieldapp.metrics.calls import DURATIONS, RESPONSE_EDGES_MIN, call_columns
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import local_midnight
@@ -171,17 +171,13 @@ def _calls(session, days: Days, in_days) -> None:
 def _durations(session, days: Days, in_days) -> None:
     """Each call's durations into metrics_call_durations, then their counts by day and minute."""
     columns = call_columns()
-    for kind in DURATIONS:
-        value = columns[kind]
+    every = [(kind, columns[kind], literal(0), Call.__table__, true()) for kind in DURATIONS]
+    for kind, value, record_id, select_from, condition in every + program_times.durations([in_days]):
         session.execute(insert(CallDuration).from_select(
-            ["call_id", "kind", "minute", "value", "received_at", "unit_id", "call_type"],
-            select(Call.id, literal(kind), sql.whole_minutes(value), value, Call.received_at, Call.unit_id,
-                   Call.call_type).where(in_days, value.is_not(None))))
-    for kind, value, select_from, condition in program_times.call_durations([in_days]):
-        session.execute(insert(CallDuration).from_select(
-            ["call_id", "kind", "minute", "value", "received_at", "unit_id", "call_type"],
-            select(Call.id, literal(kind), sql.whole_minutes(value), value, Call.received_at, Call.unit_id,
-                   Call.call_type).select_from(select_from).where(in_days, condition, value.is_not(None))))
+            ["call_id", "kind", "record_id", "minute", "value", "received_at", "unit_id", "call_type"],
+            select(Call.id, literal(kind), record_id, sql.whole_minutes(value), value, Call.received_at,
+                   Call.unit_id, Call.call_type).select_from(select_from).where(in_days, condition,
+                                                                                 value.is_not(None))))
     d = CallDuration
     inner = select(days.of(d.received_at).label("day"), d.unit_id, d.call_type, d.kind, d.minute) \
         .where(days.condition(d.received_at)).subquery()
@@ -228,6 +224,11 @@ def _program(session, days: Days, in_days) -> None:
         rows = _grouped(session, days, *(expression.label(name) for name, expression in keys.items()),
                         select_from=select_from, where=in_days)
         counts.update(program.spread(rows, list(keys), 3))
+    lead = [days.of(Call.received_at).label("day"), Call.unit_id, Call.call_type]
+    first, last = days.days[0], days.days[-1] + timedelta(days=1)
+    for day, *rest, n in program_sums.rows(session, lead, [in_days], local_midnight(first, days.zone),
+                                           local_midnight(last, days.zone)):
+        counts[(days.day(day), *rest)] += n
     _write(session, ProgramDay, ("kind", "key"), [(*key, n) for key, n in counts.items()])
 
 

@@ -11,13 +11,12 @@ from sqlalchemy import literal, select, text
 
 from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
-from fieldapp.metrics import fast, program, tracking
+from fieldapp.metrics import fast, program, program_times, tracking
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import Filters, Periods
 from fieldapp.metrics.outcomes import encounters_and_equity, follow_ups, referrals
 from fieldapp.metrics.people import AGE_GROUP_LABELS, AGE_GROUPS, people
-from fieldapp.metrics.program_times import program_times
 
 __all__ = ["AGE_GROUPS", "AGE_GROUP_LABELS", "NOT_SERVED_REASONS", "compute", "compute_together", "has_any_call",
            "report"]
@@ -39,15 +38,14 @@ def compute_together(session, periods: Periods, *, now: datetime | None = None, 
         source = "rollups" if tracking.ready(session, periods.items[0].zone) else "records"
     if dialect_of(session) == "postgresql":
         # Compiling these queries (JIT) costs more than it saves, and the sorts and hashes of two
-        # years of rows (a period and the one before) fit in memory rather than spill to disk; the
-        # program's times read the records on either path (fieldapp.metrics.program_times).
+        # years of rows (a period and the one before) fit in memory rather than spill to disk.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '128MB'"))
     if source == "rollups":
         return _with_program(session, periods, now, (fast.program, fast.program_durations),
                              _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity,
                                        fast.referrals, fast.follow_ups, fast.people))
-    return _with_program(session, periods, now, (program.counts, None),
+    return _with_program(session, periods, now, (program.counts, program_times.durations_from_records),
                          _together(session, periods, now, calls_and_times, encounters_and_equity, referrals,
                                    follow_ups, people))
 
@@ -56,7 +54,7 @@ def _with_program(session, periods, now, parts, results):
     """fields (issue 11): each period's ``program`` figures (docs/metrics.md, "Eligible calls served" on)."""
     counts_part, durations_part = parts
     counted = counts_part(session, periods)
-    extras = program_times(session, periods, now or utcnow(), durations_part)
+    extras = program_times.program_times(session, periods, now or utcnow(), counted, durations_part(session, periods))
     for index, (result, extra) in enumerate(zip(results, extras, strict=True)):
         result["program"] = program.figures(program.for_period(counted, index), extra)
     return results

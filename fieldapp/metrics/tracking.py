@@ -5,17 +5,19 @@ service through the ORM (the services, a replay, a late offline record, a sync b
 notes which local days it touches when it flushes; just before the commit those days' roll-up rows
 are made again from the records (fieldapp.metrics.rollups). A record that arrives late or offline
 only dirties the day its call was received, however long ago. A person's day is every day of
-their contacts (their previous contact moves when one is added). Writes that bypass the ORM (a
-bulk load, raw SQL) must be followed by ``flask metrics rebuild``.
+their contacts (their previous contact moves when one is added); a call's address dirties the days of
+the later calls at that address within the repeat window (whether they are repeat calls may change).
+Writes that bypass the ORM (a bulk load, raw SQL) must be followed by ``flask metrics rebuild``.
 
 On PostgreSQL each day is locked for the rest of the transaction (an advisory lock), so two
 transactions rebuilding the same day take turns and the second counts the first one's records.
 """
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, func, insert, inspect, select, text
+from sqlalchemy import and_, event, func, insert, inspect, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,6 +29,7 @@ from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import rollups
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import RollupState
+from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
 from fieldapp.notes.models import FollowUp
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
@@ -57,7 +60,8 @@ def _collect(session, flush_context) -> None:
     if not has_app_context():
         return
     dirty = session.info.setdefault(DIRTY, {"days": set(), "calls": set(), "encounters": set(), "referrals": set(),
-                                           "people": set(), "services": set(), "people_of_calls": set()})
+                                           "people": set(), "services": set(), "people_of_calls": set(),
+                                           "addresses": set()})
     zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Call):
@@ -65,6 +69,11 @@ def _collect(session, flush_context) -> None:
             if obj.id is not None and any(inspect(obj).attrs[name].history.has_changes()
                                           for name in ("received_at", "unit_id", "call_type")):
                 dirty["people_of_calls"].add(obj.id)
+            if obj in session.new or obj in session.deleted or any(
+                    inspect(obj).attrs[name].history.has_changes() for name in ("received_at", "address_key")):
+                # Later calls at the address (old and new) may become, or stop being, repeat calls.
+                dirty["addresses"].update((key, moment) for key in _values(obj, "address_key") if key
+                                          for moment in _values(obj, "received_at"))
         elif isinstance(obj, CallEvent):
             dirty["calls"].update(_values(obj, "call_id"))
         elif isinstance(obj, Encounter):
@@ -82,9 +91,9 @@ def _collect(session, flush_context) -> None:
 
 def refresh(session) -> None:
     """Re-roll the days this transaction touched (``fieldapp.commit_order`` calls it first)."""
+    session.flush()  # the last changes are collected too (a commit of unflushed changes only, among them)
     if DIRTY not in session.info:
         return
-    session.flush()  # the last changes are collected too
     dirty = session.info.pop(DIRTY)
     zone = current_app.config["FIELDAPP_TIMEZONE"]
     if not any(dirty.values()) or not _maintained(session, zone):  # stale roll-ups: nothing to look up
@@ -118,6 +127,23 @@ def _receipts(session, dirty: dict) -> list:
         ids = list(ids)
         for start in range(0, len(ids), BATCH):
             moments.extend(session.scalars(query(ids[start:start + BATCH])))
+    return moments + _later_at_addresses(session, dirty["addresses"])
+
+
+def _later_at_addresses(session, changed: set) -> list:
+    """The receipt times of the calls whose repeat-address flag a call added, moved or deleted at these
+    (address, time) pairs may change: those at the address up to the repeat window after it."""
+    window = timedelta(days=REPEAT_WINDOW_DAYS + 1)
+    by_address = {}
+    for key, moment in changed:
+        low, high = by_address.get(key, (moment, moment))
+        by_address[key] = (min(low, moment), max(high, moment))
+    moments = []
+    pairs = sorted(by_address.items())
+    for start in range(0, len(pairs), BATCH):
+        conditions = [and_(Call.address_key == key, Call.received_at >= low, Call.received_at <= high + window)
+                      for key, (low, high) in pairs[start:start + BATCH]]
+        moments.extend(session.scalars(select(Call.received_at).where(or_(*conditions))))
     return moments
 
 
