@@ -207,3 +207,37 @@ def test_upgrading_an_existing_database_backfills_the_milestones(tmp_path):
     engine.dispose()
     assert "ix_calls_received_at" in indexes
 
+
+
+# --- first en route (migration perf2_1): committed time and en route to clear read it ---------
+
+def _load(name):
+    path = MIGRATION.parent / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_first_en_route_is_kept_on_the_call_and_backfilled_alike(api, db, assigned_call, new_call):
+    from fieldapp.calls.services import _event  # the one writer of timeline entries
+
+    call_id = assigned_call["id"]
+    call = db.session.get(Call, call_id)
+    assert call.first_en_route_at is None
+    device = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    _event(call, "status", by=None, status="en_route", recorded_at=device + timedelta(minutes=5))
+    _event(call, "status", by=None, status="en_route", recorded_at=device)  # an earlier tap, synced late
+    db.session.commit()
+    untouched = new_call()["id"]
+    db.session.expire_all()
+    assert db.session.get(Call, call_id).first_en_route_at == device
+    assert db.session.get(Call, untouched).first_en_route_at is None
+
+    db.session.execute(update(Call).values(first_en_route_at=None))
+    db.session.commit()
+    _load("perf2_1_program_figures_rolled_up.py").backfill_en_route(db.session.connection())
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Call, call_id).first_en_route_at == device
+    assert db.session.get(Call, untouched).first_en_route_at is None

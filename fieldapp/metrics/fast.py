@@ -31,7 +31,7 @@ from fieldapp.metrics.models import (
 )
 from fieldapp.metrics.outcomes import (
     FOLLOW_UP_COUNTS,
-    encounters_from_rows,
+    encounters_from_parts,
     follow_ups_from_totals,
     referrals_from_rows,
 )
@@ -69,7 +69,14 @@ def _sums(session, *columns, where):
     return session.execute(select(*keys, func.sum(inner.c.n).label("n")).group_by(*keys)).all()
 
 
-def calls_and_times(session, periods: Periods) -> list[dict]:
+def durations(session, periods: Periods) -> list[dict]:
+    """Per period, every duration's n, median and 90th percentile, the CAD times' and the program's
+    (fieldapp.metrics.program_times.ROLLED_UP), in one pass: for ``calls_and_times(times=...)`` and
+    in place of ``program_durations``."""
+    return _percentiles(session, periods, (*DURATIONS, *program_times.ROLLED_UP))
+
+
+def calls_and_times(session, periods: Periods, times: list[dict] | None = None) -> list[dict]:
     c = CallDay
     every, served = Counter(), Counter()
     for row in _sums(session, _period(c, periods).label("period"), c.reason, c.call_type, c.assigned, c.bucket,
@@ -79,8 +86,9 @@ def calls_and_times(session, periods: Periods) -> list[dict]:
         served[key] += row.n if row.served else 0
     edges = [minutes * 60 for minutes in RESPONSE_EDGES_MIN]
     results = [calls_from_counts(every, served, index, edges) for index in range(len(periods.items))]
-    for index, times in enumerate(_percentiles(session, periods)):
-        results[index]["times"] = {**times, "response_distribution": results[index].pop("distribution")}
+    for index, figures in enumerate(_percentiles(session, periods) if times is None else times):
+        results[index]["times"] = {**{kind: figures[kind] for kind in DURATIONS},
+                                   "response_distribution": results[index].pop("distribution")}
     return results
 
 
@@ -175,13 +183,24 @@ def _ranked_values(session, periods: Periods, wanted: set) -> dict:
 
 
 def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
+    """The figures by period from rows read by whole months where they can be, and the chart's outcomes
+    by its buckets (days and weeks: by month rows only where a bucket holds a whole month)."""
     e = EncounterDay
     buckets = [buckets_for(period) for period in periods.items]
     edges = [day for period in buckets for day in period.starts] + [periods.span.end_date]
-    rows = _sums(session, sql.bucket_index(e.day, edges).label("bucket"), e.outcome, e.hospitalization_type,
-                 e.probable_cause, e.diverted, e.use_of_force, e.force_type, e.enforcement_action, e.races, e.n,
-                 where=_in_scope(e, periods, edges))
-    return encounters_from_rows(rows, buckets)
+    rows = _sums(session, _period(e, periods).label("period"), e.outcome, e.hospitalization_type, e.probable_cause,
+                 e.diverted, e.use_of_force, e.force_type, e.enforcement_action, e.races, e.n,
+                 where=_in_scope(e, periods))
+    by_bucket = _sums(session, sql.bucket_index(e.day, edges).label("bucket"), e.outcome, e.n,
+                      where=_in_scope(e, periods, edges))
+    per_period = [[row for row in rows if int(row.period) == index] for index in range(len(periods.items))]
+    over_time, first = [], 0
+    for period in buckets:
+        count = len(period.starts)
+        over_time.append([(int(row.bucket) - first, row.outcome, row.n) for row in by_bucket
+                          if first <= int(row.bucket) < first + count])
+        first += count
+    return encounters_from_parts(per_period, over_time, buckets)
 
 
 def referrals(session, periods: Periods) -> list[dict]:

@@ -9,15 +9,17 @@ of that day changes, in the same transaction (``fieldapp.metrics.tracking``), an
 ``flask metrics rebuild``. docs/metrics.md, "Performance", says what each table holds.
 """
 
+import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, Index, Integer, String, Text
+from sqlalchemy import Date, Float, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.database import Base
 
 ALL_UNITS = 0
 ALL_TYPES = ""
+NO_RECORD = uuid.UUID(int=0)  # CallDuration.record_id of a call's own durations
 
 
 class RollupState(Base):
@@ -70,7 +72,7 @@ class DurationDay(_Scoped, Base):
 class CallDuration(Base):
     """Each call's durations, found by (kind, minute): the exact values of the one minute that holds a
     percentile's rank are read from here (fieldapp.metrics.fast). Most are the call's own (its CAD
-    times, en route to clear: ``record_id`` 0); some are of one of its records, counted in the call's
+    times, en route to clear: ``record_id`` is NO_RECORD); some are of one of its records, counted in the call's
     day and scope (an encounter's police backup, a referral's times: ``record_id`` is that record's id)."""
 
     __tablename__ = "metrics_call_durations"
@@ -81,7 +83,7 @@ class CallDuration(Base):
 
     call_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
-    record_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=0)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=NO_RECORD)
     minute: Mapped[int] = mapped_column(Integer)
     value: Mapped[float] = mapped_column(Float)
     received_at: Mapped[datetime]

@@ -53,25 +53,35 @@ def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
 
 def encounters_from_rows(rows, buckets) -> list[tuple[dict, dict]]:
     """Per period (each with its chart ``buckets``), the encounter metrics and the equity table from the
-    encounters counted by (chart bucket, outcome, ..., races): the rows of either path."""
-    results, first = [], 0
+    encounters counted by (chart bucket, outcome, ..., races)."""
+    per_period, over_time, first = [], [], 0
     for period in buckets:
         count = len(period.starts)
         mine = [row for row in rows if first <= row.bucket < first + count]
-        results.append((_encounters(mine, period, first), outcomes_by_race(mine)))
+        per_period.append(mine)
+        over_time.append([(row.bucket - first, row.outcome, row.n) for row in mine])
         first += count
-    return results
+    return encounters_from_parts(per_period, over_time, buckets)
 
 
-def _encounters(rows, buckets, first: int) -> dict:
+def encounters_from_parts(per_period, over_time, buckets) -> list[tuple[dict, dict]]:
+    """The same from each period's rows (outcome, ..., races, n: no bucket) and, for the chart, each
+    period's (bucket within the period, outcome, n): the roll-ups read the two apart, the rows by whole
+    months and the chart by its buckets (fieldapp.metrics.fast)."""
+    return [(_encounters(rows, period, times), outcomes_by_race(rows))
+            for rows, times, period in zip(per_period, over_time, buckets, strict=True)]
+
+
+def _encounters(rows, buckets, over_time_counts) -> dict:
     total = sum(row.n for row in rows)
     outcomes, hospital, force_types = Counter(), Counter(), Counter()
     over_time = [Counter() for _ in buckets.starts]
+    for bucket, outcome, n in over_time_counts:
+        over_time[bucket][outcome] += n
     pc = Counter()
     force = enforcement = 0
     for row in rows:
         outcomes[row.outcome] += row.n
-        over_time[row.bucket - first][row.outcome] += row.n
         if row.outcome == "hospitalized":
             hospital[row.hospitalization_type or "not_recorded"] += row.n
         if row.probable_cause:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from sqlalchemy import case, func, literal, or_, select, true, union_all
+from sqlalchemy import Uuid, case, func, literal, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import array
 
 from fieldapp.calls import constants as call_constants
@@ -23,6 +23,7 @@ from fieldapp.metrics import program_sums, sql
 from fieldapp.metrics.calls import PERCENTILES, call_columns
 from fieldapp.metrics.common import dialect_of, seconds, share
 from fieldapp.metrics.filters import Periods
+from fieldapp.metrics.models import NO_RECORD
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift
@@ -56,6 +57,11 @@ def quantiles(session, query, count: int) -> dict:
                   "p90": seconds(sql.percentile(values, 0.9))} for key, values in ordered.items()}
 
 
+def own_record():
+    """The record id (SQL) of a call's own duration in metrics_call_durations."""
+    return literal(NO_RECORD, Uuid())
+
+
 def _referral_reached(status: str, conditions):
     """Each referral's first event of ``status`` (device time), for the referrals of the calls meeting
     ``conditions`` only."""
@@ -75,8 +81,8 @@ def durations(conditions) -> list[tuple]:
     / 'completed' event. Each is counted in its call's period (or day) and scope."""
     on_call = Encounter.__table__.join(Call.__table__, Call.id == Encounter.call_id)
     found = [("to_clear", _nonnegative(sql.float_seconds_between(Call.first_en_route_at, Call.cleared_at)),
-              literal(0), Call.__table__, true()),
-             *((f"prio_{priority}", call_columns()["response"], literal(0), Call.__table__, Call.priority == priority)
+              own_record(), Call.__table__, true()),
+             *((f"prio_{priority}", call_columns()["response"], own_record(), Call.__table__, Call.priority == priority)
                for priority in call_constants.PRIORITIES),
              ("backup", _nonnegative(sql.float_seconds_between(Encounter.backup_requested_at,
                                                                Encounter.backup_arrived_at)),

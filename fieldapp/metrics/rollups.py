@@ -171,7 +171,7 @@ def _calls(session, days: Days, in_days) -> None:
 def _durations(session, days: Days, in_days) -> None:
     """Each call's durations into metrics_call_durations, then their counts by day and minute."""
     columns = call_columns()
-    every = [(kind, columns[kind], literal(0), Call.__table__, true()) for kind in DURATIONS]
+    every = [(kind, columns[kind], program_times.own_record(), Call.__table__, true()) for kind in DURATIONS]
     for kind, value, record_id, select_from, condition in every + program_times.durations([in_days]):
         session.execute(insert(CallDuration).from_select(
             ["call_id", "kind", "record_id", "minute", "value", "received_at", "unit_id", "call_type"],

@@ -6,6 +6,7 @@ one grouped query serves several metrics, Python only adds up its few grouped ro
 """
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import literal, select, text
 
@@ -42,9 +43,10 @@ def compute_together(session, periods: Periods, *, now: datetime | None = None, 
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '128MB'"))
     if source == "rollups":
-        return _with_program(session, periods, now, (fast.program, fast.program_durations),
-                             _together(session, periods, now, fast.calls_and_times, fast.encounters_and_equity,
-                                       fast.referrals, fast.follow_ups, fast.people))
+        times = fast.durations(session, periods)  # the CAD times and the program's, in one pass
+        return _with_program(session, periods, now, (fast.program, lambda *_: times),
+                             _together(session, periods, now, partial(fast.calls_and_times, times=times),
+                                       fast.encounters_and_equity, fast.referrals, fast.follow_ups, fast.people))
     return _with_program(session, periods, now, (program.counts, program_times.durations_from_records),
                          _together(session, periods, now, calls_and_times, encounters_and_equity, referrals,
                                    follow_ups, people))

@@ -35,7 +35,7 @@ def _durations_table(with_record: bool):
     columns = [sa.Column('call_id', sa.Integer(), autoincrement=False, nullable=False),
                sa.Column('kind', sa.String(length=10), nullable=False)]
     if with_record:
-        columns.append(sa.Column('record_id', sa.Integer(), autoincrement=False, nullable=False))
+        columns.append(sa.Column('record_id', sa.Uuid(), nullable=False))
     op.create_table('metrics_call_durations', *columns,
                     sa.Column('minute', sa.Integer(), nullable=False),
                     sa.Column('value', sa.Float(), nullable=False),
@@ -64,7 +64,7 @@ def upgrade():
                                       nullable=True))
     backfill_en_route(op.get_bind())
     # A duration may now be of one of a call's records (an encounter's police backup, a referral's
-    # times): ``record_id`` joins the key, 0 for the call's own durations.
+    # times): ``record_id`` (the record's uuid) joins the key, the nil uuid for the call's own durations.
     op.drop_table('metrics_call_durations')
     _durations_table(with_record=True)
     _mark_stale()
