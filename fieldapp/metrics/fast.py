@@ -8,7 +8,7 @@ are read (metrics_call_durations, by its index) to take the exact values at thos
 """
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 
@@ -36,27 +36,37 @@ from fieldapp.metrics.outcomes import (
     referrals_from_rows,
 )
 from fieldapp.metrics.people import people_from_counts
-from fieldapp.metrics.rollups import next_month
+from fieldapp.metrics.rollups import monday, next_month
 
 
 def _in_scope(model, periods: Periods, edges: list[date] | None = None) -> list:
-    """The rows of the periods' scope and days: a month's row for each whole month inside one of the
-    cells between ``edges`` (the periods' first days and end, and any chart bucket's), day rows for the rest."""
+    """The rows of the periods' scope and days: in each of the cells between ``edges`` (the periods' first
+    days and end, and any chart bucket's), a month's row for each whole month, then a week's row for each
+    whole week (from Monday) of what is left, and day rows for the rest."""
     span = periods.span
     edges = sorted(set(edges or []) | {period.start_date for period in periods.items} | {span.end_date})
-    months, days = [], []
+    months, weeks, days = [], [], []
     for start, end in zip(edges, edges[1:], strict=False):
-        first = start if start.day == 1 else next_month(start)
-        whole = []
-        while next_month(first) <= end:
-            whole.append(first)
-            first = next_month(first)
+        whole = _whole(start, end, start if start.day == 1 else next_month(start), next_month)
         months += whole
-        days += [(start, whole[0]), (next_month(whole[-1]), end)] if whole else [(start, end)]
+        for low, high in [(start, whole[0]), (next_month(whole[-1]), end)] if whole else [(start, end)]:
+            seven = _whole(low, high, monday(low + timedelta(days=6)), lambda first: first + timedelta(days=7))
+            weeks += seven
+            days += [(low, seven[0]), (seven[-1] + timedelta(days=7), high)] if seven else [(low, high)]
     in_days = or_(false(), *(and_(model.day >= low, model.day < high) for low, high in days if low < high))
     return [model.unit_key == (span.unit_id or ALL_UNITS), model.type_key == (span.call_type or ALL_TYPES),
             model.day >= span.start_date, model.day < span.end_date,
-            or_(and_(model.month.is_(True), model.day.in_(months)), and_(model.month.is_(False), in_days))]
+            or_(and_(model.month.is_(True), model.day.in_(months)), and_(model.week.is_(True), model.day.in_(weeks)),
+                and_(model.month.is_(False), model.week.is_(False), in_days))]
+
+
+def _whole(start: date, end: date, first: date, after) -> list[date]:
+    """The first days of the whole spans (months, weeks) inside [start, end), the first beginning on ``first``."""
+    found = []
+    while first >= start and after(first) <= end:
+        found.append(first)
+        first = after(first)
+    return found
 
 
 def _period(model, periods: Periods):

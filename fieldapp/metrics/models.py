@@ -1,12 +1,14 @@
 """Daily roll-ups of the metrics: the dashboard's figures summed from days instead of every record.
 
-Each row counts the records of one local day (the agency's zone; the day a call was received), or
-of one calendar month (``month``: the sum of its days, so long periods read twelve rows where they
-would read 365), in one *scope*: all units and call types (``unit_key`` 0, ``type_key`` ''), one unit, one call type, or
-both. A call without a unit is only in the scopes of every unit. Rows are never edited: the rows of
-a day are deleted and made again from the records (``fieldapp.metrics.rollups``) whenever a record
-of that day changes, in the same transaction (``fieldapp.metrics.tracking``), and all of them by
-``flask metrics rebuild``. docs/metrics.md, "Performance", says what each table holds.
+Each row counts the records of one local day (the agency's zone; the day a call was received), of
+one calendar month (``month``: the sum of its days, so long periods read twelve rows where they
+would read 365), or of one week from Monday (``week``: for the parts of a period that are not whole
+months, and the weekly chart buckets), in one *scope*: all units and call types (``unit_key`` 0,
+``type_key`` ''), one unit, one call type, or both. A call without a unit is only in the scopes of
+every unit. Rows are never edited: the rows of a day (and its week and month) are deleted and made
+again from the records (``fieldapp.metrics.rollups``) whenever a record of that day changes, in the
+same transaction (``fieldapp.metrics.tracking``), and all of them by ``flask metrics rebuild``.
+docs/metrics.md, "Performance", says what each table holds.
 """
 
 import uuid
@@ -40,6 +42,7 @@ class RollupState(Base):
 class _Scoped:
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[bool] = mapped_column(default=False)  # a month's sum of its day rows (``day``: its first day)
+    week: Mapped[bool] = mapped_column(default=False)  # a week's sum of its day rows (``day``: its Monday)
     day: Mapped[date] = mapped_column(Date)
     unit_key: Mapped[int] = mapped_column(Integer)
     type_key: Mapped[str] = mapped_column(String(20))

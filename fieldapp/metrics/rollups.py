@@ -92,7 +92,8 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
         for start in range(0, len(chosen.days), BATCH):
             batch = chosen.days[start:start + BATCH]
             for model in ROLLUPS:
-                session.execute(delete(model).where(model.month.is_(False), model.day.in_(batch)))
+                session.execute(delete(model).where(model.month.is_(False), model.week.is_(False),
+                                                    model.day.in_(batch)))
         session.execute(delete(CallDuration).where(chosen.condition(CallDuration.received_at)))
     if not chosen.days:
         return
@@ -105,25 +106,33 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
     _program(session, chosen, in_days)
     _write(session, ContactDay, ("prev_day", "repeat", "prev_repeat_day", "gender", "age_group", "races"),
            contacts.rows(session, chosen, in_days), scoped=True)
-    _months(session, sorted({day.replace(day=1) for day in chosen.days}))
+    _spans(session, "month", sorted({day.replace(day=1) for day in chosen.days}), next_month)
+    _spans(session, "week", sorted({monday(day) for day in chosen.days}), lambda first: first + timedelta(days=7))
 
 
-def _months(session, months: list[date]) -> None:
-    """Each month's rows: the sums of its day rows (models, ``month``)."""
+def _spans(session, flag: str, firsts: list[date], after) -> None:
+    """Each month's (or week's) rows: the sums of its day rows (models, ``month`` and ``week``); ``firsts``
+    are their first days, ``after(first)`` the day after each."""
     for model in ROLLUPS:
-        session.execute(delete(model).where(model.month.is_(True), model.day.in_(months)))
+        session.execute(delete(model).where(getattr(model, flag).is_(True), model.day.in_(firsts)))
         keys = [column for column in model.__table__.c
-                if column.name not in ("id", "month", "day", "unit_key", "type_key", "n")]
-        for first in months:
+                if column.name not in ("id", "month", "week", "day", "unit_key", "type_key", "n")]
+        for first in firsts:
             table = model.__table__
             values = [case((column >= first, first), else_=column).label(column.name)
                       if column.name in ("prev_day", "prev_repeat_day") else column for column in keys]
             inner = select(table.c.unit_key, table.c.type_key, *values, table.c.n).where(
-                table.c.month.is_(False), table.c.day >= first, table.c.day < next_month(first)).subquery()
+                table.c.month.is_(False), table.c.week.is_(False), table.c.day >= first,
+                table.c.day < after(first)).subquery()
             grouped = [column for column in inner.c if column.name != "n"]
             session.execute(insert(model).from_select(
-                ["month", "day", *(column.name for column in grouped), "n"],
-                select(literal(True), literal(first, Date), *grouped, func.sum(inner.c.n)).group_by(*grouped)))
+                ["month", "week", "day", *(column.name for column in grouped), "n"],
+                select(literal(flag == "month"), literal(flag == "week"), literal(first, Date), *grouped,
+                       func.sum(inner.c.n)).group_by(*grouped)))
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def next_month(day: date) -> date:
@@ -137,9 +146,9 @@ def _write(session, model, keys: tuple[str, ...], rows, *, scoped: bool = False)
     for day, unit_id, call_type, *values, n in rows:
         for unit_key, type_key in [(unit_id, call_type)] if scoped else scopes(unit_id, call_type):
             counts[(day, unit_key, type_key, *values)] += n
-    names = ("day", "unit_key", "type_key", *keys, "month", "n")
+    names = ("day", "unit_key", "type_key", *keys, "month", "week", "n")
     # In scope order: a scope's rows of a rebuild lie together on disk, and a period reads few pages.
-    rows = [(*key, False, n) for key, n in sorted(counts.items(), key=lambda item: (item[0][1:3], item[0][0]))]
+    rows = [(*key, False, False, n) for key, n in sorted(counts.items(), key=lambda item: (item[0][1:3], item[0][0]))]
     table = model.__table__
     if dialect_of(session) == "postgresql":  # COPY: the roll-ups of two years load in seconds
         with session.connection().connection.driver_connection.cursor() as cursor, \
