@@ -106,7 +106,7 @@ self.addEventListener("message", (event) => {
     event.waitUntil(caches.delete(PAGES));
   } else if (data.type === "cache-page" && data.url) {
     // The page a user just looked at: keep it for offline use if the server allows.
-    event.waitUntil(pageFromNetwork(new Request(data.url, { credentials: "same-origin" })).catch(() => {}));
+    event.waitUntil(pageFromNetwork(new Request(data.url, { credentials: "same-origin", redirect: "manual" })).catch(() => {}));
   }
 });
 

@@ -73,7 +73,7 @@
     return parts.join(" ") || "The server refused this record.";
   }
 
-  var flushing = null;
+  var flushing = null, again = null;  // the flush running, and the one asked for while it runs
 
   function session() {
     return fetch("/session/csrf", { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -139,8 +139,12 @@
     var attend = options && options.attend;
     if (attend) attended[attend] = true;
     if (flushing) {
-      // a flush already running may have read the outbox before this record was added: once more after it
-      return attend ? flushing.then(function () { return flush(options); }) : flushing;
+      // A flush already running may have read the outbox (or lost its connection) before this was
+      // asked for (a record added, the connection back, "Send now"): once more after it, shared by all
+      // who ask meanwhile. It sends nothing when nothing waits.
+      var next = function () { again = null; return flush(); };
+      if (!again) again = flushing.then(next, next);
+      return again;
     }
     flushing = (async function () {
       var report = { state: "done", sent: [], refused: 0, later: 0 };

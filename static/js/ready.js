@@ -38,8 +38,10 @@
     try { return JSON.parse(sessionStorage.getItem("fieldapp-ready") || "{}"); } catch (error) { return {}; }
   }
 
+  /* redirect "manual": a signed-out fetch is not followed to the sign-in page, whose new session
+     would replace the cookie under a sign-in form open in this browser (its CSRF token then fails). */
   async function keep(cache, path) {
-    var response = await fetch(path, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    var response = await fetch(path, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } });
     if (response.ok && !response.redirected && response.headers.get("X-Fieldapp-Offline") === "1") {
       await cache.put(absolute(path), response);
       return true;
