@@ -4,7 +4,7 @@
    service worker answers from. It does so on start, when the app comes back to the foreground, when
    the connection returns and when a live event says the unit's calls changed. Pages of calls no
    longer assigned are dropped. The server decides what may be kept (X-Fieldapp-Offline: never an
-   officer's clinical notes); everything is cleared at sign-out (static/js/outbox.js).
+   officer's clinical notes); everything is cleared at sign-out (static/js/outbox-page.js).
 
    Also: times shown by scripts in the agency's zone, 24-hour, like the pages (FieldappTime). */
 (function () {
