@@ -14,7 +14,7 @@ two on shift and an API token per crew member, then, at 10 devices and at N devi
 Prints delivery latency p50/p99/max (assign request sent -> event read by the device), missed
 events (not seen within 10 s), the prober's p95 and the ratio between the two phases; then the
 time to send N_records queued outbox records (status taps, encounters and notes, as form records,
-in batches of 50 as static/js/outbox.js sends them); and the peak memory of the server processes.
+in batches of 50 as static/js/outbox-send.js sends them); and the peak memory of the server processes.
 Loopback only; bounded in devices, assignments and time. Figures are printed, not asserted.
 """
 
@@ -34,7 +34,7 @@ import aiohttp
 from bench import stack
 
 GRACE_SECONDS = 10.0
-BATCH = 50  # static/js/outbox.js
+BATCH = 50  # static/js/outbox-send.js
 
 
 def percentile(values, share):

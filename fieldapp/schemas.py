@@ -171,7 +171,7 @@ class Window:
 
 DAY, YEAR = timedelta(days=1), timedelta(days=366)
 # A device's own time of an action: offline phones send late, but not a year late; a clock may run
-# a little ahead (calls.services refuses a status change more than an hour ahead).
+# a little ahead (calls.status refuses a status change more than an hour ahead).
 DEVICE_TIME = Window(YEAR, DAY, "within the last year, and at most a day ahead of the server's clock")
 # When something should be done: soon after it was recorded, never decades away.
 DUE_TIME = Window(YEAR, 2 * YEAR, "within a year before and two years after today")

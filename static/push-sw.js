@@ -36,7 +36,7 @@ self.addEventListener("notificationclick", (event) => {
   })());
 });
 
-/* Signing out (outbox.js tells the worker) ends this browser's subscription too; the server has
+/* Signing out (outbox-page.js tells the worker) ends this browser's subscription too; the server has
    already ended its copy with the session. */
 self.addEventListener("message", (event) => {
   if ((event.data || {}).type !== "logout" || !self.registration.pushManager) return;

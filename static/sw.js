@@ -2,17 +2,21 @@
    network fails, and Background Sync for the outbox where the browser has it. */
 "use strict";
 
-const VERSION = "fieldapp-v2";
+const VERSION = "fieldapp-v3";
 const SHELL = `${VERSION}-shell`;
 const PAGES = "fieldapp-pages";  // kept across versions; cleared at logout
 const SHELL_FILES = [
-  "/offline", "/static/css/app.css", "/static/js/app.js", "/static/js/outbox.js", "/static/js/live.js",
-  "/static/js/encounter.js", "/static/js/push.js",
-  "/static/js/fielderrors.js", "/static/js/signin.js", "/static/js/ready.js", "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
+  "/offline", "/static/css/app.css", "/static/js/app.js",
+  "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
+  "/static/js/outbox-page.js", "/static/js/outbox-list.js",
+  "/static/js/live.js", "/static/js/encounter.js", "/static/js/push.js",
+  "/static/js/fielderrors.js", "/static/js/signin.js", "/static/js/ready.js",
+  "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
 ];
 const NETWORK_TIMEOUT_MS = 6000;
 
-importScripts("/static/js/outbox.js", "/static/push-sw.js");
+importScripts("/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
+  "/static/push-sw.js");
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
@@ -106,7 +110,7 @@ self.addEventListener("message", (event) => {
     event.waitUntil(caches.delete(PAGES));
   } else if (data.type === "cache-page" && data.url) {
     // The page a user just looked at: keep it for offline use if the server allows.
-    event.waitUntil(pageFromNetwork(new Request(data.url, { credentials: "same-origin" })).catch(() => {}));
+    event.waitUntil(pageFromNetwork(new Request(data.url, { credentials: "same-origin", redirect: "manual" })).catch(() => {}));
   }
 });
 

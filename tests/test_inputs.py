@@ -264,15 +264,15 @@ def test_a_failure_after_the_commit_never_says_nothing_was_saved(api, db, dispat
 # --- a bad time stored before these rules breaks no page (finding 3) -----------------------------------
 
 def test_pages_still_answer_when_bad_times_were_stored_before_the_rules(api, pages, ready, db):
-    from fieldapp.calls import services as calls
+    from fieldapp.calls import status as status_changes
     from fieldapp.encounters import services as encounters
     from fieldapp.referrals import services as referrals
 
     year_1, shift = datetime(1, 1, 1, tzinfo=UTC), ready["shift"]
     call_id = ready["call"]["id"]
     # The services trust their callers; these are the values the API accepted before (issue 8, finding 3).
-    calls.change_status(call_id, event_id=uuid.uuid4(), status="acknowledged", recorded_at=year_1, disposition=None,
-                        by=shift.officer)
+    status_changes.change_status(call_id, event_id=uuid.uuid4(), status="acknowledged", recorded_at=year_1,
+                                 disposition=None, by=shift.officer)
     encounter, _ = encounters.log_encounter(call_id, {**encounter_body(recorded_at=None), "id": uuid.uuid4(),
                                                       "recorded_at": year_1, "person": {"unidentified": True}},
                                             by=shift.clinician)

@@ -1,6 +1,8 @@
 """What a crew device keeps ready offline, and what an open call page is told when a call leaves it."""
 
+import re
 import uuid
+from pathlib import Path
 
 
 def test_a_crew_device_is_told_to_keep_each_assigned_call_and_the_shift_pages(
@@ -78,3 +80,18 @@ def test_an_officers_device_is_never_given_clinical_notes_to_keep(api, pages, en
         response = officer.get(path)
         assert response.headers.get("X-Fieldapp-Offline") == "1", path
         assert "sertraline" not in response.get_data(as_text=True), path
+
+
+def test_the_service_worker_keeps_every_script_a_page_loads_and_imports_only_files_that_exist(pages, shift, app):
+    """The offline pages need each script base.html loads (the outbox is five files): the worker precaches them."""
+    static = Path(app.static_folder)
+    worker = (static / "sw.js").read_text()
+    shell = set(re.findall(r'"(/[^"]+)"', re.search(r"SHELL_FILES = \[(.*?)\];", worker, re.S).group(1)))
+    html = pages(shift.officer).get("/my/calls").get_data(as_text=True)
+    scripts = set(re.findall(r'<script src="(/static/js/[^"?]+)', html))
+    assert {"/static/js/outbox-store.js", "/static/js/outbox-list.js"} <= scripts
+    assert scripts <= shell, scripts - shell
+    imported = set(re.findall(r'"(/static/[^"]+)"', re.search(r"importScripts\((.*?)\);", worker, re.S).group(1)))
+    assert "/static/js/outbox-send.js" in imported
+    for path in {p for p in shell | imported if p.startswith("/static/")}:
+        assert (static / path.removeprefix("/static/")).is_file(), path

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
 from fieldapp.calls import services
+from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import (
     AssignSchema,
     CallCreateSchema,
@@ -99,7 +100,7 @@ def change_status(data, call_id):
     The ``id`` is made by the device; sending the same id and body again returns the stored
     entry (200), the same id with a different body is a 409.
     """
-    entry, created = services.change_status(call_id, event_id=data["id"], status=data["status"],
+    entry, created = status_changes.change_status(call_id, event_id=data["id"], status=data["status"],
                                             recorded_at=data.get("recorded_at"),
                                             disposition=data.get("disposition"), by=current_user,
                                             final_call_type=data.get("final_call_type"))

@@ -1,11 +1,11 @@
 """Call rules: intake, who may see a call, assignment, the status timeline.
 
-Both the pages and the API call these; neither re-implements a rule.
+Both the pages and the API call these; neither re-implements a rule. The unit's status changes are in
+``fieldapp.calls.status``.
 """
 
 import re
-import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -19,15 +19,13 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
+from fieldapp.idempotency import check_replay, fingerprint
 from fieldapp.live import services as live
 from fieldapp.push import call_changed as alert_crew
 from fieldapp.sync import batch
 from fieldapp.units import services as units
 
 SEES_ALL_CALLS = (DISPATCHER, ADMIN)
-MAX_CLOCK_SKEW = timedelta(hours=1)
-
 
 _ABBREVIATIONS = {"street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr",
                   "lane": "ln", "place": "pl", "court": "ct", "apartment": "apt", "suite": "ste",
@@ -107,10 +105,6 @@ def get_call(user, call_id, *, audit_read=True) -> Call:
 def is_crew(user, call: Call) -> bool:
     shift = units.shift_of_user(user)
     return shift is not None and call.unit_id == shift.unit_id
-
-
-def next_statuses(call: Call) -> tuple[str, ...]:
-    return c.UNIT_TRANSITIONS.get(call.status, ())
 
 
 # --- intake and dispatch -------------------------------------------------------------------
@@ -287,69 +281,3 @@ def cancel(call_id, reason: str, *, by) -> Call:
     alert_crew("cancelled", call, call.unit_id)
     db.session.commit()
     return call
-
-
-# --- the unit's one-tap status changes -----------------------------------------------------
-
-def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: datetime | None,
-                  disposition: str | None, by, final_call_type: str | None = None) -> tuple[CallEvent, bool]:
-    """Record a unit's status change. Returns (timeline entry, created).
-
-    Idempotent on ``event_id``, the id the device made when the user tapped. ``final_call_type``
-    (on scene, transporting or cleared) records the type found on scene.
-    """
-    body_hash = fingerprint({"call_id": call_id, "status": status, "disposition": disposition,
-                             "recorded_at": recorded_at.isoformat() if recorded_at else None,
-                             **({"final_call_type": final_call_type} if final_call_type else {})})
-    held = batch.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
-    existing = db.session.get(CallEvent, event_id)
-    if existing is not None:
-        if existing.call_id != call_id:
-            raise Conflict("A different record was already saved with this id.",
-                           fields={"id": ["This id is already used by a different record."]},
-                           code="id_conflict")
-        get_call(by, call_id, audit_read=False)  # a replay tells nothing to whoever cannot see the call
-        return check_replay(existing, body_hash, what="status change"), False
-    get_call(by, call_id, audit_read=False)
-    call = _lock(call_id)
-    replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
-    if replay is not None:
-        return replay, False
-    if not is_crew(by, call) or call.status == c.CANCELLED:
-        gone = taken.taken_away(by, call_id)
-        if gone:
-            raise Conflict(gone, code="call_taken_away")
-    if not is_crew(by, call):
-        raise Forbidden("Only the crew of the assigned unit can change this call's status.")
-    if status not in next_statuses(call):
-        allowed = ", ".join(c.STATUS_LABELS[s].lower() for s in next_statuses(call)) or "nothing"
-        raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot become "
-                       f"{c.STATUS_LABELS[status].lower()}; it can become: {allowed}.",
-                       fields={"status": [f"Not allowed from {call.status}."]}, code="invalid_transition")
-    if status == c.CLEARED and not disposition:
-        raise Invalid("Choose how the call ended before clearing it.",
-                      fields={"disposition": ["Required when clearing a call."]})
-    if status != c.CLEARED and disposition:
-        raise Invalid("A disposition is only given when clearing.",
-                      fields={"disposition": ["Only allowed with status cleared."]})
-    if final_call_type and status not in (c.ON_SCENE, c.TRANSPORTING, c.CLEARED):
-        raise Invalid("The final call type is given on scene or when clearing.",
-                      fields={"final_call_type": ["Only with status on_scene, transporting or cleared."]})
-    now = utcnow()
-    if recorded_at and recorded_at > now + MAX_CLOCK_SKEW:
-        raise Invalid("The device time is in the future; check the phone's clock.",
-                      fields={"recorded_at": ["More than an hour ahead of the server."]})
-    from_status = call.status
-    call.status = status
-    if final_call_type:
-        call.final_call_type = final_call_type
-    if status == c.CLEARED:
-        call.disposition = disposition
-        call.closed_at = now
-    entry = _event(call, "status", by=by, status=status, from_status=from_status,
-                   recorded_at=recorded_at or now, disposition=disposition, request_hash=body_hash)
-    entry.id = event_id
-    audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
-    live.publish("call.status", call, unit_id=call.unit_id)
-    return commit_or_replay(entry, body_hash, what="status change")
-

@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
+from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.core import forms
 from fieldapp.encounters import briefing as briefings
@@ -41,7 +42,7 @@ def _render_call(call, errors=None, status=200):
     briefing = briefings.briefing(current_user, call.id) if current_user.role in BRIEFING else None
     return render_template(
         "calls/show.html", call=call, crew=crew, briefing=briefing,
-        next_statuses=services.next_statuses(call) if crew else (), transitions=c.UNIT_TRANSITIONS,
+        next_statuses=status_changes.next_statuses(call) if crew else (), transitions=c.UNIT_TRANSITIONS,
         event_id=uuid.uuid4(), units=units.unit_views() if current_user.role == DISPATCHER else [],
         errors=errors or {}), status
 
@@ -54,7 +55,7 @@ def change_status(call_id):
     payload = {key: value for key, value in payload.items() if value is not None}
     try:
         data = StatusChangeSchema().load(payload)
-        entry, created = services.change_status(
+        entry, created = status_changes.change_status(
             call_id, event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
             disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
     except ValidationError as error:

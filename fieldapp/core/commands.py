@@ -11,6 +11,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.calls import services as calls
+from fieldapp.calls import status as status_changes
 from fieldapp.core import demo_history
 from fieldapp.database import utcnow
 from fieldapp.directory import services as directory
@@ -128,8 +129,8 @@ def _seed(password):
 
     def tap(crew, target, *statuses, disposition=None):
         for status in statuses:
-            calls.change_status(target.id, event_id=uuid.uuid4(), status=status, recorded_at=None,
-                                disposition=disposition if status == "cleared" else None, by=crew)
+            status_changes.change_status(target.id, event_id=uuid.uuid4(), status=status, recorded_at=None,
+                                         disposition=disposition if status == "cleared" else None, by=crew)
 
     call(3, "WELFARE", 3, "400 Pine St, Apt 2", "Neighbour worried: older man not seen for two days.")
     first = call(12, "SUICTHRT", 1, "18 Harbor View Rd",

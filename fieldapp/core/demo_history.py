@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from fieldapp.calls import services as calls
+from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
 from fieldapp.database import clock_at, utcnow
 from fieldapp.directory.models import Service
@@ -126,8 +127,8 @@ class _History:
         self.tap(call, officer, "cleared", moment, "encounter_logged" if fate == "served" else fate)
 
     def tap(self, call, crew, status, moment, disposition=None):
-        self.at(moment, calls.change_status, call.id, event_id=self.uid(), status=status, recorded_at=moment,
-                disposition=disposition, by=crew)
+        self.at(moment, status_changes.change_status, call.id, event_id=self.uid(), status=status,
+                recorded_at=moment, disposition=disposition, by=crew)
 
     def person(self) -> dict:
         if self.people and self.rng.random() < 0.3:  # a third are people seen before

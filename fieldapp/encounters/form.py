@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.calls import constants as call_constants
-from fieldapp.calls import services as calls
+from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
 from fieldapp.core import forms
 from fieldapp.database import utcnow
@@ -178,8 +178,9 @@ def clear_call(call_id: int, form) -> list[str]:
             "id": form.get("clear_id"), "status": call_constants.CLEARED,
             "disposition": form.get("disposition") or "encounter_logged",
             "recorded_at": form.get("recorded_at") or None}.items() if value})
-        calls.change_status(call_id, event_id=data["id"], status=data["status"], disposition=data["disposition"],
-                            recorded_at=data.get("recorded_at"), by=current_user)
+        status_changes.change_status(call_id, event_id=data["id"], status=data["status"],
+                                     disposition=data["disposition"], recorded_at=data.get("recorded_at"),
+                                     by=current_user)
     except ValidationError as error:
         db.session.rollback()
         fields = forms.flat_errors(error.messages)

@@ -67,7 +67,7 @@ def offline_page():
 @bp.route("/outbox")
 @allow(ANY_ROLE)
 def outbox():
-    """What this device still has to send (read from IndexedDB by static/js/outbox.js)."""
+    """What this device still has to send (read from IndexedDB by static/js/outbox-*.js)."""
     return render_template("offline/outbox.html")
 
 

@@ -4,7 +4,7 @@ by the page's service. A handler returns (created, location, warnings); services
 from flask import url_for
 from flask_login import current_user
 
-from fieldapp.calls import services as calls
+from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
 from fieldapp.encounters.form import save_encounter_form
 from fieldapp.errors import Invalid
@@ -32,9 +32,9 @@ def call_status(args, form):
     payload = _present({key: form.get(key) or None
                         for key in ("id", "status", "recorded_at", "disposition", "final_call_type")})
     data = shared(StatusChangeSchema).load(payload)
-    _, created = calls.change_status(args["call_id"], event_id=data["id"], status=data["status"],
-                                     recorded_at=data.get("recorded_at"), disposition=data.get("disposition"),
-                                     by=current_user, final_call_type=data.get("final_call_type"))
+    _, created = status_changes.change_status(
+        args["call_id"], event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
+        disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
     return created, url_for("calls.show", call_id=args["call_id"]), []
 
 

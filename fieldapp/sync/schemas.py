@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from fieldapp.schemas import BaseSchema, Text
 
-MAX_RECORDS = 100  # per request; the outbox sends fewer (static/js/outbox.js BATCH)
+MAX_RECORDS = 100  # per request; the outbox sends fewer (static/js/outbox-send.js BATCH)
 MAX_FIELDS = 300  # form fields per record
 
 

@@ -29,7 +29,7 @@
   // The dispatcher's board refreshes itself.
   function refreshBoard(board) {
     var url = board.getAttribute("data-refresh-url");
-    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    fetch(url, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (response.redirected || !response.ok) throw new Error("board refresh failed");
         return response.text();
@@ -144,7 +144,7 @@
 
   /* The timeline with the tap just sent (only the timeline: the rest of the page stays as it is). */
   function refreshTimeline() {
-    fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    fetch(location.href, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } })
       .then(function (response) { if (!response.ok || response.redirected) throw new Error(); return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".timeline");

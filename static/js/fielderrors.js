@@ -2,7 +2,7 @@
    next to each field it names, with a summary at the top of the form linking to the fields; focus
    and scroll move to the first field in error; aria-describedby ties each message to its input.
 
-   Matching (the convention in static/js/outbox.js): an input's `name` is the payload key. A nested
+   Matching (the convention in static/js/outbox-settle.js): an input's `name` is the payload key. A nested
    key ("person.given_name") also matches its last part ("given_name"), then its first ("person").
    The slot is `<p class="field-error" id="error-<name>">` (made after the input when missing). */
 (function () {

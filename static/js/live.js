@@ -39,7 +39,7 @@
 
   function refresh() {
     // Replace the page's content with the server's current version, keeping the live banner.
-    return fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    return fetch(location.href, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } })
       .then(function (response) { if (!response.ok || response.redirected) throw new Error(); return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
@@ -109,9 +109,13 @@
   function connect() {
     if (source || !window.EventSource) { if (!window.EventSource) startPolling(); return; }
     source = new EventSource("/events" + (lastId !== null ? "?after=" + lastId : ""));
-    source.addEventListener("hello", function (e) { failures = 0; if (e.lastEventId) lastId = Number(e.lastEventId); stopPolling(); });
+    source.addEventListener("hello", function (e) {
+      failures = 0; if (e.lastEventId) lastId = Number(e.lastEventId); stopPolling();
+      document.documentElement.setAttribute("data-live", "open");  // events from now on arrive here
+    });
     source.addEventListener("call", function (e) { lastId = Number(e.lastEventId); handle(JSON.parse(e.data)); });
     source.onerror = function () {
+      document.documentElement.removeAttribute("data-live");
       failures += 1;
       if (source.readyState === EventSource.CLOSED || failures >= 3) {
         source.close(); source = null;
@@ -136,9 +140,12 @@
   function stopPolling() { clearInterval(pollTimer); pollTimer = null; }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden) { if (source) { source.close(); source = null; } }
+    if (document.hidden) { if (source) { source.close(); source = null; document.documentElement.removeAttribute("data-live"); } }
     else { connect(); }
   });
-  window.addEventListener("online", function () { if (source) { source.close(); source = null; } connect(); });
+  window.addEventListener("online", function () {
+    if (source) { source.close(); source = null; document.documentElement.removeAttribute("data-live"); }
+    connect();
+  });
   document.addEventListener("DOMContentLoaded", connect);
 })();

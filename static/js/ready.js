@@ -4,7 +4,7 @@
    service worker answers from. It does so on start, when the app comes back to the foreground, when
    the connection returns and when a live event says the unit's calls changed. Pages of calls no
    longer assigned are dropped. The server decides what may be kept (X-Fieldapp-Offline: never an
-   officer's clinical notes); everything is cleared at sign-out (static/js/outbox.js).
+   officer's clinical notes); everything is cleared at sign-out (static/js/outbox-page.js).
 
    Also: times shown by scripts in the agency's zone, 24-hour, like the pages (FieldappTime). */
 (function () {
@@ -38,8 +38,10 @@
     try { return JSON.parse(sessionStorage.getItem("fieldapp-ready") || "{}"); } catch (error) { return {}; }
   }
 
+  /* redirect "manual": a signed-out fetch is not followed to the sign-in page, whose new session
+     would replace the cookie under a sign-in form open in this browser (its CSRF token then fails). */
   async function keep(cache, path) {
-    var response = await fetch(path, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    var response = await fetch(path, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } });
     if (response.ok && !response.redirected && response.headers.get("X-Fieldapp-Offline") === "1") {
       await cache.put(absolute(path), response);
       return true;

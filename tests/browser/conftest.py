@@ -167,7 +167,10 @@ def browser_screenshot():
 
 @pytest.fixture
 def dispatch(browser, live_server):
-    """The dispatcher's API client (tests.browser.dispatch.Dispatch), in a context of its own."""
-    context = browser.new_context(base_url=live_server.url)
+    """The dispatcher's API client (tests.browser.dispatch.Dispatch), in a context of its own.
+
+    A connection per request: a pooled one left idle past gunicorn's keepalive (5 s) could be closed by
+    the server just as the next request went out on it (read ECONNRESET)."""
+    context = browser.new_context(base_url=live_server.url, extra_http_headers={"Connection": "close"})
     yield Dispatch(context.request, live_server)
     context.close()

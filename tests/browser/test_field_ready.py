@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.dispatch import Dispatch
-from tests.browser.test_offline import api_as, badge, ready_for_offline, visit
+from tests.browser.test_offline import api_as, badge, live_open, ready_for_offline, visit
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def test_a_call_assigned_online_opens_and_takes_an_encounter_offline_for_the_fir
     page = phone_page("clinician1")
     page.goto("/my/calls")
     ready_for_offline(page)
-    time.sleep(0.5)  # the live stream is open
+    live_open(page)
     dispatch.assign(call["id"], "CR-1")
     card = page.locator("li.call", has_text=address)
     expect(card.locator(".ready-offline")).to_have_text("✓ Ready offline", timeout=10000)
@@ -166,7 +166,7 @@ def test_reassignment_and_cancellation_reach_the_open_call_page(phone_page, disp
     dispatch.assign(second["id"], "CR-1")
     page = phone_page("officer1")
     visit(page, f"/calls/{first['id']}")
-    time.sleep(0.5)  # the live stream is open
+    live_open(page)
     page.context.route("**/api/v1/sync", lambda route: route.abort())  # unreachable yet (page or SW)
     page.get_by_role("button", name="Acknowledged").click()
     expect(badge(page)).to_have_text("1 waiting to send")
@@ -184,7 +184,7 @@ def test_reassignment_and_cancellation_reach_the_open_call_page(phone_page, disp
     my_calls.goto("/my/calls")
     expect(my_calls.locator("li.call", has_text=dropped)).to_be_visible()
     page.goto(f"/calls/{second['id']}")
-    time.sleep(0.5)
+    live_open(page)
     dispatch.cancel(second["id"], "Caller says he is safe with family")
     expect(page.locator("#call-notice")).to_contain_text("Cancelled: Caller says he is safe with family",
                                                          timeout=3000)

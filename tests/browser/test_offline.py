@@ -20,7 +20,7 @@ def api_as(page, username, password):
 
 
 def ready_for_offline(page):
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
                            timeout=10000)
 
 
@@ -35,6 +35,12 @@ def visit(page, path):
 
 def badge(page):
     return page.locator("#outbox-badge")
+
+
+def live_open(page):
+    """Wait until the page's live stream has said hello: a new stream starts from the latest event, so
+    an event made before then would never reach this page by the stream (static/js/live.js)."""
+    page.wait_for_function("() => document.documentElement.dataset.live === 'open'", timeout=10000)
 
 
 def test_install_criteria(phone_page, live_server):
@@ -138,19 +144,18 @@ def test_a_lost_response_is_resent_without_a_duplicate(phone_page, dispatch, liv
     def drop_first_answer(route):
         if not dropped:
             route.fetch()  # the server commits the change...
-            dropped.append(route.request.url)
             route.abort("connectionreset")  # ...and the phone never hears back
+            dropped.append(route.request.url)
         else:
             route.continue_()
 
     page.context.route(re.compile(r".*/(calls/\d+/status|api/v1/sync)$"), drop_first_answer)  # page or SW
     page.get_by_role("button", name="Acknowledged").click()
-    page.wait_for_function("() => true")  # the tap's request has gone out
-    for _ in range(50):  # the first answer is lost; the outbox may already have resent it on its own
-        if dropped:
-            break
+    deadline = time.monotonic() + 20
+    while not dropped:  # the route handler runs while Playwright waits (the outbox may resend on its own)
+        assert time.monotonic() < deadline, "the tap's request never went out"
         page.wait_for_timeout(100)
-    assert dropped
+    # asked while the lost send may still be settling: the outbox sends once more after it
     page.evaluate("window.FieldappOutbox.run()")
     expect(badge(page)).to_be_hidden(timeout=10000)
     timeline = dispatch.call(call["id"])["timeline"]
@@ -183,6 +188,9 @@ def test_a_refused_record_is_set_aside_and_the_next_one_still_arrives(phone_page
     expect(page.locator(".card.refused")).to_contain_text("Acknowledged · call")
     expect(page.locator(".card.refused")).to_contain_text("cannot become acknowledged")
     browser_screenshot(page, "outbox-set-aside")
+    page.get_by_role("button", name="Fix and save again").click()  # back into its form (?restore=<seq>)
+    expect(page.locator("#outbox-notice")).to_contain_text("The server refused this record")
+    page.goto("/outbox")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Discard").click()
     expect(page.locator("[data-outbox-list]")).to_contain_text("Nothing is waiting")
@@ -215,8 +223,7 @@ def test_records_are_never_sent_under_another_login(phone_page, dispatch, live_s
 def test_an_assignment_reaches_the_units_phone_within_two_seconds(phone_page, dispatch):
     page = phone_page("officer2")
     page.goto("/my/calls")
-    page.wait_for_function("document.readyState === 'complete'")
-    time.sleep(0.5)  # the stream is open
+    live_open(page)
     address = f"{uuid.uuid4().hex[:6]} Live Street"
     call = dispatch.new_call(address)
     started = time.monotonic()
@@ -229,8 +236,7 @@ def test_an_assignment_reaches_the_units_phone_within_two_seconds(phone_page, di
 def test_an_assignment_made_while_the_stream_was_down_arrives_on_reconnect(phone_page, dispatch):
     page = phone_page("officer2")
     page.goto("/my/calls")
-    page.wait_for_function("document.readyState === 'complete'")
-    time.sleep(0.5)
+    live_open(page)
     page.context.set_offline(True)  # the stream drops
     address = f"{uuid.uuid4().hex[:6]} Reconnect Ave"
     call = dispatch.new_call(address)
@@ -243,8 +249,7 @@ def test_an_assignment_made_while_the_stream_was_down_arrives_on_reconnect(phone
 def test_the_board_follows_new_calls_live(phone_page, dispatch):
     page = phone_page("dispatcher")
     page.goto("/board")
-    page.wait_for_function("document.readyState === 'complete'")
-    time.sleep(0.5)
+    live_open(page)
     address = f"{uuid.uuid4().hex[:6]} Board Blvd"
     dispatch.new_call(address)
     expect(page.locator("#board")).to_contain_text(address, timeout=2000)

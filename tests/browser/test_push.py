@@ -40,7 +40,8 @@ def test_the_service_worker_shows_a_pushed_call_alert(phone_page, live_server, b
     page = phone_page("officer1")
     page.context.grant_permissions(["notifications"], origin=live_server.url)
     page.goto("/my/calls")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=10000)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=10000)
     card = page.locator("[data-push-alerts]")
     expect(card).to_be_visible()
     expect(card.get_by_role("button", name="Get call alerts on this phone")).to_be_visible()
