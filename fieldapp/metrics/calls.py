@@ -1,6 +1,7 @@
 """Calls: received, assigned, served, not served by reason; CAD times (docs/metrics.md, "Calls")."""
 
 from collections import Counter
+from functools import cache
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.dialects.postgresql import array
@@ -50,6 +51,11 @@ def call_facts(periods: Periods, *, served_only: bool = False):
 
 def call_columns() -> dict:
     """A call's reason it would not be served, whether it was dispatched and its CAD durations (SQL)."""
+    return dict(_call_columns())
+
+
+@cache  # the same expressions each time: built once (every roll-up refresh asks for them several times)
+def _call_columns() -> dict:
     def nonnegative(seconds):
         return case((seconds >= 0, seconds))
 

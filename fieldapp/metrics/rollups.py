@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, insert, literal, or_, select, true
+from sqlalchemy import Date, Text, and_, case, cast, delete, exists, func, insert, literal, or_, select, true, union_all
 
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import Service
@@ -106,29 +106,38 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
     _program(session, chosen, in_days)
     _write(session, ContactDay, ("prev_day", "repeat", "prev_repeat_day", "gender", "age_group", "races"),
            contacts.rows(session, chosen, in_days), scoped=True)
-    _spans(session, "month", sorted({day.replace(day=1) for day in chosen.days}), next_month)
-    _spans(session, "week", sorted({monday(day) for day in chosen.days}), lambda first: first + timedelta(days=7))
+    months = sorted({day.replace(day=1) for day in chosen.days})
+    weeks = sorted({monday(day) for day in chosen.days})
+    _spans(session, [("month", first, next_month(first)) for first in months]
+           + [("week", first, first + timedelta(days=7)) for first in weeks])
 
 
-def _spans(session, flag: str, firsts: list[date], after) -> None:
-    """Each month's (or week's) rows: the sums of its day rows (models, ``month`` and ``week``); ``firsts``
-    are their first days, ``after(first)`` the day after each."""
-    for model in ROLLUPS:
-        session.execute(delete(model).where(getattr(model, flag).is_(True), model.day.in_(firsts)))
-        keys = [column for column in model.__table__.c
-                if column.name not in ("id", "month", "week", "day", "unit_key", "type_key", "n")]
-        for first in firsts:
+SPANS_PER_STATEMENT = 100  # under SQLite's 500 terms of a compound SELECT
+
+
+def _spans(session, spans: list[tuple[str, date, date]]) -> None:
+    """Each month's and week's rows: the sums of its day rows (models, ``month`` and ``week``). ``spans``:
+    (flag, first day, day after); one DELETE and one INSERT per table for up to 100 of them."""
+    for start in range(0, len(spans), SPANS_PER_STATEMENT):
+        batch = spans[start:start + SPANS_PER_STATEMENT]
+        for model in ROLLUPS:
             table = model.__table__
-            values = [case((column >= first, first), else_=column).label(column.name)
-                      if column.name in ("prev_day", "prev_repeat_day") else column for column in keys]
-            inner = select(table.c.unit_key, table.c.type_key, *values, table.c.n).where(
-                table.c.month.is_(False), table.c.week.is_(False), table.c.day >= first,
-                table.c.day < after(first)).subquery()
-            grouped = [column for column in inner.c if column.name != "n"]
-            session.execute(insert(model).from_select(
-                ["month", "week", "day", *(column.name for column in grouped), "n"],
-                select(literal(flag == "month"), literal(flag == "week"), literal(first, Date), *grouped,
-                       func.sum(inner.c.n)).group_by(*grouped)))
+            session.execute(delete(model).where(or_(*(and_(getattr(model, flag).is_(True), model.day == first)
+                                                      for flag, first, _ in batch))))
+            keys = [column for column in table.c
+                    if column.name not in ("id", "month", "week", "day", "unit_key", "type_key", "n")]
+            parts = []
+            for flag, first, after in batch:
+                values = [case((column >= first, first), else_=column).label(column.name)
+                          if column.name in ("prev_day", "prev_repeat_day") else column for column in keys]
+                inner = select(table.c.unit_key, table.c.type_key, *values, table.c.n).where(
+                    table.c.month.is_(False), table.c.week.is_(False), table.c.day >= first,
+                    table.c.day < after).subquery()
+                grouped = [column for column in inner.c if column.name != "n"]
+                parts.append(select(literal(flag == "month"), literal(flag == "week"), literal(first, Date),
+                                    *grouped, func.sum(inner.c.n)).group_by(*grouped))
+            names = ["month", "week", "day", "unit_key", "type_key", *(column.name for column in keys), "n"]
+            session.execute(insert(model).from_select(names, union_all(*parts) if len(parts) > 1 else parts[0]))
 
 
 def monday(day: date) -> date:
