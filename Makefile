@@ -70,7 +70,7 @@ test-hosts: install
 	$(BIN)/pytest -q -m hosts
 
 ## The browser tests in Debian's Chromium. A test that fails is run once more (pytest-rerunfailures) and the
-## summary counts it as "rerun": some offline tests race the service worker on a loaded machine (see README).
+## summary counts it as "rerun" (kept until the suite passes twice in a row without one: see README).
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
