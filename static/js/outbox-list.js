@@ -64,14 +64,6 @@
     });
   }
 
-  function button(text, handler) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.textContent = text;
-    b.addEventListener("click", handler);
-    return b;
-  }
-
   /* ?restore=<seq>: put a set-aside record back into its form so the user can fix it. */
   async function restore() {
     var seq = Number(new URLSearchParams(location.search).get("restore"));
