@@ -23,13 +23,14 @@ from fieldapp.people.models import Person
 BATCH = 2000
 
 
-def rows(session, days, in_days) -> list[tuple]:
+def rows(session, days) -> list[tuple]:
     """Rows (day, unit_key, type_key, prev_day, repeat, prev_repeat_day, gender, age_group, races, n)
-    for the contacts on ``days`` (a rollups.Days), each person's whole history read to find them."""
+    for the contacts on ``days`` (a rollup_days.Days), each person's whole history read to find them."""
     wanted = set(days.days)
     zone = ZoneInfo(days.zone)
     people = session.scalars(select(Encounter.person_id).distinct().join(Call, Call.id == Encounter.call_id)
-                             .where(in_days, Encounter.person_id.is_not(None))).all()
+                             .where(days.condition(Call.received_at), Encounter.person_id.is_not(None)),
+                             days.params).all()
     counts = Counter()
     for start in range(0, len(people), BATCH):
         batch = people[start:start + BATCH]

@@ -36,7 +36,7 @@ from fieldapp.metrics.outcomes import (
     referrals_from_rows,
 )
 from fieldapp.metrics.people import people_from_counts
-from fieldapp.metrics.rollups import monday, next_month
+from fieldapp.metrics.rollup_days import monday, next_month
 
 
 def _in_scope(model, periods: Periods, edges: list[date] | None = None) -> list:

@@ -33,41 +33,51 @@ def rows(session, lead: list, where: list, low: datetime, high: datetime) -> lis
     """(*lead, kind, key, n) of the calls meeting ``where``, all received in [``low``, ``high``).
 
     ``lead``: labelled columns of Call to count by (a period's index; or a day, unit and type)."""
-    return _unit_time(session, lead, where) + _addresses(session, lead, where, low, high)
+    unit_time, addresses = statements(lead, where, low - timedelta(days=REPEAT_WINDOW_DAYS + 1), high)
+    return from_rows(session.execute(unit_time), session.execute(addresses))
 
 
-def _unit_time(session, lead, where) -> list[tuple]:
+def statements(lead: list, where: list, earliest, high) -> tuple:
+    """The two statements ``rows`` runs (``earliest``: ``low`` less the repeat window and a day, for the
+    earlier calls at the counted calls' addresses; a value or a bind parameter, as ``high``)."""
+    return _unit_time(lead, where), _addresses(lead, where, earliest, high)
+
+
+def from_rows(unit_time, addresses) -> list[tuple]:
+    """``rows`` from the results of ``statements``."""
+    found = []
+    for *head, seconds, assigned in unit_time:
+        found += [(*head, UNITS, COMMITTED, int(seconds or 0)), (*head, UNITS, ASSIGNED, int(assigned))]
+    return found + [(*head, ADDRESS, key, n) for *head, key, n in addresses]
+
+
+def _unit_time(lead, where):
     inner = select(*lead, committed_seconds().label("seconds"), Call.first_assigned_at.label("assigned")) \
         .where(*where).subquery()
     keys = [inner.c[column.name] for column in lead]
-    found = []
-    for *head, seconds, assigned in session.execute(
-            select(*keys, func.sum(inner.c.seconds), func.count(inner.c.assigned)).group_by(*keys)):
-        found += [(*head, UNITS, COMMITTED, int(seconds or 0)), (*head, UNITS, ASSIGNED, int(assigned))]
-    return found
+    return select(*keys, func.sum(inner.c.seconds), func.count(inner.c.assigned)).group_by(*keys)
 
 
-def _addresses(session, lead, where, low, high) -> list[tuple]:
+def _addresses(lead, where, earliest, high):
     """A call with an address is a repeat when the nearest earlier call at its address (``calls.address_key``;
     any unit or type; ties by call id) was received at most 90 days before it.
 
     One pass in time order over the calls at these calls' addresses: ``lag`` over the address, by receipt
     then id, gives each call's nearest earlier one, which is within the window exactly when any earlier
-    one is. Earlier calls are read from the window's days before ``low`` (a day more for a change of
-    clock); only the addresses of the counted calls are read, so a refresh of one day stays small."""
+    one is. Earlier calls are read from the window's days before the first (a day more for a change of
+    clock: ``earliest``); only the addresses of the counted calls are read, so a refresh of one day stays
+    small."""
     earlier = aliased(Call, name="earlier")
     addresses = select(Call.address_key).where(*where, Call.address_key != "")
     nearest = select(earlier.id, func.lag(earlier.received_at).over(
         partition_by=earlier.address_key, order_by=(earlier.received_at, earlier.id)).label("at")) \
-        .where(earlier.address_key.in_(addresses),
-               earlier.received_at >= low - timedelta(days=REPEAT_WINDOW_DAYS + 1), earlier.received_at < high) \
+        .where(earlier.address_key.in_(addresses), earlier.received_at >= earliest, earlier.received_at < high) \
         .subquery("nearest")
     repeat = case((sql.within_days_before(nearest.c.at, Call.received_at, REPEAT_WINDOW_DAYS), REPEAT), else_=FIRST)
     inner = select(*lead, repeat.label("key")).select_from(Call).join(nearest, nearest.c.id == Call.id) \
         .where(*where, Call.address_key != "").subquery()
     keys = list(inner.c)
-    return [(*head, ADDRESS, key, n) for *head, key, n in
-            session.execute(select(*keys, func.count()).group_by(*keys))]
+    return select(*keys, func.count()).group_by(*keys)
 
 
 def for_units(counted) -> tuple[int, int]:
