@@ -220,14 +220,14 @@ def _load(name):
 
 
 def test_the_first_en_route_is_kept_on_the_call_and_backfilled_alike(api, db, assigned_call, new_call):
-    from fieldapp.calls.services import _event  # the one writer of timeline entries
+    from fieldapp.calls.services import record_event  # the one writer of timeline entries
 
     call_id = assigned_call["id"]
     call = db.session.get(Call, call_id)
     assert call.first_en_route_at is None
     device = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
-    _event(call, "status", by=None, status="en_route", recorded_at=device + timedelta(minutes=5))
-    _event(call, "status", by=None, status="en_route", recorded_at=device)  # an earlier tap, synced late
+    record_event(call, "status", by=None, status="en_route", recorded_at=device + timedelta(minutes=5))
+    record_event(call, "status", by=None, status="en_route", recorded_at=device)  # an earlier tap, synced late
     db.session.commit()
     untouched = new_call()["id"]
     db.session.expire_all()

@@ -198,7 +198,7 @@ class World:
             event = CallEvent(call=call, kind="status", status="en_route", recorded_at=moment, received_at=NOW,
                               unit=call.unit)
             self.session.add(event)
-            note_milestone(call, event)  # as calls.services.add_event does for every entry
+            note_milestone(call, event)  # as calls.services.record_event does for every entry
         elif what == "readdress" and self.calls:  # the address corrected: repeats move with it
             call = draw(st.sampled_from(self.calls))
             call.address = draw(st.sampled_from(["1 Main St", "2 Oak Ave", "3 Elm St", ""]))

@@ -23,7 +23,7 @@ def call_by_external_id(external_id: str) -> Call | None:
 def amend(call_id, changes: dict, *, by, source: str, new_lines=(), commit=True) -> tuple[Call, list[str]]:
     """Apply ``changes`` (any of call_type, priority, address, lat, lon, cautions, callback) and append
     ``new_lines`` to the narrative. Returns (call, what changed); nothing is written if nothing did."""
-    call = services._lock(call_id)
+    call = services.lock_call(call_id)
     changed, before = [], {}
     for field, value in changes.items():
         if field not in _LABELS:
@@ -43,7 +43,7 @@ def amend(call_id, changes: dict, *, by, source: str, new_lines=(), commit=True)
     if not changed:
         return call, []
     summary = ", ".join(_describe(field, before.get(field), getattr(call, field)) for field in changed)
-    services._event(call, "updated", by=by, reason=f"Updated by {source}: {summary}"[:500])
+    services.record_event(call, "updated", by=by, reason=f"Updated by {source}: {summary}"[:500])
     audit.record("call.update", obj=call, user=by, details={
         "source": source, "changed": changed,
         "before": {field: before[field] for field in changed if field in before}})

@@ -109,7 +109,8 @@ def is_crew(user, call: Call) -> bool:
 
 # --- intake and dispatch -------------------------------------------------------------------
 
-def _event(call, kind, *, by, status=None, from_status=None, unit_id=None, recorded_at=None, **extra):
+def record_event(call, kind, *, by, status=None, from_status=None, unit_id=None, recorded_at=None, **extra):
+    """Add a call's timeline entry (``call_events``) of this change, and note the milestone it may be."""
     now = utcnow()
     event = CallEvent(call=call, kind=kind, status=status or call.status, from_status=from_status,
                       unit_id=unit_id if unit_id is not None else call.unit_id,
@@ -162,7 +163,7 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         district=data.get("district"),
     )
     db.session.add(call)
-    _event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
+    record_event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
     try:
         db.session.flush()
     except IntegrityError:  # the same external id arrived twice at once
@@ -195,7 +196,7 @@ def update_details(call_id, data: dict, *, by) -> Call:
     and often the eligibility on scene). Setting ``eligible`` to anything but false clears the reason.
     """
     get_call(by, call_id, audit_read=False)
-    call = _lock(call_id)
+    call = lock_call(call_id)
     if by.role != DISPATCHER and not is_crew(by, call):
         raise Forbidden("Only dispatchers and the crew of the assigned unit can change this call's record.")
     if "eligible" in data and data["eligible"] is not False and "ineligible_reason" not in data:
@@ -211,7 +212,7 @@ def update_details(call_id, data: dict, *, by) -> Call:
     return call
 
 
-def _lock(call_id) -> Call:
+def lock_call(call_id) -> Call:
     """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave, and
     re-read: a change committed while this request waited for the lock is seen. In a batch of
     outbox records the lock is taken once (``fieldapp.sync.batch.locked``)."""
@@ -227,7 +228,7 @@ def _lock(call_id) -> Call:
 def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
     """Assign or reassign the call. With ``confirm_busy`` false, a unit busy with another active
     call is refused (409 ``unit_busy``) so the dispatcher can confirm first (the board does)."""
-    call = _lock(call_id)
+    call = lock_call(call_id)
     unit = units.get_unit(unit_id)
     if units.open_shift_of(unit) is None:
         raise Invalid(f"{unit.call_sign} is not on duty; open a shift first.",
@@ -250,7 +251,7 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
     from_status = call.status
     call.unit = unit
     call.status = c.ASSIGNED
-    _event(call, kind, by=by, from_status=from_status, unit_id=unit.id,
+    record_event(call, kind, by=by, from_status=from_status, unit_id=unit.id,
            reason=f"from {previous}" if previous else None)
     audit.record("call.assign" if kind == "assigned" else "call.reassign", obj=call, user=by,
                  details={"unit": unit.call_sign, "from_unit": previous})
@@ -267,7 +268,7 @@ def cancel(call_id, reason: str, *, by) -> Call:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("Say why the call is cancelled.", fields={"reason": ["A reason is required."]})
-    call = _lock(call_id)
+    call = lock_call(call_id)
     if call.status not in c.OPEN:
         raise Conflict(f"The call is already {c.STATUS_LABELS[call.status].lower()}.",
                        code="invalid_transition")
@@ -275,7 +276,7 @@ def cancel(call_id, reason: str, *, by) -> Call:
     call.status = c.CANCELLED
     call.cancel_reason = reason
     call.closed_at = utcnow()
-    _event(call, "cancelled", by=by, from_status=from_status, reason=reason)
+    record_event(call, "cancelled", by=by, from_status=from_status, reason=reason)
     audit.record("call.cancel", obj=call, user=by, details={"reason": reason})
     live.publish("call.cancelled", call, unit_id=call.unit_id)
     alert_crew("cancelled", call, call.unit_id)

@@ -1,7 +1,7 @@
 """The unit's one-tap status changes of a call (acknowledged, en route, on scene, ... cleared).
 
 Intake, dispatch and reads are in ``fieldapp.calls.services``; a change here takes the same row lock
-and writes its timeline entry the same way (``services._lock``, ``services._event``).
+and writes its timeline entry the same way (``services.lock_call``, ``services.record_event``).
 """
 
 import uuid
@@ -11,7 +11,7 @@ from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.calls import taken
 from fieldapp.calls.models import Call, CallEvent
-from fieldapp.calls.services import _event, _lock, get_call, is_crew
+from fieldapp.calls.services import get_call, is_crew, lock_call, record_event
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
@@ -46,7 +46,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
         get_call(by, call_id, audit_read=False)  # a replay tells nothing to whoever cannot see the call
         return check_replay(existing, body_hash, what="status change"), False
     get_call(by, call_id, audit_read=False)
-    call = _lock(call_id)
+    call = lock_call(call_id)
     replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
     if replay is not None:
         return replay, False
@@ -81,7 +81,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     if status == c.CLEARED:
         call.disposition = disposition
         call.closed_at = now
-    entry = _event(call, "status", by=by, status=status, from_status=from_status,
+    entry = record_event(call, "status", by=by, status=status, from_status=from_status,
                    recorded_at=recorded_at or now, disposition=disposition, request_hash=body_hash)
     entry.id = event_id
     audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
