@@ -3,7 +3,10 @@
 Shapes follow published program figures (DOMAIN.md, "How programs are judged"): about 80% of
 calls served, one to three people per served call, a third of people seen again, outcomes mostly
 resolved or referred, response times of minutes with a long tail, referrals that mostly complete,
-72-hour follow-ups mostly on time. Deterministic for a given seed.
+72-hour follow-ups mostly on time; and the program's record (issue 11): call sources, eligibility,
+final call types, districts, contact modes, destinations, police backup on 0.6% of encounters,
+follow-up contacts, the units' shifts and daily not-sent counts, so that every program figure is
+timed and checked against the records on real-looking data. Deterministic for a given seed.
 
 Rows stream straight into one COPY per table (several connections at once), so memory stays
 small whatever the size. Foreign-key triggers are off during the load
@@ -34,6 +37,16 @@ RACES = [("white", 45), ("black", 25), ("hispanic_latino", 18), ("asian", 5), ("
          ("native_hawaiian_pacific_islander", 1), ("middle_eastern_north_african", 1), ("not_recorded", 3)]
 CATEGORIES = ["crisis", "mental_health", "substance_use", "housing", "food", "medical", "case_management",
               "peer_support", "youth", "domestic_violence", "legal", "benefits"]
+# fields (issue 11): the program's record, in proportions like the published programs' (CAHOOTS: police
+# backup on 0.6% of calls; most calls by 911; some found ineligible on arrival).
+SOURCES = [("911", 70), ("988", 10), ("officer_request", 10), ("on_view", 5), ("follow_up", 4), ("walk_in", 1)]
+INELIGIBLE = ["weapon_or_violence", "medical_emergency", "crime_in_progress", "outside_area_or_hours",
+              "no_behavioral_health_need", "other"]
+DISTRICTS = ["North", "South", "East", "West", "Central"]
+MODES = [("in_person_with_officer", 55), ("in_person_clinician_only", 35), ("phone", 8), ("telehealth", 2)]
+COMMUNITY = [("home", 50), ("crisis_stabilization", 20), ("shelter", 15), ("sobering_center", 10), ("other", 5)]
+BACKUP_REASONS = ["violence_or_threat", "weapon", "medical", "crime", "scene_safety", "transport", "other"]
+FOLLOW_UP_RESULTS = ["stable", "connected", "needs_support", "declined", "crisis", "other"]
 STREETS = ["Main St", "Elm St", "Oak Ave", "Harbor View Rd", "Pine St", "River Rd", "Park Pl", "2nd Ave"]
 
 COLUMNS = {
@@ -41,18 +54,23 @@ COLUMNS = {
                "preferred_language", "created_at"),
     "calls": ("id", "received_at", "created_at", "call_type", "priority", "address", "address_key", "narrative",
               "cautions", "callback", "external_id", "status", "unit_id", "disposition", "cancel_reason",
-              "closed_at", "first_assigned_at", "first_en_route_at", "first_on_scene_at", "cleared_at"),
+              "closed_at", "first_assigned_at", "first_en_route_at", "first_on_scene_at", "cleared_at", "source",
+              "eligible", "ineligible_reason", "final_call_type", "district"),
     "call_events": ("id", "call_id", "kind", "status", "from_status", "unit_id", "recorded_at", "received_at",
                     "disposition", "reason"),
     "encounters": ("id", "call_id", "person_id", "outcome", "hospitalization_type", "concerns", "probable_cause",
                    "diverted", "use_of_force", "force_type", "enforcement_action", "transport", "narrative",
-                   "apco_code", "recorded_at", "received_at", "request_hash"),
+                   "apco_code", "recorded_at", "received_at", "request_hash", "primary_concern", "contact_mode",
+                   "transport_destination", "declined_services", "officer_engaged", "backup_requested",
+                   "backup_requested_at", "backup_arrived_at", "backup_reason"),
     "referrals": ("id", "encounter_id", "person_id", "service_id", "status", "consent_type", "consent_given_by",
                   "consent_at", "note", "due_at", "closed_at", "recorded_at", "created_at", "request_hash"),
     "referral_events": ("id", "referral_id", "from_status", "status", "reason", "recorded_at", "received_at"),
     "notes": ("id", "encounter_id", "person_id", "author_id", "body", "recorded_at", "signed_at", "request_hash"),
     "follow_ups": ("id", "note_id", "person_id", "encounter_id", "assignee_id", "due_at", "created_at", "done_at",
                    "done_by_id", "outcome"),
+    "follow_up_contacts": ("id", "encounter_id", "person_id", "contacted_at", "mode", "reached", "result",
+                           "received_at", "created_by_id", "request_hash"),
 }
 
 
@@ -74,6 +92,9 @@ class Generator:
         self.outcomes = _weighted(OUTCOMES)
         self.genders = _weighted(GENDERS)
         self.races = _weighted(RACES)
+        self.sources = _weighted(SOURCES)
+        self.modes = _weighted(MODES)
+        self.community = _weighted(COMMUNITY)
         self.recent_people: list = []
         self.counts = dict.fromkeys(COLUMNS, 0)
 
@@ -163,11 +184,17 @@ class Generator:
                         self.encounter(writers, call_id, on_scene + self.minutes(15), services, clinicians)
         number = rng.randint(1, 9999)
         address = f"{number} {rng.choice(STREETS)}"
+        call_type = self.pick(self.call_types)
+        # Eligibility is judged for most calls (not all are assessed); a call found not eligible is one.
+        eligible = False if fate == "not_eligible" else (True if rng.random() < 0.9 else None)
+        final_type = None if cleared is None else (call_type if rng.random() < 0.8 else self.pick(self.call_types))
         writers["calls"].write_row((
-            call_id, received, received, self.pick(self.call_types), rng.choices((1, 2, 3, 4), (15, 40, 35, 10))[0],
+            call_id, received, received, call_type, rng.choices((1, 2, 3, 4), (15, 40, 35, 10))[0],
             address, address.lower(), "Caller reports a person in distress.", "[]",
             f"555-01{rng.randint(0, 99):02d}", f"CAD-{call_id}" if rng.random() < 0.6 else None, status, unit,
-            disposition, reason, closed, assigned, en_route, on_scene, cleared))
+            disposition, reason, closed, assigned, en_route, on_scene, cleared, self.pick(self.sources), eligible,
+            rng.choice(INELIGIBLE) if eligible is False else None, final_type,
+            rng.choice(DISTRICTS) if rng.random() < 0.95 else None))
         self.counts["calls"] += 1
 
     def encounter(self, writers, call_id, at, services, clinicians):
@@ -188,10 +215,18 @@ class Generator:
             {"ems": "45", "law_enforcement": "33"}.get(transport, "16")
         encounter_id = self.uid()
         concerns = sorted(set(rng.sample(CONCERNS, rng.randint(1, 3))))
+        destination = "jail" if outcome == "arrested" else \
+            rng.choice(("emergency_department", "psychiatric_facility")) if outcome == "hospitalized" else \
+            self.pick(self.community) if rng.random() < 0.3 else None
+        backup = rng.random() < 0.006
+        backup_at = at + self.minutes(5) if backup else None
         writers["encounters"].write_row((
             encounter_id, call_id, person_id, outcome, hospitalization, json.dumps(concerns), probable_cause, diverted,
             force, "physical_control" if force else None, outcome == "arrested", transport, "", apco, at, at,
-            "0" * 64))
+            "0" * 64, rng.choice(concerns), self.pick(self.modes), destination,
+            outcome == "resolved" and rng.random() < 0.1, rng.random() < 0.6 if rng.random() < 0.8 else None,
+            backup, backup_at, backup_at + self.minutes(8) if backup and rng.random() < 0.9 else None,
+            rng.choice(BACKUP_REASONS) if backup else None))
         self.counts["encounters"] += 1
         referrals = rng.choices((0, 1, 2), (10, 65, 25))[0] if outcome == "referred" else \
             (1 if rng.random() < 0.15 else 0)
@@ -199,6 +234,17 @@ class Generator:
             self.referral(writers, encounter_id, person_id, at, services)
         if rng.random() < 0.12:
             self.follow_up(writers, encounter_id, person_id, at, clinicians)
+        for _ in range(rng.choices((0, 1, 2), (40, 45, 15))[0]):  # follow-up contacts (Iowa City: 1.1 a dispatch)
+            self.contact(writers, encounter_id, at, clinicians)
+
+    def contact(self, writers, encounter_id, at, clinicians):
+        rng = self.rng
+        contacted = at + timedelta(hours=rng.lognormvariate(0, 0.8) * 36)
+        reached = rng.random() < 0.7
+        writers["follow_up_contacts"].write_row((
+            self.uid(), encounter_id, None, contacted, rng.choice(("in_person", "phone", "phone", "text")), reached,
+            rng.choice(FOLLOW_UP_RESULTS) if reached else "not_reached", contacted, rng.choice(clinicians), "0" * 64))
+        self.counts["follow_up_contacts"] += 1
 
     def referral(self, writers, encounter_id, person_id, at, services):
         rng = self.rng
@@ -303,6 +349,31 @@ def _small_tables(connection, generator):
                 "VALUES (%s, %s, %s, '', %s, 'active', '', %s, %s, %s)",
                 (service, org, f"{category.replace('_', ' ').title()} {org_number}", category, part2, now, now))
             services.append(service)
+    _shifts_and_not_sent(connection, generator, clinicians)
     connection.execute("SELECT setval('units_id_seq', %s)", (UNITS,))
     connection.commit()
     return services, clinicians
+
+
+def _shifts_and_not_sent(connection, generator, clinicians):
+    """fields (issue 11): each unit's shifts (a day shift of 10 hours; half the units an evening one too),
+    and each day's count of eligible calls not sent to the team, for unit time and the share served."""
+    rng, now = generator.rng, START
+    officers = [connection.execute(
+        "INSERT INTO users (username, full_name, role, password_hash, active, failed_logins, created_at, "
+        "password_changed_at) VALUES (%s, %s, 'officer', 'x', true, 0, %s, %s) RETURNING id",
+        (f"bench-officer-{unit}", f"Officer {unit}", now, now)).fetchone()[0] for unit in range(1, UNITS + 1)]
+    with connection.cursor().copy("COPY shifts (unit_id, clinician_id, officer_id, started_at, ended_at) "
+                                  "FROM STDIN") as copy:
+        for day in range(DAYS):
+            for unit in range(1, UNITS + 1):
+                for start_hour in (8, 15) if unit % 2 else (8,):
+                    started = START + timedelta(days=day, hours=start_hour)
+                    copy.write_row((unit, clinicians[unit % len(clinicians)], officers[unit - 1], started,
+                                    started + timedelta(hours=10)))
+    most = max(1, round(generator.target / 1.25 / 0.8 / DAYS * 0.1))  # up to a tenth of a day's calls
+    with connection.cursor().copy("COPY not_sent_counts (day, count, reason, source, recorded_at) FROM STDIN") as copy:
+        for day in range(DAYS):
+            moment = START + timedelta(days=day + 1)
+            copy.write_row(((START + timedelta(days=day)).date(), rng.randint(0, most), "no_unit_available", "911",
+                            moment))
