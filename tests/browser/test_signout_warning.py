@@ -24,10 +24,12 @@ def test_signing_out_with_records_waiting_warns_first(phone_page, dispatch):
     expect(badge(page)).to_have_text("1 waiting to send")
     # The page's confirm() is recorded and answered "Cancel" (Chromium's own dialog plumbing under
     # Playwright proved unreliable for a confirm opened from an async submit handler).
-    page.evaluate("window.confirm = function (message) { window.__asked = message; return false; }")
+    # A function, not an expression: Playwright calls an expression's value when it is a function, and so
+    # called this confirm once itself, with null for the message, before the test (Playwright 1.65).
+    page.evaluate("() => { window.confirm = (message) => { window.__asked = message; return false; }; }")
     page.get_by_role("button", name="Sign out").click()
     expect(badge(page)).to_have_text("1 waiting to send")  # still signed in, still waiting
     page.wait_for_function("() => window.__asked !== undefined", timeout=5000)
-    assert "have not been sent" in page.evaluate("window.__asked")
+    assert "have not been sent" in page.evaluate("() => window.__asked")
     assert "/login" not in page.url
     page.context.set_offline(False)
