@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from fieldapp.calls.models import Call
 from fieldapp.extensions import db as _db
+from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.jobs import queue as jobs
 from fieldapp.jobs.backends import RQBackend
+from fieldapp.metrics import jobs as metrics_jobs
 from fieldapp.units.models import Unit
 from tests.integration_helpers import Receiver, bearer, cad_account, eido_sample
 
@@ -49,7 +51,9 @@ def test_the_rq_worker_command_sends_a_webhook_enqueued_in_redis(app, client, ap
         client.post("/api/v1/cad/eido", json=eido_sample("sample-eido-2020.json"), headers=bearer(key))
         call = db.session.scalars(select(Call)).one()
         api.post(f"/api/v1/calls/{call.id}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
-        assert rq_backend.queue.count == 1 and hook.received == []  # waiting in Redis, not sent in the request
+        # waiting in Redis, not sent in the request (with the job that sums the metrics' month and week)
+        assert sorted(job.args[0] for job in rq_backend.queue.jobs) == [webhooks.JOB, metrics_jobs.JOB]
+        assert hook.received == []
 
         result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
         assert result.exit_code == 0, result.output

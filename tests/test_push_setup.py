@@ -9,7 +9,9 @@ from pywebpush import webpush
 from sqlalchemy import select
 
 from fieldapp import config as settings
+from fieldapp.metrics import jobs as metrics_jobs
 from fieldapp.push import keys
+from fieldapp.push import services as push_services
 from fieldapp.push.models import PushSubscription
 from fieldapp.push.services import short_address
 from tests import push_service as helpers
@@ -149,7 +151,9 @@ def test_the_rq_worker_sends_the_alert_off_the_request_path(app, api, db, dispat
     subscribe(api, shift.officer, phone)
     call = new_call()
     api.post(f"/api/v1/calls/{call['id']}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
-    assert rq_backend.queue.count == 1 and push.requests == []  # waiting in Redis, not sent in the request
+    # waiting in Redis, not sent in the request (with the job that sums the metrics' month and week)
+    assert sorted(job.args[0] for job in rq_backend.queue.jobs) == [metrics_jobs.JOB, push_services.JOB]
+    assert push.requests == []
     result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert [alert["call_id"] for alert in phone.received()] == [call["id"]]

@@ -35,9 +35,10 @@ def enqueue(path: str, *args, dedupe: str | None = None) -> None:
         log.exception("could not enqueue %s; the sweep will retry it", path)
 
 
-def enqueue_after_commit(path: str, *args, dedupe: str | None = None) -> None:
-    """Enqueue when the current unit of work commits; forget it if it rolls back."""
-    db.session.info.setdefault(_AFTER_COMMIT, []).append((path, args, dedupe))
+def enqueue_after_commit(path: str, *args, dedupe: str | None = None, session=None) -> None:
+    """Enqueue when the current unit of work (of ``session``; the app's by default) commits; forget it if
+    it rolls back."""
+    (session or db.session).info.setdefault(_AFTER_COMMIT, []).append((path, args, dedupe))
 
 
 @sa_event.listens_for(Session, "after_commit")

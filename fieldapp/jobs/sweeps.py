@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 SWEEPS = (
     "fieldapp.integrations.webhooks.jobs.sweep",
     "fieldapp.push.jobs.sweep",
+    "fieldapp.metrics.jobs.sweep",
 )
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 
-from fieldapp.metrics import program_times, sql
+from fieldapp.metrics import program_times, spans, sql
 from fieldapp.metrics.buckets import buckets_for
 from fieldapp.metrics.calls import DURATIONS, PERCENTILES, RESPONSE_EDGES_MIN, calls_from_counts
 from fieldapp.metrics.common import seconds
@@ -36,37 +36,51 @@ from fieldapp.metrics.outcomes import (
     referrals_from_rows,
 )
 from fieldapp.metrics.people import people_from_counts
-from fieldapp.metrics.rollup_days import monday, next_month
+from fieldapp.metrics.rollup_days import next_month
 
 
-def _in_scope(model, periods: Periods, edges: list[date] | None = None) -> list:
+def _in_scope(session, model, periods: Periods, edges: list[date] | None = None) -> list:
     """The rows of the periods' scope and days: in each of the cells between ``edges`` (the periods' first
     days and end, and any chart bucket's), a month's row for each whole month, then a week's row for each
-    whole week (from Monday) of what is left, and day rows for the rest."""
+    whole week (from Monday) of what is left, and day rows for the rest. A month or week whose rows are
+    behind its days (fieldapp.metrics.spans) is read as its weeks or days instead."""
     span = periods.span
     edges = sorted(set(edges or []) | {period.start_date for period in periods.items} | {span.end_date})
+    behind = spans.dirty(session)
     months, weeks, days = [], [], []
     for start, end in zip(edges, edges[1:], strict=False):
-        whole = _whole(start, end, start if start.day == 1 else next_month(start), next_month)
-        months += whole
-        for low, high in [(start, whole[0]), (next_month(whole[-1]), end)] if whole else [(start, end)]:
-            seven = _whole(low, high, monday(low + timedelta(days=6)), lambda first: first + timedelta(days=7))
-            weeks += seven
-            days += [(low, seven[0]), (seven[-1] + timedelta(days=7), high)] if seven else [(low, high)]
-    in_days = or_(false(), *(and_(model.day >= low, model.day < high) for low, high in days if low < high))
+        _split(start, end, behind, months, weeks, days)
+    in_days = or_(false(), *(and_(model.day >= low, model.day < high) for low, high in days))
     return [model.unit_key == (span.unit_id or ALL_UNITS), model.type_key == (span.call_type or ALL_TYPES),
             model.day >= span.start_date, model.day < span.end_date,
             or_(and_(model.month.is_(True), model.day.in_(months)), and_(model.week.is_(True), model.day.in_(weeks)),
                 and_(model.month.is_(False), model.week.is_(False), in_days))]
 
 
-def _whole(start: date, end: date, first: date, after) -> list[date]:
-    """The first days of the whole spans (months, weeks) inside [start, end), the first beginning on ``first``."""
-    found = []
-    while first >= start and after(first) <= end:
-        found.append(first)
-        first = after(first)
-    return found
+def _split(start: date, end: date, behind: set, months: list, weeks: list, days: list) -> None:
+    """Add [start, end) to ``months`` and ``weeks`` (first days) and ``days`` (runs: (first, day after)):
+    whole months that are not ``behind``, then whole weeks that are not and do not cross into such a
+    month, then the days left."""
+    def whole_month(first):
+        return first.day == 1 and next_month(first) <= end and ("month", first) not in behind
+
+    day = start
+    while day < end:
+        if whole_month(day):
+            months.append(day)
+            day = next_month(day)
+            continue
+        after = day + timedelta(days=7)
+        crosses = next_month(day) < after and whole_month(next_month(day))
+        if day.weekday() == 0 and after <= end and ("week", day) not in behind and not crosses:
+            weeks.append(day)
+            day = after
+            continue
+        if days and days[-1][1] == day:
+            days[-1] = (days[-1][0], day + timedelta(days=1))
+        else:
+            days.append((day, day + timedelta(days=1)))
+        day += timedelta(days=1)
 
 
 def _period(model, periods: Periods):
@@ -90,7 +104,7 @@ def calls_and_times(session, periods: Periods, times: list[dict] | None = None) 
     c = CallDay
     every, served = Counter(), Counter()
     for row in _sums(session, _period(c, periods).label("period"), c.reason, c.call_type, c.assigned, c.bucket,
-                     c.served, c.n, where=_in_scope(c, periods)):
+                     c.served, c.n, where=_in_scope(session, c, periods)):
         key = (int(row.period), row.reason, row.call_type, bool(row.assigned), row.bucket)
         every[key] += row.n
         served[key] += row.n if row.served else 0
@@ -115,7 +129,7 @@ def _percentiles(session, periods: Periods, kinds=DURATIONS) -> list[dict]:
     d = DurationDay
     minutes = defaultdict(list)  # (period, kind) -> [(minute, n)]
     for row in _sums(session, _period(d, periods).label("period"), d.kind, d.minute, d.n,
-                     where=[*_in_scope(d, periods), d.kind.in_(kinds)]):
+                     where=[*_in_scope(session, d, periods), d.kind.in_(kinds)]):
         minutes[(int(row.period), row.kind)].append((row.minute, row.n))
     ranks = {}  # (period, kind, fraction) -> (position, [(minute, rank within the minute)] of the two ranks)
     for (index, kind), counts in minutes.items():
@@ -200,9 +214,9 @@ def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
     edges = [day for period in buckets for day in period.starts] + [periods.span.end_date]
     rows = _sums(session, _period(e, periods).label("period"), e.outcome, e.hospitalization_type, e.probable_cause,
                  e.diverted, e.use_of_force, e.force_type, e.enforcement_action, e.races, e.n,
-                 where=_in_scope(e, periods))
+                 where=_in_scope(session, e, periods))
     by_bucket = _sums(session, sql.bucket_index(e.day, edges).label("bucket"), e.outcome, e.n,
-                      where=_in_scope(e, periods, edges))
+                      where=_in_scope(session, e, periods, edges))
     per_period = [[row for row in rows if int(row.period) == index] for index in range(len(periods.items))]
     over_time, first = [], 0
     for period in buckets:
@@ -216,7 +230,7 @@ def encounters_and_equity(session, periods: Periods) -> list[tuple[dict, dict]]:
 def referrals(session, periods: Periods) -> list[dict]:
     r = ReferralDay
     rows = _sums(session, _period(r, periods).label("period"), r.category, r.part2_program, r.status,
-                 r.consent_declined, r.n, where=_in_scope(r, periods))
+                 r.consent_declined, r.n, where=_in_scope(session, r, periods))
     return [referrals_from_rows([row for row in rows if int(row.period) == index])
             for index in range(len(periods.items))]
 
@@ -227,7 +241,7 @@ def follow_ups(session, periods: Periods, now) -> list[dict]:
     # An open one is overdue when its due time is before ``now``: judged in the query, so a few rows come back.
     state = case((f.state != "open", f.state), (f.due_at < now, "overdue"), else_="not_yet_due")
     for row in _sums(session, _period(f, periods).label("period"), state.label("state"), f.n,
-                     where=_in_scope(f, periods)):
+                     where=_in_scope(session, f, periods)):
         counts = totals[int(row.period)]
         counts["total"] += row.n
         counts[row.state] += row.n
@@ -242,7 +256,7 @@ def people(session, periods: Periods) -> list[dict]:
         repeat_first = and_(c.repeat, or_(c.prev_repeat_day.is_(None), c.prev_repeat_day < period.start_date))
         inner = select(c.gender, c.age_group, c.races, case((first, c.n), else_=0).label("people"),
                        case((repeat_first, c.n), else_=0).label("repeats")).where(
-            *_in_scope(c, Periods.of(period))).subquery()
+            *_in_scope(session, c, Periods.of(period))).subquery()
         keys = (inner.c.gender, inner.c.age_group, inner.c.races)
         rows = session.execute(select(*keys, func.sum(inner.c.people), func.sum(inner.c.repeats))
                                .group_by(*keys)).all()
@@ -254,6 +268,7 @@ def program(session, periods: Periods) -> Counter:
     """fields (issue 11): the counts by (period, kind, key) that program.counts takes from the records."""
     p = ProgramDay
     counted = Counter()
-    for row in _sums(session, _period(p, periods).label("period"), p.kind, p.key, p.n, where=_in_scope(p, periods)):
+    for row in _sums(session, _period(p, periods).label("period"), p.kind, p.key, p.n,
+                     where=_in_scope(session, p, periods)):
         counted[(int(row.period), row.kind, row.key)] += row.n
     return counted

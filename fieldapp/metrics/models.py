@@ -39,11 +39,23 @@ class RollupState(Base):
     stale: Mapped[bool] = mapped_column(default=False)
 
 
+class DirtySpan(Base):
+    """A month or week (``span``, its first ``day``) whose rows are behind its day rows: a commit re-rolled
+    one of its days. A job (fieldapp.metrics.jobs) makes its rows again and deletes the mark if no
+    commit marked it meanwhile (``generation``); until then the figures read its weeks or days."""
+
+    __tablename__ = "metrics_dirty_spans"
+
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)  # month | week
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+
+
 class _Scoped:
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[bool] = mapped_column(default=False)  # a month's sum of its day rows (``day``: its first day)
     week: Mapped[bool] = mapped_column(default=False)  # a week's sum of its day rows (``day``: its Monday)
-    day: Mapped[date] = mapped_column(Date)
+    day: Mapped[date] = mapped_column(Date, index=True)
     unit_key: Mapped[int] = mapped_column(Integer)
     type_key: Mapped[str] = mapped_column(String(20))
     n: Mapped[int] = mapped_column(Integer)

@@ -2,16 +2,16 @@
 
 ``rebuild(session, days, zone)`` deletes every roll-up row of those days and counts the records
 of those days again, with the same SQL expressions the direct computation uses (so the figures
-summed from days are the same numbers); ``rebuild(session, None, zone)`` does every day. Nothing
+summed from days are the same numbers), and marks their months and weeks to be summed again by a
+job (fieldapp.metrics.spans); ``rebuild(session, None, zone)`` does every day, month and week. Nothing
 here commits: the caller's transaction holds the records and their roll-ups together. Each statement
 is built once per shape of the days (fieldapp.metrics.rollup_days.Days) and run with their values.
 """
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import (
-    Date,
     Text,
     and_,
     bindparam,
@@ -22,16 +22,14 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    or_,
     select,
     true,
-    union_all,
 )
 
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
-from fieldapp.metrics import contacts, program, program_sums, program_times, sql
+from fieldapp.metrics import contacts, program, program_sums, program_times, spans, sql
 from fieldapp.metrics.calls import DURATIONS, RESPONSE_EDGES_MIN, call_columns
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import (
@@ -41,6 +39,7 @@ from fieldapp.metrics.models import (
     CallDay,
     CallDuration,
     ContactDay,
+    DirtySpan,
     DurationDay,
     EncounterDay,
     FollowUpDay,
@@ -48,7 +47,7 @@ from fieldapp.metrics.models import (
     ReferralDay,
 )
 from fieldapp.metrics.outcomes import counted_outcome
-from fieldapp.metrics.rollup_days import Days, built, monday, next_month
+from fieldapp.metrics.rollup_days import Days, built
 from fieldapp.notes.models import FollowUp
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral
@@ -63,10 +62,11 @@ def scopes(unit_id, call_type) -> list[tuple[int, str]]:
 
 
 def rebuild(session, days: set[date] | None, zone: str) -> None:
-    """Delete and make again every roll-up row of ``days`` (local days; None: every day)."""
+    """Delete and make again every day row of ``days`` (local days) and mark their months and weeks for
+    fieldapp.metrics.spans; None: every row of every day, month and week."""
     chosen = Days(session, days, zone)
     if days is None:
-        for model in (*ROLLUPS, CallDuration):
+        for model in (*ROLLUPS, CallDuration, DirtySpan):
             session.execute(delete(model.__table__))
     else:
         for start in range(0, len(chosen.days), BATCH):
@@ -83,10 +83,10 @@ def rebuild(session, days: set[date] | None, zone: str) -> None:
     _program(session, chosen)
     _write(session, ContactDay, ("prev_day", "repeat", "prev_repeat_day", "gender", "age_group", "races"),
            contacts.rows(session, chosen), scoped=True)
-    months = sorted({day.replace(day=1) for day in chosen.days})
-    weeks = sorted({monday(day) for day in chosen.days})
-    _spans(session, [("month", first, next_month(first)) for first in months]
-           + [("week", first, first + timedelta(days=7)) for first in weeks])
+    if days is None:
+        spans.make(session, spans.of_days(chosen.days))
+    else:  # made again by a job (fieldapp.metrics.spans), not in this commit
+        spans.mark(session, chosen.days)
 
 
 @built
@@ -99,46 +99,6 @@ def _delete_days(model):
 @built
 def _delete_durations(days: Days):
     return delete(CallDuration.__table__).where(days.condition(CallDuration.received_at))
-
-
-SPANS_PER_STATEMENT = 100  # under SQLite's 500 terms of a compound SELECT
-
-
-def _spans(session, spans: list[tuple[str, date, date]]) -> None:
-    """Each month's and week's rows: the sums of its day rows (models, ``month`` and ``week``). ``spans``:
-    (flag, first day, day after); one DELETE and one INSERT per table for up to 100 of them."""
-    for start in range(0, len(spans), SPANS_PER_STATEMENT):
-        batch = spans[start:start + SPANS_PER_STATEMENT]
-        flags = tuple(flag for flag, _, _ in batch)
-        params = {f"first{index}": first for index, (_, first, _) in enumerate(batch)}
-        params |= {f"after{index}": after for index, (_, _, after) in enumerate(batch)}
-        for model in ROLLUPS:
-            removed, made = _span_statements(model, flags)
-            session.execute(removed, params)
-            session.execute(made, params)
-
-
-@built
-def _span_statements(model, flags: tuple[str, ...]) -> tuple:
-    """The DELETE and the INSERT of ``_spans`` for spans of these flags (their days: bind parameters)."""
-    table = model.__table__
-    firsts = [bindparam(f"first{index}", type_=Date) for index in range(len(flags))]
-    removed = delete(table).where(or_(*(and_(table.c[flag].is_(True), table.c.day == first)
-                                        for flag, first in zip(flags, firsts, strict=True))))
-    keys = [column for column in table.c
-            if column.name not in ("id", "month", "week", "day", "unit_key", "type_key", "n")]
-    parts = []
-    for index, (flag, first) in enumerate(zip(flags, firsts, strict=True)):
-        values = [case((column >= first, first), else_=column).label(column.name)
-                  if column.name in ("prev_day", "prev_repeat_day") else column for column in keys]
-        inner = select(table.c.unit_key, table.c.type_key, *values, table.c.n).where(
-            table.c.month.is_(False), table.c.week.is_(False), table.c.day >= first,
-            table.c.day < bindparam(f"after{index}", type_=Date)).subquery()
-        grouped = [column for column in inner.c if column.name != "n"]
-        parts.append(select(literal(flag == "month"), literal(flag == "week"), first, *grouped, func.sum(inner.c.n))
-                     .group_by(*grouped))
-    names = ["month", "week", "day", "unit_key", "type_key", *(column.name for column in keys), "n"]
-    return removed, insert(table).from_select(names, union_all(*parts) if len(parts) > 1 else parts[0])
 
 
 def _write(session, model, keys: tuple[str, ...], rows, *, scoped: bool = False) -> None:

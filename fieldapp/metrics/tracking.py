@@ -3,7 +3,8 @@
 Whatever writes a call, a timeline entry, an encounter, a referral, a follow-up, a person or a
 service through the ORM (the services, a replay, a late offline record, a sync batch), the session
 notes which local days it touches when it flushes; just before the commit those days' roll-up rows
-are made again from the records (fieldapp.metrics.rollups). A record that arrives late or offline
+are made again from the records (fieldapp.metrics.rollups), and their months and weeks are marked
+for a job to sum again (fieldapp.metrics.spans). A record that arrives late or offline
 only dirties the day its call was received, however long ago. A person's day is every day of
 their contacts (their previous contact moves when one is added); a call's address dirties the days of
 the later calls at that address within the repeat window (whether they are repeat calls may change).
@@ -26,6 +27,7 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
+from fieldapp.metrics import jobs as metrics_jobs
 from fieldapp.metrics import rollups
 from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import RollupState
@@ -105,6 +107,7 @@ def refresh(session) -> None:
         for day in sorted(days):
             session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY, day.toordinal())))
     rollups.rebuild(session, days, zone)
+    metrics_jobs.enqueue_after_commit(session)  # their months and weeks (fieldapp.metrics.spans)
 
 
 def _receipts(session, dirty: dict) -> list:
