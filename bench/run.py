@@ -14,6 +14,8 @@ Prints, in one run:
     before) for the last year of data (target: under 1 s for 500,000 encounters) and for the
     default 90 days (target: under 0.3 s);
   * the whole dashboard page (view, queries and HTML) for the default 90 days;
+  * what a commit touching one day's call adds to it (that day's roll-ups), and the job that then
+    sums the day's month and week again;
   * whether every figure summed from the roll-ups is identical to the one computed from the
     records, for the year, the 90 days, one unit and one call type.
 The figures are printed, not asserted: this is a measurement, not a test.
@@ -215,11 +217,31 @@ def _dashboard(url):
                   f"median {statistics.median(timings):.3f} s (target < {target} s: "
                   f"{_verdict(best < target, encounters >= 450_000)})")
         _page(app, db, quarter, encounters >= 450_000)
+        _refresh(db, year.last_day - timedelta(days=16))
         _check_equal(db.session, services, Periods, [year, quarter, Filters(quarter.start_date, quarter.end_date,
                                                                               ZONE, unit_id=3),
                                                        Filters(quarter.start_date, quarter.end_date, ZONE,
                                                                call_type="MNTL")])
         db.engine.dispose()
+
+
+def _refresh(db, day):
+    """Time what a commit that touches a call of ``day`` adds to it (its day's roll-ups made again, rolled
+    back here), and the job that then sums the day's month and week again (committed: the same rows)."""
+    from fieldapp.metrics import rollups, spans
+
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        rollups.rebuild(db.session, {day}, ZONE)
+        timings.append(time.perf_counter() - started)
+        db.session.rollback()
+    spans.mark(db.session, {day})
+    db.session.commit()
+    started = time.perf_counter()
+    made = spans.refresh(db.session)
+    print(f"a commit's roll-up refresh of one day ({day}): best {min(timings):.3f} s; the job after it "
+          f"({made} spans, a month and a week): {time.perf_counter() - started:.3f} s")
 
 
 def _page(app, db, filters, full_size):

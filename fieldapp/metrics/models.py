@@ -52,10 +52,13 @@ class DirtySpan(Base):
 
 
 class _Scoped:
+    """``ix_<table>_scope`` finds a scope's rows for the figures; ``ix_<table>_by_day`` finds every scope's
+    rows of a day (a commit's refresh) or of a span (fieldapp.metrics.spans)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[bool] = mapped_column(default=False)  # a month's sum of its day rows (``day``: its first day)
     week: Mapped[bool] = mapped_column(default=False)  # a week's sum of its day rows (``day``: its Monday)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)
     unit_key: Mapped[int] = mapped_column(Integer)
     type_key: Mapped[str] = mapped_column(String(20))
     n: Mapped[int] = mapped_column(Integer)
@@ -65,7 +68,8 @@ class CallDay(_Scoped, Base):
     """Calls by served or not, the reason they would not be, dispatched, and response-time bucket."""
 
     __tablename__ = "metrics_call_days"
-    __table_args__ = (Index("ix_metrics_call_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_call_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_call_days_by_day", "month", "day", "week"))
 
     call_type: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(40))
@@ -78,7 +82,8 @@ class DurationDay(_Scoped, Base):
     """How many calls had each CAD duration (queue, response, on scene) in each whole minute."""
 
     __tablename__ = "metrics_duration_days"
-    __table_args__ = (Index("ix_metrics_duration_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_duration_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_duration_days_by_day", "month", "day", "week"))
 
     kind: Mapped[str] = mapped_column(String(10))
     minute: Mapped[int] = mapped_column(Integer)
@@ -114,7 +119,8 @@ class EncounterDay(_Scoped, Base):
     """Encounters by what happened, with the person's race/ethnicity (the equity table)."""
 
     __tablename__ = "metrics_encounter_days"
-    __table_args__ = (Index("ix_metrics_encounter_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_encounter_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_encounter_days_by_day", "month", "day", "week"))
 
     outcome: Mapped[str] = mapped_column(String(20))
     hospitalization_type: Mapped[str | None] = mapped_column(String(20))
@@ -130,7 +136,8 @@ class ReferralDay(_Scoped, Base):
     """Referrals by the service's category, Part 2, status now, and declined consent."""
 
     __tablename__ = "metrics_referral_days"
-    __table_args__ = (Index("ix_metrics_referral_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_referral_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_referral_days_by_day", "month", "day", "week"))
 
     category: Mapped[str] = mapped_column(String(40))
     part2_program: Mapped[bool]
@@ -142,7 +149,8 @@ class FollowUpDay(_Scoped, Base):
     """Follow-ups done on time, done late, or open (with their due time: overdue is judged when asked)."""
 
     __tablename__ = "metrics_follow_up_days"
-    __table_args__ = (Index("ix_metrics_follow_up_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_follow_up_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_follow_up_days_by_day", "month", "day", "week"))
 
     state: Mapped[str] = mapped_column(String(10))  # on_time | late | open
     due_at: Mapped[datetime | None]  # open ones only
@@ -160,7 +168,8 @@ class ContactDay(_Scoped, Base):
     """
 
     __tablename__ = "metrics_contact_days"
-    __table_args__ = (Index("ix_metrics_contact_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_contact_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_contact_days_by_day", "month", "day", "week"))
 
     prev_day: Mapped[date | None] = mapped_column(Date)
     repeat: Mapped[bool]
@@ -175,7 +184,8 @@ class ProgramDay(_Scoped, Base):
     an encounter's destination, ...: fieldapp.metrics.program), a row per (kind, key) of a day."""
 
     __tablename__ = "metrics_program_days"
-    __table_args__ = (Index("ix_metrics_program_days_scope", "unit_key", "type_key", "month", "day"),)
+    __table_args__ = (Index("ix_metrics_program_days_scope", "unit_key", "type_key", "month", "day"),
+                      Index("ix_metrics_program_days_by_day", "month", "day", "week"))
 
     kind: Mapped[str] = mapped_column(String(30))
     key: Mapped[str] = mapped_column(String(40))

@@ -91,7 +91,8 @@ def _statements(model, flags: tuple[str, ...]) -> tuple:
     """The DELETE and the INSERT of ``make`` for spans of these flags (their days: bind parameters)."""
     table = model.__table__
     firsts = [bindparam(f"first{index}", type_=Date) for index in range(len(flags))]
-    removed = delete(table).where(or_(*(and_(table.c[flag].is_(True), table.c.day == first)
+    removed = delete(table).where(or_(*(and_(table.c.month.is_(flag == "month"), table.c.week.is_(flag == "week"),
+                                             table.c.day == first)  # by ix_<table>_by_day
                                         for flag, first in zip(flags, firsts, strict=True))))
     keys = [column for column in table.c
             if column.name not in ("id", "month", "week", "day", "unit_key", "type_key", "n")]

@@ -28,14 +28,15 @@ def upgrade():
         sa.Column('generation', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('span', 'day', name=op.f('pk_metrics_dirty_spans')),
     )
-    # A day's rows (and a span's) found by their day, whatever their scope.
+    # A day's rows (and a month's or week's) found by their day, whatever their scope: (month, day, week),
+    # not (day) alone, which the planner took for the figures' week rows over the scope index.
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.create_index(f'ix_{table}_day', ['day'], unique=False)
+            batch_op.create_index(f'ix_{table}_by_day', ['month', 'day', 'week'], unique=False)
 
 
 def downgrade():
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_index(f'ix_{table}_day')
+            batch_op.drop_index(f'ix_{table}_by_day')
     op.drop_table('metrics_dirty_spans')
