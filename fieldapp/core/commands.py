@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from fieldapp.accounts import services as accounts
@@ -61,11 +62,22 @@ def seed_demo_command(password, history):
         password = password if password != DEMO_PASSWORD else f"{DEMO_PASSWORD} (unless changed)"
     if history:
         _seed_history()
+    _finish_jobs()
     click.echo(f"\nDemo logins (password: {password})")
     for username, name, role in DEMO_USERS:
         click.echo(f"  {username:<12} {role:<16} {name}")
     click.echo("\nTwo-step sign-in (TOTP): any user can set it up at /account/mfa with an authenticator app;\n"
                "to make a role need it, start with e.g. MFA_REQUIRED_ROLES=admin make run")
+
+
+def _finish_jobs():
+    """Without Redis the seed's jobs (the metrics' month and week rows) run in a thread of this process:
+    let them finish, then close every connection, so SQLite folds its write-ahead log into the file."""
+    backend = current_app.extensions["fieldapp_jobs"]
+    if hasattr(backend, "wait_idle"):
+        backend.wait_idle(120)
+    db.session.remove()
+    db.engine.dispose()
 
 
 def _seed_history():

@@ -8,8 +8,8 @@ is driven instead.
 
 import os
 import secrets
-import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -82,7 +82,14 @@ def live_server(tmp_path_factory, seeded_database):
     never surprises another's."""
     workdir = tmp_path_factory.mktemp("live_server")
     template, password, secret = seeded_database
-    shutil.copyfile(template, workdir / "browser.db")
+    # SQLite's backup, not a file copy: the seeding process may leave its last writes in the -wal file
+    # (a connection of its job thread still open at exit), which a copy of the main file would lose.
+    source, copy = sqlite3.connect(template), sqlite3.connect(workdir / "browser.db")
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
     env = {**os.environ,
            "FIELDAPP_ENV": "development",
            "SECRET_KEY": secret,
