@@ -61,9 +61,7 @@ def app(tmp_path_factory):
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
     yield app
-    jobs = app.extensions["fieldapp_jobs"]  # the in-process job thread lets go of its connection first
-    jobs.wait_idle(10)
-    jobs.stop()
+    app.extensions["fieldapp_jobs"].finish(10)  # the in-process job thread lets go of its connection first
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()  # close pooled connections before the interpreter does (ResourceWarning)

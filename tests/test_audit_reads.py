@@ -84,6 +84,7 @@ def test_x_forwarded_for_is_used_when_proxy_fix_hops_is_set(app, db, dispatcher)
                               headers={**api.headers(dispatcher), "X-Forwarded-For": "203.0.113.99"})
     assert response.status_code == 200
     assert [row.ip for row in _rows(db, "call.list")] == ["203.0.113.99"]
+    proxied.extensions["fieldapp_jobs"].finish(10)  # its job thread (started by the request) lets go first
     with proxied.app_context():
         _db.engine.dispose()
 

@@ -84,9 +84,7 @@ def test_the_app_works_through_its_role(app, db, app_role_url, make_user, shift)
         assert note.status_code == 201, note.get_json()
         assert api.get(f"/api/v1/calls/{call_id}", user=shift.officer).status_code == 200
     finally:
-        jobs = role_app.extensions["fieldapp_jobs"]  # its in-process jobs (the metrics' spans) run as the role
-        assert jobs.wait_idle(10)
-        jobs.stop()
+        assert role_app.extensions["fieldapp_jobs"].finish(10)  # its jobs (the metrics' spans) run as the role
         with role_app.app_context():
             _db.engine.dispose()
     actions = db.session.scalars(select(AuditEvent.action)).all()

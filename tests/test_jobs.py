@@ -90,3 +90,13 @@ def test_without_redis_jobs_run_in_a_thread_after_commit_and_never_after_rollbac
     _db.session.commit()
     assert app.extensions["fieldapp_jobs"].wait_idle(5)
     assert ran == ["committed"]
+
+
+def test_the_thread_runs_what_was_enqueued_before_finish_and_starts_again_after(app, db):
+    """seed-demo finishes its jobs and stops the thread before it exits; a later job starts it again."""
+    ran.clear()
+    backend = app.extensions["fieldapp_jobs"]
+    jobs.enqueue("tests.test_jobs.remember", "before")
+    assert backend.finish(5) and ran == ["before"] and not backend.thread.is_alive()
+    jobs.enqueue("tests.test_jobs.remember", "after")
+    assert backend.wait_idle(5) and ran == ["before", "after"]

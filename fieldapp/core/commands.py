@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
@@ -72,12 +72,13 @@ def seed_demo_command(password, history):
 
 def _finish_jobs():
     """Without Redis the seed's jobs (the metrics' month and week rows) run in a thread of this process:
-    let them finish, then close every connection, so SQLite folds its write-ahead log into the file."""
-    backend = current_app.extensions["fieldapp_jobs"]
-    if hasattr(backend, "wait_idle"):
-        backend.wait_idle(120)
-    db.session.remove()
-    db.engine.dispose()
+    let them finish; then SQLite folds its write-ahead log into the file, so the file alone holds the
+    demo (a connection still open at exit would leave it in the -wal file)."""
+    current_app.extensions["fieldapp_jobs"].finish()
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()
 
 
 def _seed_history():

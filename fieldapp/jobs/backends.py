@@ -13,6 +13,7 @@ from fieldapp.jobs.sweeps import run_sweeps
 log = logging.getLogger(__name__)
 QUEUE_NAME = "fieldapp"
 DEDUPE_SECONDS = 600  # a dedupe key outlives a lost job by at most this long
+_WAKE = (object(), (), None)  # not a job: wakes the thread's wait so that stop() need not wait it out
 
 
 class RQBackend:
@@ -43,6 +44,10 @@ class RQBackend:
 
     def release(self, dedupe):
         self.connection.delete(self._key(dedupe))
+
+    def finish(self, timeout=120.0) -> bool:
+        """Nothing to wait for here: the worker runs the jobs."""
+        return True
 
 
 class ThreadBackend:
@@ -82,7 +87,8 @@ class ThreadBackend:
                 self._start()
 
     def _start(self):
-        if self.thread is None or not self.thread.is_alive():
+        if self.thread is None or not self.thread.is_alive():  # the first job, or the first after finish()
+            self.stopping.clear()
             self.thread = threading.Thread(target=self._loop, name="fieldapp-jobs", daemon=True)
             self.thread.start()
 
@@ -93,9 +99,17 @@ class ThreadBackend:
             time.sleep(0.01)
         return not self.jobs.unfinished_tasks
 
+    def finish(self, timeout=120.0) -> bool:
+        """Let the jobs enqueued so far run, then stop the thread, so it holds no database connection when
+        the process (a command, a test session) closes its engine. Returns whether they all ran."""
+        idle = self.wait_idle(timeout)
+        self.stop()
+        return idle
+
     def stop(self, timeout=5.0):
         self.stopping.set()
-        if self.thread is not None:
+        if self.thread is not None and self.thread.is_alive():
+            self.jobs.put(_WAKE)  # the thread is waiting for a job: it wakes, sees ``stopping`` and ends
             self.thread.join(timeout)
 
     def _loop(self):
@@ -105,6 +119,9 @@ class ThreadBackend:
                 path, args, dedupe = self.jobs.get(timeout=every)
             except queue.Empty:
                 path = None
+            if path is _WAKE[0]:
+                self.jobs.task_done()
+                continue
             if path is not None:
                 if dedupe:
                     self.release(dedupe)

@@ -2,7 +2,7 @@
 the calendar of the roll-ups' rows: weeks from Monday, calendar months."""
 
 from datetime import date, timedelta
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, and_, bindparam, cast, func, literal, or_, select
@@ -47,7 +47,7 @@ class Days:
     def __hash__(self):
         return hash(self.shape)
 
-    @property
+    @cached_property
     def params(self) -> dict:
         midnight = partial(local_midnight, zone=self.zone)
         found = {f"lo{index}": midnight(first) for index, (first, _) in enumerate(self.runs)}
