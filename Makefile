@@ -38,6 +38,7 @@ run: install
 ## the OpenAPI document, then the browser tests in Chromium.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-fuzz
@@ -79,6 +80,8 @@ test-browser: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/import_graph.py --pairs
 
 ## Benchmark (PostgreSQL): load a synthetic data set into the database fieldapp_bench (made if missing),
 ## then print load time, export speed vs COPY, export memory and dashboard time. Default 1,000,000

@@ -6,6 +6,8 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import config as settings
+from fieldapp import wiring
+from fieldapp.database import normalize_database_url
 from fieldapp.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldapp.inputs import BoundedIntConverter
 from fieldapp.jobs.backends import make_backend as make_jobs_backend
@@ -24,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(settings.from_environment(app.instance_path))
     else:
         app.config.update(config)
-        app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
             app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]
@@ -33,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
+    wiring.connect(app)
     register_commands(app)
     return app
 
@@ -62,12 +65,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts import api as accounts_api
+    from fieldapp.accounts import mfa_api, mfa_views
     from fieldapp.accounts import views as accounts_views
-    from fieldapp.audit import api as audit_api
-    from fieldapp.audit import views as audit_views
+    from fieldapp.auditlog import api as audit_api
+    from fieldapp.auditlog import views as audit_views
     from fieldapp.calls import api as calls_api
     from fieldapp.calls import views as calls_views
-    from fieldapp.core import views as core_views
     from fieldapp.directory import api as directory_api
     from fieldapp.directory import views as directory_views
     from fieldapp.eligibility import api as not_sent_api
@@ -88,8 +91,6 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.metrics import api as metrics_api
     from fieldapp.metrics import report as metrics_report
     from fieldapp.metrics import views as metrics_views
-    from fieldapp.mfa import api as mfa_api
-    from fieldapp.mfa import views as mfa_views
     from fieldapp.notes import api as notes_api
     from fieldapp.notes import views as notes_views
     from fieldapp.offline import views as offline_views
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.sync import api as sync_api
     from fieldapp.units import api as units_api
     from fieldapp.units import views as units_views
+    from fieldapp.web import views as core_views
 
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
@@ -119,13 +121,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from fieldapp import commit_order  # noqa: F401 - the one before-commit listener, in its fixed order
-    from fieldapp.core.templating import register_template_helpers
-    from fieldapp.errors import register_errorhandlers
     from fieldapp.inputs import check_request, refuse_ids_beyond_range
     from fieldapp.metrics.tracking import track_rollups
     from fieldapp.offline.views import mark_offline_pages
     from fieldapp.security.access import enforce_access
     from fieldapp.security.headers import set_security_headers
+    from fieldapp.web.errors import register_errorhandlers
+    from fieldapp.web.templating import register_template_helpers
 
     register_errorhandlers(app)
     track_rollups()
@@ -142,9 +144,9 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from fieldapp.audit.commands import audit_command
-    from fieldapp.core.commands import create_user_command, seed_demo_command
+    from fieldapp.auditlog.commands import audit_command
     from fieldapp.dbroles import db_roles_command
+    from fieldapp.demo.commands import create_user_command, seed_demo_command
     from fieldapp.exports.commands import export_command
     from fieldapp.integrations.accounts.commands import integration_cli
     from fieldapp.integrations.hsds.commands import directory_group

@@ -10,22 +10,22 @@ deadlock, and listener order would otherwise depend on which module a process im
 3. the audit chain: append this transaction's audit rows under the chain's lock, last, so the
    chain's lock is never held while waiting for any other lock.
 
-Inside a batch of outbox records (``fieldapp.sync.batch``) a record's commit is a savepoint: its
+Inside a batch of outbox records (``fieldapp.uow``) a record's commit is a savepoint: its
 share of this work is held and done once, by the batch's own commit.
 """
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from fieldapp import uow
 from fieldapp.audit import chain
 from fieldapp.live import services as live
 from fieldapp.metrics import tracking
-from fieldapp.sync import batch
 
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session):
-    if batch.hold(session):
+    if uow.hold(session):
         return
     tracking.refresh(session)
     live.write_pending(session)

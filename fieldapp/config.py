@@ -5,7 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
-from fieldapp.accounts.roles import ROLES
+from fieldapp.database import normalize_database_url
+from fieldapp.roles import ROLES
 
 # CJIS Security Policy v6.0 5.5.4 (system use notification): shown before anyone signs in.
 LOGIN_BANNER = ("You are accessing a restricted information system of a criminal-justice and health "
@@ -16,14 +17,6 @@ LOGIN_BANNER = ("You are accessing a restricted information system of a criminal
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable app."""
-
-
-def normalize_database_url(url: str) -> str:
-    """Accept the ``postgres://`` and ``postgresql://`` URLs hosting platforms hand out."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 def _bool(name: str, default: bool) -> bool:

@@ -6,7 +6,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from flask import current_app
+from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
@@ -100,3 +101,24 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: no fsync at every commit, still never corrupt
         cursor.close()
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` URLs hosting platforms hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@contextmanager
+def owner_session():
+    """A session on the owner's connection (``DATABASE_OWNER_URL``), else on the app's own."""
+    url = current_app.config.get("DATABASE_OWNER_URL")
+    engine = create_engine(normalize_database_url(url)) if url else current_app.extensions["sqlalchemy"].engine
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        if url:
+            engine.dispose()

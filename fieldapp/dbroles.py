@@ -12,15 +12,12 @@ DBA to review instead of running them.
 """
 
 import os
-from contextlib import contextmanager
 
 import click
-from flask import current_app
-from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
 from fieldapp import models  # noqa: F401 - every model, so every append-only table is known
-from fieldapp.config import normalize_database_url
+from fieldapp.database import owner_session
 from fieldapp.extensions import db
 
 ROUTINE = "SELECT, INSERT, UPDATE, DELETE"
@@ -61,19 +58,6 @@ def grant_statements(app_role: str, *, owner_role: str, database: str, password:
     ]
     statements += [f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {app_role}" for table in append_only_tables()]
     return statements
-
-
-@contextmanager
-def owner_session():
-    """A session on the owner's connection (``DATABASE_OWNER_URL``), else on the app's own."""
-    url = current_app.config.get("DATABASE_OWNER_URL")
-    engine = create_engine(normalize_database_url(url)) if url else db.engine
-    try:
-        with Session(engine) as session:
-            yield session
-    finally:
-        if url:
-            engine.dispose()
 
 
 @click.command("db-roles")

@@ -11,8 +11,8 @@ officers, dispatchers and program managers never receive them.
 
 from flask import jsonify
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.errors import Forbidden
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 
 ALL = None  # every field of the schema
 

@@ -7,7 +7,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import create_engine
 
-from fieldapp.config import normalize_database_url
+from fieldapp.database import normalize_database_url
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from fieldapp.accounts.roles import ROLES
 from fieldapp.errors import SCRIPT_PATHS
-from fieldapp.security.access import PUBLIC, access_of, role_allowed
+from fieldapp.roles import ROLES
+from fieldapp.web.access import PUBLIC, access_of, role_allowed
 
 SAMPLE_ARGS = {"int": "999999", "default": "x", "path": "x", "string": "x",
                "uuid": "00000000-0000-4000-8000-000000000000"}

@@ -1,7 +1,8 @@
 import pytest
 
 from fieldapp import create_app
-from fieldapp.config import ConfigError, from_environment, normalize_database_url
+from fieldapp.config import ConfigError, from_environment
+from fieldapp.database import normalize_database_url
 
 
 def test_create_app_uses_given_config(app):

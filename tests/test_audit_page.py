@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fieldapp.audit import services as audit
 from fieldapp.audit.models import AuditEvent
-from fieldapp.audit.views import readable
+from fieldapp.auditlog.views import readable
 
 
 def text(response) -> str:

@@ -3,7 +3,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp.accounts import credentials, services
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.accounts.schemas import (
     PasswordChangeSchema,
     SessionSchema,
@@ -12,9 +11,10 @@ from fieldapp.accounts.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
+from fieldapp.accounts.throttle import sign_in_limits
 from fieldapp.errors import Unauthorized
-from fieldapp.security.access import ANY_ROLE, allow, enrolment_step, public
-from fieldapp.security.throttle import sign_in_limits
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Tokens and users")
 

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from fieldapp.accounts.passwords import MAX_LENGTH
-from fieldapp.accounts.roles import ROLES
+from fieldapp.roles import ROLES
 from fieldapp.schemas import BaseSchema, Choice, Text, UpdateSchema, UserBriefSchema
 
 USERNAME = validate.Regexp(r"^[a-z0-9._-]{2,80}$",

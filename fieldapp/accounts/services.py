@@ -7,15 +7,18 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from fieldapp import push
 from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
-from fieldapp.accounts.roles import ROLES
 from fieldapp.audit import services as audit
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound, Unauthorized
 from fieldapp.extensions import db
+from fieldapp.hooks import Hook
 from fieldapp.mfa import services as mfa
+from fieldapp.roles import ROLES
+
+sessions_ended = Hook("accounts.sessions_ended", "Sign-ins ended: (user_id=...) every one of a user, "
+                      "or (session_id=...) one; push ends their subscriptions (fieldapp.wiring).")
 
 _DUMMY_HASH = None
 BAD_CREDENTIALS = "Wrong username or password."
@@ -247,7 +250,7 @@ def end_session(token: str, *, reason="auth.logout") -> None:
     row = session_row(token)
     if row and row.revoked_at is None:
         row.revoked_at = utcnow()
-        push.end_subscriptions(session_id=row.id)
+        sessions_ended(session_id=row.id)
         audit.record(reason, obj=row, user=row.user)
         db.session.commit()
 
@@ -258,7 +261,7 @@ def revoke_session(user: User, session_id: int) -> None:
         raise NotFound("No such session.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        push.end_subscriptions(session_id=row.id)
+        sessions_ended(session_id=row.id)
         audit.record("auth.session_revoke", obj=row, user=user)
         db.session.commit()
 
@@ -278,7 +281,7 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def _revoke_all(user: User) -> None:
-    push.end_subscriptions(user_id=user.id)  # deactivation, role or password change, sign out everywhere
+    sessions_ended(user_id=user.id)  # deactivation, role or password change, sign out everywhere
     db.session.execute(update(LoginSession)
                        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))

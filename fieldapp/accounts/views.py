@@ -4,14 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from fieldapp.accounts import credentials, services
-from fieldapp.accounts.roles import ADMIN, ROLES
 from fieldapp.accounts.schemas import PasswordChangeSchema, UserSchema
-from fieldapp.core import forms
+from fieldapp.accounts.throttle import sign_in_limits
 from fieldapp.database import utcnow
 from fieldapp.errors import ServiceError, Unauthorized
 from fieldapp.mfa import services as mfa
-from fieldapp.security.access import ANY_ROLE, allow, enrolment_step, public
-from fieldapp.security.throttle import sign_in_limits
+from fieldapp.roles import ADMIN, ROLES
+from fieldapp.web import forms
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
 
 bp = Blueprint("accounts", __name__)
 
@@ -126,7 +126,7 @@ def users():
             try:
                 user = services.create_user(by=current_user, **data)
             except ServiceError as error:
-                errors = forms.errors_of(error)
+                errors, _ = forms.form_errors(error)
             else:
                 flash(f"Created {user.username} ({user.role}).", "success")
                 return redirect(url_for("accounts.users"))
@@ -159,7 +159,7 @@ def update_user(user_id):
         else:
             flash("Unknown action.", "error")
     except ServiceError as error:
-        flash(" ".join([error.message, *[" ".join(v) for v in error.fields.values()]]), "error")
+        forms.flash_refusal(error)
     return redirect(url_for("accounts.users"))
 
 

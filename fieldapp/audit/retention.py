@@ -1,7 +1,7 @@
 """Retention: audit rows older than a date are removed, never younger than a year (CJIS Security
 Policy 5.4.7), and the removal is itself audited so the remaining chain still verifies."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -10,7 +10,6 @@ from fieldapp.audit import chain
 from fieldapp.audit.models import AuditEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Invalid
-from fieldapp.live import retention as live_retention
 
 
 def oldest_prunable(today: date) -> date:
@@ -21,9 +20,11 @@ def oldest_prunable(today: date) -> date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def prune(session: Session, *, before: date, operator: str, live_keep_hours: int) -> AuditEvent:
-    """Remove audit rows from before ``before`` (a UTC day) and live events older than
-    ``live_keep_hours``, in one transaction; returns the audit row that records it.
+def prune(session: Session, *, before: date, operator: str, also=None) -> AuditEvent:
+    """Remove audit rows from before ``before`` (a UTC day) in one transaction with ``also``'s
+    removals (name -> a function of the session that removes rows and returns how many: the caller's,
+    e.g. stale live events, since the audit trail sits below every other part); returns the audit row
+    that records it, whose details count each.
 
     Only a prefix of the chain is removed (rows older than ``before`` up to the first row that is
     not), so the first remaining row follows the last removed one: its id and hash are kept in the
@@ -35,13 +36,13 @@ def prune(session: Session, *, before: date, operator: str, live_keep_hours: int
                       "or earlier.", fields={"before": ["Younger than one year."]})
     cutoff = datetime.combine(before, datetime.min.time(), UTC)
     chain.lock(session)  # nothing is appended while the prefix is measured and removed
-    live_removed = live_retention.prune(session, before=utcnow() - timedelta(hours=live_keep_hours))
+    removed_also = {name: remove(session) for name, remove in (also or {}).items()}
     first_kept = session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.at >= cutoff))
     removable = select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.at < cutoff)
     if first_kept is not None:
         removable = removable.where(AuditEvent.id < first_kept)
     anchor = session.execute(removable.order_by(AuditEvent.id.desc()).limit(1)).first()
-    details = {"before": before.isoformat(), "removed": 0, "live_events_removed": live_removed}
+    details = {"before": before.isoformat(), "removed": 0, **removed_also}
     if anchor is not None:
         details.update(
             removed=session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.id <= anchor.id)),

@@ -2,7 +2,6 @@ from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
 from fieldapp.calls import services
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import (
@@ -17,7 +16,8 @@ from fieldapp.calls.schemas import (
     StatusChangeSchema,
     VocabularySchema,
 )
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_calls", __name__, url_prefix="/api/v1/calls", description="Calls for service")
 

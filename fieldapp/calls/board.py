@@ -6,14 +6,14 @@ Registered on the calls blueprint by ``fieldapp.calls.views`` (endpoints ``calls
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN, DISPATCHER
 from fieldapp.calls import dispatch, services
 from fieldapp.calls.schemas import AssignSchema
-from fieldapp.core import forms
 from fieldapp.errors import ServiceError
+from fieldapp.roles import ADMIN, DISPATCHER
 from fieldapp.schemas import BaseSchema, Day, Int, Text
-from fieldapp.security.access import allow
 from fieldapp.units import services as units
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 
 def _board(*, poll):

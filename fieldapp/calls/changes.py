@@ -6,10 +6,9 @@ from sqlalchemy import select
 
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
-from fieldapp.calls import services
+from fieldapp.calls import fanout, services
 from fieldapp.calls.models import Call
 from fieldapp.extensions import db
-from fieldapp.live import services as live
 
 _LABELS = {"call_type": "type", "priority": "priority", "address": "address", "lat": "latitude",
            "lon": "longitude", "cautions": "cautions", "callback": "callback"}
@@ -47,7 +46,7 @@ def amend(call_id, changes: dict, *, by, source: str, new_lines=(), commit=True)
     audit.record("call.update", obj=call, user=by, details={
         "source": source, "changed": changed,
         "before": {field: before[field] for field in changed if field in before}})
-    live.publish("call.updated", call, unit_id=call.unit_id)
+    fanout.announce("call.updated", call, unit_id=call.unit_id)
     if commit:
         db.session.commit()
     return call, changed

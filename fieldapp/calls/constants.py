@@ -82,3 +82,8 @@ INELIGIBLE_REASONS = {
     "no_behavioral_health_need": "No behavioral-health need",
     "other": "Other",
 }
+
+
+# What every page's templates may name (``fieldapp.wiring`` adds them to Jinja's globals).
+TEMPLATE_GLOBALS = {"CALL_TYPES": CALL_TYPES, "CAUTIONS": CAUTIONS, "STATUS_LABELS": STATUS_LABELS,
+                    "DISPOSITIONS": DISPOSITIONS, "PRIORITIES": PRIORITIES}

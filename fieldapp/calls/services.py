@@ -11,18 +11,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
-from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
+from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
-from fieldapp.calls import taken
+from fieldapp.calls import fanout, taken
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, fingerprint
-from fieldapp.live import services as live
-from fieldapp.push import call_changed as alert_crew
-from fieldapp.sync import batch
+from fieldapp.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.units import services as units
 
 SEES_ALL_CALLS = (DISPATCHER, ADMIN)
@@ -91,7 +89,7 @@ def board(user, *, poll: bool) -> list[Call]:
 
 def get_call(user, call_id, *, audit_read=True) -> Call:
     """The call if ``user`` may see it; 404 otherwise, so ids of other units' calls do not leak."""
-    call = batch.while_locked((Call, call_id), ("visible", user.id), lambda: db.session.scalar(
+    call = uow.while_locked((Call, call_id), ("visible", user.id), lambda: db.session.scalar(
         visible_calls_query(user).where(Call.id == call_id))) if isinstance(call_id, int) else None
     if call is None:
         gone = taken.taken_away(user, call_id)
@@ -171,7 +169,7 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
         return check_replay(existing, body_hash, what="call"), False
     audit.record("call.create", obj=call, user=by, details={"call_type": call.call_type})
-    live.publish("call.created", call)
+    fanout.announce("call.created", call)
     db.session.commit()
     return call, True
 
@@ -215,8 +213,8 @@ def update_details(call_id, data: dict, *, by) -> Call:
 def lock_call(call_id) -> Call:
     """Load a call for a change, row-locked on PostgreSQL so two changes cannot interleave, and
     re-read: a change committed while this request waited for the lock is seen. In a batch of
-    outbox records the lock is taken once (``fieldapp.sync.batch.locked``)."""
-    call = batch.locked((Call, call_id), lambda: db.session.scalar(
+    outbox records the lock is taken once (``fieldapp.uow.locked``)."""
+    call = uow.locked((Call, call_id), lambda: db.session.scalar(
         select(Call).where(Call.id == call_id).with_for_update()
         .options(lazyload(Call.timeline))  # a change adds to it; read only if shown
         .execution_options(populate_existing=True))) if isinstance(call_id, int) else None
@@ -255,11 +253,9 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
            reason=f"from {previous}" if previous else None)
     audit.record("call.assign" if kind == "assigned" else "call.reassign", obj=call, user=by,
                  details={"unit": unit.call_sign, "from_unit": previous})
-    live.publish("call.assigned", call, unit_id=unit.id)
+    fanout.announce("call.assigned", call, unit_id=unit.id)
     if previous_unit_id is not None:
-        live.publish("call.reassigned", call, unit_id=previous_unit_id)  # gone from the old unit's phones
-    alert_crew("assigned", call, unit.id)
-    alert_crew("reassigned", call, previous_unit_id)
+        fanout.announce("call.reassigned", call, unit_id=previous_unit_id)  # gone from the old unit's phones
     db.session.commit()
     return call
 
@@ -278,7 +274,14 @@ def cancel(call_id, reason: str, *, by) -> Call:
     call.closed_at = utcnow()
     record_event(call, "cancelled", by=by, from_status=from_status, reason=reason)
     audit.record("call.cancel", obj=call, user=by, details={"reason": reason})
-    live.publish("call.cancelled", call, unit_id=call.unit_id)
-    alert_crew("cancelled", call, call.unit_id)
+    fanout.announce("call.cancelled", call, unit_id=call.unit_id)
     db.session.commit()
     return call
+
+
+def active_calls(unit_id=None) -> list[Call]:
+    """The active calls of a unit, or of every unit (``units.services.active_calls``, for unit status)."""
+    query = select(Call).where(Call.status.in_(c.ACTIVE))
+    if unit_id is not None:
+        query = query.where(Call.unit_id == unit_id)
+    return list(db.session.scalars(query).all())

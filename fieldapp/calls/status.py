@@ -7,17 +7,16 @@ and writes its timeline entry the same way (``services.lock_call``, ``services.r
 import uuid
 from datetime import datetime, timedelta
 
+from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
-from fieldapp.calls import taken
+from fieldapp.calls import fanout, taken
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.calls.services import get_call, is_crew, lock_call, record_event
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
-from fieldapp.live import services as live
-from fieldapp.sync import batch
 
 MAX_CLOCK_SKEW = timedelta(hours=1)
 
@@ -36,7 +35,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     body_hash = fingerprint({"call_id": call_id, "status": status, "disposition": disposition,
                              "recorded_at": recorded_at.isoformat() if recorded_at else None,
                              **({"final_call_type": final_call_type} if final_call_type else {})})
-    held = batch.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
+    held = uow.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
     existing = db.session.get(CallEvent, event_id)
     if existing is not None:
         if existing.call_id != call_id:
@@ -85,6 +84,6 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
                    recorded_at=recorded_at or now, disposition=disposition, request_hash=body_hash)
     entry.id = event_id
     audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
-    live.publish("call.status", call, unit_id=call.unit_id)
+    fanout.announce("call.status", call, unit_id=call.unit_id)
     return commit_or_replay(entry, body_hash, what="status change")
 

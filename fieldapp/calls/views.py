@@ -4,17 +4,20 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
-from fieldapp.core import forms
-from fieldapp.encounters import briefing as briefings
 from fieldapp.errors import ServiceError
-from fieldapp.security.access import allow
+from fieldapp.hooks import Slot
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.units import services as units
 from fieldapp.visibility import BRIEFING
+from fieldapp.web import forms
+from fieldapp.web.access import allow
+
+# The earlier contacts at the place or with the people (the encounters part, above calls, provides it).
+briefing_of = Slot("calls.briefing_of", "briefing(user, call_id) -> dict: fieldapp.encounters.briefing")
 
 bp = Blueprint("calls", __name__)
 
@@ -39,7 +42,7 @@ def show(call_id):
 def _render_call(call, errors=None, status=200):
     crew = services.is_crew(current_user, call)
     # The short briefing a unit sees on opening the call (the record page has the whole of it).
-    briefing = briefings.briefing(current_user, call.id) if current_user.role in BRIEFING else None
+    briefing = briefing_of(current_user, call.id) if current_user.role in BRIEFING else None
     return render_template(
         "calls/show.html", call=call, crew=crew, briefing=briefing,
         next_statuses=status_changes.next_statuses(call) if crew else (), transitions=c.UNIT_TRANSITIONS,
@@ -62,10 +65,9 @@ def change_status(call_id):
         call = services.get_call(current_user, call_id, audit_read=False)
         return _render_call(call, forms.flat_errors(error.messages), 422)
     except ServiceError as error:
-        if error.status == 404:
-            raise
+        errors, status = forms.form_errors(error)
         call = services.get_call(current_user, call_id, audit_read=False)
-        return _render_call(call, forms.errors_of(error), error.status)
+        return _render_call(call, errors, status)
     if created:
         flash(f"Call {call_id}: {c.STATUS_LABELS[entry.status].lower()}.", "success")
     return redirect(url_for("calls.show", call_id=call_id))
@@ -89,7 +91,7 @@ def new():
             try:
                 call, _ = services.create_call(data, by=current_user)
             except ServiceError as error:
-                errors = forms.errors_of(error)
+                errors, _ = forms.form_errors(error)
             else:
                 flash(f"Call {call.id} received. Assign it to a unit.", "success")
                 return redirect(url_for("calls.show", call_id=call.id))
@@ -119,9 +121,7 @@ def assign(call_id):
             call = services.assign(call_id, data["unit_id"], by=current_user)
             flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
     except ServiceError as error:
-        if error.status == 404 and "unit" not in error.fields and "unit_id" not in error.fields:
-            raise
-        flash(error.message, "error")
+        forms.flash_refusal(error)
     return redirect(url_for("calls.show", call_id=call_id))
 
 
@@ -136,9 +136,7 @@ def cancel(call_id):
             services.cancel(call_id, data["reason"], by=current_user)
             flash(f"Call {call_id} cancelled.", "success")
     except ServiceError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        forms.flash_refusal(error)
     return redirect(url_for("calls.show", call_id=call_id))
 
 

@@ -1,7 +1,6 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.directory import services
 from fieldapp.directory.schemas import (
     OrganizationSchema,
@@ -10,7 +9,8 @@ from fieldapp.directory.schemas import (
     ServiceSchema,
     ServiceUpdateSchema,
 )
-from fieldapp.security.access import ANY_ROLE, allow
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import ANY_ROLE, allow
 
 blp = Blueprint("api_directory", __name__, url_prefix="/api/v1",
                 description="Service directory: organizations and the services they offer (Open Referral HSDS 3.0)")

@@ -3,13 +3,13 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN
-from fieldapp.core import forms
 from fieldapp.directory import services
 from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
 from fieldapp.directory.schemas import OrganizationSchema, ServiceQuerySchema, ServiceSchema
 from fieldapp.errors import ServiceError
-from fieldapp.security.access import ANY_ROLE, allow
+from fieldapp.roles import ADMIN
+from fieldapp.web import forms
+from fieldapp.web.access import ANY_ROLE, allow
 
 bp = Blueprint("directory", __name__)
 
@@ -73,7 +73,7 @@ def create_organization():
         try:
             organization = services.create_organization(data, by=current_user)
         except ServiceError as error:
-            errors, status = forms.errors_of(error), error.status
+            errors, status = forms.form_errors(error)
         else:
             flash(f"Added {organization.name}. Now add its services.", "success")
             return redirect(url_for("directory.manage"))
@@ -104,7 +104,7 @@ def create_service():
         try:
             service = services.create_service(data, by=current_user)
         except ServiceError as error:
-            errors, status = forms.errors_of(error), error.status
+            errors, status = forms.form_errors(error)
         else:
             flash(f"Added {service.name} ({service.organization.name}) to the directory.", "success")
             return redirect(url_for("directory.manage"))
@@ -124,7 +124,7 @@ def change_service_status(service_id):
         try:
             service = services.update_service(service.id, data, by=current_user)
         except ServiceError as error:
-            flash(error.message, "error")
+            forms.flash_refusal(error)
         else:
             if service.status == before:
                 flash(f"{service.name} was already {service.status}.", "info")

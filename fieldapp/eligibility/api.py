@@ -2,11 +2,11 @@ from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
 from fieldapp.eligibility import services
 from fieldapp.eligibility.schemas import NotSentCountCreateSchema, NotSentCountSchema, NotSentQuerySchema
 from fieldapp.metrics.filters import today_in
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_not_sent", __name__, url_prefix="/api/v1/not-sent-counts",
                 description="Eligible calls never sent to the team (daily counts)")

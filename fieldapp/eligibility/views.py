@@ -3,14 +3,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
 from fieldapp.calls.constants import SOURCES
-from fieldapp.core import forms
 from fieldapp.eligibility import services
 from fieldapp.eligibility.constants import NOT_SENT_REASONS
 from fieldapp.eligibility.schemas import NotSentCountCreateSchema
 from fieldapp.metrics.filters import today_in
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("not_sent", __name__)
 

@@ -4,13 +4,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp import visibility
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import services as calls
 from fieldapp.encounters import briefing as briefings
 from fieldapp.encounters import services
 from fieldapp.encounters.schemas import BriefingSchema, EncounterCreateSchema, EncounterSchema
 from fieldapp.referrals import services as referrals
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_encounters", __name__, url_prefix="/api/v1", description="Encounters and briefings")
 

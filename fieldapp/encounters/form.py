@@ -11,11 +11,9 @@ from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
-from fieldapp.core import forms
 from fieldapp.database import utcnow
 from fieldapp.encounters import services
 from fieldapp.encounters.constants import OUTCOMES
@@ -25,7 +23,9 @@ from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteCreateSchema
+from fieldapp.roles import CLINICIAN
 from fieldapp.schemas import shared
+from fieldapp.web import forms
 
 FOLLOW_UP_AFTER_HOURS = 72  # the usual post-crisis check-in
 DEFAULT_GIVEN_BY = "the person"  # consent given by the person contacted, unless a name is typed

@@ -3,9 +3,9 @@
 
 from sqlalchemy import false, select
 
-from fieldapp.accounts.roles import UNIT_ROLES
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as call_constants
+from fieldapp.calls import fanout
 from fieldapp.calls import services as calls
 from fieldapp.database import utcnow
 from fieldapp.encounters.constants import apco_code
@@ -13,10 +13,10 @@ from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
-from fieldapp.integrations import webhooks
 from fieldapp.people import services as people
 from fieldapp.records import get_visible
 from fieldapp.referrals import services as referrals
+from fieldapp.roles import UNIT_ROLES
 from fieldapp.visibility import sees_clinical
 
 
@@ -130,7 +130,7 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
         referrals.add_with_encounter(encounter, data["referral"], by=by)
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})
-    webhooks.enqueue_for_call("encounter.outcome", call, encounter=encounter)  # APCO code back to CAD
+    fanout.announce("encounter.outcome", call, encounter=encounter)  # the APCO code back to CAD
     return commit_or_replay(encounter, body_hash, what="encounter")
 
 

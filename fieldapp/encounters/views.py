@@ -12,10 +12,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from fieldapp import visibility
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import constants as call_vocabulary
 from fieldapp.calls import services as calls
-from fieldapp.core import forms
 from fieldapp.database import utcnow
 from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
@@ -31,7 +29,9 @@ from fieldapp.people import services as people
 from fieldapp.people.schemas import PersonQuerySchema, PersonSchema
 from fieldapp.referrals import constants as referral_vocabulary
 from fieldapp.referrals import services as referrals
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("encounters", __name__)
 

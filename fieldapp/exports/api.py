@@ -8,10 +8,10 @@ from flask import Response, current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.exports import services
 from fieldapp.metrics.filters import ExportFilterSchema, FilterSchema, filters_from
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, PROGRAM_MANAGER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_exports", __name__, url_prefix="/api/v1/exports", description="Exports")
 

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, render_template
 
-from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.metrics.views import filter_choices, filter_form, preset_links, typed
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, PROGRAM_MANAGER
+from fieldapp.web.access import allow
 
 bp = Blueprint("exports", __name__)
 

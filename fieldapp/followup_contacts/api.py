@@ -3,10 +3,10 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN
 from fieldapp.followup_contacts import services
 from fieldapp.followup_contacts.schemas import FollowUpContactCreateSchema, FollowUpContactSchema
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_follow_up_contacts", __name__, url_prefix="/api/v1",
                 description="Follow-up contacts after a call (clinicians)")

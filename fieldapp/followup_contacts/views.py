@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN
-from fieldapp.core import forms
 from fieldapp.encounters import services as encounters
 from fieldapp.errors import ServiceError
 from fieldapp.followup_contacts import constants, services
 from fieldapp.followup_contacts.schemas import FollowUpContactCreateSchema
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("follow_up_contacts", __name__)
 

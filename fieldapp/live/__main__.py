@@ -6,6 +6,7 @@ import os
 
 from aiohttp import web
 
+from fieldapp import create_app  # the process's entry point assembles the app (setup.cfg: ignore_imports)
 from fieldapp.live.server import create_server
 
 
@@ -15,7 +16,7 @@ def main():
     args = parser.parse_args()
     host, _, port = args.bind.rpartition(":")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s live %(levelname)s %(message)s")
-    web.run_app(create_server(), host=host or None, port=int(port), access_log=None,
+    web.run_app(create_server(create_app()), host=host or None, port=int(port), access_log=None,
                 shutdown_timeout=5, print=lambda text: logging.info(text))
 
 

@@ -153,11 +153,8 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "streams": len(request.app[RELAY].inboxes)})
 
 
-def create_server(flask_app=None) -> web.Application:
-    if flask_app is None:
-        from fieldapp import create_app
-
-        flask_app = create_app()
+def create_server(flask_app) -> web.Application:
+    """The live process's aiohttp server around ``flask_app`` (``python -m fieldapp.live`` makes it)."""
     server = web.Application()
     server[FLASK_APP] = flask_app
     server.router.add_get("/events", events)

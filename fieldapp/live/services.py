@@ -11,12 +11,11 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.calls import constants as c
 from fieldapp.extensions import db
-from fieldapp.integrations import webhooks
 from fieldapp.live.events import ALL, Event
 from fieldapp.live.models import LiveEvent
+from fieldapp.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.units import services as units
 
 _PENDING = "fieldapp_live_pending"
@@ -24,8 +23,11 @@ _WRITTEN = "fieldapp_live_written"
 ORDER_LOCK = 0x6C697665  # "live": pg_advisory_xact_lock key that orders event ids by commit
 
 
-def publish(kind: str, call, *, unit_id=None) -> None:
-    """Add an event to the current unit of work; it is written as the unit commits."""
+def publish(kind: str, call, *, unit_id=None, encounter=None) -> None:
+    """Add an event about a call's change to the current unit of work; it is written as the unit
+    commits. A channel of ``calls.fanout``: it carries every ``call.*`` change (not an encounter's)."""
+    if not kind.startswith("call."):
+        return
     with db.session.no_autoflush:  # loading the unit must not flush the change early (commit_or_replay does)
         call_sign = call.unit.call_sign if call.unit else None
     payload = {"type": kind, "call_id": call.id, "unit_id": unit_id, "status": call.status,
@@ -38,7 +40,6 @@ def publish(kind: str, call, *, unit_id=None) -> None:
                "reason": call.cancel_reason if call.status == c.CANCELLED else None}
     db.session.info.setdefault(_PENDING, []).append(
         LiveEvent(kind=kind, call_id=call.id, unit_id=unit_id, payload=payload))
-    webhooks.enqueue_for_call(kind, call)  # status back to CAD (fieldapp.integrations.webhooks)
 
 
 def write_pending(session):

@@ -13,11 +13,11 @@ import time
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.live import services
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
+from fieldapp.web.access import allow
 
 bp = Blueprint("live", __name__)
 _streams = {"open": 0}

@@ -3,12 +3,12 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.extensions import db
 from fieldapp.metrics import services
 from fieldapp.metrics.filters import FilterSchema, filters_from
+from fieldapp.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.schemas import BaseSchema
-from fieldapp.security.access import allow
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_metrics", __name__, url_prefix="/api/v1", description="Program metrics")
 

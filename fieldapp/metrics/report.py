@@ -6,14 +6,14 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template
 
-from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.database import utcnow
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.extensions import db
 from fieldapp.metrics import services
 from fieldapp.metrics.views import chart_context, filter_choices, filter_form, preset_links, query_args, typed
 from fieldapp.referrals.constants import STATUS_LABELS
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, PROGRAM_MANAGER
+from fieldapp.web.access import allow
 
 bp = Blueprint("metrics_report", __name__)
 STYLESHEETS = ("css/metrics.css", "css/report.css")

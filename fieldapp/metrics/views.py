@@ -3,8 +3,6 @@
 from flask import Blueprint, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from fieldapp.accounts.roles import ADMIN, PROGRAM_MANAGER
-from fieldapp.core import forms
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
@@ -15,8 +13,10 @@ from fieldapp.metrics.presets import PRESETS
 from fieldapp.metrics.program import labels as program_labels
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.referrals.constants import STATUS_LABELS as REFERRAL_STATUSES
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.units.models import Unit
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("metrics", __name__)
 

@@ -13,7 +13,6 @@ import segno
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid
@@ -31,21 +30,21 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def totp_of(user: User) -> TotpCredential | None:
+def totp_of(user) -> TotpCredential | None:
     return db.session.get(TotpCredential, user.id)
 
 
-def is_enrolled(user: User) -> bool:
+def is_enrolled(user) -> bool:
     return db.session.scalar(select(TotpCredential.confirmed_at).where(TotpCredential.user_id == user.id)) \
         is not None
 
 
-def must_enrol(user: User) -> bool:
+def must_enrol(user) -> bool:
     """A user whose role must use a second factor and who has not set one up yet."""
     return user.role in current_app.config["MFA_REQUIRED_ROLES"] and not is_enrolled(user)
 
 
-def provisioning_uri(user: User, secret: str) -> str:
+def provisioning_uri(user, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username,
                                                issuer_name=current_app.config["MFA_ISSUER"])
 
@@ -55,7 +54,7 @@ def qr_data_uri(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=3, dark="#000", light="#fff")
 
 
-def begin_enrolment(user: User) -> TotpCredential:
+def begin_enrolment(user) -> TotpCredential:
     """A new pending secret (a second call replaces the pending one). Refused once enrolled."""
     credential = totp_of(user)
     if credential is not None and credential.confirmed_at is not None:
@@ -72,7 +71,7 @@ def begin_enrolment(user: User) -> TotpCredential:
     return credential
 
 
-def confirm_enrolment(user: User, otp: str) -> list[str]:
+def confirm_enrolment(user, otp: str) -> list[str]:
     """Confirm the pending secret with a first code; answers the recovery codes (shown once)."""
     credential = totp_of(user)
     if credential is None or credential.confirmed_at is not None:
@@ -92,7 +91,7 @@ def confirm_enrolment(user: User, otp: str) -> list[str]:
     return codes
 
 
-def _new_recovery_codes(user: User) -> list[str]:
+def _new_recovery_codes(user) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
     for _ in range(current_app.config["MFA_RECOVERY_CODES"]):
@@ -116,7 +115,7 @@ def _matching_step(secret: str, otp: str) -> int | None:
     return match
 
 
-def check_second_factor(user: User, code: str) -> bool:
+def check_second_factor(user, code: str) -> bool:
     """Accept a current TOTP code or an unused recovery code, each once, however requests race.
 
     Audits a recovery code's use; the caller audits the sign-in and counts a failure."""
@@ -152,31 +151,25 @@ def check_second_factor(user: User, code: str) -> bool:
     return True
 
 
-def recovery_codes_left(user: User) -> int:
+def recovery_codes_left(user) -> int:
     return db.session.scalar(select(db.func.count()).select_from(RecoveryCode)
                              .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
-def reset(user: User, *, by) -> None:
-    """An admin removes a user's second factor (lost phone): they set it up again at next sign-in.
-
-    Their sessions end too, since whoever holds the lost device may be signed in."""
-    from fieldapp.accounts.services import sign_out_everywhere
-
+def forget(user) -> bool:
+    """Remove every second factor of ``user`` (``accounts.services.reset_second_factor`` ends their
+    sessions and audits it); True when they had one. The caller commits."""
     had = totp_of(user) is not None
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
     db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id))
-    sign_out_everywhere(user)
-    audit.record("mfa.reset", object_type="users", object_id=user.id, user=by,
-                 details={"username": user.username, "had_second_factor": had})
-    db.session.commit()
+    return had
 
 
 # The login page's code step ------------------------------------------------------------------------
 
-def start_challenge(user: User) -> str:
+def start_challenge(user) -> str:
     """After a right password: a short-lived secret the browser session keeps for the code step."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -186,15 +179,14 @@ def start_challenge(user: User) -> str:
     return token
 
 
-def challenge_user(token: str | None) -> User | None:
+def challenge_user_id(token: str | None) -> int | None:
     """Whose code step this is, while it is open; None when unknown, used or expired."""
     if not token:
         return None
     row = db.session.scalar(select(LoginChallenge).where(LoginChallenge.token_hash == _sha256(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         return None
-    user = db.session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    return row.user_id
 
 
 def end_challenge(token: str) -> None:
@@ -209,7 +201,7 @@ def end_challenge(token: str) -> None:
 DEVICE_COOKIE = "fieldapp_device"
 
 
-def known_device(token: str | None, user: User) -> KnownDevice | None:
+def known_device(token: str | None, user) -> KnownDevice | None:
     """The known device behind ``token`` if it is ``user``'s, recent, and the user still has a
     second factor (a device only ever stands in for the lock, never for the password or the code)."""
     if not token or len(token) > 100:
@@ -221,7 +213,7 @@ def known_device(token: str | None, user: User) -> KnownDevice | None:
     return device if device is not None and is_enrolled(user) else None
 
 
-def remember_device(user: User, token: str | None) -> str:
+def remember_device(user, token: str | None) -> str:
     """After a sign-in with the second factor: the browser's device token (kept if it has one)."""
     now = utcnow()
     device = known_device(token, user)

@@ -3,7 +3,6 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN
 from fieldapp.notes import services
 from fieldapp.notes.schemas import (
     AddendumCreateSchema,
@@ -13,7 +12,8 @@ from fieldapp.notes.schemas import (
     NoteCreateSchema,
     NoteSchema,
 )
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_notes", __name__, url_prefix="/api/v1",
                 description="Clinical notes and follow-ups: clinicians only (admins may read for audit)")

@@ -5,7 +5,6 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN
 from fieldapp.audit import services as audit
 from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
@@ -16,6 +15,7 @@ from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, fingerprint
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people import services as people
+from fieldapp.roles import ADMIN, CLINICIAN
 
 
 def _require(user, *, write=False):

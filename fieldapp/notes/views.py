@@ -6,18 +6,17 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import CLINICIAN
-from fieldapp.core import forms
 from fieldapp.directory.views import tel_href
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.views import render_encounter
 from fieldapp.errors import ServiceError
-from fieldapp.extensions import db
 from fieldapp.notes import services
 from fieldapp.notes.schemas import AddendumCreateSchema, FollowUpDoneSchema, FollowUpSchema, NoteCreateSchema
 from fieldapp.people import services as people
 from fieldapp.people.views import render_person
-from fieldapp.security.access import allow
+from fieldapp.roles import CLINICIAN
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("notes", __name__)
 
@@ -139,10 +138,7 @@ def done(followup_id):
         try:
             services.mark_done(followup_id, data["outcome"], by=current_user)
         except ServiceError as error:
-            db.session.rollback()
-            if error.status in (403, 404):
-                raise
-            errors, status = forms.errors_of(error), error.status
+            errors, status = forms.form_errors(error)
         else:
             flash("Follow-up marked done.", "success")
             return redirect(url_for("notes.followups", team=request.args.get("team") or None))

@@ -2,11 +2,11 @@ from flask import Blueprint, current_app, render_template, request, send_from_di
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp.accounts.roles import CLINICIAN, OFFICER
 from fieldapp.calls import constants as calls_vocabulary
 from fieldapp.calls import services as calls
-from fieldapp.security.access import ANY_ROLE, allow, public
+from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.units import services as units
+from fieldapp.web.access import ANY_ROLE, allow, public
 
 bp = Blueprint("offline", __name__)
 

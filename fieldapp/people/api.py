@@ -4,10 +4,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp import visibility
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
 from fieldapp.people import services
 from fieldapp.people.schemas import PersonQuerySchema, PersonSchema
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_people", __name__, url_prefix="/api/v1/people", description="People contacted")
 

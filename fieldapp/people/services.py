@@ -4,7 +4,6 @@ import uuid
 
 from sqlalchemy import String, cast, exists, func, or_, select
 
-from fieldapp.accounts.roles import UNIT_ROLES
 from fieldapp.audit import services as audit
 from fieldapp.calls import services as calls
 from fieldapp.encounters.models import Encounter
@@ -12,6 +11,7 @@ from fieldapp.errors import Conflict, Forbidden, NotFound
 from fieldapp.extensions import db
 from fieldapp.people.models import Person
 from fieldapp.records import get_visible
+from fieldapp.roles import UNIT_ROLES
 from fieldapp.units import services as units
 from fieldapp.visibility import sees_clinical
 

@@ -6,8 +6,6 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from fieldapp import visibility
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
-from fieldapp.core import forms
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.schemas import EncounterSchema
 from fieldapp.encounters.views import VOCABULARIES, seen_as, suggested_follow_up, with_times
@@ -16,7 +14,9 @@ from fieldapp.notes.schemas import NoteSchema
 from fieldapp.people import services
 from fieldapp.people.schemas import PersonQuerySchema, PersonSchema
 from fieldapp.referrals import services as referrals
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("people", __name__)
 

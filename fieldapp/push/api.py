@@ -4,11 +4,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp.accounts import services as accounts
-from fieldapp.accounts.roles import CLINICIAN, OFFICER
 from fieldapp.errors import ErrorSchema
 from fieldapp.push import services
 from fieldapp.push.schemas import EndpointSchema, PublicKeySchema, SubscriptionOutSchema, SubscriptionSchema
-from fieldapp.security.access import ANY_ROLE, allow
+from fieldapp.roles import CLINICIAN, OFFICER
+from fieldapp.web.access import ANY_ROLE, allow
 
 blp = Blueprint("api_push", __name__, url_prefix="/api/v1", description="Web Push call alerts")
 OFF = "Push is off on this server (no VAPID_PRIVATE_KEY): error code push_off."

@@ -136,8 +136,10 @@ def crew_subscriptions(unit_id: int) -> list[PushSubscription]:
         PushSubscription.user_id.in_((shift.clinician_id, shift.officer_id))).order_by(PushSubscription.id)).all()
 
 
-def call_changed(kind: str, call, unit_id: int | None) -> None:
-    """Owe each device of ``unit_id``'s crew a notification of ``kind`` about ``call``."""
+def call_changed(kind: str, call, *, unit_id: int | None = None, encounter=None) -> None:
+    """Owe each device of ``unit_id``'s crew a notification about ``call`` (a channel of
+    ``calls.fanout``: ``call.assigned``, ``call.reassigned`` away from the unit, ``call.cancelled``)."""
+    kind = kind.removeprefix("call.")
     if kind not in KINDS or unit_id is None or not keys.enabled(current_app.config):
         return
     ttl, urgency = KINDS[kind]

@@ -4,7 +4,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp import visibility
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
 from fieldapp.referrals import services
 from fieldapp.referrals.schemas import (
     ReferralCreateSchema,
@@ -13,7 +12,8 @@ from fieldapp.referrals.schemas import (
     ReferralSchema,
     ReferralStatusSchema,
 )
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_referrals", __name__, url_prefix="/api/v1", description="Service referrals (closed loop)")
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.audit import services as audit
 from fieldapp.database import like_pattern, utcnow
 from fieldapp.directory.models import Organization, Service
@@ -18,6 +17,7 @@ from fieldapp.people.models import Person
 from fieldapp.records import get_visible
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.models import Referral, ReferralEvent
+from fieldapp.roles import CLINICIAN
 from fieldapp.visibility import sees_clinical
 
 MAX_TERMS = 6

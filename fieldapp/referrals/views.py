@@ -7,8 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fieldapp import visibility
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
-from fieldapp.core import forms
 from fieldapp.directory import services as directory
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.directory.schemas import ServiceQuerySchema
@@ -17,11 +15,12 @@ from fieldapp.encounters import services as encounters
 from fieldapp.encounters.schemas import EncounterSchema
 from fieldapp.encounters.views import VOCABULARIES, seen_as
 from fieldapp.errors import ServiceError
-from fieldapp.extensions import db
 from fieldapp.referrals import constants as c
 from fieldapp.referrals import services
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralQuerySchema, ReferralSchema, ReferralStatusSchema
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("referrals", __name__)
 
@@ -161,10 +160,7 @@ def change_status(referral_id):
         try:
             event, created = services.change_status(referral_id, data, by=current_user)
         except ServiceError as error:
-            db.session.rollback()
-            if error.status in (403, 404):
-                raise
-            errors, status = forms.errors_of(error), error.status
+            errors, status = forms.form_errors(error)
         else:
             if created:
                 flash(f"Referral is now {c.STATUS_LABELS[event.status].lower()}.", "success")

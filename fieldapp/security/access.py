@@ -1,9 +1,4 @@
-"""Deny by default: a route is reachable only if it declares who may use it.
-
-    @allow(DISPATCHER, ADMIN)      # these roles
-    @allow(ANY_ROLE)               # any signed-in, active user
-    @public                        # nobody needs to sign in (login page, health check)
-    @enrolment_step                # also open to a user who must still set up a second factor
+"""Enforcing the access every route declares (``fieldapp.web.access``): deny by default.
 
 A signed-in user whose role must use a second factor (``MFA_REQUIRED_ROLES``) and who has none yet
 reaches only the routes marked ``@enrolment_step`` (set-up and sign-out): pages send them to the
@@ -18,55 +13,13 @@ from flask_login import current_user
 
 from fieldapp.accounts import gates
 from fieldapp.accounts import services as accounts
-from fieldapp.accounts.roles import ROLES
 from fieldapp.errors import Forbidden, Unauthorized, wants_json
 from fieldapp.extensions import csrf, login_manager
 from fieldapp.mfa import services as mfa
 from fieldapp.security import integrations
+from fieldapp.web.access import PUBLIC, access_of, role_allowed
 
-ANY_ROLE = "*"
-PUBLIC = "public"
-# Endpoints registered by Flask and flask-smorest themselves.
-BUILTIN_PUBLIC = {"static", "api-docs.openapi_json", "api-docs.openapi_redoc"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def allow(*roles):
-    unknown = set(roles) - set(ROLES) - {ANY_ROLE}
-    if unknown or not roles:
-        raise ValueError(f"unknown roles in access declaration: {unknown or 'none given'}")
-
-    def decorate(view):
-        view.access = frozenset(roles)
-        return view
-
-    return decorate
-
-
-def public(view):
-    view.access = PUBLIC
-    return view
-
-
-def enrolment_step(view):
-    view.enrolment_step = True
-    return view
-
-
-def access_of(endpoint: str):
-    """The declared access of an endpoint: PUBLIC, a frozenset of roles, or None (denied)."""
-    if endpoint in BUILTIN_PUBLIC:
-        return PUBLIC
-    view = current_app.view_functions.get(endpoint)
-    return getattr(view, "access", None)
-
-
-def role_allowed(policy, role) -> bool:
-    if policy == PUBLIC:
-        return True
-    if not policy:
-        return False
-    return ANY_ROLE in policy or role in policy
 
 
 @login_manager.user_loader

@@ -1,7 +1,5 @@
-"""Access for integration accounts (CAD systems, partner organizations), beside the people's roles.
-
-    @allow_integration("cad", "eido.intake")            # a CAD account allowed to send EIDO
-    @allow_integration("partner", "referrals.update")   # a partner organization's account
+"""Enforcing access for integration accounts (CAD systems, partner organizations), declared with
+``fieldapp.web.access.allow_integration`` beside the people's roles.
 
 Integration accounts authenticate with ``Authorization: Bearer fa_int_...`` (never a user's token)
 and reach only the endpoints declared for their kind and one of their allowed actions; a person's
@@ -17,34 +15,7 @@ from fieldapp.audit import services as audit
 from fieldapp.errors import Forbidden, Unauthorized
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts import services as integrations
-
-
-class IntegrationPolicy(frozenset):
-    """The access of an integration endpoint: a set of ``integration:<kind>`` roles (which no person
-    ever has) and the action the account must be allowed. ``people`` are the person roles that may use
-    the same endpoint with their own session or token (``@allow(...)`` under ``@allow_integration``):
-    the FHIR Task serves clinicians and the partner organization alike."""
-
-    def __new__(cls, kinds, action, people=frozenset()):
-        policy = super().__new__(cls, {f"integration:{kind}" for kind in kinds} | set(people))
-        policy.kinds = frozenset(kinds)
-        policy.action = action
-        policy.people = frozenset(people)
-        return policy
-
-
-def allow_integration(kind: str, action: str):
-    """Open an endpoint to integration accounts of ``kind`` allowed ``action``; stacked above
-    ``@allow(ROLE, ...)`` it stays open to those people too."""
-    if kind not in integrations.ACTIONS or action not in integrations.ACTIONS[kind]:
-        raise ValueError(f"unknown integration access: {kind} / {action}")
-
-    def decorate(view):
-        people = getattr(view, "access", None)
-        view.access = IntegrationPolicy({kind}, action, people if isinstance(people, frozenset) else ())
-        return view
-
-    return decorate
+from fieldapp.web.access import IntegrationPolicy
 
 
 def request_key() -> str | None:
@@ -60,11 +31,6 @@ def concerns(policy) -> bool:
     if request_key() is not None:
         return True
     return isinstance(policy, IntegrationPolicy) and not policy.people
-
-
-def current_integration():
-    """The acting integration (``IntegrationActor``) of this request: pass it as ``by=`` to services."""
-    return g.integration
 
 
 def _audit(account, outcome, message=None):

@@ -5,5 +5,5 @@ address and fields). Each is turned into its payload by the page's own code, sav
 service as the page and the per-record API, under the same idempotency rule
 (``fieldapp.idempotency``), and gets its own result: stored, replayed, refused (with the one error
 shape) or failed (a server error: the device tries that record again later). The batch is one
-transaction (``fieldapp.sync.batch``).
+transaction (``fieldapp.uow``).
 """

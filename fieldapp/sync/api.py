@@ -1,9 +1,9 @@
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import CLINICIAN, OFFICER
-from fieldapp.security.access import allow
+from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.sync import services
 from fieldapp.sync.schemas import SyncRequestSchema, SyncResponseSchema
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_sync", __name__, url_prefix="/api/v1", description="Batch sync of the device's outbox")
 

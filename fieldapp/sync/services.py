@@ -1,6 +1,6 @@
 """Processing a batch: each record alone, in order, in a savepoint of the batch's one transaction.
 
-The batch commits once (``fieldapp.sync.batch``): the records' roll-ups, live events, audit rows
+The batch commits once (``fieldapp.uow``): the records' roll-ups, live events, audit rows
 and jobs are done for all of them at that commit, which waits for the disk once. A refused or
 failed record's savepoint is rolled back and the others land; a batch that cannot commit saves
 nothing and answers 5xx, and the device sends it again (a replay for whatever had been saved).
@@ -14,12 +14,12 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.errors import Forbidden, NotFound, ServiceError, flatten_fields
 from fieldapp.extensions import db
-from fieldapp.security.access import access_of, role_allowed
-from fieldapp.sync import batch
 from fieldapp.sync.forms import HANDLERS
+from fieldapp.web.access import access_of, role_allowed
 
 log = logging.getLogger(__name__)
 INT32_MAX = 2**31 - 1  # ids in addresses: larger ones name nothing
@@ -77,7 +77,7 @@ def sync(records: list[dict]) -> list[dict]:
     """The usual batch lands whole: first all records in one transaction without savepoints. At the
     first record that does not land that attempt is rolled back, and the batch runs again with a
     savepoint per record, so the others land and that one is set aside."""
-    with batch.transaction(savepoints=False) as attempt:
+    with uow.transaction(savepoints=False) as attempt:
         results = []
         for record in records:
             results.append(process(record))
@@ -86,5 +86,5 @@ def sync(records: list[dict]) -> list[dict]:
                 break
     if not attempt.abandoned:
         return results
-    with batch.transaction(savepoints=True):
+    with uow.transaction(savepoints=True):
         return [process(record) for record in records]

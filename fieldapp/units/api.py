@@ -1,10 +1,10 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.units import services
 from fieldapp.units.schemas import ShiftCreateSchema, ShiftSchema, UnitCreateSchema, UnitSchema
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_units", __name__, url_prefix="/api/v1/units", description="Units and shifts")
 

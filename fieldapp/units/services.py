@@ -6,18 +6,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from fieldapp import uow
 from fieldapp.accounts.models import User
-from fieldapp.accounts.roles import CLINICIAN, OFFICER
 from fieldapp.audit import services as audit
-from fieldapp.calls.constants import ACTIVE, ASSIGNED, EN_ROUTE, ON_SCENE, TRANSPORTING
-from fieldapp.calls.models import Call
 from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.sync import batch
+from fieldapp.hooks import Slot
+from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.units.models import Shift, Unit
 
+# A unit's status is derived from its shift and its active calls; the calls part sits above units
+# and provides them (``fieldapp.wiring``).
+active_calls = Slot("units.active_calls", "The active calls (assigned to cleared) of the unit ``unit_id``, "
+                    "or of every unit when it is None: a list of ``calls.models.Call``.")
+
 AVAILABLE, OUT_OF_SERVICE = "available", "out_of_service"
+# The unit's status while its most advanced active call is at that step (the calls' status names).
+ASSIGNED, EN_ROUTE, ON_SCENE, TRANSPORTING = "assigned", "en_route", "on_scene", "transporting"
 UNIT_STATUS_LABELS = {
     AVAILABLE: "Available", ASSIGNED: "Assigned", EN_ROUTE: "En route", ON_SCENE: "On scene",
     TRANSPORTING: "Transporting", OUT_OF_SERVICE: "Out of service",
@@ -79,7 +85,7 @@ def open_shift_of(unit: Unit) -> Shift | None:
 
 def shift_of_user(user) -> Shift | None:
     """The open shift ``user`` is working, if any (read once per batch of outbox records)."""
-    return batch.memo(("shift_of_user", user.id), lambda: db.session.scalar(
+    return uow.memo(("shift_of_user", user.id), lambda: db.session.scalar(
         select(Shift).where(Shift.ended_at.is_(None),
                             (Shift.clinician_id == user.id) | (Shift.officer_id == user.id))))
 
@@ -90,7 +96,7 @@ def unit_views() -> list[UnitView]:
     shifts = db.session.scalars(
         select(Shift).where(Shift.ended_at.is_(None))
         .options(selectinload(Shift.clinician), selectinload(Shift.officer))).all()
-    calls = db.session.scalars(select(Call).where(Call.status.in_(ACTIVE))).all()
+    calls = active_calls(None)
     by_unit = {unit.id: UnitView(unit, None) for unit in units}
     for shift in shifts:
         if shift.unit_id in by_unit:
@@ -119,8 +125,7 @@ def crew_candidates(role: str) -> list[Candidate]:
 
 
 def unit_view(unit: Unit) -> UnitView:
-    calls = db.session.scalars(select(Call).where(Call.unit_id == unit.id, Call.status.in_(ACTIVE))).all()
-    return UnitView(unit, open_shift_of(unit), list(calls))
+    return UnitView(unit, open_shift_of(unit), list(active_calls(unit.id)))
 
 
 def create_unit(call_sign: str, *, by) -> Unit:
@@ -174,8 +179,7 @@ def close_shift(unit: Unit, *, by) -> Shift:
     shift = open_shift_of(unit)
     if shift is None:
         raise Conflict(f"{unit.call_sign} has no open shift.")
-    busy = db.session.scalar(select(Call.id).where(Call.unit_id == unit.id, Call.status.in_(ACTIVE)).limit(1))
-    if busy is not None:
+    if active_calls(unit.id):
         raise Conflict(f"{unit.call_sign} still has active calls; clear or reassign them first.")
     shift.ended_at = utcnow()
     shift.ended_by_id = getattr(by, "id", None)

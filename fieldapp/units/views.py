@@ -1,12 +1,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
-from fieldapp.core.forms import as_number, load
 from fieldapp.errors import ServiceError
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.units import services
 from fieldapp.units.schemas import ShiftCreateSchema, UnitCreateSchema
+from fieldapp.web.access import allow
+from fieldapp.web.forms import as_number, flash_refusal, load
 
 bp = Blueprint("units", __name__)
 
@@ -30,7 +30,7 @@ def create():
             unit = services.create_unit(data["call_sign"], by=current_user)
             flash(f"Unit {unit.call_sign} created. Open a shift to put it on duty.", "success")
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     return redirect(url_for("units.index"))
 
 
@@ -48,7 +48,7 @@ def open_shift(unit_id):
         flash(f"{unit.call_sign} is on duty: {shift.clinician.full_name} and {shift.officer.full_name}.",
               "success")
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     return redirect(url_for("units.index"))
 
 
@@ -60,5 +60,5 @@ def close_shift(unit_id):
         services.close_shift(unit, by=current_user)
         flash(f"{unit.call_sign} is off duty.", "success")
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     return redirect(url_for("units.index"))

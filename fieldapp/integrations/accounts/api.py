@@ -3,7 +3,6 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.integrations.accounts import services
 from fieldapp.integrations.accounts.schemas import (
     DeliveryQuerySchema,
@@ -14,7 +13,8 @@ from fieldapp.integrations.accounts.schemas import (
     WebhookUrlSchema,
 )
 from fieldapp.integrations.webhooks import services as webhooks
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_integrations", __name__, url_prefix="/api/v1/integrations",
                 description="Integration accounts (CAD systems, partner organizations); admins only")

@@ -1,7 +1,7 @@
 """Integration account rules: creating one (the key shown once), rotating, revoking, authenticating.
 
 Integration accounts sit beside users, never among them: they have no role of a person, they reach
-only the endpoints declared for their kind (``fieldapp.security.integrations.allow_integration``),
+only the endpoints declared for their kind (``fieldapp.web.access.allow_integration``),
 and what they do is audited under the name ``integration:<name>``.
 """
 
@@ -17,15 +17,9 @@ from fieldapp.database import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts.models import IntegrationAccount
+from fieldapp.roles import CAD, INTEGRATION_ACTIONS, INTEGRATION_KINDS, PARTNER
 
-CAD, PARTNER = "cad", "partner"
-KINDS = {CAD: "CAD system", PARTNER: "Partner organization"}
-# What each kind of account may be allowed to do; a new account gets all of its kind's actions.
-ACTIONS = {
-    CAD: {"eido.intake": "Send calls as EIDO documents"},
-    PARTNER: {"referrals.read": "List the referrals sent to its organization",
-              "referrals.update": "Accept, reject and complete those referrals"},
-}
+KINDS, ACTIONS = INTEGRATION_KINDS, INTEGRATION_ACTIONS
 KEY_PREFIX = "fa_int_"
 _KEY_ID_LENGTH = 12
 

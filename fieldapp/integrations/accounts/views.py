@@ -4,15 +4,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from fieldapp.accounts.roles import ADMIN
-from fieldapp.core.forms import form_errors, load
 from fieldapp.directory.models import Organization
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts import services
 from fieldapp.integrations.accounts.schemas import IntegrationCreateSchema
 from fieldapp.integrations.webhooks import services as webhooks
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import allow
+from fieldapp.web.forms import flash_refusal, form_errors, load
 
 bp = Blueprint("integrations", __name__, url_prefix="/admin/integrations")
 
@@ -71,7 +71,7 @@ def rotate(account_id):
     try:
         account, key = services.rotate_key(account_id, by=current_user)
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("integrations.show", account_id=account_id))
     return _shown_once(account, key)
 
@@ -91,7 +91,7 @@ def set_webhook(account_id):
         services.set_webhook(account_id, request.form.get("webhook_url", "")[:600], by=current_user)
         flash("Webhook address saved.", "success")
     except ServiceError as error:
-        flash(" ".join([error.message, *error.fields.get("webhook_url", [])]), "error")
+        flash_refusal(error)
     return redirect(url_for("integrations.show", account_id=account_id))
 
 

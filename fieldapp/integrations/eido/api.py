@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from fieldapp.errors import ServiceError
 from fieldapp.integrations.eido import services
 from fieldapp.integrations.eido.schemas import EidoResultSchema
-from fieldapp.security.integrations import allow_integration, current_integration
+from fieldapp.web.access import allow_integration, current_integration
 
 blp = Blueprint("api_cad", __name__, url_prefix="/api/v1/cad",
                 description="For CAD systems (integration accounts of kind cad): calls as NENA EIDO")

@@ -8,16 +8,15 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, OFFICER
 from fieldapp.apidoc import json_document
 from fieldapp.errors import Forbidden, Invalid
 from fieldapp.integrations.fhir import codes, partner, render
 from fieldapp.integrations.fhir.schemas import TaskPatchSchema, TaskSearchSchema
 from fieldapp.referrals import partners
 from fieldapp.referrals import services as referrals
-from fieldapp.security.access import allow
-from fieldapp.security.integrations import allow_integration
+from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
 from fieldapp.visibility import PARTNER
+from fieldapp.web.access import allow, allow_integration
 
 blp = Blueprint("api_fhir", __name__, url_prefix="/api/v1/fhir",
                 description="Referrals as HL7 FHIR R4 ServiceRequest and Task (Gravity SDOH Clinical Care)")

@@ -3,13 +3,13 @@
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
 from fieldapp.apidoc import json_document
 from fieldapp.directory import place_services as places
 from fieldapp.directory import services as directory
 from fieldapp.integrations.hsds import export
 from fieldapp.integrations.hsds.schemas import HsdsPageQuerySchema
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_hsds", __name__, url_prefix="/api/v1/hsds",
                 description="The service directory in Open Referral HSDS 3.0 (docs/hsds.md)")

@@ -14,7 +14,6 @@ from flask import current_app
 from marshmallow import ValidationError
 
 from fieldapp.audit import services as audit
-from fieldapp.core.forms import flat_errors
 from fieldapp.directory import place_services as places
 from fieldapp.directory import services as directory
 from fieldapp.directory.schemas import OrganizationSchema, ServiceSchema
@@ -22,6 +21,7 @@ from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
 from fieldapp.integrations.hsds import mapping
 from fieldapp.integrations.hsds.reader import Document
+from fieldapp.web.forms import flat_errors
 
 
 @dataclass

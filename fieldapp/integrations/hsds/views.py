@@ -3,10 +3,10 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.integrations.hsds.importer import Report, import_document
 from fieldapp.integrations.hsds.reader import HsdsFileError, read_upload
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import allow
 
 bp = Blueprint("hsds", __name__)
 

@@ -1,6 +1,6 @@
 """Deliveries to CAD: a row per message, written with the change; sent in order per call.
 
-``enqueue_for_call`` is the one line the calls and encounters services call. The job
+``call_changed`` is connected to ``calls.fanout`` (``fieldapp.wiring``). The job
 (``jobs.deliver_stream``) sends the deliveries of one (integration, call) oldest first and stops at
 the first that fails: a call's later message never overtakes an earlier one. A failed attempt waits
 (5 s, 10 s, 20 s, ... at most an hour) and the worker's sweep enqueues it again when due; after
@@ -44,8 +44,9 @@ def _targets(call) -> list[IntegrationAccount]:
     return db.session.scalars(query).all()
 
 
-def enqueue_for_call(event: str, call, *, encounter=None) -> None:
-    """Add a delivery per CAD integration to the current unit of work; the job runs after commit."""
+def call_changed(event: str, call, *, unit_id=None, encounter=None) -> None:
+    """Add a delivery per CAD integration to the current unit of work; the job runs after commit
+    (a channel of ``calls.fanout``: the ``EVENTS`` below)."""
     if event not in EVENTS:
         return
     for account in _targets(call):

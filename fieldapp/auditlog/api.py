@@ -1,11 +1,11 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.audit import services
-from fieldapp.audit.schemas import AuditEventSchema, AuditQuerySchema
+from fieldapp.auditlog.schemas import AuditEventSchema, AuditQuerySchema
 from fieldapp.extensions import db
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import allow
 
 blp = Blueprint("api_audit", __name__, url_prefix="/api/v1/audit", description="The audit log (admins)")
 

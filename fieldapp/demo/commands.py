@@ -10,14 +10,14 @@ from sqlalchemy import select, text
 
 from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
-from fieldapp.accounts.roles import ROLES
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
-from fieldapp.core import demo_history
 from fieldapp.database import utcnow
+from fieldapp.demo import history as demo_history
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
+from fieldapp.roles import ROLES
 from fieldapp.units import services as units
 from fieldapp.units.models import Unit
 
@@ -82,7 +82,7 @@ def _finish_jobs():
 
 
 def _seed_history():
-    """90 days of calls, encounters, referrals and follow-ups (fieldapp.core.demo_history), once."""
+    """90 days of calls, encounters, referrals and follow-ups (fieldapp.demo.history), once."""
     users = {user.username: user for user in db.session.scalars(
         select(User).where(User.username.in_([username for username, _, _ in DEMO_USERS])))}
     demo_units = [db.session.scalar(select(Unit).where(Unit.call_sign == sign)) for sign in ("CR-1", "CR-2")]

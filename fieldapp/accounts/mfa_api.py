@@ -2,11 +2,12 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from fieldapp.accounts import second_factor
 from fieldapp.accounts import services as accounts
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.mfa import services
 from fieldapp.mfa.schemas import RecoveryCodesSchema, TotpConfirmSchema, TotpSetupSchema
-from fieldapp.security.access import ANY_ROLE, allow, enrolment_step
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step
 
 blp = Blueprint("api_mfa", __name__, url_prefix="/api/v1", description="Second factor (TOTP)")
 
@@ -38,4 +39,4 @@ def confirm_totp(data):
 @allow(ADMIN)
 def reset_mfa(user_id):
     """Remove a user's second factor (lost device) and sign them out everywhere; audited."""
-    services.reset(accounts.get_user(user_id), by=current_user)
+    second_factor.reset_second_factor(accounts.get_user(user_id), by=current_user)

@@ -1,5 +1,6 @@
 """HTML forms are validated by the same marshmallow schemas as the API."""
 
+from flask import flash
 from marshmallow import ValidationError
 
 from fieldapp.errors import ServiceError
@@ -30,21 +31,32 @@ def load(schema, payload: dict):
         return None, flat_errors(error.messages)
 
 
-def form_errors(error: ServiceError) -> tuple[dict, int]:
-    """What a form page shows for a service's refusal: (errors, status). A 403, or a 404 that names
-    no field (the record itself is not there for this user), is raised instead, so the error page
-    answers and the refusal is audited."""
+def refused(error: ServiceError) -> ServiceError:
+    """The one path for a service's refusal on a page; every form page calls it (or the two helpers
+    below) in its ``except ServiceError``. The unit of work is rolled back. A 403, or a 404 that names
+    no field (the record itself is not there for this user), is raised again: the error handler
+    (``fieldapp.web.errors``) answers it exactly as it answers the API, and audits a 403 as
+    ``authz.denied``. Anything else is the page's to show beside its form."""
     db.session.rollback()
     if error.status == 403 or (error.status == 404 and not error.fields):
         raise error
-    return errors_of(error), error.status
+    return error
 
 
-def errors_of(error: ServiceError) -> dict:
+def form_errors(error: ServiceError) -> tuple[dict, int]:
+    """What a form page shows for a service's refusal: (field -> message with "" the form-wide one, status)."""
+    refused(error)
     errors = {key: " ".join(value) if isinstance(value, list) else str(value)
               for key, value in error.fields.items()}
     errors[""] = error.message
-    return errors
+    return errors, error.status
+
+
+def flash_refusal(error: ServiceError) -> None:
+    """A refusal on a page that answers with a redirect: its message and its fields' messages, flashed."""
+    refused(error)
+    flash(" ".join([error.message, *[" ".join(v) if isinstance(v, list) else str(v)
+                                     for v in error.fields.values()]]), "error")
 
 
 def flat_errors(messages, prefix=""):

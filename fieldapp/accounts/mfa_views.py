@@ -2,13 +2,15 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from fieldapp.accounts import second_factor
 from fieldapp.accounts import services as accounts
-from fieldapp.accounts.roles import ADMIN
+from fieldapp.accounts.throttle import limit_sign_in_address
 from fieldapp.accounts.views import sign_in
 from fieldapp.errors import ServiceError, Unauthorized
 from fieldapp.mfa import services
-from fieldapp.security.access import ANY_ROLE, allow, enrolment_step, public
-from fieldapp.security.throttle import limit_sign_in_address
+from fieldapp.roles import ADMIN
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.web.forms import flash_refusal
 
 bp = Blueprint("mfa", __name__)
 
@@ -20,7 +22,7 @@ def code():
     """Second step of signing in. Open only to the browser session whose password was right, for
     a few minutes; it grants nothing until the code is right."""
     token = session.get("mfa_challenge")
-    user = services.challenge_user(token)
+    user = second_factor.challenge_user(token)
     if user is None:
         session.pop("mfa_challenge", None)
         flash("Sign in again: the code step has expired.", "error")
@@ -66,7 +68,7 @@ def start():
     try:
         credential = services.begin_enrolment(current_user)
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("mfa.enrol"))
     return _setup_page(credential.secret)
 
@@ -85,7 +87,7 @@ def confirm():
         codes = services.confirm_enrolment(current_user, request.form.get("otp", ""))
     except ServiceError as error:
         if credential is None or credential.confirmed_at is not None:
-            flash(error.message, "error")
+            flash_refusal(error)
             return redirect(url_for("mfa.enrol"))
         return _setup_page(credential.secret, error=error.message), 422
     return render_template("mfa/recovery_codes.html", codes=codes)
@@ -95,6 +97,6 @@ def confirm():
 @allow(ADMIN)
 def reset(user_id):
     user = accounts.get_user(user_id)
-    services.reset(user, by=current_user)
+    second_factor.reset_second_factor(user, by=current_user)
     flash(f"Second factor of {user.username} removed; they set it up again at their next sign-in.", "success")
     return redirect(url_for("accounts.users"))

@@ -8,6 +8,7 @@ Prune deletes, which the app's database role may not do: it runs on the owner's 
 """
 
 import getpass
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -16,10 +17,10 @@ from sqlalchemy.exc import ProgrammingError
 
 from fieldapp.audit import chain, retention
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
-from fieldapp.dbroles import owner_session
+from fieldapp.database import owner_session, utcnow
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
+from fieldapp.live import retention as live_retention
 
 
 @click.group("audit", cls=AppGroup)
@@ -56,7 +57,9 @@ def prune_command(before):
     keep_hours = current_app.config["LIVE_EVENTS_KEEP_HOURS"]
     try:
         with owner_session() as session:
-            row = retention.prune(session, before=before.date(), operator=_operator(), live_keep_hours=keep_hours)
+            stale = utcnow() - timedelta(hours=keep_hours)
+            row = retention.prune(session, before=before.date(), operator=_operator(),
+                                  also={"live_events_removed": lambda s: live_retention.prune(s, before=stale)})
             session.commit()
             details = dict(row.details)
     except ServiceError as error:

@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN
 from fieldapp.audit import services
-from fieldapp.audit.schemas import AuditQuerySchema
-from fieldapp.core import forms
+from fieldapp.auditlog.schemas import AuditQuerySchema
 from fieldapp.extensions import db
-from fieldapp.security.access import allow
+from fieldapp.roles import ADMIN
+from fieldapp.web import forms
+from fieldapp.web.access import allow
 
 bp = Blueprint("audit", __name__)
 

@@ -1,12 +1,12 @@
-"""Jinja filters and globals: times in the agency's zone, ages, labels."""
+"""Jinja filters and globals: times in the agency's zone, ages, labels. A part's own vocabulary for
+templates (the call types and statuses) is added by ``fieldapp.wiring``."""
 
 from zoneinfo import ZoneInfo
 
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp.accounts.roles import LABELS as ROLE_LABELS
-from fieldapp.calls import constants as calls
 from fieldapp.database import utcnow
+from fieldapp.roles import LABELS as ROLE_LABELS
 
 
 def register_template_helpers(app):
@@ -39,9 +39,7 @@ def register_template_helpers(app):
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
     app.jinja_env.globals.update(
-        ROLE_LABELS=ROLE_LABELS, CALL_TYPES=calls.CALL_TYPES, CAUTIONS=calls.CAUTIONS,
-        STATUS_LABELS=calls.STATUS_LABELS, DISPOSITIONS=calls.DISPOSITIONS, PRIORITIES=calls.PRIORITIES,
-        TIMEZONE=app.config["FIELDAPP_TIMEZONE"],
+        ROLE_LABELS=ROLE_LABELS, TIMEZONE=app.config["FIELDAPP_TIMEZONE"],
     )
 
 

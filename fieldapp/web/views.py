@@ -1,9 +1,9 @@
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
-from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
 from fieldapp.extensions import db
-from fieldapp.security.access import public
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER, PROGRAM_MANAGER
+from fieldapp.web.access import public
 
 bp = Blueprint("core", __name__)
 

@@ -1,0 +1,30 @@
+"""Who may act: the five roles of people, and the kinds of integration account with their actions.
+
+Access is declared per route with these names (``fieldapp.web.access``); ``fieldapp.security`` enforces it."""
+
+OFFICER = "officer"
+CLINICIAN = "clinician"
+DISPATCHER = "dispatcher"
+PROGRAM_MANAGER = "program_manager"
+ADMIN = "admin"
+
+ROLES = (OFFICER, CLINICIAN, DISPATCHER, PROGRAM_MANAGER, ADMIN)
+UNIT_ROLES = (OFFICER, CLINICIAN)
+
+LABELS = {
+    OFFICER: "Officer",
+    CLINICIAN: "Clinician",
+    DISPATCHER: "Dispatcher",
+    PROGRAM_MANAGER: "Program manager",
+    ADMIN: "Admin",
+}
+
+# Integration accounts sit beside users, never among them (fieldapp.integrations.accounts).
+CAD, PARTNER = "cad", "partner"
+INTEGRATION_KINDS = {CAD: "CAD system", PARTNER: "Partner organization"}
+# What each kind of account may be allowed to do; a new account gets all of its kind's actions.
+INTEGRATION_ACTIONS = {
+    CAD: {"eido.intake": "Send calls as EIDO documents"},
+    PARTNER: {"referrals.read": "List the referrals sent to its organization",
+              "referrals.update": "Accept, reject and complete those referrals"},
+}

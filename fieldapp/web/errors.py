@@ -1,0 +1,102 @@
+"""How every failure is answered: one handler per kind, for pages and API alike (the shape is
+``fieldapp.errors``). A refused authorization (403) is audited as ``authz.denied`` here, and only
+here: pages that show a refusal on their form (``fieldapp.web.forms.submit``) come through ``refused``.
+"""
+
+from flask import current_app, g, has_request_context, request
+from marshmallow import ValidationError
+from sqlalchemy import event
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from fieldapp.audit import services as audit
+from fieldapp.errors import HTTP_CODES, ServiceError, error_response, flatten_fields
+from fieldapp.extensions import db
+
+
+def _handle_service_error(error: ServiceError):
+    db.session.rollback()
+    if error.status == 403:
+        _audit_denied(error.message)
+    return error_response(error.status, error.code, error.message, error.fields)
+
+
+def _handle_validation_error(error: ValidationError):
+    db.session.rollback()
+    return error_response(422, "invalid", "Some fields are not valid.", flatten_fields(error.messages))
+
+
+def _handle_http_exception(error: HTTPException):
+    db.session.rollback()
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    fields = {}
+    message = error.description
+    if "messages" in data or "errors" in data:
+        fields = flatten_fields(data.get("errors") or data.get("messages"))
+        if status == 400 and "_schema" not in fields:
+            status = 422
+        message = data.get("message") or ("Some fields are not valid." if status == 422 else
+                                          "The request body is not valid JSON.")
+    if status == 403:
+        _audit_denied(message)
+    response = error_response(status, data.get("code") or HTTP_CODES.get(status, "error"), message, fields)
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+# --- what a failure may already have saved ---------------------------------------------------
+# A 500 must not say "nothing was saved" when this request's transaction committed (or was being
+# committed when the connection broke): the record may be there, and a retry must check first.
+
+@event.listens_for(Session, "before_commit")
+def _commit_started(session):
+    if has_request_context():
+        g.commit_state = g.get("commit_state") or "attempted"
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    if has_request_context():
+        g.commit_state = "done"
+
+
+def failure_message() -> str:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return "Something went wrong on our side. Please try again."
+    if g.get("commit_state"):
+        return ("Something went wrong on our side after your change reached the database. "
+                "It may have been saved: check before you try again.")
+    return "Something went wrong on our side; nothing was saved. Please try again."
+
+
+def _handle_unexpected(error: Exception):
+    db.session.rollback()
+    if isinstance(error, IntegrityError) and g.get("commit_state") != "done":
+        # A safety net: a unique key or reference the services did not check first. Nothing saved.
+        current_app.logger.error("integrity error answered 409", exc_info=error)
+        return error_response(409, "conflict", "This conflicts with a record already saved; nothing was saved.")
+    if isinstance(error, DataError) and g.get("commit_state") != "done":
+        # A safety net: a value the schemas let through but the database refuses. Nothing saved.
+        current_app.logger.error("data error answered 422", exc_info=error)
+        return error_response(422, "invalid", "A value is outside what can be stored; nothing was saved.")
+    current_app.logger.exception("unhandled error")
+    return error_response(500, "internal_error", failure_message())
+
+
+def _audit_denied(message):
+    try:
+        audit.record("authz.denied", outcome="denied",
+                     details={"path": request.path, "method": request.method, "message": message})
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - never let auditing a denial turn it into a 500
+        db.session.rollback()
+
+
+def register_errorhandlers(app):
+    app.register_error_handler(ServiceError, _handle_service_error)
+    app.register_error_handler(ValidationError, _handle_validation_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)
