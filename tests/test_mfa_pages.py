@@ -7,8 +7,8 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from fieldapp.clock import utcnow
 from fieldapp.core.commands import seed_demo_command
-from fieldapp.database import utcnow
 from fieldapp.mfa.models import LoginChallenge, TotpCredential
 from tests.conftest import CSRF_RE
 from tests.factories import PASSWORD

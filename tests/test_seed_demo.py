@@ -6,9 +6,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from fieldapp.calls.models import Call
+from fieldapp.clock import utcnow
 from fieldapp.core import demo_history
 from fieldapp.core.commands import seed_demo_command
-from fieldapp.database import utcnow
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import services, tracking
 from fieldapp.metrics.filters import Filters, Periods, filters_from

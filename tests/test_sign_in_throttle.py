@@ -12,7 +12,7 @@ from fieldapp.accounts import passwords
 from fieldapp.accounts import services as account_services
 from fieldapp.accounts.roles import ROLES
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.extensions import limiter
 from tests.factories import PASSWORD
 

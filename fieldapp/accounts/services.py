@@ -12,7 +12,7 @@ from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound, Unauthorized
 from fieldapp.extensions import db
 from fieldapp.mfa import services as mfa

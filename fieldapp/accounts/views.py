@@ -6,8 +6,8 @@ from flask_login import current_user, login_user, logout_user
 from fieldapp.accounts import credentials, services
 from fieldapp.accounts.roles import ADMIN, ROLES
 from fieldapp.accounts.schemas import PasswordChangeSchema, UserSchema
+from fieldapp.clock import utcnow
 from fieldapp.core import forms
-from fieldapp.database import utcnow
 from fieldapp.errors import ServiceError, Unauthorized
 from fieldapp.mfa import services as mfa
 from fieldapp.security.access import ANY_ROLE, allow, enrolment_step, public

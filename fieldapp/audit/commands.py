@@ -16,7 +16,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from fieldapp.audit import chain, retention
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.dbroles import owner_session
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db

@@ -13,8 +13,8 @@ from fieldapp.accounts.models import User
 from fieldapp.accounts.roles import ROLES
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
+from fieldapp.clock import utcnow
 from fieldapp.core import demo_history
-from fieldapp.database import utcnow
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db

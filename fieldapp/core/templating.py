@@ -6,7 +6,7 @@ from flask_wtf.csrf import generate_csrf
 
 from fieldapp.accounts.roles import LABELS as ROLE_LABELS
 from fieldapp.calls import constants as calls
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 
 
 def register_template_helpers(app):

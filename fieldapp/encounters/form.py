@@ -15,8 +15,8 @@ from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
+from fieldapp.clock import utcnow
 from fieldapp.core import forms
-from fieldapp.database import utcnow
 from fieldapp.encounters import services
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.encounters.record_form import record_details_payload

@@ -15,8 +15,8 @@ from fieldapp import visibility
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import constants as call_vocabulary
 from fieldapp.calls import services as calls
+from fieldapp.clock import utcnow
 from fieldapp.core import forms
-from fieldapp.database import utcnow
 from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
 from fieldapp.encounters import constants as encounter_vocabulary

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import ProgrammingError
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.dbroles import owner_session
 from fieldapp.live import retention
 

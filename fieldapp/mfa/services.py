@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid
 from fieldapp.extensions import db
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential

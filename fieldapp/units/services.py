@@ -11,7 +11,7 @@ from fieldapp.accounts.roles import CLINICIAN, OFFICER
 from fieldapp.audit import services as audit
 from fieldapp.calls.constants import ACTIVE, ASSIGNED, EN_ROUTE, ON_SCENE, TRANSPORTING
 from fieldapp.calls.models import Call
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.sync import batch
