@@ -271,7 +271,7 @@ def _page(app, db, filters, full_size):
 
 
 def _check_equal(session, services, periods_class, cases):
-    from fieldapp.database import utcnow
+    from fieldapp.clock import utcnow
 
     now = utcnow()
     for filters in cases:

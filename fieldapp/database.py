@@ -1,9 +1,7 @@
 """Declarative base and column types shared by every model."""
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -19,24 +17,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-_CLOCK: ContextVar[datetime | None] = ContextVar("fieldapp_clock", default=None)
-
-
-def utcnow() -> datetime:
-    """Now (UTC); inside ``clock_at``, the moment it was given."""
-    return _CLOCK.get() or datetime.now(UTC)
-
-
-@contextmanager
-def clock_at(moment: datetime) -> Iterator[None]:
-    """Run the services as of a past moment (``flask seed-demo`` writes its history this way)."""
-    token = _CLOCK.set(moment)
-    try:
-        yield
-    finally:
-        _CLOCK.reset(token)
 
 
 def like_pattern(text: str) -> str:

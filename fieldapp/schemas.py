@@ -21,7 +21,7 @@ from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 
 INT32_MAX = 2**31 - 1  # PostgreSQL integer / serial columns
 

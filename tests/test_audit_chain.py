@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.audit.services import record
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.live.models import LiveEvent
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from fieldapp import create_app
 from fieldapp.audit.models import AuditEvent
+from fieldapp.clock import utcnow
 from fieldapp.config import from_environment
-from fieldapp.database import utcnow
 from fieldapp.extensions import db as _db
 from tests.conftest import Api
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from fieldapp.accounts.models import LoginSession
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from tests.factories import PASSWORD
 
 

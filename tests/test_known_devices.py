@@ -3,7 +3,7 @@ second factor before; that browser has its own 5-failure count (OWASP device coo
 
 from sqlalchemy import select
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.mfa.models import KnownDevice
 from tests.factories import PASSWORD
 from tests.mfa_helpers import code

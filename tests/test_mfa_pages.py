@@ -7,7 +7,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.demo.commands import seed_demo_command
 from fieldapp.mfa.models import LoginChallenge, TotpCredential
 from tests.conftest import CSRF_RE

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.push import jobs as push_jobs
 from fieldapp.push.models import PushMessage, PushSubscription
 from tests import push_service as helpers

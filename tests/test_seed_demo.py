@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from fieldapp.calls.models import Call
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.demo import history as demo_history
 from fieldapp.demo.commands import seed_demo_command
 from fieldapp.encounters.models import Encounter

@@ -11,7 +11,7 @@ from fieldapp import config as settings
 from fieldapp.accounts import passwords
 from fieldapp.accounts import services as account_services
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.extensions import limiter
 from fieldapp.roles import ROLES
 from tests.factories import PASSWORD

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.integrations.webhooks import jobs as webhook_jobs
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from tests.conftest import encounter_body

@@ -6,7 +6,7 @@ from sqlalchemy import update
 from fieldapp.accounts import passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Invalid
 from fieldapp.extensions import db
 

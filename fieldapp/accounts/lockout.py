@@ -17,7 +17,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, case, or_, update
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.extensions import db
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound, Unauthorized
 from fieldapp.extensions import db
 from fieldapp.hooks import Hook

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from fieldapp.accounts import credentials, services
 from fieldapp.accounts.schemas import PasswordChangeSchema, UserSchema
 from fieldapp.accounts.throttle import sign_in_limits
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import ServiceError, Unauthorized
 from fieldapp.mfa import services as mfa
 from fieldapp.roles import ADMIN, ROLES

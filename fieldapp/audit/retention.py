@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.audit import chain
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Invalid
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from fieldapp.audit import chain
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.extensions import db
 
 

@@ -17,7 +17,8 @@ from sqlalchemy.exc import ProgrammingError
 
 from fieldapp.audit import chain, retention
 from fieldapp.audit.models import AuditEvent
-from fieldapp.database import owner_session, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import owner_session
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
 from fieldapp.live import retention as live_retention

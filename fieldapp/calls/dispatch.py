@@ -15,7 +15,7 @@ from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.calls.models import Call
 from fieldapp.calls.services import address_key, board
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.extensions import db
 from fieldapp.units import services as units
 

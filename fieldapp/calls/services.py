@@ -16,7 +16,7 @@ from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.calls import fanout, taken
 from fieldapp.calls.models import Call, CallEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, fingerprint

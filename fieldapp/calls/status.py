@@ -13,7 +13,7 @@ from fieldapp.calls import constants as c
 from fieldapp.calls import fanout, taken
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.calls.services import get_call, is_crew, lock_call, record_event
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
 from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile

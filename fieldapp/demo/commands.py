@@ -12,7 +12,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.demo import history as demo_history
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError

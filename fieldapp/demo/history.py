@@ -2,7 +2,7 @@
 
 Everything is written through the app's own services (calls, encounters, referrals, notes), as the
 dispatcher and the two units' crews would, each step run as of its moment in the past
-(``fieldapp.database.clock_at``): a call is received, dispatched, the crew taps its statuses,
+(``fieldapp.clock.clock_at``): a call is received, dispatched, the crew taps its statuses,
 logs what happened, refers and follows up days later. The random choices come from one seeded
 generator, so every run writes the same history (relative to today). Each history call carries a
 CAD incident id ``DEMO-nnnn``: when the first is there, the history is not written again.
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
-from fieldapp.database import clock_at, utcnow
+from fieldapp.clock import clock_at, utcnow
 from fieldapp.directory.models import Service
 from fieldapp.encounters import services as encounters
 from fieldapp.extensions import db

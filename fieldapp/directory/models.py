@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")  # HSDS service.status
 

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.encounters import services
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.encounters.record_form import record_details_payload

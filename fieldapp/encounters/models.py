@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.accounts.models import User
 from fieldapp.calls.models import Call
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 from fieldapp.people.models import Person
 
 

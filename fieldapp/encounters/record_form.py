@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 
 CHOICES = ("primary_concern", "contact_mode", "transport_destination", "backup_reason")
 

@@ -7,7 +7,7 @@ from fieldapp.audit import services as audit
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import fanout
 from fieldapp.calls import services as calls
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import apco_code
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid

@@ -14,7 +14,7 @@ from flask_login import current_user
 from fieldapp import visibility
 from fieldapp.calls import constants as call_vocabulary
 from fieldapp.calls import services as calls
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
 from fieldapp.encounters import constants as encounter_vocabulary

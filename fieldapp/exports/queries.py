@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call, CallEvent
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.exports.deidentify import OLDEST_PUBLISHED_AGE

@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.accounts.models import User
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 from fieldapp.encounters.models import Encounter
 from fieldapp.people.models import Person
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.encounters import services as encounters
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.extensions import db

@@ -11,7 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import ProgrammingError
 
-from fieldapp.database import owner_session, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import owner_session
 from fieldapp.live import retention
 
 

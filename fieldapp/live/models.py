@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 
 
 class LiveEvent(Base):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.extensions import db
 from fieldapp.metrics import services

@@ -11,7 +11,7 @@ from functools import partial
 from sqlalchemy import literal, select, text
 
 from fieldapp.calls.models import Call
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.metrics import fast, program, program_times, tracking
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
 from fieldapp.metrics.common import dialect_of

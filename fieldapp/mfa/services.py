@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid
 from fieldapp.extensions import db
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential

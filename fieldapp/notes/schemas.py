@@ -1,6 +1,6 @@
 from marshmallow import fields
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.schemas import DUE_TIME, BaseSchema, Moment, Text
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit import services as audit
 from fieldapp.calls.models import Call
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 
 
 class Person(Base):

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.jobs import queue as jobs

@@ -5,7 +5,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.accounts.models import User
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.people.models import Person

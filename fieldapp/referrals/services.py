@@ -6,7 +6,8 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from fieldapp.audit import services as audit
-from fieldapp.database import like_pattern, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import like_pattern
 from fieldapp.directory.models import Organization, Service
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter

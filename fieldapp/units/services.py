@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from fieldapp import uow
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.hooks import Slot

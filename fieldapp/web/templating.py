@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.roles import LABELS as ROLE_LABELS
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts.models import IntegrationAccount

@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.database import Base, utcnow
+from fieldapp.clock import utcnow
+from fieldapp.database import Base
 from fieldapp.integrations.accounts.models import IntegrationAccount
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"

@@ -7,7 +7,7 @@ call id, the unit's status step) is under ``fieldapp``. Never names, narrative o
 """
 
 from fieldapp.calls import constants as c
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 
 # fieldapp call status -> the words of the NENA Incident Status registry we send beside it.
 EIDO_STATUS = {c.PENDING: "Pending", c.ASSIGNED: "Dispatched", c.ACKNOWLEDGED: "Dispatched",

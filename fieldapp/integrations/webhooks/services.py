@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from fieldapp.audit import services as audit
-from fieldapp.database import utcnow
+from fieldapp.clock import utcnow
 from fieldapp.errors import NotFound
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts.models import IntegrationAccount
