@@ -71,12 +71,14 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.auditlog import views as audit_views
     from fieldapp.calls import api as calls_api
     from fieldapp.calls import views as calls_views
+    from fieldapp.casefile import encounter_pages as encounters_views
+    from fieldapp.casefile import encounters_api
+    from fieldapp.casefile import notes_pages as notes_views
+    from fieldapp.casefile import people_pages as people_views
     from fieldapp.directory import api as directory_api
     from fieldapp.directory import views as directory_views
     from fieldapp.eligibility import api as not_sent_api
     from fieldapp.eligibility import views as not_sent_views
-    from fieldapp.encounters import api as encounters_api
-    from fieldapp.encounters import views as encounters_views
     from fieldapp.exports import api as exports_api
     from fieldapp.exports import views as exports_views
     from fieldapp.followup_contacts import api as follow_up_contacts_api
@@ -92,10 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.metrics import report as metrics_report
     from fieldapp.metrics import views as metrics_views
     from fieldapp.notes import api as notes_api
-    from fieldapp.notes import views as notes_views
     from fieldapp.offline import views as offline_views
     from fieldapp.people import api as people_api
-    from fieldapp.people import views as people_views
     from fieldapp.push import api as push_api
     from fieldapp.referrals import api as referrals_api
     from fieldapp.referrals import views as referrals_views

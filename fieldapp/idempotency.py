@@ -19,13 +19,40 @@ def fingerprint(payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def id_conflict(what: str, field: str = "id") -> Conflict:
+    """The one answer for an id already used by a different record."""
+    return Conflict(f"A different {what} was already saved with this id.",
+                    fields={field: ["This id is already used by a different record."]}, code="id_conflict")
+
+
 def check_replay(existing, body_hash: str, *, what: str):
     """Return ``existing`` when this is a replay of it; raise 409 when the id is reused."""
     if existing.request_hash == body_hash:
         return existing
-    raise Conflict(f"A different {what} was already saved with this id.",
-                   fields={"id": ["This id is already used by a different record."]},
-                   code="id_conflict")
+    raise id_conflict(what)
+
+
+def replay_of(model, record_id, body_hash: str, *, what: str, reveal=None, parent=None, field: str = "id"):
+    """The stored record when this request repeats the one that saved ``record_id``; None for a new id.
+
+    The one prologue of every idempotent create, in one order of checks:
+
+    1. ``reveal(existing)`` first: the part's own visibility rule, raising what the caller gets for a
+       record it may not see (404). An id saved by someone else is answered as if it did not exist:
+       neither a conflict nor a replay tells that it is there, or what it is;
+    2. ``parent(existing)`` false (the id was saved under another call, encounter or referral): 409;
+    3. the same body again: the stored record (the device's retry); another body: 409.
+    """
+    existing = db.session.get(model, record_id)
+    if existing is None:
+        return None
+    if reveal is not None:
+        reveal(existing)
+    if parent is not None and not parent(existing):
+        raise id_conflict(what, field)
+    if existing.request_hash != body_hash:
+        raise id_conflict(what, field)
+    return existing
 
 
 def saved_meanwhile(model, record_id, body_hash: str, *, what: str):

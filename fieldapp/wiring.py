@@ -9,14 +9,19 @@ Read this file to see who is told of what.
 from flask import Flask
 
 from fieldapp.accounts import services as accounts
+from fieldapp.calls import briefing as call_briefing
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import fanout
 from fieldapp.calls import services as calls
-from fieldapp.calls import views as call_pages
-from fieldapp.encounters import briefing
+from fieldapp.casefile import briefing
+from fieldapp.encounters import constants as encounter_constants
+from fieldapp.encounters import services as encounters
 from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.live import services as live
+from fieldapp.people import constants as people_constants
+from fieldapp.people import services as people
 from fieldapp.push import services as push
+from fieldapp.referrals import constants as referral_constants
 from fieldapp.units import services as units
 
 
@@ -29,7 +34,11 @@ def connect(app: Flask) -> None:
     accounts.sessions_ended.connect(push.end_subscriptions)
     # A unit's status is derived from its active calls.
     units.active_calls.provide(calls.active_calls)
-    # The call page's briefing: earlier contacts at the place or with the people.
-    call_pages.briefing_of.provide(briefing.briefing)
-    # The calls' vocabulary, for every page's templates.
+    # A unit's crew sees the people it met, on the encounters of its calls.
+    people.met_by_crew.provide(encounters.people_met_by_crew)
+    # A call's briefing (the call page, the record page, the API): earlier contacts at the place or with the people.
+    call_briefing.briefing_of.provide(briefing.briefing)
+    # The parts' vocabularies (code -> label tables), for every page's templates: CALL_TYPES,
+    # STATUS_LABELS, ...; E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, ...
     app.jinja_env.globals.update(call_constants.TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(E=encounter_constants, P=people_constants, R=referral_constants)

@@ -15,8 +15,7 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.calls.services import get_call, is_crew, lock_call, record_event
 from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid
-from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
+from fieldapp.idempotency import commit_or_replay, fingerprint, replay_of, saved_meanwhile
 
 MAX_CLOCK_SKEW = timedelta(hours=1)
 
@@ -36,14 +35,11 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
                              "recorded_at": recorded_at.isoformat() if recorded_at else None,
                              **({"final_call_type": final_call_type} if final_call_type else {})})
     held = uow.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
-    existing = db.session.get(CallEvent, event_id)
+    existing = replay_of(CallEvent, event_id, body_hash, what="status change",
+                         reveal=lambda found: get_call(by, found.call_id, audit_read=False),
+                         parent=lambda found: found.call_id == call_id)
     if existing is not None:
-        if existing.call_id != call_id:
-            raise Conflict("A different record was already saved with this id.",
-                           fields={"id": ["This id is already used by a different record."]},
-                           code="id_conflict")
-        get_call(by, call_id, audit_read=False)  # a replay tells nothing to whoever cannot see the call
-        return check_replay(existing, body_hash, what="status change"), False
+        return existing, False
     get_call(by, call_id, audit_read=False)
     call = lock_call(call_id)
     replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change")

@@ -7,17 +7,14 @@ from marshmallow import ValidationError
 from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
 from fieldapp.calls import status as status_changes
+from fieldapp.calls.briefing import briefing_of
 from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.errors import ServiceError
-from fieldapp.hooks import Slot
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.units import services as units
 from fieldapp.visibility import BRIEFING
 from fieldapp.web import forms
 from fieldapp.web.access import allow
-
-# The earlier contacts at the place or with the people (the encounters part, above calls, provides it).
-briefing_of = Slot("calls.briefing_of", "briefing(user, call_id) -> dict: fieldapp.encounters.briefing")
 
 bp = Blueprint("calls", __name__)
 

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
+from fieldapp.casefile import services as record
 from fieldapp.clock import clock_at, utcnow
 from fieldapp.directory.models import Service
-from fieldapp.encounters import services as encounters
 from fieldapp.extensions import db
 from fieldapp.metrics import tracking
 from fieldapp.metrics.filters import local_midnight, today_in
@@ -155,7 +155,7 @@ class _History:
             data["hospitalization_type"] = self.rng.choice(("voluntary", "voluntary", "involuntary", "medical"))
         if outcome == "referred":  # the referral is made with the encounter (the outcome needs it)
             data["referral"] = self.referral_data(moment)
-        encounter = self.at(moment, encounters.log_encounter, call.id, data, by=clinician)[0]
+        encounter = self.at(moment, record.log_encounter, call.id, data, by=clinician)[0]
         if outcome == "referred":
             self.referral_steps(db.session.get(Referral, data["referral"]["id"]), clinician, moment)
         elif outcome == "resolved" and self.rng.random() < 0.2:

@@ -1,4 +1,3 @@
-import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,20 +12,6 @@ from fieldapp.web.access import ANY_ROLE, allow
 
 bp = Blueprint("directory", __name__)
 
-_EXTENSION = re.compile(r"(?i)\s*(?<![a-z])(?:ext\.?|extension|x)\s*(?=\d)")
-_KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
-
-
-def tel_href(phone: str) -> str:
-    """``tel:`` link for a phone number as people write it: "(555) 010-1000 ext. 2" dials 5550101000,2;
-    letters are keypad digits (1-800-273-TALK)."""
-    number, *extension = _EXTENSION.split(phone, maxsplit=1)
-    digits = re.sub(r"[^0-9+*#]", "", number.upper().translate(_KEYPAD))
-    if extension and re.sub(r"[^0-9]", "", extension[0]):
-        digits += "," + re.sub(r"[^0-9]", "", extension[0])
-    return "tel:" + digits
-
-
 @bp.route("/directory", methods=["GET"])
 @allow(ANY_ROLE)
 def index():
@@ -39,8 +24,8 @@ def index():
     empty_directory = not results and services.count_services() == 0
     return render_template("directory/index.html", results=results, q=q, category=category,
                            include_inactive=bool(query and query["include_inactive"]), errors=errors,
-                           searched=bool(payload), empty_directory=empty_directory, categories=CATEGORIES,
-                           tel_href=tel_href), 422 if errors else 200
+                           searched=bool(payload), empty_directory=empty_directory,
+                           categories=CATEGORIES), 422 if errors else 200
 
 
 def _render_manage(*, org_form=None, org_errors=None, service_form=None, service_errors=None, status=200):

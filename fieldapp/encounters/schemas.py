@@ -2,11 +2,13 @@ from marshmallow import fields
 
 from fieldapp.encounters import constants as c
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
-from fieldapp.referrals.schemas import ReferralCreateSchema
 from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text
 
 
-class EncounterCreateSchema(BaseSchema):
+class EncounterFieldsSchema(BaseSchema):
+    """An encounter's own fields; ``fieldapp.casefile.schemas.EncounterCreateSchema`` adds the referral
+    made with it (referrals sit above encounters)."""
+
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user pressed Save."})
     outcome = Choice(c.OUTCOMES, "Choose what happened.", required=True)
     hospitalization_type = Choice(c.HOSPITALIZATION_TYPES, "Choose voluntary, involuntary hold or medical.",
@@ -24,9 +26,6 @@ class EncounterCreateSchema(BaseSchema):
     enforcement_action = fields.Boolean(truthy={True}, falsy={False})
     transport = Choice(c.TRANSPORTS, "Choose how the person was transported.")
     narrative = Text(4000)
-    referral = fields.Nested(ReferralCreateSchema, metadata={
-        "description": "The referral made with this encounter, saved with it (both or neither). The outcome "
-                       "'referred' needs this or no_referral_reason."})
     no_referral_reason = Text(500, metadata={
         "description": "Only with the outcome 'referred' and no referral: why none was made."})
     recorded_at = Moment(metadata={"description": "The device's time of saving."})

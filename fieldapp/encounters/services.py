@@ -1,7 +1,7 @@
 """Encounter rules: logging one per person contacted, consistency of the fields, who sees them."""
 
 
-from sqlalchemy import false, select
+from sqlalchemy import exists, false, select
 
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as call_constants
@@ -12,10 +12,10 @@ from fieldapp.encounters.constants import apco_code
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
+from fieldapp.idempotency import commit_or_replay, fingerprint, replay_of, saved_meanwhile
 from fieldapp.people import services as people
+from fieldapp.people.models import Person
 from fieldapp.records import get_visible
-from fieldapp.referrals import services as referrals
 from fieldapp.roles import UNIT_ROLES
 from fieldapp.visibility import sees_clinical
 
@@ -86,16 +86,20 @@ def _referral_problems(data: dict) -> dict:
     return {}
 
 
-def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
-    """Record what happened to one person on a call. Idempotent on the device-made ``id``."""
+def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encounter, bool]:
+    """Record what happened to one person on a call. Idempotent on the device-made ``id``.
+
+    The referral made with it (``data["referral"]``) is saved in the same unit of work by
+    ``add_referral(encounter, referral_data, by=...)``, which the caller hands in: referrals sit above
+    encounters (``fieldapp.casefile.services.log_encounter`` does it for the pages, the API and sync)."""
+    if data.get("referral") and add_referral is None:
+        raise TypeError("log_encounter: an encounter with a referral needs add_referral")
     body_hash = fingerprint({"call_id": call_id, **data})
-    existing = db.session.get(Encounter, data["id"])
+    existing = replay_of(Encounter, data["id"], body_hash, what="encounter",
+                         reveal=lambda found: calls.get_call(by, found.call_id, audit_read=False),
+                         parent=lambda found: found.call_id == call_id)
     if existing is not None:
-        calls.get_call(by, existing.call_id, audit_read=False)
-        if existing.call_id != call_id:
-            raise Conflict("A different record was already saved with this id.",
-                           fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
-        return check_replay(existing, body_hash, what="encounter"), False
+        return existing, False
     call = calls.get_call(by, call_id, audit_read=False)
     if not calls.is_crew(by, call):
         raise Forbidden("Only the crew of the assigned unit can log encounters on this call.")
@@ -127,7 +131,7 @@ def log_encounter(call_id, data: dict, *, by) -> tuple[Encounter, bool]:
         **{name: data.get(name) for name in RECORD_FIELDS})
     db.session.add(encounter)
     if data.get("referral"):  # saved with the encounter or not at all
-        referrals.add_with_encounter(encounter, data["referral"], by=by)
+        add_referral(encounter, data["referral"], by=by)
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})
     fanout.announce("encounter.outcome", call, encounter=encounter)  # the APCO code back to CAD
@@ -143,6 +147,13 @@ def visible_encounters_query(user):
         return select(Encounter).where(false())
     visible_calls = calls.visible_calls_query(user).with_only_columns(calls.Call.id)
     return select(Encounter).where(Encounter.call_id.in_(visible_calls))
+
+
+def people_met_by_crew(user):
+    """A condition on ``Person``: linked to an encounter on a call the user's unit can see
+    (``people.services.met_by_crew``: who a unit's crew may see)."""
+    visible_calls = calls.visible_calls_query(user).with_only_columns(calls.Call.id)
+    return exists().where(Encounter.person_id == Person.id, Encounter.call_id.in_(visible_calls))
 
 
 def get_encounter(user, encounter_id, *, audit_read=True) -> Encounter:

@@ -8,16 +8,25 @@ from fieldapp.encounters import services as encounters
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.followup_contacts.models import FollowUpContact
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint
+from fieldapp.idempotency import commit_or_replay, fingerprint, replay_of
 from fieldapp.people import services as people
+
+
+def _reveal(contact, user) -> None:
+    """404 unless ``user`` may see the encounter or person the contact was with."""
+    if contact.encounter_id:
+        encounters.get_encounter(user, contact.encounter_id, audit_read=False)
+    else:
+        people.get_person(user, contact.person_id, audit_read=False)
 
 
 def record(data: dict, *, by) -> tuple[FollowUpContact, bool]:
     """Record one follow-up contact. Returns (contact, created)."""
     body_hash = fingerprint(data)
-    existing = db.session.get(FollowUpContact, data["id"])
+    existing = replay_of(FollowUpContact, data["id"], body_hash, what="follow-up contact",
+                         reveal=lambda found: _reveal(found, by))
     if existing is not None:
-        return check_replay(existing, body_hash, what="follow-up contact"), False
+        return existing, False
     encounter_id, person_id = data.get("encounter_id"), data.get("person_id")
     if bool(encounter_id) == bool(person_id):
         raise Invalid("Say whom the follow-up was with: an encounter or a person.",

@@ -12,7 +12,7 @@ from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, fingerprint
+from fieldapp.idempotency import fingerprint, replay_of
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people import services as people
 from fieldapp.roles import ADMIN, CLINICIAN
@@ -25,9 +25,9 @@ def _require(user, *, write=False):
         raise Forbidden("Clinical notes are for clinicians only.")
 
 
-def _replay(model, data, body_hash, what):
-    existing = db.session.get(model, data["id"])
-    return check_replay(existing, body_hash, what=what) if existing is not None else None
+def _replay(by, data, body_hash, what):
+    return replay_of(Note, data["id"], body_hash, what=what,
+                     reveal=lambda found: get_note(by, found.id, audit_read=False))
 
 
 def _save(note, data, body_hash, *, by, follow_up_due=None):
@@ -42,7 +42,7 @@ def _save(note, data, body_hash, *, by, follow_up_due=None):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = _replay(Note, data, body_hash, "note")
+        existing = _replay(by, data, body_hash, "note")
         if existing is None:
             raise
         return existing, False
@@ -53,7 +53,7 @@ def add_note(*, data: dict, by, encounter_id=None, person_id=None) -> tuple[Note
     """Sign a note on an encounter or a person; ``follow_up_due`` also opens a follow-up task."""
     _require(by, write=True)
     body_hash = fingerprint({"encounter_id": str(encounter_id or ""), "person_id": str(person_id or ""), **data})
-    existing = _replay(Note, data, body_hash, "note")
+    existing = _replay(by, data, body_hash, "note")
     if existing is not None:
         return existing, False
     if encounter_id is not None:
@@ -73,7 +73,7 @@ def add_addendum(note_id, data: dict, *, by) -> tuple[Note, bool]:
     """Correct or add to a signed note. The original stays as it was signed."""
     _require(by, write=True)
     body_hash = fingerprint({"addendum_to": str(note_id), **data})
-    existing = _replay(Note, data, body_hash, "addendum")
+    existing = _replay(by, data, body_hash, "addendum")
     if existing is not None:
         return existing, False
     original = get_note(by, note_id, audit_read=False)

@@ -2,13 +2,12 @@
 
 import uuid
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from fieldapp.audit import services as audit
-from fieldapp.calls import services as calls
-from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, NotFound
 from fieldapp.extensions import db
+from fieldapp.hooks import Slot
 from fieldapp.people.models import Person
 from fieldapp.records import get_visible
 from fieldapp.roles import UNIT_ROLES
@@ -33,17 +32,17 @@ def new_person(data: dict, *, by) -> Person:
     return person
 
 
-def _visible_to_unit(user):
-    """People linked to encounters on calls the user's unit can see."""
-    visible_calls = calls.visible_calls_query(user).with_only_columns(calls.Call.id)
-    return exists().where(Encounter.person_id == Person.id, Encounter.call_id.in_(visible_calls))
+# A unit's crew sees the people it met: those of encounters on calls the unit can see. Encounters sit
+# above people (an encounter is saved with its person), so that part provides the rule (fieldapp.wiring).
+met_by_crew = Slot("people.met_by_crew", "user -> a SQL condition on Person: linked to an encounter on a call "
+                   "the user's unit can see (fieldapp.encounters.services.people_met_by_crew)")
 
 
 def visible_people_query(user):
     if sees_clinical(user.role):
         return select(Person)
     if user.role in UNIT_ROLES:
-        return select(Person).where(_visible_to_unit(user))
+        return select(Person).where(met_by_crew(user))
     return select(Person).where(False)
 
 

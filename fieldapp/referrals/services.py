@@ -13,7 +13,7 @@ from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from fieldapp.extensions import db
-from fieldapp.idempotency import check_replay, commit_or_replay, fingerprint, saved_meanwhile
+from fieldapp.idempotency import commit_or_replay, fingerprint, id_conflict, replay_of, saved_meanwhile
 from fieldapp.people.models import Person
 from fieldapp.records import get_visible
 from fieldapp.referrals import constants as c
@@ -53,13 +53,11 @@ def _check_consent(consent: dict, service: Service, by) -> None:
 def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
     """Refer the person of an encounter to a service. Idempotent on the device-made ``id``."""
     body_hash = fingerprint({"encounter_id": encounter_id, **data})
-    existing = db.session.get(Referral, data["id"])
+    existing = replay_of(Referral, data["id"], body_hash, what="referral",
+                         reveal=lambda found: get_referral(by, found.id, audit_read=False),
+                         parent=lambda found: found.encounter_id == encounter_id)
     if existing is not None:
-        get_referral(by, existing.id, audit_read=False)
-        if existing.encounter_id != encounter_id:
-            raise Conflict("A different record was already saved with this id.",
-                           fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
-        return check_replay(existing, body_hash, what="referral"), False
+        return existing, False
     encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
     referral = add_referral(encounter, data, by=by, body_hash=body_hash)
     return commit_or_replay(referral, body_hash, what="referral")
@@ -68,10 +66,9 @@ def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
 def add_with_encounter(encounter, data: dict, *, by) -> Referral:
     """The referral sent with a new encounter, added to the same unit of work (committed with it).
     Refusals name their fields under ``referral.``."""
-    if db.session.get(Referral, data["id"]) is not None:
-        raise Conflict("A different record was already saved with this id.",
-                       fields={"referral.id": ["This id is already used by a different record."]},
-                       code="id_conflict")
+    if db.session.get(Referral, data["id"]) is not None:  # the encounter is new: so is any referral of it
+        get_referral(by, data["id"], audit_read=False)
+        raise id_conflict("referral", "referral.id")
     try:
         return add_referral(encounter, data, by=by,
                             body_hash=fingerprint({"encounter_id": encounter.id, **data}))
@@ -125,13 +122,11 @@ def may_track(user, referral: Referral) -> bool:
 def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
     """Move a referral one step; failures (declined, unable to contact, cancelled) need a reason."""
     body_hash = fingerprint({"referral_id": str(referral_id), **data})
-    existing = db.session.get(ReferralEvent, data["id"])
+    existing = replay_of(ReferralEvent, data["id"], body_hash, what="referral step",
+                         reveal=lambda found: get_referral(by, found.referral_id, audit_read=False),
+                         parent=lambda found: found.referral_id == referral_id)
     if existing is not None:
-        get_referral(by, existing.referral_id, audit_read=False)
-        if existing.referral_id != referral_id:
-            raise Conflict("A different record was already saved with this id.",
-                           fields={"id": ["This id is already used by a different record."]}, code="id_conflict")
-        return check_replay(existing, body_hash, what="referral step"), False
+        return existing, False
     referral = get_referral(by, referral_id, audit_read=False)
     if not may_track(by, referral):
         raise Forbidden("Clinicians, and whoever made the referral, track it.")

@@ -10,36 +10,21 @@ from fieldapp import visibility
 from fieldapp.directory import services as directory
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.directory.schemas import ServiceQuerySchema
-from fieldapp.directory.views import tel_href
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.schemas import EncounterSchema
-from fieldapp.encounters.views import VOCABULARIES, seen_as
 from fieldapp.errors import ServiceError
 from fieldapp.referrals import constants as c
 from fieldapp.referrals import services
+from fieldapp.referrals.form import referral_payload
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralQuerySchema, ReferralSchema, ReferralStatusSchema
 from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
 from fieldapp.web import forms
 from fieldapp.web.access import allow
+from fieldapp.web.pages import seen_as
 
 bp = Blueprint("referrals", __name__)
 
 # --- making a referral ---------------------------------------------------------------------
-
-def referral_payload(form) -> dict:
-    consent = {"type": form.get("consent_type") or None,
-               "given_by": form.get("consent_given_by", "").strip() or None}
-    part2 = {name: form.get(f"part2_{name}", "").strip() for name in c.PART2_ELEMENTS}
-    part2 = {name: value for name, value in part2.items() if value}
-    if form.get("part2_revocation_explained"):
-        part2["revocation_explained"] = True
-    if part2:
-        consent["part2"] = part2
-    payload = {"id": form.get("id", ""), "service_id": form.get("service_id") or None,
-               "consent": {key: value for key, value in consent.items() if value is not None},
-               "note": form.get("note", "").strip(), "recorded_at": form.get("recorded_at") or None}
-    return {key: value for key, value in payload.items() if value is not None}
-
 
 def _choices(q, category, chosen):
     """Active services matching the search, the chosen one kept in the list after a new search."""
@@ -77,7 +62,7 @@ def new(encounter_id):
     return render_template(
         "referrals/new.html", encounter=seen_as(EncounterSchema, visibility.ENCOUNTER, encounter), form=form,
         form_id=form_id, errors={**search_errors, **errors}, choices=choices, q=q, category=category,
-        categories=CATEGORIES, **VOCABULARIES), status
+        categories=CATEGORIES), status
 
 
 # --- the queue and one referral ------------------------------------------------------------
@@ -110,8 +95,7 @@ def index():
                 for shown, referral in zip(seen_as(ReferralSchema, visibility.REFERRAL, found, many=True), found,
                                            strict=True)]
     return render_template("referrals/index.html", rows=rows, chosen=chosen, errors=errors,
-                           summary=queue_summary(len(rows), chosen), due_within=DUE_WITHIN,
-                           **VOCABULARIES), 422 if errors else 200
+                           summary=queue_summary(len(rows), chosen), due_within=DUE_WITHIN), 422 if errors else 200
 
 
 def queue_summary(count: int, chosen: dict) -> str:
@@ -145,7 +129,7 @@ def _render_referral(referral, *, form=None, errors=None, status=200):
         "referrals/show.html", referral=seen_as(ReferralSchema, visibility.REFERRAL, referral), person=person,
         next_statuses=c.TRANSITIONS.get(referral.status, ()) if may_track else (), needs_reason=c.NEEDS_REASON,
         form=form, errors=errors, event_id=form["id"] if form.get("id") and not errors.get("id") else str(uuid.uuid4()),
-        part2_elements=c.PART2_ELEMENTS, tel_href=tel_href, **VOCABULARIES), status
+        part2_elements=c.PART2_ELEMENTS), status
 
 
 @bp.route("/referrals/<uuid:referral_id>/status", methods=["POST"])

@@ -6,14 +6,14 @@ from flask_login import current_user
 
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
-from fieldapp.encounters.form import save_encounter_form
+from fieldapp.casefile.encounter_form import save_encounter_form
+from fieldapp.casefile.note_form import load_note
 from fieldapp.errors import Invalid
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import AddendumCreateSchema, NoteCreateSchema
-from fieldapp.notes.views import load_note
 from fieldapp.referrals import services as referrals
+from fieldapp.referrals.form import referral_payload
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
-from fieldapp.referrals.views import referral_payload
 from fieldapp.schemas import shared
 
 

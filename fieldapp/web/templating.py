@@ -1,6 +1,7 @@
 """Jinja filters and globals: times in the agency's zone, ages, labels. A part's own vocabulary for
 templates (the call types and statuses) is added by ``fieldapp.wiring``."""
 
+import re
 from zoneinfo import ZoneInfo
 
 from flask_wtf.csrf import generate_csrf
@@ -38,6 +39,7 @@ def register_template_helpers(app):
     app.add_template_filter(device)
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
+    app.add_template_global(tel_href)
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS, TIMEZONE=app.config["FIELDAPP_TIMEZONE"],
     )
@@ -54,3 +56,17 @@ def device(user_agent: str | None) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or (agent[:40] if agent else "Unknown device")
+
+
+_EXTENSION = re.compile(r"(?i)\s*(?<![a-z])(?:ext\.?|extension|x)\s*(?=\d)")
+_KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
+
+
+def tel_href(phone: str) -> str:
+    """``tel:`` link for a phone number as people write it: "(555) 010-1000 ext. 2" dials 5550101000,2;
+    letters are keypad digits (1-800-273-TALK)."""
+    number, *extension = _EXTENSION.split(phone, maxsplit=1)
+    digits = re.sub(r"[^0-9+*#]", "", number.upper().translate(_KEYPAD))
+    if extension and re.sub(r"[^0-9]", "", extension[0]):
+        digits += "," + re.sub(r"[^0-9]", "", extension[0])
+    return "tel:" + digits

@@ -5,29 +5,29 @@ The page and the outbox's batch sync (``fieldapp.sync.forms``) both save the for
 ``save_encounter_form``, so a form refused online or from the outbox names the same inputs.
 """
 
-from datetime import timedelta
 
 from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from fieldapp import clock
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
+from fieldapp.casefile import services as record
+from fieldapp.casefile.record_form import record_details_payload
+from fieldapp.casefile.schemas import EncounterCreateSchema
 from fieldapp.clock import utcnow
-from fieldapp.encounters import services
 from fieldapp.encounters.constants import OUTCOMES
-from fieldapp.encounters.record_form import record_details_payload
-from fieldapp.encounters.schemas import EncounterCreateSchema
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.notes import services as notes
+from fieldapp.notes.models import FOLLOW_UP_AFTER
 from fieldapp.notes.schemas import NoteCreateSchema
 from fieldapp.roles import CLINICIAN
 from fieldapp.schemas import shared
 from fieldapp.web import forms
 
-FOLLOW_UP_AFTER_HOURS = 72  # the usual post-crisis check-in
 DEFAULT_GIVEN_BY = "the person"  # consent given by the person contacted, unless a name is typed
 
 # The form's inputs in page order: the first one refused gets the focus.
@@ -129,7 +129,7 @@ def save_encounter_form(call_id: int, form):
     names as their fields."""
     try:
         data = shared(EncounterCreateSchema).load(encounter_payload(form))
-        encounter, created = services.log_encounter(call_id, data, by=current_user)
+        encounter, created = record.log_encounter(call_id, data, by=current_user)
     except ValidationError as error:
         raise Invalid("Some answers need a change: see the fields marked below.",
                       fields=_as_lists(by_input(forms.flat_errors(error.messages)))) from error
@@ -162,7 +162,7 @@ def save_note(encounter, form) -> list[str]:
         if errors:
             raise Invalid(errors.get("", "The note is not valid."))
         if form.get("note_follow_up"):
-            data["follow_up_due"] = utcnow() + timedelta(hours=FOLLOW_UP_AFTER_HOURS)
+            data["follow_up_due"] = utcnow() + FOLLOW_UP_AFTER
         notes.add_note(data=data, by=current_user, encounter_id=encounter.id)
     except ServiceError as error:
         db.session.rollback()
@@ -196,3 +196,7 @@ def outcome_words(encounter) -> str:
     name = encounter.person.display_name if encounter.person else "The person"
     return f"{name}, {OUTCOMES[encounter.outcome].lower()}"
 
+
+def suggested_follow_up() -> str:
+    """The follow-up's default due time as a datetime-local value in the agency's zone."""
+    return clock.to_input(utcnow() + FOLLOW_UP_AFTER)

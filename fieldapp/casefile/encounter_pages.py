@@ -5,60 +5,33 @@ show a field ``fieldapp/visibility.py`` keeps from the role.
 """
 
 import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user
 
 from fieldapp import visibility
 from fieldapp.calls import constants as call_vocabulary
 from fieldapp.calls import services as calls
-from fieldapp.clock import utcnow
+from fieldapp.casefile import briefing as briefings
+from fieldapp.casefile import encounter_form
+from fieldapp.casefile.encounter_form import suggested_follow_up
 from fieldapp.directory import services as directory
-from fieldapp.encounters import briefing as briefings
-from fieldapp.encounters import constants as encounter_vocabulary
-from fieldapp.encounters import form as encounter_form
+from fieldapp.encounters import constants as encounter_constants
 from fieldapp.encounters import services
 from fieldapp.encounters.schemas import BriefingSchema, EncounterSchema
 from fieldapp.errors import ServiceError
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteSchema
-from fieldapp.people import constants as people_vocabulary
 from fieldapp.people import services as people
 from fieldapp.people.schemas import PersonQuerySchema, PersonSchema
-from fieldapp.referrals import constants as referral_vocabulary
 from fieldapp.referrals import services as referrals
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.web import forms
 from fieldapp.web.access import allow
+from fieldapp.web.pages import seen_as, with_times
 
 bp = Blueprint("encounters", __name__)
 
-# Code -> label tables for the templates: E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, ...
-VOCABULARIES = {"E": encounter_vocabulary, "P": people_vocabulary, "R": referral_vocabulary}
-FOLLOW_UP_SUGGESTION = timedelta(hours=72)  # the usual post-crisis check-in
-
-
-def seen_as(schema_class, table, obj, *, many=False):
-    """``obj`` as the signed-in user's role may see it, with its times turned back into datetimes."""
-    return with_times(visibility.view(schema_class, table, current_user.role, many=many).dump(obj))
-
-
-def with_times(value, key=""):
-    if isinstance(value, dict):
-        return {name: with_times(item, name) for name, item in value.items()}
-    if isinstance(value, list):
-        return [with_times(item, key) for item in value]
-    if isinstance(value, str) and (key.endswith("_at") or key == "at"):
-        return datetime.fromisoformat(value)
-    return value
-
-
-def suggested_follow_up() -> str:
-    """A datetime-local value 72 hours from now in the agency's zone."""
-    zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
-    return (utcnow() + FOLLOW_UP_SUGGESTION).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
 # --- the call's record: briefing and encounters --------------------------------------------
@@ -75,8 +48,7 @@ def record(call_id):
             encounter.referrals = referrals.for_encounter(current_user, encounter)
         logged = seen_as(EncounterSchema, visibility.ENCOUNTER, found, many=True)
     return render_template("encounters/record.html", call=call, briefing=briefing, encounters=logged,
-                           crew=calls.is_crew(current_user, call), clinical=visibility.sees_clinical(current_user.role),
-                           **VOCABULARIES)
+                           crew=calls.is_crew(current_user, call), clinical=visibility.sees_clinical(current_user.role))
 
 
 # --- logging an encounter ------------------------------------------------------------------
@@ -130,13 +102,13 @@ def new(call_id):
     form_id = form["id"] if form.get("id") and not errors.get("id") else str(uuid.uuid4())
     quick_services = [service for service in directory.search_services() if not service.part2_program]
     concerns = form.getlist("concerns") if request.method == "POST" \
-        else list(encounter_vocabulary.CONCERNS_BY_CALL_TYPE.get(call.call_type, ()))
+        else list(encounter_constants.CONCERNS_BY_CALL_TYPE.get(call.call_type, ()))
     return render_template(
         "encounters/new.html", call=call, form=form, form_id=form_id, errors=errors,
         first_error=encounter_form.first_error(errors), found=found, searched=searched,
         quick_services=quick_services, concerns=concerns, may_clear=may_clear(call),
         dispositions=call_vocabulary.DISPOSITIONS,
-        new_uuid=lambda name: form.get(name) or str(uuid.uuid4()), **VOCABULARIES), status
+        new_uuid=lambda name: form.get(name) or str(uuid.uuid4())), status
 
 
 # --- one encounter -------------------------------------------------------------------------
@@ -158,4 +130,4 @@ def render_encounter(encounter, *, note_form=None, note_errors=None, addendum_to
         clinical=clinical, notes=with_times(signed), note_form=note_form or {}, note_errors=note_errors or {},
         note_id=str(uuid.uuid4()), addendum_to=addendum_to, addendum_form=addendum_form or {},
         addendum_errors=addendum_errors or {}, follow_up_suggestion=suggested_follow_up(),
-        new_id=lambda: str(uuid.uuid4()), **VOCABULARIES), status
+        new_id=lambda: str(uuid.uuid4())), status

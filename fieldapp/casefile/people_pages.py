@@ -6,9 +6,9 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from fieldapp import visibility
+from fieldapp.casefile.encounter_form import suggested_follow_up
 from fieldapp.encounters import services as encounters
 from fieldapp.encounters.schemas import EncounterSchema
-from fieldapp.encounters.views import VOCABULARIES, seen_as, suggested_follow_up, with_times
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteSchema
 from fieldapp.people import services
@@ -17,6 +17,7 @@ from fieldapp.referrals import services as referrals
 from fieldapp.roles import ADMIN, CLINICIAN, OFFICER
 from fieldapp.web import forms
 from fieldapp.web.access import allow
+from fieldapp.web.pages import seen_as, with_times
 
 bp = Blueprint("people", __name__)
 
@@ -32,7 +33,7 @@ def search():
         if not errors:
             found = seen_as(PersonSchema, visibility.PERSON, services.search(current_user, query["q"]), many=True)
     return render_template("people/search.html", q=q, found=found, errors=errors, searched=bool(q) and not errors,
-                           clinical=visibility.sees_clinical(current_user.role), **VOCABULARIES), \
+                           clinical=visibility.sees_clinical(current_user.role)), \
         422 if errors else 200
 
 
@@ -61,4 +62,4 @@ def render_person(person, *, note_form=None, note_errors=None, addendum_to=None,
         clinical=clinical, notes=with_times(signed), note_form=note_form or {}, note_errors=note_errors or {},
         note_id=str(uuid.uuid4()), addendum_to=addendum_to, addendum_form=addendum_form or {},
         addendum_errors=addendum_errors or {}, follow_up_suggestion=suggested_follow_up(),
-        new_id=lambda: str(uuid.uuid4()), **VOCABULARIES), status
+        new_id=lambda: str(uuid.uuid4())), status

@@ -5,9 +5,11 @@ from flask_smorest import Blueprint
 
 from fieldapp import visibility
 from fieldapp.calls import services as calls
-from fieldapp.encounters import briefing as briefings
+from fieldapp.calls.briefing import briefing_of
+from fieldapp.casefile import services as record
+from fieldapp.casefile.schemas import EncounterCreateSchema
 from fieldapp.encounters import services
-from fieldapp.encounters.schemas import BriefingSchema, EncounterCreateSchema, EncounterSchema
+from fieldapp.encounters.schemas import BriefingSchema, EncounterSchema
 from fieldapp.referrals import services as referrals
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.web.access import allow
@@ -30,7 +32,7 @@ def create(data, call_id):
 
     The APCO disposition code is derived from the outcome and transport.
     """
-    encounter, created = services.log_encounter(call_id, data, by=current_user)
+    encounter, created = record.log_encounter(call_id, data, by=current_user)
     return encounter_response(encounter, 201 if created else 200)
 
 
@@ -58,5 +60,5 @@ def get(encounter_id: uuid.UUID):
 def briefing(call_id):
     """Earlier contacts at this address or with the people on this call. What each role sees
     follows ``fieldapp/visibility.py``: officers and dispatchers get no referral or note data."""
-    result = briefings.briefing(current_user, call_id)
+    result = briefing_of(current_user, call_id)
     return visibility.respond(BriefingSchema, visibility.BRIEFING, current_user.role, result)

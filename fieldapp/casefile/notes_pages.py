@@ -1,50 +1,23 @@
 """Pages for clinicians' signed notes, addenda and follow-ups. Officers never reach them."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from fieldapp.directory.views import tel_href
+from fieldapp.casefile.encounter_pages import render_encounter
+from fieldapp.casefile.note_form import load_note
+from fieldapp.casefile.people_pages import render_person
 from fieldapp.encounters import services as encounters
-from fieldapp.encounters.views import render_encounter
 from fieldapp.errors import ServiceError
 from fieldapp.notes import services
 from fieldapp.notes.schemas import AddendumCreateSchema, FollowUpDoneSchema, FollowUpSchema, NoteCreateSchema
 from fieldapp.people import services as people
-from fieldapp.people.views import render_person
 from fieldapp.roles import CLINICIAN
 from fieldapp.web import forms
 from fieldapp.web.access import allow
 
 bp = Blueprint("notes", __name__)
-
-
-def _agency_time(text: str) -> str:
-    """A datetime-local value ("2026-11-27T09:00") as ISO 8601 in the agency's zone; other text is
-    passed on for the schema to refuse."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"]))
-    return moment.isoformat()
-
-
-def load_note(form, schema):
-    payload = {"id": form.get("id", ""), "body": form.get("body", "").strip(),
-               "recorded_at": form.get("recorded_at") or None}
-    payload = {key: value for key, value in payload.items() if value not in (None, "")}
-    due = form.get("follow_up_due", "").strip() if form.get("follow_up") else None
-    if due:
-        payload["follow_up_due"] = _agency_time(due)
-    data, errors = forms.load(schema(), payload)
-    if due == "":  # the box is ticked but no time given: say so rather than sign without a task
-        errors = {"": "Please correct the fields marked below.", **errors,
-                  "follow_up_due": "Choose when the follow-up is due."}
-    return data, errors
 
 
 def _save(save, form, schema):
@@ -125,7 +98,7 @@ def _render_followups(*, failed=None, form=None, errors=None, status=200):
     for task in tasks:
         task["due_at"] = datetime.fromisoformat(task["due_at"])
     return render_template("notes/followups.html", tasks=tasks, team=team, failed=failed, form=form or {},
-                           errors=errors or {}, tel_href=tel_href), status
+                           errors=errors or {}), status
 
 
 @bp.route("/followups/<uuid:followup_id>/done", methods=["POST"])
