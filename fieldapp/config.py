@@ -5,7 +5,11 @@ import os
 import secrets
 from pathlib import Path
 
+from limits import parse_many
+
+from fieldapp.calls.constants import OPEN
 from fieldapp.database import normalize_database_url
+from fieldapp.push import keys
 from fieldapp.roles import ROLES
 
 # CJIS Security Policy v6.0 5.5.4 (system use notification): shown before anyone signs in.
@@ -51,8 +55,6 @@ def _roles(name: str, default: tuple) -> tuple:
 
 def _rate(name: str, default: str) -> str:
     """A Flask-Limiter rate such as "10 per 10 minutes"; a wrong one refuses to start."""
-    from limits import parse_many
-
     value = os.environ.get(name, "").strip() or default
     try:
         parse_many(value)
@@ -120,8 +122,6 @@ def from_environment(instance_path: str) -> dict:
 def _board_thresholds() -> dict:
     """BOARD_STATUS_THRESHOLDS: minutes a call may stay in a status before the board colours it,
     as STATUS=MINUTES,... on top of the defaults (0 turns a status's colour off)."""
-    from fieldapp.calls.constants import OPEN
-
     thresholds = dict(DEFAULTS["BOARD_STATUS_THRESHOLDS"])
     value = os.environ.get("BOARD_STATUS_THRESHOLDS", "").strip()
     for pair in filter(None, (part.strip() for part in value.split(","))):
@@ -164,8 +164,6 @@ def _integration_settings() -> dict:
 
 def _push_settings(instance_path: str, development: bool) -> dict:
     """Web Push (docs/push.md): the VAPID key and contact; the demo makes its own key."""
-    from fieldapp.push import keys
-
     try:
         settings = keys.settings(instance_path, development=development)
     except keys.VapidSettingError as error:

@@ -6,7 +6,9 @@
 A *part* is a top-level package or module of fieldapp/ (``calls``, ``encounters``, ``errors``...); the
 figures are: module import cycles (strongly connected groups of modules), parts in an import cycle
 (strongly connected groups of parts), and pairs of parts that import each other. ``fieldapp/__init__``
-(the app factory) is left out of the part graph, as the top that imports everything by design.
+and a package's ``__main__`` (a process's entry point, ``python -m fieldapp.live``) assemble the app:
+they are left out of the part graph, as the top that imports everything by design (setup.cfg's
+``ignore_imports`` says the same to import-linter).
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def strongly_connected(nodes, edges) -> list[list[str]]:
 
 def part_of(module: str) -> str | None:
     bits = module.split(".")
-    return bits[1] if len(bits) > 1 else None
+    if len(bits) < 2 or bits[-1] == "__main__":
+        return None
+    return bits[1]
 
 
 def part_graph(edges) -> dict[str, dict[str, int]]:

@@ -9,7 +9,9 @@ atomic: see ``fieldapp.accounts.lockout``.
 
 from flask import current_app, request
 
+from fieldapp.accounts.services import find_user
 from fieldapp.extensions import limiter
+from fieldapp.mfa import services as mfa
 
 FAILED = frozenset({401})
 
@@ -32,9 +34,6 @@ def _username_key() -> str:
 def _from_a_known_device() -> bool:
     """A browser that signed in to this account with its second factor before is held by its own
     lock (``fieldapp.accounts.lockout``), not by failures others caused for the username."""
-    from fieldapp.accounts.services import find_user
-    from fieldapp.mfa import services as mfa
-
     token = request.cookies.get(mfa.DEVICE_COOKIE)
     username = _username() if token else ""
     user = find_user(username) if username and "\x00" not in username else None

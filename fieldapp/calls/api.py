@@ -2,6 +2,7 @@ from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from fieldapp.calls import constants as c
 from fieldapp.calls import services
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import (
@@ -67,7 +68,6 @@ def update_details(data, call_id):
 @allow(DISPATCHER, ADMIN, OFFICER, CLINICIAN, PROGRAM_MANAGER)
 def vocabularies():
     """The codes of the call fields and their labels, with the agency's districts."""
-    from fieldapp.calls import constants as c
     return {"sources": c.SOURCES, "ineligible_reasons": c.INELIGIBLE_REASONS, "call_types": c.CALL_TYPES,
             "districts": list(current_app.config["DISTRICTS"])}
 

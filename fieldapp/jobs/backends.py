@@ -22,6 +22,7 @@ class RQBackend:
     name = "rq"
 
     def __init__(self, redis_url: str, queue_name: str = QUEUE_NAME):
+        # Optional at run time: Redis and RQ are used only when REDIS_URL is set.
         from redis import Redis
         from rq import Queue
 

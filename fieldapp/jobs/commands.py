@@ -23,7 +23,7 @@ def _sweep_forever(app, every):
 @click.option("--burst", is_flag=True, help="Run what is queued, then stop (for scripts and tests).")
 def worker_command(burst):
     """Run queued jobs, and every JOBS_SWEEP_SECONDS enqueue rows that are due again."""
-    from rq import SimpleWorker
+    from rq import SimpleWorker  # optional at run time: the worker runs only with REDIS_URL
 
     app = current_app._get_current_object()
     jobs = app.extensions["fieldapp_jobs"]

@@ -6,7 +6,7 @@ import os
 
 from aiohttp import web
 
-from fieldapp import create_app  # the process's entry point assembles the app (setup.cfg: ignore_imports)
+from fieldapp.app import create_app  # the process's entry point assembles the app (setup.cfg: ignore_imports)
 from fieldapp.live.server import create_server
 
 

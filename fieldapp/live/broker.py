@@ -14,7 +14,10 @@ import time
 
 from sqlalchemy import select
 
+from fieldapp.extensions import db
+from fieldapp.live import services
 from fieldapp.live.events import Audiences, Event, Sequencer
+from fieldapp.live.models import LiveEvent
 
 log = logging.getLogger(__name__)
 READ_PAGE = 1000
@@ -29,7 +32,7 @@ class Hub:
         self._lock = threading.RLock()
         self._redis = None
         if redis_url:
-            import redis
+            import redis  # optional at run time: only when REDIS_URL is set
 
             self._redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
 
@@ -83,15 +86,10 @@ class Hub:
 
     # --- the table and the wire -----------------------------------------------------------
     def _latest_id(self) -> int:
-        from fieldapp.live import services
-
         with self.app.app_context():
             return services.latest_id()
 
     def _read_after(self, last_id: int) -> list[Event]:
-        from fieldapp.extensions import db
-        from fieldapp.live.models import LiveEvent
-
         found = []
         with self.app.app_context():
             while True:

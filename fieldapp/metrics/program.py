@@ -12,7 +12,10 @@ from collections import Counter
 
 from sqlalchemy import and_, case, exists, func, select
 
+from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
+from fieldapp.eligibility.constants import NOT_SENT_REASONS
+from fieldapp.encounters import constants as encounter_constants
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import program_sums, sql
@@ -148,9 +151,6 @@ def _distribution(counted: Counter, kind: str, codes, total: int) -> dict:
 def program_from_counts(counted: Counter) -> dict:
     """One period's figures from its counts by (kind, key). Not-sent counts, times and the
     rest that are not counts are added by ``fieldapp.metrics.program_times``."""
-    from fieldapp.calls import constants as call_constants
-    from fieldapp.encounters import constants as encounter_constants
-
     eligibility = _by(counted, "eligibility")
     calls_received = sum(n for (kind, _), n in counted.items() if kind == "eligibility")
     outcome = _by(counted, "eligible_outcome")
@@ -228,10 +228,6 @@ def figures(counted: Counter, extra: dict) -> dict:
 
 def labels() -> dict:
     """Code -> label tables the dashboard's program sections show (templates/metrics/_program.html)."""
-    from fieldapp.calls import constants as call_constants
-    from fieldapp.eligibility.constants import NOT_SENT_REASONS
-    from fieldapp.encounters import constants as encounter_constants
-
     return {"sources": {**call_constants.SOURCES, "not_recorded": "Not recorded"},
             "ineligible": call_constants.INELIGIBLE_REASONS, "not_served": NOT_SERVED_REASONS,
             "not_sent": {**NOT_SENT_REASONS, "not_recorded": "Reason not recorded"},

@@ -16,7 +16,9 @@ from sqlalchemy import Uuid, case, func, literal, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import array
 
 from fieldapp.calls import constants as call_constants
+from fieldapp.calls.constants import SOURCES
 from fieldapp.calls.models import Call
+from fieldapp.eligibility.constants import NOT_SENT_REASONS
 from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import program_sums, sql
@@ -25,6 +27,7 @@ from fieldapp.metrics.common import dialect_of, seconds, share
 from fieldapp.metrics.filters import Periods
 from fieldapp.metrics.models import NO_RECORD
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
+from fieldapp.metrics.program import for_period
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift
 
@@ -114,8 +117,6 @@ def program_times(session, periods: Periods, now: datetime, counted: Counter, ti
     """The figures beside the counts: ``counted`` is the counts by (period, kind, key) (program.counts or
     fast.program), ``times`` the durations (durations_from_records or fast.program_durations); shift
     hours and not-sent counts are read here (a few rows)."""
-    from fieldapp.metrics.program import for_period
-
     shifts = _shift_hours(session, periods, now)
     not_sent = _not_sent(session, periods)
     cost_per_hour = current_app.config.get("COST_PER_UNIT_HOUR") if has_app_context() else None
@@ -173,9 +174,6 @@ def _shift_hours(session, periods: Periods, now: datetime) -> list[tuple[float, 
 
 def _not_sent(session, periods: Periods) -> list[dict]:
     """Per period: eligible calls never sent to the team, recorded by day (none under a unit or type filter)."""
-    from fieldapp.calls.constants import SOURCES
-    from fieldapp.eligibility.constants import NOT_SENT_REASONS
-
     results = []
     for item in periods.items:
         applies = item.unit_id is None and item.call_type is None

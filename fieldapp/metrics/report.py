@@ -71,7 +71,7 @@ def report_page():
 @bp.route("/metrics/report.pdf")
 @allow(PROGRAM_MANAGER, ADMIN)
 def report_pdf():
-    from weasyprint import CSS, HTML  # imported when asked for: it loads the system's Pango
+    from weasyprint import CSS, HTML  # optional: loaded when a PDF is asked for; it needs the system's Pango
 
     html, status = _page(pdf=True)
     if status != 200:

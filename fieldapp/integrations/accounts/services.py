@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
+from fieldapp.directory.models import Organization
 from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts.models import IntegrationAccount
+from fieldapp.integrations.webhooks.urls import check_webhook_url
 from fieldapp.roles import CAD, INTEGRATION_ACTIONS, INTEGRATION_KINDS, PARTNER
 
 KINDS, ACTIONS = INTEGRATION_KINDS, INTEGRATION_ACTIONS
@@ -73,9 +75,6 @@ def get_account(account_id) -> IntegrationAccount:
 
 
 def _check(kind, actions, organization_id, webhook_url):
-    from fieldapp.directory.models import Organization
-    from fieldapp.integrations.webhooks.urls import check_webhook_url
-
     problems = {}
     if kind not in KINDS:
         problems["kind"] = [f"One of: {', '.join(KINDS)}."]
