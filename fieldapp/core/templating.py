@@ -1,29 +1,15 @@
 """Jinja filters and globals: times in the agency's zone, ages, labels."""
 
-from zoneinfo import ZoneInfo
-
 from flask_wtf.csrf import generate_csrf
 
+from fieldapp import clock
 from fieldapp.accounts.roles import LABELS as ROLE_LABELS
 from fieldapp.calls import constants as calls
-from fieldapp.clock import utcnow
 
 
 def register_template_helpers(app):
-    zone = ZoneInfo(app.config["FIELDAPP_TIMEZONE"])
-
-    def localtime(value, fmt="%H:%M"):
-        """The time in the agency's zone. A time stored before the input rules (year 1, say) cannot
-        be moved into the zone: it is shown as stored, in UTC, rather than breaking the page."""
-        if value is None:
-            return ""
-        try:
-            return value.astimezone(zone).strftime(fmt)
-        except (OverflowError, ValueError):
-            return value.strftime("%Y-%m-%d %H:%M UTC")
-
     def age(value):
-        seconds = int((utcnow() - value).total_seconds()) if value else 0
+        seconds = int((clock.utcnow() - value).total_seconds()) if value else 0
         if seconds < 60:
             return "just now"
         minutes = seconds // 60
@@ -34,14 +20,14 @@ def register_template_helpers(app):
             return f"{hours} h {minutes} min ago"
         return f"{hours // 24} d {hours % 24} h ago"
 
-    app.add_template_filter(localtime)
+    app.add_template_filter(clock.format_local, "localtime")
     app.add_template_filter(device)
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS, CALL_TYPES=calls.CALL_TYPES, CAUTIONS=calls.CAUTIONS,
         STATUS_LABELS=calls.STATUS_LABELS, DISPOSITIONS=calls.DISPOSITIONS, PRIORITIES=calls.PRIORITIES,
-        TIMEZONE=app.config["FIELDAPP_TIMEZONE"],
+        TIMEZONE=clock.zone(clock.zone_name(app)).key,  # an unknown zone fails here, at start-up
     )
 
 

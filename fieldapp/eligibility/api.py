@@ -1,11 +1,10 @@
-from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from fieldapp import clock
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
 from fieldapp.eligibility import services
 from fieldapp.eligibility.schemas import NotSentCountCreateSchema, NotSentCountSchema, NotSentQuerySchema
-from fieldapp.metrics.filters import today_in
 from fieldapp.security.access import allow
 
 blp = Blueprint("api_not_sent", __name__, url_prefix="/api/v1/not-sent-counts",
@@ -33,4 +32,4 @@ def record(data):
 @allow(DISPATCHER, PROGRAM_MANAGER, ADMIN)
 def listed(query):
     """The counts recorded for a range of days (default: the last 30), newest first."""
-    return services.listed(query.get("from_"), query.get("to"), today_in(current_app.config["FIELDAPP_TIMEZONE"]))
+    return services.listed(query.get("from_"), query.get("to"), clock.today())

@@ -1,15 +1,15 @@
 """The page where dispatchers and program managers record eligible calls never sent to the team."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from fieldapp import clock
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
 from fieldapp.calls.constants import SOURCES
 from fieldapp.core import forms
 from fieldapp.eligibility import services
 from fieldapp.eligibility.constants import NOT_SENT_REASONS
 from fieldapp.eligibility.schemas import NotSentCountCreateSchema
-from fieldapp.metrics.filters import today_in
 from fieldapp.security.access import allow
 
 bp = Blueprint("not_sent", __name__)
@@ -18,7 +18,7 @@ bp = Blueprint("not_sent", __name__)
 @bp.route("/not-sent", methods=["GET", "POST"])
 @allow(DISPATCHER, PROGRAM_MANAGER, ADMIN)
 def index():
-    today = today_in(current_app.config["FIELDAPP_TIMEZONE"])
+    today = clock.today()
     errors, form = {}, request.form
     if request.method == "POST":
         payload = {"day": form.get("day", ""), "count": forms.as_number(form.get("count", "")),

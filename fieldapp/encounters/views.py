@@ -6,16 +6,14 @@ show a field ``fieldapp/visibility.py`` keeps from the role.
 
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user
 
-from fieldapp import visibility
+from fieldapp import clock, visibility
 from fieldapp.accounts.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.calls import constants as call_vocabulary
 from fieldapp.calls import services as calls
-from fieldapp.clock import utcnow
 from fieldapp.core import forms
 from fieldapp.directory import services as directory
 from fieldapp.encounters import briefing as briefings
@@ -57,8 +55,7 @@ def with_times(value, key=""):
 
 def suggested_follow_up() -> str:
     """A datetime-local value 72 hours from now in the agency's zone."""
-    zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
-    return (utcnow() + FOLLOW_UP_SUGGESTION).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+    return clock.to_input(clock.utcnow() + FOLLOW_UP_SUGGESTION)
 
 
 # --- the call's record: briefing and encounters --------------------------------------------

@@ -1,12 +1,11 @@
 """The clinician's entry of a follow-up contact, on the encounter page (templates/followup_contacts/_section.html)."""
 
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
+from fieldapp import clock
 from fieldapp.accounts.roles import ADMIN, CLINICIAN
 from fieldapp.core import forms
 from fieldapp.encounters import services as encounters
@@ -31,22 +30,12 @@ def vocabularies():
     return {"FOLLOW_UP_MODES": constants.MODES, "FOLLOW_UP_RESULTS": constants.RESULTS}
 
 
-def _agency_time(text: str) -> str:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"]))
-    return moment.isoformat()
-
-
 @bp.route("/encounters/<uuid:encounter_id>/follow-up-contacts", methods=["POST"])
 @allow(CLINICIAN)
 def record(encounter_id):
     form = request.form
     payload = {"id": form.get("id", ""), "encounter_id": str(encounter_id),
-               "contacted_at": _agency_time(form.get("contacted_at", "").strip()), "mode": form.get("mode", ""),
+               "contacted_at": clock.from_input(form.get("contacted_at", "").strip()), "mode": form.get("mode", ""),
                "reached": {"yes": True, "no": False}.get(form.get("reached", ""), form.get("reached", "")),
                "result": form.get("result", "")}
     data, errors = forms.load(FollowUpContactCreateSchema(), payload)

@@ -15,14 +15,14 @@ transactions rebuilding the same day take turns and the second counts the first 
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from sqlalchemy import and_, event, func, insert, inspect, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from fieldapp import clock
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
@@ -64,7 +64,7 @@ def _collect(session, flush_context) -> None:
     dirty = session.info.setdefault(DIRTY, {"days": set(), "calls": set(), "encounters": set(), "referrals": set(),
                                            "people": set(), "services": set(), "people_of_calls": set(),
                                            "addresses": set()})
-    zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
+    zone = clock.zone()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Call):
             dirty["days"].update(moment.astimezone(zone).date() for moment in _values(obj, "received_at"))
@@ -97,10 +97,10 @@ def refresh(session) -> None:
     if DIRTY not in session.info:
         return
     dirty = session.info.pop(DIRTY)
-    zone = current_app.config["FIELDAPP_TIMEZONE"]
+    zone = clock.zone_name()
     if not any(dirty.values()) or not _maintained(session, zone):  # stale roll-ups: nothing to look up
         return
-    days = dirty["days"] | {moment.astimezone(ZoneInfo(zone)).date() for moment in _receipts(session, dirty)}
+    days = dirty["days"] | {clock.to_local(moment, zone).date() for moment in _receipts(session, dirty)}
     if not days:
         return
     if dialect_of(session) == "postgresql":

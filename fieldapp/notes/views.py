@@ -1,11 +1,11 @@
 """Pages for clinicians' signed notes, addenda and follow-ups. Officers never reach them."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from fieldapp import clock
 from fieldapp.accounts.roles import CLINICIAN
 from fieldapp.core import forms
 from fieldapp.directory.views import tel_href
@@ -22,25 +22,13 @@ from fieldapp.security.access import allow
 bp = Blueprint("notes", __name__)
 
 
-def _agency_time(text: str) -> str:
-    """A datetime-local value ("2026-11-27T09:00") as ISO 8601 in the agency's zone; other text is
-    passed on for the schema to refuse."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"]))
-    return moment.isoformat()
-
-
 def load_note(form, schema):
     payload = {"id": form.get("id", ""), "body": form.get("body", "").strip(),
                "recorded_at": form.get("recorded_at") or None}
     payload = {key: value for key, value in payload.items() if value not in (None, "")}
     due = form.get("follow_up_due", "").strip() if form.get("follow_up") else None
     if due:
-        payload["follow_up_due"] = _agency_time(due)
+        payload["follow_up_due"] = clock.from_input(due)
     data, errors = forms.load(schema(), payload)
     if due == "":  # the box is ticked but no time given: say so rather than sign without a task
         errors = {"": "Please correct the fields marked below.", **errors,
