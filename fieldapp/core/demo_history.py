@@ -23,6 +23,7 @@ from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
 from fieldapp.directory.models import Service
 from fieldapp.encounters import services as encounters
+from fieldapp.encounters.constants import FOLLOW_UP_AFTER, FOLLOW_UP_HOURS
 from fieldapp.extensions import db
 from fieldapp.metrics import tracking
 from fieldapp.metrics.models import RollupState
@@ -185,9 +186,9 @@ class _History:
                                                          by=clinician)))
 
     def follow_up(self, encounter, clinician, moment):
-        due = moment + timedelta(hours=72)
-        data = {"id": self.uid(), "body": "Demo note: plan a check-in within 72 hours.", "follow_up_due": due,
-                "recorded_at": moment}
+        due = moment + FOLLOW_UP_AFTER
+        data = {"id": self.uid(), "body": f"Demo note: plan a check-in within {FOLLOW_UP_HOURS} hours.",
+                "follow_up_due": due, "recorded_at": moment}
         note = self.at(moment, notes.add_note, data=data, encounter_id=encounter.id, by=clinician)[0]
         if self.rng.random() < 0.85:
             done = moment + timedelta(hours=self.rng.randrange(6, 100))  # most on time, some late

@@ -5,8 +5,6 @@ The page and the outbox's batch sync (``fieldapp.sync.forms``) both save the for
 ``save_encounter_form``, so a form refused online or from the outbox names the same inputs.
 """
 
-from datetime import timedelta
-
 from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -18,7 +16,7 @@ from fieldapp.calls.schemas import StatusChangeSchema
 from fieldapp.clock import utcnow
 from fieldapp.core import forms
 from fieldapp.encounters import services
-from fieldapp.encounters.constants import OUTCOMES
+from fieldapp.encounters.constants import FOLLOW_UP_AFTER, OUTCOMES
 from fieldapp.encounters.record_form import record_details_payload
 from fieldapp.encounters.schemas import EncounterCreateSchema
 from fieldapp.errors import Invalid, ServiceError
@@ -27,7 +25,6 @@ from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteCreateSchema
 from fieldapp.schemas import shared
 
-FOLLOW_UP_AFTER_HOURS = 72  # the usual post-crisis check-in
 DEFAULT_GIVEN_BY = "the person"  # consent given by the person contacted, unless a name is typed
 
 # The form's inputs in page order: the first one refused gets the focus.
@@ -162,7 +159,7 @@ def save_note(encounter, form) -> list[str]:
         if errors:
             raise Invalid(errors.get("", "The note is not valid."))
         if form.get("note_follow_up"):
-            data["follow_up_due"] = utcnow() + timedelta(hours=FOLLOW_UP_AFTER_HOURS)
+            data["follow_up_due"] = utcnow() + FOLLOW_UP_AFTER
         notes.add_note(data=data, by=current_user, encounter_id=encounter.id)
     except ServiceError as error:
         db.session.rollback()

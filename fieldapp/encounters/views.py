@@ -5,7 +5,7 @@ show a field ``fieldapp/visibility.py`` keeps from the role.
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user
@@ -35,7 +35,6 @@ bp = Blueprint("encounters", __name__)
 
 # Code -> label tables for the templates: E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, ...
 VOCABULARIES = {"E": encounter_vocabulary, "P": people_vocabulary, "R": referral_vocabulary}
-FOLLOW_UP_SUGGESTION = timedelta(hours=72)  # the usual post-crisis check-in
 
 
 def seen_as(schema_class, table, obj, *, many=False):
@@ -54,8 +53,8 @@ def with_times(value, key=""):
 
 
 def suggested_follow_up() -> str:
-    """A datetime-local value 72 hours from now in the agency's zone."""
-    return clock.to_input(clock.utcnow() + FOLLOW_UP_SUGGESTION)
+    """A datetime-local value ``FOLLOW_UP_AFTER`` (72 hours) from now in the agency's zone."""
+    return clock.to_input(clock.utcnow() + encounter_vocabulary.FOLLOW_UP_AFTER)
 
 
 # --- the call's record: briefing and encounters --------------------------------------------
