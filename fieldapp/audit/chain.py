@@ -30,6 +30,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from fieldapp.audit.models import AuditEvent
+from fieldapp.database import dialect_of
 
 GENESIS = "0" * 64
 PRUNE_ACTION = "audit.prune"
@@ -72,7 +73,7 @@ def _forget_pending(session, previous_transaction):
 
 def lock(session: Session) -> None:
     """Serialize appenders until this transaction ends (see the module docstring)."""
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(session)
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     elif dialect == "sqlite":
@@ -81,7 +82,7 @@ def lock(session: Session) -> None:
 
 def _next_ids(session: Session, prev_id: int | None, count: int) -> list[int]:
     """Ids for ``count`` new rows, increasing (one query however many rows: a batch's audit rows)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         return sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) "
                                            "FROM generate_series(1, :count)"), {"count": count}))
     return [(prev_id or 0) + n for n in range(1, count + 1)]  # SQLite: INTEGER PRIMARY KEY's choice, locked

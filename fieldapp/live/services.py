@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.accounts.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.calls import constants as c
+from fieldapp.database import dialect_of
 from fieldapp.extensions import db
 from fieldapp.integrations import webhooks
 from fieldapp.live.events import ALL, Event
@@ -47,7 +48,7 @@ def write_pending(session):
     if not rows:
         return
     session.flush()  # the change itself first: its row locks are taken before the ordering lock
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ORDER_LOCK})
     session.add_all(rows)
     session.flush()

@@ -8,8 +8,8 @@ from sqlalchemy import Date, and_, bindparam, cast, func, literal, or_, select
 
 from fieldapp import clock
 from fieldapp.calls.models import Call
+from fieldapp.database import dialect_of
 from fieldapp.metrics import sql
-from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
 
 

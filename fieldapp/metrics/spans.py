@@ -16,7 +16,7 @@ from sqlalchemy import Date, and_, bindparam, case, delete, func, insert, litera
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from fieldapp.metrics.common import dialect_of
+from fieldapp.database import dialect_of
 from fieldapp.metrics.models import ROLLUPS, DirtySpan, RollupState
 from fieldapp.metrics.rollup_days import built, monday, next_month
 

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 
 from fieldapp import clock
 from fieldapp.calls.models import Call, CallEvent
+from fieldapp.database import dialect_of
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import jobs as metrics_jobs
 from fieldapp.metrics import rollups
-from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import RollupState
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
 from fieldapp.notes.models import FollowUp
