@@ -10,19 +10,20 @@ their contacts (their previous contact moves when one is added); a call's addres
 the later calls at that address within the repeat window (whether they are repeat calls may change).
 Writes that bypass the ORM (a bulk load, raw SQL) must be followed by ``flask metrics rebuild``.
 
-On PostgreSQL each day is locked for the rest of the transaction (an advisory lock), so two
-transactions rebuilding the same day take turns and the second counts the first one's records.
+On PostgreSQL each day is locked for the rest of the transaction (an advisory lock,
+``fieldapp.locks.ROLLUP_DAYS``), so two transactions rebuilding the same day take turns and the
+second counts the first one's records.
 """
 
 from datetime import timedelta
 
 from flask import has_app_context
-from sqlalchemy import and_, event, func, insert, inspect, or_, select, text
+from sqlalchemy import and_, event, insert, inspect, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from fieldapp import clock
+from fieldapp import clock, locks
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.database import dialect_of
 from fieldapp.directory.models import Service
@@ -37,7 +38,6 @@ from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 
 DIRTY = "metrics_rollups_dirty"
-LOCK_KEY = 11_0001  # the advisory-lock namespace of the roll-up days
 BATCH = 2000
 
 
@@ -103,9 +103,8 @@ def refresh(session) -> None:
     days = dirty["days"] | {clock.to_local(moment, zone).date() for moment in _receipts(session, dirty)}
     if not days:
         return
-    if dialect_of(session) == "postgresql":
-        for day in sorted(days):
-            session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY, day.toordinal())))
+    for day in sorted(days):
+        locks.xact_lock(session, locks.ROLLUP_DAYS, day.toordinal())
     rollups.rebuild(session, days, zone)
     metrics_jobs.enqueue_after_commit(session)  # their months and weeks (fieldapp.metrics.spans)
 
