@@ -39,9 +39,10 @@ def clock_at(moment: datetime) -> Iterator[None]:
         _CLOCK.reset(token)
 
 
-def zone_name() -> str:
-    """The agency's zone name (``FIELDAPP_TIMEZONE``), for code that passes it on as text."""
-    return current_app.config["FIELDAPP_TIMEZONE"]
+def zone_name(app=None) -> str:
+    """The agency's zone name (``FIELDAPP_TIMEZONE``) of ``app`` (by default the current one), for
+    code that passes it on as text."""
+    return (app or current_app).config["FIELDAPP_TIMEZONE"]
 
 
 @cache
@@ -109,9 +110,10 @@ def format_local(moment: datetime | None, fmt: str = "%H:%M") -> str:
         return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def iso_local(moment: datetime | None, tz: str | None = None) -> str | None:
+def local_iso(moment: datetime | None, tz: str | None = None) -> str | None:
     """A moment as ISO 8601 in the agency's zone (or ``tz``) to the second, with that moment's
-    offset: ``2026-03-01T14:05:00-05:00``. A naive moment is taken as UTC (SQLite stores UTC)."""
+    offset: ``2026-03-01T14:05:00-05:00``. A naive moment is taken as UTC (SQLite stores UTC). The
+    exports' SQL spelling of it is ``fieldapp.metrics.sql.iso_local``."""
     if moment is None:
         return None
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -19,6 +19,13 @@ NAMING_CONVENTION = {
 }
 
 
+def dialect_of(bind) -> str:
+    """The name of the database's dialect ("postgresql", "sqlite") behind a session, a connection or
+    an engine: the one test for SQL that the two databases spell differently."""
+    dialect = getattr(bind, "dialect", None)
+    return (dialect if dialect is not None else bind.get_bind().dialect).name
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern (with ``escape="\\"``) matching ``text`` anywhere; % and _ are literal."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

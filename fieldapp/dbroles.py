@@ -17,7 +17,7 @@ import click
 from sqlalchemy import text
 
 from fieldapp import models  # noqa: F401 - every model, so every append-only table is known
-from fieldapp.database import owner_session
+from fieldapp.database import dialect_of, owner_session
 from fieldapp.extensions import db
 
 ROUTINE = "SELECT, INSERT, UPDATE, DELETE"
@@ -67,7 +67,7 @@ def grant_statements(app_role: str, *, owner_role: str, database: str, password:
 def db_roles_command(app_role, password_env, print_only):
     """Create or update the app's least-privileged PostgreSQL role (run as the owner)."""
     with owner_session() as session:
-        if session.get_bind().dialect.name != "postgresql":
+        if dialect_of(session) != "postgresql":
             raise click.ClickException("Database roles are for PostgreSQL; SQLite has none.")
         owner, database = session.execute(text("SELECT current_user, current_database()")).one()
         password = os.environ.get(password_env) if password_env else None

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.orm import Session, lazyload
 
+from fieldapp.database import dialect_of
 from fieldapp.extensions import db
 
 HELD = "fieldapp_sync_held"  # session.info key: what the batch's records' commits left to do
@@ -160,7 +161,7 @@ def transaction(*, savepoints: bool):
     _end_reads(request_session)
     with db.engine.connect() as connection:
         outer = connection.begin()
-        if connection.dialect.name == "sqlite":
+        if dialect_of(connection) == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite begins lazily; savepoints need a BEGIN
         records = Session(bind=connection, expire_on_commit=False, info={HELD: {}, MEMO: {}, LOCKED: {}, KEPT: []},
                           join_transaction_mode="create_savepoint" if savepoints else "rollback_only")

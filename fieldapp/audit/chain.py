@@ -6,8 +6,8 @@ it (``prev_id``). ``verify`` walks the rows in id order and names the first one 
 Appending is "read the last row, write the next", so two transactions appending at once would
 both chain to the same row (a fork). Appends are serialized instead:
 
-- PostgreSQL: ``pg_advisory_xact_lock`` before the last row is read. The lock is held until the
-  transaction ends, so the next appender reads the last row only after this one has committed
+- PostgreSQL: the advisory lock ``fieldapp.locks.AUDIT_CHAIN`` before the last row is read. It is
+  held until the transaction ends, so the next appender reads the last row only after this one has committed
   (READ COMMITTED gives each statement a fresh snapshot) or rolled back (its row never existed).
 - SQLite: one writer at a time already; a no-op UPDATE takes the write lock before the read, so
   the read sees the newest row and no other writer can append until this transaction ends.
@@ -29,11 +29,12 @@ from datetime import UTC
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from fieldapp import locks
 from fieldapp.audit.models import AuditEvent
+from fieldapp.database import dialect_of
 
 GENESIS = "0" * 64
 PRUNE_ACTION = "audit.prune"
-LOCK_KEY = 0x6669656C64617564  # "fieldaud": one advisory lock for the whole chain
 _PENDING = "fieldapp_audit_pending"
 _CONTENT = ("id", "at", "user_id", "username", "action", "object_type", "object_id", "outcome", "ip",
             "user_agent", "details", "prev_id", "prev_hash")
@@ -72,16 +73,14 @@ def _forget_pending(session, previous_transaction):
 
 def lock(session: Session) -> None:
     """Serialize appenders until this transaction ends (see the module docstring)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    elif dialect == "sqlite":
+    locks.xact_lock(session, locks.AUDIT_CHAIN)  # PostgreSQL
+    if dialect_of(session) == "sqlite":
         session.execute(text("UPDATE audit_events SET id = id WHERE 0"))
 
 
 def _next_ids(session: Session, prev_id: int | None, count: int) -> list[int]:
     """Ids for ``count`` new rows, increasing (one query however many rows: a batch's audit rows)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         return sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) "
                                            "FROM generate_series(1, :count)"), {"count": count}))
     return [(prev_id or 0) + n for n in range(1, count + 1)]  # SQLite: INTEGER PRIMARY KEY's choice, locked

@@ -1,11 +1,11 @@
 """The audit log page (admins). Reading the log is itself audited (CJIS Security Policy 5.4)."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from fieldapp import clock
 from fieldapp.audit import services
 from fieldapp.auditlog.schemas import AuditQuerySchema
 from fieldapp.extensions import db
@@ -26,7 +26,7 @@ PAGES = {"encounters": ("encounters.show", "encounter_id"), "people": ("people.s
 def _day_start(text: str, *, days_after=0):
     """Midnight (agency time) of a YYYY-MM-DD day, plus ``days_after`` days, as ISO 8601."""
     day = date.fromisoformat(text) + timedelta(days=days_after)
-    return datetime.combine(day, time(), ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])).isoformat()
+    return clock.local_time(day).isoformat()
 
 
 def _query(args):

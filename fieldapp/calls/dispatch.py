@@ -5,8 +5,7 @@ Reads only; assignment itself is ``calls.services.assign`` (the API uses the sam
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -15,7 +14,7 @@ from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.calls.models import Call
 from fieldapp.calls.services import address_key, board
-from fieldapp.clock import utcnow
+from fieldapp.clock import local_midnight, utcnow
 from fieldapp.extensions import db
 from fieldapp.units import services as units
 
@@ -116,9 +115,7 @@ def search_closed(user, *, text: str = "", day: date | None = None, page: int = 
             matches.append(Call.id == int(number))
         query = query.where(or_(*matches))
     if day is not None:
-        zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
-        start = datetime.combine(day, time.min, zone)
-        end = datetime.combine(day + timedelta(days=1), time.min, zone)
+        start, end = local_midnight(day), local_midnight(day + timedelta(days=1))
         query = query.where(Call.received_at >= start, Call.received_at < end)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // SEARCH_PAGE_SIZE))

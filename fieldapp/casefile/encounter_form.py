@@ -5,7 +5,6 @@ The page and the outbox's batch sync (``fieldapp.sync.forms``) both save the for
 ``save_encounter_form``, so a form refused online or from the outbox names the same inputs.
 """
 
-
 from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -18,11 +17,10 @@ from fieldapp.casefile import services as record
 from fieldapp.casefile.record_form import record_details_payload
 from fieldapp.casefile.schemas import EncounterCreateSchema
 from fieldapp.clock import utcnow
-from fieldapp.encounters.constants import OUTCOMES
+from fieldapp.encounters.constants import FOLLOW_UP_AFTER, OUTCOMES
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.notes import services as notes
-from fieldapp.notes.models import FOLLOW_UP_AFTER
 from fieldapp.notes.schemas import NoteCreateSchema
 from fieldapp.roles import CLINICIAN
 from fieldapp.schemas import shared

@@ -6,11 +6,8 @@ than the moment of saving is yesterday's, and an arrival before the request is t
 """
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-
-from fieldapp.clock import utcnow
+from fieldapp import clock
 
 CHOICES = ("primary_concern", "contact_mode", "transport_destination", "backup_reason")
 
@@ -28,7 +25,7 @@ def record_details_payload(form) -> dict:
         payload.pop("backup_reason", None)
         return payload
     payload["backup_requested"] = True
-    saved = _moment(form.get("recorded_at")) or utcnow()
+    saved = _moment(form.get("recorded_at")) or clock.utcnow()
     asked = _clock(form.get("backup_requested_time"), saved)
     arrived = _clock(form.get("backup_arrived_time"), saved)
     if isinstance(arrived, datetime) and isinstance(asked, datetime) and arrived < asked:
@@ -52,12 +49,11 @@ def _clock(value, saved: datetime):
     if not value:
         return None
     try:
-        clock = time.fromisoformat(value)
+        typed = time.fromisoformat(value)
     except ValueError:
         return value  # the schema answers "Enter a time ..." naming the field
-    zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
-    local = saved.astimezone(zone)
-    moment = datetime.combine(local.date(), clock.replace(tzinfo=None), tzinfo=zone)
+    local = clock.to_local(saved)
+    moment = clock.local_time(local.date(), typed)
     if moment > local + timedelta(minutes=5):
         moment -= timedelta(days=1)
     return moment

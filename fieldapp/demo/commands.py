@@ -13,6 +13,7 @@ from fieldapp.accounts.models import User
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.clock import utcnow
+from fieldapp.database import dialect_of
 from fieldapp.demo import history as demo_history
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
@@ -76,7 +77,7 @@ def _finish_jobs():
     demo (a connection still open at exit would leave it in the -wal file)."""
     current_app.extensions["fieldapp_jobs"].finish()
     db.session.commit()
-    if db.engine.dialect.name == "sqlite":
+    if dialect_of(db.engine) == "sqlite":
         db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
 

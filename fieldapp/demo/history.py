@@ -15,18 +15,17 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
 from fieldapp.casefile import services as record
-from fieldapp.clock import clock_at, utcnow
 from fieldapp.directory.models import Service
+from fieldapp.encounters.constants import FOLLOW_UP_AFTER, FOLLOW_UP_HOURS
 from fieldapp.extensions import db
 from fieldapp.metrics import tracking
-from fieldapp.metrics.filters import local_midnight, today_in
 from fieldapp.metrics.models import RollupState
 from fieldapp.notes import services as notes
 from fieldapp.notes.models import FollowUp
@@ -77,12 +76,11 @@ class _History:
         """Run a service as of ``moment`` (a step later than now waits: it has not happened yet)."""
         if moment >= self.now:
             return None
-        with clock_at(moment):
+        with clock.clock_at(moment):
             return step(*args, **kwargs)
 
     def run(self):
-        zone = current_app.config["FIELDAPP_TIMEZONE"]
-        start = local_midnight(today_in(zone) - timedelta(days=DAYS - 1), zone)  # the dashboard's default 90 days
+        start = clock.local_midnight(clock.today() - timedelta(days=DAYS - 1))  # the dashboard's default 90 days
         for day in range(DAYS - 1):  # to yesterday: today's calls are the live ones
             midnight = start + timedelta(days=day)
             for _ in range(self.rng.choice((3, 4, 4, 5, 5, 6))):
@@ -188,9 +186,9 @@ class _History:
                                                          by=clinician)))
 
     def follow_up(self, encounter, clinician, moment):
-        due = moment + timedelta(hours=72)
-        data = {"id": self.uid(), "body": "Demo note: plan a check-in within 72 hours.", "follow_up_due": due,
-                "recorded_at": moment}
+        due = moment + FOLLOW_UP_AFTER
+        data = {"id": self.uid(), "body": f"Demo note: plan a check-in within {FOLLOW_UP_HOURS} hours.",
+                "follow_up_due": due, "recorded_at": moment}
         note = self.at(moment, notes.add_note, data=data, encounter_id=encounter.id, by=clinician)[0]
         if self.rng.random() < 0.85:
             done = moment + timedelta(hours=self.rng.randrange(6, 100))  # most on time, some late
@@ -205,16 +203,13 @@ def seed(users, units) -> int | None:
         return None
     zone_state = db.session.get(RollupState, 1)
     if zone_state is None:
-        tracking.rebuild_all(db.session, _zone())
+        tracking.rebuild_all(db.session, clock.zone_name())
         zone_state = db.session.get(RollupState, 1)
     zone_state.stale = True  # the day-by-day refresh is skipped; one rebuild at the end
     db.session.commit()
-    history = _History(users, units, utcnow().replace(microsecond=0))
+    history = _History(users, units, clock.utcnow().replace(microsecond=0))
     history.run()
-    tracking.rebuild_all(db.session, _zone())
+    tracking.rebuild_all(db.session, clock.zone_name())
     db.session.commit()
     return history.number
 
-
-def _zone() -> str:
-    return current_app.config["FIELDAPP_TIMEZONE"]

@@ -1,5 +1,12 @@
 """Outcome vocabularies and the APCO disposition code each outcome maps to."""
 
+from datetime import timedelta
+
+FOLLOW_UP_AFTER = timedelta(hours=72)
+"""The usual post-crisis check-in: when a clinician's follow-up is due unless they choose a time
+(the encounter form's "Follow up" box, the suggested due time of a note's follow-up task)."""
+FOLLOW_UP_HOURS = FOLLOW_UP_AFTER // timedelta(hours=1)  # the same, as the pages say it ("72 hours")
+
 OUTCOMES = {
     "resolved": "Resolved on scene",
     "referred": "Referred to a service",

@@ -4,10 +4,11 @@ Program managers and admins only. Every export is audited with its filters and r
 its first byte is sent; the body is streamed from a server-side cursor.
 """
 
-from flask import Response, current_app
+from flask import Response
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from fieldapp import clock
 from fieldapp.exports import services
 from fieldapp.metrics.filters import ExportFilterSchema, FilterSchema, filters_from
 from fieldapp.roles import ADMIN, PROGRAM_MANAGER
@@ -31,7 +32,7 @@ def streamed(export: services.Export) -> Response:
 
 
 def _log(kind, fmt, query):
-    filters = filters_from(query, current_app.config["FIELDAPP_TIMEZONE"])
+    filters = filters_from(query, clock.zone_name())
     return streamed(services.log_export(kind, fmt, filters, deidentified=query.get("deidentified", False),
                                         by=current_user))
 
@@ -83,5 +84,5 @@ def referrals_xlsx(query):
 @allow(PROGRAM_MANAGER, ADMIN)
 def summary_csv(query):
     """The public summary, safe to publish (small-cell suppression)."""
-    filters = filters_from(query, current_app.config["FIELDAPP_TIMEZONE"])
+    filters = filters_from(query, clock.zone_name())
     return streamed(services.summary_export(filters, by=current_user))

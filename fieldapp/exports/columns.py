@@ -5,8 +5,7 @@ it). Identified rows keep the record ids and exact times; de-identified rows (HI
 45 CFR 164.514(b)(2)) keep only pseudonymous keys, the year and intervals in seconds.
 """
 
-from zoneinfo import ZoneInfo
-
+from fieldapp import clock
 from fieldapp.exports.deidentify import Pseudonymizer
 
 # fields (issue 11): the program's record, in both variants (none of it identifies a person: the district is
@@ -167,7 +166,7 @@ def row_maker(kind: str, variant: str, *, secret: str, zone: str):
     the call id and the time become pseudonymous keys and the year."""
     if variant != "deidentified":
         return None
-    keys, local = Pseudonymizer(secret), ZoneInfo(zone)
+    keys, local = Pseudonymizer(secret), clock.zone(zone)
     if kind == "outcomes":
         def make(row):
             return (keys.person(row[0]), keys.call(row[1]), row[2].astimezone(local).year, *row[3:])

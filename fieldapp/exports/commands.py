@@ -9,10 +9,10 @@ The file goes to standard output (or ``--output``); every export is audited like
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
+from fieldapp import clock
 from fieldapp.calls.constants import CALL_TYPES
 from fieldapp.exports import services
 from fieldapp.metrics.filters import FilterSchema, filters_from
@@ -45,7 +45,7 @@ def _filters(start, end, unit_id, call_type, preset=None):
     except ValidationError as error:
         raise click.UsageError("; ".join(f"{key}: {' '.join(value)}" for key, value in error.messages.items())) \
             from None
-    return filters_from(data, current_app.config["FIELDAPP_TIMEZONE"])
+    return filters_from(data, clock.zone_name())
 
 
 def _day(value) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from fieldapp.audit import services as audit
+from fieldapp.database import dialect_of
 from fieldapp.exports import columns, queries, streaming, summary, workbook
 from fieldapp.extensions import db
 from fieldapp.metrics.filters import Filters
@@ -42,7 +43,7 @@ def log_export(kind: str, fmt: str, filters: Filters, *, deidentified: bool, by=
     if kind not in KINDS or fmt not in FORMATS:
         raise ValueError(f"unknown export {kind}.{fmt}")
     session = db.session
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(session)
     count = queries.outcome_log_count(filters) if kind == "outcomes" else queries.referral_log_count(filters)
     rows = session.scalar(count)
     variant = "deidentified" if deidentified else "identified"

@@ -11,6 +11,8 @@ import io
 
 import psycopg
 
+from fieldapp.database import dialect_of
+
 BATCH_ROWS = 2000
 CHUNK_BYTES = 64 * 1024
 
@@ -23,7 +25,7 @@ def batches(engine, statement, batch_rows=None):
     the garbage collector for a response never read) closes the cursor and the connection.
     """
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
+        if dialect_of(connection) == "postgresql":
             # A cursor is planned for its first rows (cursor_tuple_fraction 0.1); an export reads them all.
             connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
         result = connection.execution_options(stream_results=True, yield_per=batch_rows or BATCH_ROWS) \

@@ -15,12 +15,13 @@ from sqlalchemy import func, select, true
 
 from fieldapp.calls.constants import CALL_TYPES
 from fieldapp.calls.models import Call
+from fieldapp.database import dialect_of
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.encounters.models import Encounter
 from fieldapp.exports.suppression import Tables, cross_table, suppress
 from fieldapp.metrics import sql
 from fieldapp.metrics.buckets import months_of
-from fieldapp.metrics.common import dialect_of, grouped_counts
+from fieldapp.metrics.common import grouped_counts
 from fieldapp.metrics.filters import Filters
 from fieldapp.metrics.people import AGE_GROUPS, age_group
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY

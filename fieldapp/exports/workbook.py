@@ -13,13 +13,13 @@ rows to a temporary file; the workbook is then sent in chunks.
 import tempfile
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from fieldapp import clock
 from fieldapp.calls import constants as calls
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters import constants as encounters
@@ -91,7 +91,7 @@ class _Cells:
     """Turns a row into the sheet's cells, with each time's offset in its number format."""
 
     def __init__(self, sheet, header, zone):
-        self.sheet, self.header, self.zone = sheet, header, ZoneInfo(zone)
+        self.sheet, self.header, self.zone = sheet, header, clock.zone(zone)
         self.formats = {}
 
     def time(self, moment: datetime):

@@ -1,16 +1,18 @@
 """Publishing live events with a change, and reading them back for a user's stream.
 
 An event row is written in the same transaction as the change, just before it commits, under a
-transaction-scoped lock (PostgreSQL advisory lock; SQLite has one writer anyway). So event ids are
-handed out in commit order: once a reader sees id N, every smaller id is committed or never will
-be, and a client resuming after ``Last-Event-ID`` cannot skip an event that committed late.
+transaction-scoped lock (PostgreSQL advisory lock ``fieldapp.locks.LIVE_EVENTS``; SQLite has one
+writer anyway). So event ids are handed out in commit order: once a reader sees id N, every smaller
+id is committed or never will be, and a client resuming after ``Last-Event-ID`` cannot skip an
+event that committed late.
 """
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp import locks
 from fieldapp.calls import constants as c
 from fieldapp.extensions import db
 from fieldapp.live.events import ALL, Event
@@ -20,7 +22,6 @@ from fieldapp.units import services as units
 
 _PENDING = "fieldapp_live_pending"
 _WRITTEN = "fieldapp_live_written"
-ORDER_LOCK = 0x6C697665  # "live": pg_advisory_xact_lock key that orders event ids by commit
 
 
 def publish(kind: str, call, *, unit_id=None, encounter=None) -> None:
@@ -48,8 +49,7 @@ def write_pending(session):
     if not rows:
         return
     session.flush()  # the change itself first: its row locks are taken before the ordering lock
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ORDER_LOCK})
+    locks.xact_lock(session, locks.LIVE_EVENTS)
     session.add_all(rows)
     session.flush()
     session.info[_WRITTEN] = [Event.of_row(row) for row in rows]

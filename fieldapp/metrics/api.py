@@ -1,8 +1,8 @@
 """Program metrics, defined in docs/metrics.md and computed in SQL."""
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import fields
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.metrics import services
 from fieldapp.metrics.filters import FilterSchema, filters_from
@@ -33,5 +33,5 @@ def get_metrics(query):
     The numbers are the dashboard's (/metrics). Calls count in a period by when they were received;
     encounters, referrals and follow-ups by their call.
     """
-    filters = filters_from(query, current_app.config["FIELDAPP_TIMEZONE"])
+    filters = filters_from(query, clock.zone_name())
     return services.report(db.session, filters)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from fieldapp.metrics.filters import Filters, local_midnight
+from fieldapp import clock
+from fieldapp.metrics.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def buckets_for(filters: Filters) -> Buckets:
         while day < end:
             starts.append(day)
             day = _next_month(day)
-    edges = [local_midnight(day, filters.zone) for day in starts] + [filters.end]
+    edges = [clock.local_midnight(day, filters.zone) for day in starts] + [filters.end]
     return Buckets(unit=unit, starts=starts, edges=edges)
 
 
@@ -51,7 +52,7 @@ def months_of(filters: Filters) -> Buckets:
     while day < filters.end_date:
         starts.append(day)
         day = _next_month(day)
-    edges = [local_midnight(day, filters.zone) for day in starts] + [filters.end]
+    edges = [clock.local_midnight(day, filters.zone) for day in starts] + [filters.end]
     return Buckets(unit="month", starts=starts, edges=edges)
 
 

@@ -8,9 +8,10 @@ from sqlalchemy.dialects.postgresql import array
 
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
+from fieldapp.database import dialect_of
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import sql
-from fieldapp.metrics.common import dialect_of, seconds, share
+from fieldapp.metrics.common import seconds, share
 from fieldapp.metrics.filters import Periods
 
 # Reasons a call was not served; dispositions other than "encounter_logged" are reasons too.

@@ -11,10 +11,6 @@ def seconds(value):
     return None if value is None else round(float(value), 1)
 
 
-def dialect_of(session) -> str:
-    return session.get_bind().dialect.name
-
-
 def grouped_counts(session, inner):
     """Rows of ``inner``'s columns with how many rows have them (column ``n``).
 

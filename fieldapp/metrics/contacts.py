@@ -9,11 +9,12 @@ fieldapp.metrics.people computes from the records (docs/metrics.md, "People").
 import json
 from bisect import bisect_right
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.calls.models import Call
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics.models import ALL_TYPES, ALL_UNITS
@@ -27,7 +28,7 @@ def rows(session, days) -> list[tuple]:
     """Rows (day, unit_key, type_key, prev_day, repeat, prev_repeat_day, gender, age_group, races, n)
     for the contacts on ``days`` (a rollup_days.Days), each person's whole history read to find them."""
     wanted = set(days.days)
-    zone = ZoneInfo(days.zone)
+    zone = clock.zone(days.zone)
     people = session.scalars(select(Encounter.person_id).distinct().join(Call, Call.id == Encounter.call_id)
                              .where(days.condition(Call.received_at), Encounter.person_id.is_not(None)),
                              days.params).all()
@@ -71,7 +72,7 @@ def _count(counts: Counter, contacts: list[tuple], person, wanted: set, zone: Zo
 def age_group(dob, approx_age, at) -> str:
     """As people.age_group(age_years(dob, at) or approx_age): the age on the UTC date of ``at``."""
     if dob is not None:
-        day = at.astimezone(ZoneInfo("UTC")).date()
+        day = at.astimezone(UTC).date()
         age = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
     else:
         age = approx_age

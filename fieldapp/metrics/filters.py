@@ -1,18 +1,18 @@
 """The filters every metric and export takes: a period of days, a unit and a call type.
 
 A period is given as ``from`` (the first day counted) and ``to`` (the last day counted), or as a
-preset (fieldapp.metrics.presets), in the agency's zone (``FIELDAPP_TIMEZONE``): the first quarter
+preset (fieldapp.metrics.presets), in the agency's zone (``fieldapp.clock``): the first quarter
 of 2026 is ``from=2026-01-01&to=2026-03-31``. Inside, ``Filters`` keeps ``end_date``, the day after
 the last, so that a period is ``[start, end)`` from midnight to midnight. Calls are placed in a
 period by ``calls.received_at``; encounters, referrals and follow-ups by the call they belong to.
 """
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from marshmallow import ValidationError, fields, pre_load, validates_schema
 
+from fieldapp import clock
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
 from fieldapp.metrics.presets import PRESETS, preset_days
@@ -33,11 +33,11 @@ class Filters:
 
     @property
     def start(self) -> datetime:
-        return local_midnight(self.start_date, self.zone)
+        return clock.local_midnight(self.start_date, self.zone)
 
     @property
     def end(self) -> datetime:
-        return local_midnight(self.end_date, self.zone)
+        return clock.local_midnight(self.end_date, self.zone)
 
     @property
     def days(self) -> int:
@@ -105,14 +105,6 @@ class Periods:
         return bucket_index(column, [period.start for period in self.items] + [self.items[-1].end])
 
 
-def local_midnight(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def today_in(zone: str) -> date:
-    return datetime.now(ZoneInfo(zone)).date()
-
-
 class FilterSchema(BaseSchema):
     """Query parameters of the metrics API, the dashboard and every export."""
 
@@ -153,11 +145,11 @@ class ExportFilterSchema(FilterSchema):
 def filters_from(data: dict, zone: str) -> Filters:
     """Filters from loaded ``FilterSchema`` data, filling the default period (the 90 days to today)."""
     if data.get("preset"):
-        start, last = preset_days(data["preset"], today_in(zone))
+        start, last = preset_days(data["preset"], clock.today(zone))
     else:
         start, last = data.get("from_"), data.get("to")
     if last is None:
-        last = max(today_in(zone), start) if start else today_in(zone)
+        last = max(clock.today(zone), start) if start else clock.today(zone)
     if start is None:
         start = last - timedelta(days=DEFAULT_DAYS - 1)
     return Filters(start_date=start, end_date=last + timedelta(days=1), zone=zone, unit_id=data.get("unit_id") or None,

@@ -18,12 +18,13 @@ from sqlalchemy.dialects.postgresql import array
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.constants import SOURCES
 from fieldapp.calls.models import Call
+from fieldapp.database import dialect_of
 from fieldapp.eligibility.constants import NOT_SENT_REASONS
 from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import program_sums, sql
 from fieldapp.metrics.calls import PERCENTILES, call_columns
-from fieldapp.metrics.common import dialect_of, seconds, share
+from fieldapp.metrics.common import seconds, share
 from fieldapp.metrics.filters import Periods
 from fieldapp.metrics.models import NO_RECORD
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS

@@ -3,14 +3,13 @@ the calendar of the roll-ups' rows: weeks from Monday, calendar months."""
 
 from datetime import date, timedelta
 from functools import cached_property, lru_cache, partial
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, and_, bindparam, cast, func, literal, or_, select
 
+from fieldapp import clock
 from fieldapp.calls.models import Call
+from fieldapp.database import dialect_of
 from fieldapp.metrics import sql
-from fieldapp.metrics.common import dialect_of
-from fieldapp.metrics.filters import local_midnight
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
 
 
@@ -49,7 +48,7 @@ class Days:
 
     @cached_property
     def params(self) -> dict:
-        midnight = partial(local_midnight, zone=self.zone)
+        midnight = partial(clock.local_midnight, tz=self.zone)
         found = {f"lo{index}": midnight(first) for index, (first, _) in enumerate(self.runs)}
         found |= {f"hi{index}": midnight(after) for index, (_, after) in enumerate(self.runs)}
         found |= {f"d{index}": midnight(day) for index, day in enumerate(self._span)}
@@ -86,7 +85,7 @@ def next_month(day: date) -> date:
 
 
 def local_day(moment, zone) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
+    return clock.to_local(moment, zone).date()
 
 
 def days_between(first: date, last: date) -> set[date]:

@@ -27,11 +27,11 @@ from sqlalchemy import (
 )
 
 from fieldapp.calls.models import Call
+from fieldapp.database import dialect_of
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.metrics import contacts, program, program_sums, program_times, spans, sql
 from fieldapp.metrics.calls import DURATIONS, RESPONSE_EDGES_MIN, call_columns
-from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import (
     ALL_TYPES,
     ALL_UNITS,

@@ -12,9 +12,9 @@ from sqlalchemy import literal, select, text
 
 from fieldapp.calls.models import Call
 from fieldapp.clock import utcnow
+from fieldapp.database import dialect_of
 from fieldapp.metrics import fast, program, program_times, tracking
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
-from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.filters import Filters, Periods
 from fieldapp.metrics.outcomes import encounters_and_equity, follow_ups, referrals
 from fieldapp.metrics.people import AGE_GROUP_LABELS, AGE_GROUPS, people

@@ -16,11 +16,11 @@ from sqlalchemy import Date, and_, bindparam, case, delete, func, insert, litera
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from fieldapp.metrics.common import dialect_of
+from fieldapp import locks
+from fieldapp.database import dialect_of
 from fieldapp.metrics.models import ROLLUPS, DirtySpan, RollupState
 from fieldapp.metrics.rollup_days import built, monday, next_month
 
-LOCK_KEY = 11_0002  # the advisory-lock namespace of the spans being made again (PostgreSQL)
 SPANS_PER_STATEMENT = 100  # under SQLite's 500 terms of a compound SELECT
 
 
@@ -61,8 +61,7 @@ def refresh(session) -> int:
         if session.scalar(state.with_for_update(read=True) if postgresql else state) is not False:
             session.rollback()  # nothing rolled up yet, or a rebuild is due: it makes every span
             return made
-        if postgresql:  # two jobs at once take turns on a span
-            session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY, first.toordinal() * 2 + (span == "week"))))
+        locks.xact_lock(session, locks.METRIC_SPANS, first.toordinal() * 2 + (span == "week"))  # jobs take turns
         after = next_month(first) if span == "month" else first + timedelta(days=7)
         make(session, [(span, first, after)])
         session.execute(delete(DirtySpan).where(DirtySpan.span == span, DirtySpan.day == first,

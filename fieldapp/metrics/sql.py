@@ -12,13 +12,14 @@ in whole seconds, free text defused for spreadsheets (OWASP CSV injection).
 """
 
 import sqlite3
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import Float, Integer, String, case, cast, event, func, literal, literal_column, null
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from fieldapp import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -149,21 +150,14 @@ _iso_local = dialect_function(
 
 def iso_local(value, zone: str):
     """A time as ISO 8601 in ``zone`` to the second, with that moment's UTC offset:
-    ``2026-03-01T14:05:00-05:00`` (``-04:00`` in summer). SQLite calls ``local_iso`` (registered below)."""
+    ``2026-03-01T14:05:00-05:00`` (``-04:00`` in summer). SQLite calls ``fieldapp.clock.local_iso``
+    (registered below)."""
     return _iso_local(value, literal(zone, String()))
-
-
-def local_iso(moment: datetime | None, zone: str) -> str | None:
-    """The Python spelling of ``iso_local`` (SQLite's, and for values formatted outside SQL)."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(zone)).replace(microsecond=0).isoformat()
 
 
 def _sqlite_local_iso(stored, zone):
     """SQLite keeps a UTC time as text ('2026-03-01 19:05:00.000000'): the same text as PostgreSQL's."""
-    return None if stored is None else local_iso(datetime.fromisoformat(stored), zone)
+    return None if stored is None else clock.local_iso(datetime.fromisoformat(stored), zone)
 
 
 @event.listens_for(Engine, "connect")

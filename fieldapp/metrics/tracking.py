@@ -10,26 +10,27 @@ their contacts (their previous contact moves when one is added); a call's addres
 the later calls at that address within the repeat window (whether they are repeat calls may change).
 Writes that bypass the ORM (a bulk load, raw SQL) must be followed by ``flask metrics rebuild``.
 
-On PostgreSQL each day is locked for the rest of the transaction (an advisory lock), so two
-transactions rebuilding the same day take turns and the second counts the first one's records.
+On PostgreSQL each day is locked for the rest of the transaction (an advisory lock,
+``fieldapp.locks.ROLLUP_DAYS``), so two transactions rebuilding the same day take turns and the
+second counts the first one's records.
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
-from sqlalchemy import and_, event, func, insert, inspect, or_, select, text
+from flask import has_app_context
+from sqlalchemy import and_, event, insert, inspect, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from fieldapp import clock, locks
 from fieldapp.calls.models import Call, CallEvent
+from fieldapp.database import dialect_of
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.metrics import jobs as metrics_jobs
 from fieldapp.metrics import rollups
-from fieldapp.metrics.common import dialect_of
 from fieldapp.metrics.models import RollupState
 from fieldapp.metrics.people import REPEAT_WINDOW_DAYS
 from fieldapp.notes.models import FollowUp
@@ -37,7 +38,6 @@ from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 
 DIRTY = "metrics_rollups_dirty"
-LOCK_KEY = 11_0001  # the advisory-lock namespace of the roll-up days
 BATCH = 2000
 
 
@@ -64,7 +64,7 @@ def _collect(session, flush_context) -> None:
     dirty = session.info.setdefault(DIRTY, {"days": set(), "calls": set(), "encounters": set(), "referrals": set(),
                                            "people": set(), "services": set(), "people_of_calls": set(),
                                            "addresses": set()})
-    zone = ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
+    zone = clock.zone()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Call):
             dirty["days"].update(moment.astimezone(zone).date() for moment in _values(obj, "received_at"))
@@ -97,15 +97,14 @@ def refresh(session) -> None:
     if DIRTY not in session.info:
         return
     dirty = session.info.pop(DIRTY)
-    zone = current_app.config["FIELDAPP_TIMEZONE"]
+    zone = clock.zone_name()
     if not any(dirty.values()) or not _maintained(session, zone):  # stale roll-ups: nothing to look up
         return
-    days = dirty["days"] | {moment.astimezone(ZoneInfo(zone)).date() for moment in _receipts(session, dirty)}
+    days = dirty["days"] | {clock.to_local(moment, zone).date() for moment in _receipts(session, dirty)}
     if not days:
         return
-    if dialect_of(session) == "postgresql":
-        for day in sorted(days):
-            session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY, day.toordinal())))
+    for day in sorted(days):
+        locks.xact_lock(session, locks.ROLLUP_DAYS, day.toordinal())
     rollups.rebuild(session, days, zone)
     metrics_jobs.enqueue_after_commit(session)  # their months and weeks (fieldapp.metrics.spans)
 

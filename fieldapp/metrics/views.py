@@ -1,8 +1,9 @@
 """The program manager's dashboard: every metric of docs/metrics.md with charts and the period before."""
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
@@ -24,8 +25,7 @@ bp = Blueprint("metrics", __name__)
 def filter_form():
     """The filters from the query string; on a mistake, the errors (the page shows the form as typed)."""
     data, errors = forms.load(FilterSchema(), request.args.to_dict())
-    zone = current_app.config["FIELDAPP_TIMEZONE"]
-    return filters_from(data if not errors else {}, zone), errors
+    return filters_from(data if not errors else {}, clock.zone_name()), errors
 
 
 def typed(filters, errors) -> dict:

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,9 +8,6 @@ from fieldapp.accounts.models import User
 from fieldapp.clock import utcnow
 from fieldapp.database import Base
 from fieldapp.people.models import Person
-
-# A follow-up task's default due time: the usual post-crisis check-in, 72 hours after the contact.
-FOLLOW_UP_AFTER = timedelta(hours=72)
 
 
 class Note(Base):

@@ -2,29 +2,16 @@
 templates (the call types and statuses) is added by ``fieldapp.wiring``."""
 
 import re
-from zoneinfo import ZoneInfo
 
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp.clock import utcnow
+from fieldapp import clock
 from fieldapp.roles import LABELS as ROLE_LABELS
 
 
 def register_template_helpers(app):
-    zone = ZoneInfo(app.config["FIELDAPP_TIMEZONE"])
-
-    def localtime(value, fmt="%H:%M"):
-        """The time in the agency's zone. A time stored before the input rules (year 1, say) cannot
-        be moved into the zone: it is shown as stored, in UTC, rather than breaking the page."""
-        if value is None:
-            return ""
-        try:
-            return value.astimezone(zone).strftime(fmt)
-        except (OverflowError, ValueError):
-            return value.strftime("%Y-%m-%d %H:%M UTC")
-
     def age(value):
-        seconds = int((utcnow() - value).total_seconds()) if value else 0
+        seconds = int((clock.utcnow() - value).total_seconds()) if value else 0
         if seconds < 60:
             return "just now"
         minutes = seconds // 60
@@ -35,13 +22,14 @@ def register_template_helpers(app):
             return f"{hours} h {minutes} min ago"
         return f"{hours // 24} d {hours % 24} h ago"
 
-    app.add_template_filter(localtime)
+    app.add_template_filter(clock.format_local, "localtime")
     app.add_template_filter(device)
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
     app.add_template_global(tel_href)
     app.jinja_env.globals.update(
-        ROLE_LABELS=ROLE_LABELS, TIMEZONE=app.config["FIELDAPP_TIMEZONE"],
+        # an unknown zone fails here, at start-up
+        ROLE_LABELS=ROLE_LABELS, TIMEZONE=clock.zone(clock.zone_name(app)).key,
     )
 
 
