@@ -1,1 +1,3 @@
-"""What belongs to no single part of the domain: home page, health check, templates, CLI."""
+"""The web layer every part's pages stand on: form handling with the one refusal path (``forms``),
+templating, the access declarations (``access``), the error handlers (``errors``), shared page pieces
+(``pages``) and the home page (``views``). It imports nothing of the domain."""
