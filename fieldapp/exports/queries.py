@@ -78,6 +78,14 @@ def shaped(columns, as_text: bool, zone: str):
             for name, kind, expression in columns]
 
 
+def follow_up_contact_counts(filters: Filters):
+    """The follow-up contacts of each encounter of the filters (``encounter_id``, ``n``)."""
+    return (select(FollowUpContact.encounter_id, func.count().label("n")).where(
+        FollowUpContact.encounter_id.in_(select(Encounter.id).join(Call, Call.id == Encounter.call_id)
+                                         .where(*filters.call_conditions())))
+        .group_by(FollowUpContact.encounter_id).subquery("follow_up_contacts"))
+
+
 def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as_text=True):
     """One row per encounter of the filters, in the order the calls were received.
 
@@ -106,10 +114,7 @@ def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as
         ("referral_count", "plain", func.coalesce(referrals.c.referral_count, 0)),
         ("referral_categories", "plain", referrals.c.referral_categories),
     ]
-    contacts = (select(FollowUpContact.encounter_id, func.count().label("n")).where(
-        FollowUpContact.encounter_id.in_(select(Encounter.id).join(Call, Call.id == Encounter.call_id)
-                                         .where(*filters.call_conditions())))
-        .group_by(FollowUpContact.encounter_id).subquery("follow_up_contacts"))
+    contacts = follow_up_contact_counts(filters)
     record = record_columns(contacts)
     if variant == "deidentified":
         columns = [("person_id", "uuid", Encounter.person_id), ("call_id", "plain", Call.id),
