@@ -1,8 +1,9 @@
 """``flask metrics rebuild``: make the dashboard's daily roll-ups again from the records.
 
-Run it after a bulk load or a backfill that bypassed the app (raw SQL, COPY), after changing
-time zone (``fieldapp.clock``), and once after the migration that added the roll-ups to a database that
-already held calls (until then the figures are computed from the records, correct but slow).
+Run it after a bulk load or a backfill that bypassed the app (raw SQL, COPY), after changing the
+agency's time zone (the setting ``fieldapp.clock`` reads), and once after the migration that added
+the roll-ups to a database that already held calls (until then the figures are computed from the
+records, correct but slow).
 """
 
 import time
