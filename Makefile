@@ -57,7 +57,7 @@ test-postgres: install
 	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): PostgreSQL run SKIPPED (set TEST_POSTGRES_URL)"; \
 	fi
 
-## schemathesis (tests/test_api_fuzz.py): every operation, every role, bounded examples (FUZZ_EXAMPLES).
+## schemathesis (tests/app/test_api_fuzz.py): every operation, every role, bounded examples (FUZZ_EXAMPLES).
 test-fuzz: install
 	$(BIN)/pytest -q -m fuzz
 

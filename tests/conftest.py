@@ -26,7 +26,7 @@ from fieldapp.metrics.models import DirtySpan
 # unchanged; test_passwords proves the production profile itself. Set before the factories hash.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
-from tests.factories import PASSWORD, ShiftFactory, UnitFactory, UserFactory  # noqa: E402
+from tests.fixtures.factories import PASSWORD, ShiftFactory, UnitFactory, UserFactory  # noqa: E402
 
 
 class RequestPerContextClient(FlaskClient):

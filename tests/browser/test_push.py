@@ -87,7 +87,7 @@ def test_alerts_are_turned_on_only_after_the_tap(phone_page, live_server, browse
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tests.push_service import b64
+    from tests.fixtures.push_service import b64
 
     point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
