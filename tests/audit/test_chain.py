@@ -29,18 +29,24 @@ def _cli(app, *args):
 
 @contextmanager
 def _trigger_lifted(db):
-    """What an attacker with the owner's rights could do: change a row behind the app's back."""
+    """What an attacker with the owner's rights could do: change a row behind the app's back.
+
+    The trigger is dropped and put back on one connection. On SQLite a pooled connection that has not
+    read the file since another connection dropped the trigger still holds the old schema, and DDL is
+    checked against that cached schema: CREATE TRIGGER on it says "already exists" and the trigger is
+    gone for the next test (seen once earlier tests had filled the pool with parallel requests)."""
     postgres = db.engine.dialect.name == "postgresql"
-    with db.engine.begin() as conn:
+    with db.engine.connect() as conn:
         conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only" if postgres
                           else "DROP TRIGGER audit_events_append_only"))
-    try:
-        yield
-    finally:
-        with db.engine.begin() as conn:
+        conn.commit()
+        try:
+            yield
+        finally:
             conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only" if postgres else
                               "CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events "
                               "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"))
+            conn.commit()
 
 
 def test_an_untouched_chain_verifies(app, db, api, new_call):
