@@ -6,8 +6,7 @@ from sqlalchemy import select
 from fieldapp.database import utcnow
 from fieldapp.mfa.models import KnownDevice
 from tests.fixtures.factories import PASSWORD
-from tests.fixtures.mfa import code
-from tests.mfa.test_pages import enrol_on_page, post_code
+from tests.fixtures.mfa import code, enrol_on_page, post_code
 
 
 def sign_in_with_code(browser, user, otp, password=PASSWORD):

@@ -30,7 +30,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from fieldapp.accounts import services as accounts
 from fieldapp.extensions import db as _db
 from fieldapp.push import keys as push_keys
-from tests.conftest import call_body, encounter_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.encounters import encounter_body
 from tests.fixtures.factories import ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.fuzz

@@ -14,7 +14,9 @@ from fieldapp import create_app
 from fieldapp.audit.models import AuditEvent
 from fieldapp.dbroles import append_only_tables
 from fieldapp.extensions import db as _db
-from tests.conftest import Api, call_body, encounter_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.clients import Api
+from tests.fixtures.encounters import encounter_body
 
 pytestmark = pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
                                 reason="database roles are PostgreSQL's")

@@ -11,7 +11,7 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.config import from_environment
 from fieldapp.database import utcnow
 from fieldapp.extensions import db as _db
-from tests.conftest import Api
+from tests.fixtures.clients import Api
 
 
 def _rows(db, action):

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
-from tests.conftest import RECENT_DAY, call_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.clock import RECENT_DAY
 
 
 def tap(api, call_id, user, status, *, disposition=None, event_id=None, recorded_at=None):

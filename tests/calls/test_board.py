@@ -12,7 +12,7 @@ from fieldapp import config
 from fieldapp.audit.models import AuditEvent
 from fieldapp.calls import dispatch
 from fieldapp.calls.models import Call, CallEvent
-from tests.conftest import call_body
+from tests.fixtures.calls import call_body
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ROW = re.compile(r'<tr class="board-row priority-(\d)( is-pending)?" data-call-id="(\d+)" data-status="(\w+)">'

@@ -3,7 +3,7 @@ import re
 from sqlalchemy import func, select
 
 from fieldapp.calls.models import Call, CallEvent
-from tests.conftest import RECENT_DAY
+from tests.fixtures.clock import RECENT_DAY
 
 EVENT_ID = re.compile(r'name="id" value="([0-9a-f-]{36})"')
 

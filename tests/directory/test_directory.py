@@ -9,34 +9,6 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.directory.models import Organization, Service
 
 
-@pytest.fixture
-def admin(make_user):
-    return make_user("admin", username="admin")
-
-
-@pytest.fixture
-def add_org(api, admin):
-    def add(name="Hope House", **fields):
-        response = api.post("/api/v1/organizations", {"name": name, **fields}, user=admin)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-    return add
-
-
-@pytest.fixture
-def add_service(api, admin, add_org):
-    orgs = {}
-
-    def add(name="Mobile Crisis Team", org="Hope House", **fields):
-        if org not in orgs:
-            orgs[org] = add_org(org)["id"]
-        body = {"organization_id": orgs[org], "name": name, "category": "crisis", **fields}
-        response = api.post("/api/v1/services", body, user=admin)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-    return add
-
-
 def names(response):
     assert response.status_code == 200, response.get_json()
     return [service["name"] for service in response.get_json()]

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.directory.models import Service
-from tests.directory.test_directory import add_org, add_service, admin  # noqa: F401 (fixtures)
 
 
 def text(response) -> str:

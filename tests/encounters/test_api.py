@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from fieldapp.audit.models import AuditEvent
 from fieldapp.encounters.models import Encounter
 from fieldapp.people.models import Person
-from tests.conftest import RECENT_DAY, encounter_body
+from tests.fixtures.clock import RECENT_DAY
+from tests.fixtures.encounters import encounter_body
 
 
 def log(api, call_id, user, **overrides):

@@ -17,8 +17,9 @@ from fieldapp.metrics import tracking
 from fieldapp.metrics.filters import Filters, Periods
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral
-from tests.conftest import RECENT_DAY, encounter_body
 from tests.fixtures import metrics_data
+from tests.fixtures.clock import RECENT_DAY
+from tests.fixtures.encounters import encounter_body
 
 ZONE = "America/New_York"
 NO_REFERRAL = "Choose a service or say why no referral was made."

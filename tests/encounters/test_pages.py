@@ -14,35 +14,15 @@ from fieldapp.encounters.models import Encounter
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
-from tests.conftest import RECENT_DAY, encounter_body
-from tests.referrals.test_api import PART2
+from tests.fixtures.clock import RECENT_DAY
+from tests.fixtures.encounters import encounter_body, form_id, log_form, person_fields
+from tests.fixtures.referrals import PART2
 
-FORM_ID = re.compile(r'name="id" value="([0-9a-f-]{36})"')
 NOTE_TEXT = "Client calmer after talk; sister staying over tonight."
 
 
 def text(response) -> str:
     return unescape(response.get_data(as_text=True))
-
-
-def form_id(page: str, after: str = "") -> str:
-    """The render-time id of the first form after ``after`` in the page."""
-    return FORM_ID.search(page, page.index(after) if after else 0).group(1)
-
-
-def person_fields(**overrides):
-    fields = {"person_mode": "named", "given_name": "Ada", "family_name": "Quinn", "dob": "1988-02-29",
-              "approx_age": "", "gender": "woman", "race_ethnicity": ["black", "hispanic_latino"],
-              "preferred_language": "English"}
-    fields.update(overrides)
-    return fields
-
-
-def log_form(browser, call_id, **fields):
-    page = browser.get(f"/calls/{call_id}/encounters/new").get_data(as_text=True)
-    data = {"id": form_id(page), "recorded_at": f"{RECENT_DAY}T20:30:00.000Z", "transport": "none",
-            "use_of_force": "no", "narrative": "Talked it through.", **person_fields(), **fields}
-    return browser.post(f"/calls/{call_id}/encounters/new", data)
 
 
 # --- encounters ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import uuid
 from sqlalchemy import func, select
 
 from fieldapp.encounters.models import Encounter
-from tests.conftest import call_body, encounter_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.encounters import encounter_body
 
 
 def _call_for(api, dispatcher, unit_id, address):

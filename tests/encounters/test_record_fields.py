@@ -10,7 +10,9 @@ from fieldapp.calls.models import Call
 from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
-from tests.conftest import RECENT_DAY, call_body, encounter_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.clock import RECENT_DAY
+from tests.fixtures.encounters import encounter_body
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from fieldapp.calls.models import Call
 from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
-from tests.conftest import RECENT_DAY
-from tests.encounters.test_pages import log_form
+from tests.fixtures.clock import RECENT_DAY
+from tests.fixtures.encounters import log_form
 
 
 def test_record_details_are_saved_from_the_encounter_form(pages, assigned_call, shift, db):

@@ -13,18 +13,11 @@ from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.referrals.constants import PART2_REDISCLOSURE_NOTICE
-from tests.referrals.test_api import PART2, refer, step
+from tests.fixtures.integrations import fhir
+from tests.fixtures.referrals import PART2, refer, step
 
 TASK_STATUSES = {"requested", "accepted", "rejected", "cancelled", "in-progress", "on-hold", "failed", "completed",
                  "entered-in-error"}
-
-
-def fhir(response, model):
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.mimetype == "application/fhir+json"
-    body = response.get_json(force=True)
-    model.model_validate(body)  # valid FHIR R4(B): types, cardinalities, no unknown elements
-    return body
 
 
 @pytest.fixture

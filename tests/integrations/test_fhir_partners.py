@@ -15,8 +15,8 @@ from fieldapp.integrations.accounts import services as integrations
 from fieldapp.referrals import partners
 from fieldapp.referrals.constants import PART2_REDISCLOSURE_NOTICE
 from fieldapp.referrals.models import Referral, ReferralEvent
-from tests.integrations.test_fhir import fhir
-from tests.referrals.test_api import PART2, refer
+from tests.fixtures.integrations import fhir
+from tests.fixtures.referrals import PART2, refer
 
 
 @pytest.fixture

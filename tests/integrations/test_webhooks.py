@@ -10,7 +10,7 @@ from sqlalchemy import select
 from fieldapp.database import utcnow
 from fieldapp.integrations.webhooks import jobs as webhook_jobs
 from fieldapp.integrations.webhooks.models import WebhookDelivery
-from tests.conftest import encounter_body
+from tests.fixtures.encounters import encounter_body
 from tests.fixtures.integrations import Receiver, bearer, cad_account, eido_sample
 
 

@@ -1,11 +1,7 @@
 """The job queue: RQ on a real Redis (database 2 of the test machine's Redis), and the in-process
 fallback of the embedded demo."""
 
-import os
-import uuid
 
-import pytest
-from redis import Redis
 from sqlalchemy import select
 
 from fieldapp.calls.models import Call
@@ -13,12 +9,10 @@ from fieldapp.extensions import db as _db
 from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.jobs import queue as jobs
-from fieldapp.jobs.backends import RQBackend
 from fieldapp.metrics import jobs as metrics_jobs
 from fieldapp.units.models import Unit
 from tests.fixtures.integrations import Receiver, bearer, cad_account, eido_sample
 
-REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/2")
 ran = []
 
 
@@ -26,20 +20,6 @@ def remember(value):
     """A job for these tests."""
     ran.append(value)
     return value
-
-
-@pytest.fixture
-def rq_backend(app, monkeypatch):
-    try:
-        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(f"these tests need Redis at {REDIS_URL} (TEST_JOBS_REDIS_URL): {error}")
-    backend = RQBackend(REDIS_URL, queue_name=f"fieldapp-test-{uuid.uuid4().hex[:8]}")
-    monkeypatch.setitem(app.extensions, "fieldapp_jobs", backend)
-    yield backend
-    backend.queue.delete(delete_jobs=True)
-    for key in backend.connection.scan_iter(f"fieldapp:jobs:{backend.queue.name}:*"):
-        backend.connection.delete(key)
 
 
 def test_the_rq_worker_command_sends_a_webhook_enqueued_in_redis(app, client, api, db, dispatcher, shift,

@@ -1,7 +1,6 @@
 """Second factor on the pages: enrolment with a QR code, the two-step login, recovery codes, an
 admin's reset, and the enrolment gate (issue 8)."""
 
-import re
 from datetime import timedelta
 
 from click.testing import CliRunner
@@ -10,32 +9,8 @@ from sqlalchemy import select, update
 from fieldapp.core.commands import seed_demo_command
 from fieldapp.database import utcnow
 from fieldapp.mfa.models import LoginChallenge, TotpCredential
-from tests.conftest import CSRF_RE
 from tests.fixtures.factories import PASSWORD
-from tests.fixtures.mfa import code
-
-SECRET_RE = re.compile(r'id="mfa-secret">([A-Z2-7 ]+)</code>')
-RECOVERY_RE = re.compile(r"<li><code>([a-z0-9-]{19})</code></li>")
-
-
-def enrol_on_page(browser):
-    started = browser.post("/account/mfa/start")
-    assert started.status_code == 200
-    page = started.get_data(as_text=True)
-    assert 'src="data:image/svg+xml' in page  # the QR code, inline (the CSP allows img data:)
-    secret = SECRET_RE.search(page).group(1).replace(" ", "")
-    wrong = browser.post("/account/mfa/confirm", {"otp": "123456" if code(secret) != "123456" else "654321"})
-    assert wrong.status_code == 422 and "wrong or was already used" in wrong.get_data(as_text=True)
-    confirmed = browser.post("/account/mfa/confirm", {"otp": code(secret)})
-    assert confirmed.status_code == 200
-    codes = RECOVERY_RE.findall(confirmed.get_data(as_text=True))
-    assert len(codes) == 10
-    return secret, codes
-
-
-def post_code(browser, value):
-    token = CSRF_RE.search(browser.get("/login/code").get_data(as_text=True)).group(1)
-    return browser.client.post("/login/code", data={"code": value, "csrf_token": token})
+from tests.fixtures.mfa import code, enrol_on_page, post_code
 
 
 def test_two_step_login_on_the_pages(pages, make_user, db):

@@ -10,11 +10,8 @@ from sqlalchemy import select, update
 from fieldapp.database import utcnow
 from fieldapp.push import jobs as push_jobs
 from fieldapp.push.models import PushMessage, PushSubscription
-from tests.fixtures import push_service as helpers
+from tests.fixtures.push import subscribe
 from tests.fixtures.push_service import SUBJECT
-
-# The fixtures (a VAPID key in the settings, local push services) live beside the push service.
-push_on, service = helpers.push_on, helpers.service
 
 
 @pytest.fixture
@@ -23,12 +20,6 @@ def wait(app):
         assert app.extensions["fieldapp_jobs"].wait_idle(10)
     yield idle
     idle()
-
-
-def subscribe(api, user, device, status=201):
-    response = api.post("/api/v1/me/push-subscriptions", device.subscription(), user=user)
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
 
 
 def messages(db):

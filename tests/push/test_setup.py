@@ -14,14 +14,9 @@ from fieldapp.push import keys
 from fieldapp.push import services as push_services
 from fieldapp.push.models import PushSubscription
 from fieldapp.push.services import short_address
-from tests.conftest import CSRF_RE
-from tests.fixtures import push_service as helpers
+from tests.fixtures.clients import CSRF_RE
+from tests.fixtures.push import subscribe
 from tests.fixtures.push_service import SUBJECT, PushService
-from tests.jobs import test_jobs
-from tests.push.test_push import subscribe
-
-push_on, service = helpers.push_on, helpers.service  # fixtures
-rq_backend = test_jobs.rq_backend  # a queue in Redis (TEST_JOBS_REDIS_URL)
 
 
 def subscribers(db):

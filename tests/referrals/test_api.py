@@ -5,25 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldapp.referrals.models import Referral, ReferralEvent
-from tests.conftest import RECENT_DAY
-
-PART2 = {"patient_name": "Jordan Reyes", "discloser": "City Co-Responder Program",
-         "information": "Referral reason and contact details", "recipient": "Harbor Opioid Treatment Program",
-         "purpose": "Arrange treatment intake", "expires": "90 days after signing",
-         "revocation_explained": True, "signature": "Jordan Reyes", "signed_on": RECENT_DAY}
-
-
-def refer(api, encounter, user, service, consent=None, **extra):
-    body = {"id": str(uuid.uuid4()), "service_id": str(service.id),
-            "consent": consent or {"type": "verbal", "given_by": "the person"}, **extra}
-    return api.post(f"/api/v1/encounters/{encounter['id']}/referrals", body, user=user)
-
-
-def step(api, referral_id, user, status, reason=None, event_id=None):
-    body = {"id": str(event_id or uuid.uuid4()), "status": status}
-    if reason is not None:
-        body["reason"] = reason
-    return api.post(f"/api/v1/referrals/{referral_id}/status", body, user=user)
+from tests.fixtures.referrals import PART2, refer, step
 
 
 def test_referral_is_made_with_consent_and_tracked_to_completion(api, encounter, shift, services_directory, db):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
-from tests.conftest import encounter_body
+from tests.fixtures.encounters import encounter_body
 
 
 def text(response) -> str:
@@ -68,7 +68,7 @@ def queue(api, encounter, assigned_call, shift, services_directory):
     def refer(encounter_id, service, **extra):
         consent = {"type": "verbal", "given_by": "the person"}
         if service.part2_program:
-            from tests.referrals.test_api import PART2
+            from tests.fixtures.referrals import PART2
             consent = {"type": "written", "given_by": "the person", "part2": PART2}
         response = api.post(f"/api/v1/encounters/{encounter_id}/referrals", {
             "id": str(uuid.uuid4()), "service_id": str(service.id), "consent": consent, **extra},

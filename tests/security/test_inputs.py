@@ -9,7 +9,8 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from tests.conftest import call_body, encounter_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.encounters import encounter_body
 
 HUGE = "99999999999999999999"
 BEYOND_INT32 = 2**31

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fieldapp.visibility import BRIEFING, ENCOUNTER, PERSON, REFERRAL
-from tests.referrals.test_api import PART2
+from tests.fixtures.referrals import PART2
 
 NOTE_TEXT = "CLINICAL-NOTE-7f3a: reports auditory hallucinations"
 ADDENDUM_TEXT = "CLINICAL-ADDENDUM-19bc: medication changed"

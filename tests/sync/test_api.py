@@ -6,20 +6,7 @@ from fieldapp.calls.models import CallEvent
 from fieldapp.encounters.models import Encounter
 from fieldapp.notes.models import Note
 from fieldapp.referrals.models import Referral
-
-
-def status_record(call_id, status, ref=None, event_id=None):
-    return {"ref": ref or status, "path": f"/calls/{call_id}/status",
-            "fields": [["csrf_token", "stale"], ["id", event_id or str(uuid.uuid4())], ["status", status],
-                       ["recorded_at", "2026-11-27T10:00:00+00:00"]]}
-
-
-def encounter_record(call_id, encounter_id, ref="encounter", **extra):
-    fields = [["id", encounter_id], ["outcome", "resolved"], ["concerns", "mental_health"],
-              ["concerns", "homelessness"], ["person_mode", "named"], ["given_name", "Jordan"],
-              ["family_name", "Reyes"], ["transport", "none"], ["narrative", "Calmer after talking."]]
-    fields = [pair for pair in fields if pair[0] not in extra] + [[name, value] for name, value in extra.items()]
-    return {"ref": ref, "path": f"/calls/{call_id}/encounters/new", "fields": fields}
+from tests.sync.records import encounter_record, status_record
 
 
 def test_a_refused_record_in_the_middle_is_set_aside_and_the_rest_land_exactly_once(api, db, assigned_call, shift):

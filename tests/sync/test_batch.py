@@ -16,7 +16,7 @@ from fieldapp.calls.models import CallEvent
 from fieldapp.live.models import LiveEvent
 from fieldapp.metrics import tracking
 from fieldapp.metrics.models import CallDay, CallDuration, ContactDay, DurationDay, EncounterDay
-from tests.sync.test_api import encounter_record, status_record
+from tests.sync.records import encounter_record, status_record
 
 ROLLUPS = (CallDay, DurationDay, CallDuration, EncounterDay, ContactDay)
 STATEMENTS_PER_RECORD = 6  # today 4.6 (PostgreSQL), 5.3 (SQLite): a call is locked once per batch; before batching, 41

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import encounter_body
+from tests.fixtures.encounters import encounter_body
 
 PARALLEL = 24
 
