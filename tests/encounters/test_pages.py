@@ -13,10 +13,9 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.encounters.models import Encounter
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
-from fieldapp.referrals.models import Referral, ReferralEvent
+from fieldapp.referrals.models import Referral
 from tests.fixtures.clock import RECENT_DAY
 from tests.fixtures.encounters import encounter_body, form_id, log_form, person_fields
-from tests.fixtures.referrals import PART2
 
 NOTE_TEXT = "Client calmer after talk; sister staying over tonight."
 
@@ -168,201 +167,6 @@ def test_briefing_for_a_new_address_says_so(pages, assigned_call, shift):
     assert "No earlier calls at this address" in page
 
 
-# --- referrals -----------------------------------------------------------------------------
-
-def referral_form(browser, encounter_id, **fields):
-    page = browser.get(f"/encounters/{encounter_id}/referrals/new").get_data(as_text=True)
-    data = {"id": form_id(page), "consent_type": "verbal", "consent_given_by": "the person", **fields}
-    return browser.post(f"/encounters/{encounter_id}/referrals/new", data)
-
-
-def test_officer_refers_through_the_form(pages, encounter, shift, services_directory, db):
-    browser = pages(shift.officer)
-    page = text(browser.get(f"/encounters/{encounter['id']}/referrals/new"))
-    assert "Mobile Crisis Follow-up" in page and "Mental health treatment" in page
-    assert "Old Drop-in Center" not in page  # inactive services are not offered
-    found = text(browser.get(f"/encounters/{encounter['id']}/referrals/new?q=opioid"))
-    assert "Harbor Opioid Treatment Program" in found and "Mobile Crisis Follow-up" not in found
-    response = referral_form(browser, encounter["id"], service_id=str(services_directory["mental"].id),
-                             note="Prefers mornings")
-    assert response.status_code == 302, text(response)
-    referral = db.session.scalar(select(Referral))
-    assert referral.status == "made" and referral.consent_type == "verbal"
-    assert referral.consent_given_by == "the person" and referral.note == "Prefers mornings"
-    shown = text(browser.get(response.headers["Location"]))
-    assert "Referred to Mobile Crisis Follow-up." in shown
-    assert "the person" not in shown and "Prefers mornings" not in shown  # consent details are not the officer's
-
-
-def test_part2_referral_needs_every_consent_element(pages, encounter, shift, services_directory, db):
-    browser = pages(shift.clinician)
-    part2 = str(services_directory["part2"].id)
-    missing = referral_form(browser, encounter["id"], service_id=part2, consent_type="written",
-                            part2_patient_name="Jordan Reyes")
-    page = text(missing)
-    assert missing.status_code == 422
-    assert "The written consent is missing elements 42 CFR 2.31 requires." in page
-    assert "Required: Who may disclose (program or person)." in page and "Required: Date signed." in page
-    assert "Required: Patient's name." not in page and 'value="Jordan Reyes"' in page
-    assert re.search(rf'id="service-{part2}"[^>]*checked', page)
-    verbal = referral_form(browser, encounter["id"], service_id=part2, consent_type="verbal")
-    assert verbal.status_code == 422 and "Written consent is required for this service." in text(verbal)
-    revocation = referral_form(browser, encounter["id"], service_id=part2, consent_type="written",
-                               **{f"part2_{k}": v for k, v in PART2.items() if k != "revocation_explained"})
-    assert revocation.status_code == 422 and "Tell the person they may revoke consent" in text(revocation)
-    assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
-
-    complete = referral_form(browser, encounter["id"], service_id=part2, consent_type="written",
-                             **{f"part2_{k}": v for k, v in PART2.items() if k != "revocation_explained"},
-                             part2_revocation_explained="1")
-    assert complete.status_code == 302, text(complete)
-    stored = db.session.scalar(select(Referral))
-    assert stored.part2_consent["purpose"] == "Arrange treatment intake"
-    assert stored.part2_consent["revocation_explained"] is True
-    detail = text(browser.get(complete.headers["Location"]))
-    assert "42 CFR Part 2 record: redisclosure notice" in detail and "prohibit you from making any other use" in detail
-    assert "Arrange treatment intake" in detail
-
-
-def test_officer_cannot_refer_to_a_part2_program(pages, encounter, shift, services_directory, db):
-    response = referral_form(pages(shift.officer), encounter["id"], service_id=str(services_directory["part2"].id),
-                             consent_type="written")
-    assert response.status_code == 403
-    assert "made by the clinician" in text(response)
-    assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
-    denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "authz.denied")).one()
-    assert denied.user_id == shift.officer.id and denied.outcome == "denied"
-
-
-def test_referral_steps_need_a_reason_where_they_fail(api, pages, encounter, shift, services_directory, db):
-    made = api.post(f"/api/v1/encounters/{encounter['id']}/referrals", {
-        "id": str(uuid.uuid4()), "service_id": str(services_directory["mental"].id),
-        "consent": {"type": "verbal", "given_by": "the person"}}, user=shift.officer).get_json()
-    browser = pages(shift.clinician)
-    page = text(browser.get(f"/referrals/{made['id']}"))
-    offered = re.findall(r'name="status" value="(\w+)"', page)
-    assert offered == ["accepted", "declined", "unable_to_contact", "cancelled"]
-    step_id = form_id(page, "Update the referral")
-    refused = browser.post(f"/referrals/{made['id']}/status", {"id": step_id, "status": "declined", "reason": ""})
-    assert refused.status_code == 422
-    assert "A reason is required for this step." in text(refused)
-    assert re.search(r'id="status-declined"[^>]*checked', text(refused))
-    assert db.session.scalar(select(func.count()).select_from(ReferralEvent)) == 1
-    done = browser.post(f"/referrals/{made['id']}/status",
-                        {"id": step_id, "status": "declined", "reason": "Wants to wait a month"},
-                        follow_redirects=True)
-    page = text(done)
-    assert "Referral is now declined." in page and "Wants to wait a month" in page
-    assert "This referral is closed." in page and 'name="status"' not in page
-    assert db.session.scalar(select(Referral)).status == "declined"
-    invalid = browser.post(f"/referrals/{made['id']}/status", {"id": str(uuid.uuid4()), "status": "completed"})
-    assert invalid.status_code == 409 and "cannot become completed" in text(invalid)
-
-
-def test_referral_queue_highlights_overdue_and_filters(api, pages, encounter, shift, services_directory, make_user):
-    def refer(**extra):
-        return api.post(f"/api/v1/encounters/{encounter['id']}/referrals", {
-            "id": str(uuid.uuid4()), "service_id": str(services_directory["mental"].id),
-            "consent": {"type": "verbal", "given_by": "the person"}, **extra}, user=shift.clinician).get_json()
-
-    late = refer(recorded_at=(datetime.now(UTC) - timedelta(days=10)).isoformat())
-    fresh = refer()
-    browser = pages(shift.clinician)
-    page = text(browser.get("/referrals"))
-    assert "2 open referrals" in page and page.count("Jordan Reyes") == 2
-    overdue_cards = re.findall(r'<li class="card overdue">.*?</li>', page, re.S)
-    assert len(overdue_cards) == 1 and late["id"] in overdue_cards[0] and "Overdue" in overdue_cards[0]
-    assert page.index(late["id"]) < page.index(fresh["id"])  # soonest due first
-    overdue = text(browser.get("/referrals?show=overdue"))
-    assert "1 overdue referral" in overdue and late["id"] in overdue
-    assert "2 open referrals made by you" in text(browser.get("/referrals?mine=1"))
-    colleague = text(pages(make_user("clinician")).get("/referrals?mine=1"))
-    assert "0 open referrals made by you" in colleague and "No open referrals made by you." in colleague
-
-
-# --- notes and follow-ups ------------------------------------------------------------------
-
-def test_note_and_addendum_through_the_page_leave_the_note_as_signed(pages, encounter, shift, db):
-    browser = pages(shift.clinician)
-    page = browser.get(f"/encounters/{encounter['id']}").get_data(as_text=True)
-    assert '<label for="note-body">New note</label>' in page and "No notes yet." in page
-    due = (datetime.now(UTC) + timedelta(days=3)).astimezone().strftime("%Y-%m-%dT%H:%M")
-    signed = browser.post(f"/encounters/{encounter['id']}/notes", {
-        "id": form_id(page, 'action="/encounters/'), "body": NOTE_TEXT, "follow_up": "1", "follow_up_due": due,
-        "recorded_at": ""}, follow_redirects=True)
-    page = text(signed)
-    assert "Note signed. A follow-up task is open for you." in page and NOTE_TEXT in page
-    note = db.session.scalar(select(Note))
-    assert note.author_id == shift.clinician.id and str(note.encounter_id) == encounter["id"]
-    assert db.session.scalar(select(FollowUp)).note_id == note.id
-
-    addendum_id = form_id(page, f'action="/notes/{note.id}/addenda"')
-    added = browser.post(f"/notes/{note.id}/addenda", {"id": addendum_id, "body": "Sister is Maria, not Marta.",
-                                                       "return_to": "encounter"}, follow_redirects=True)
-    page = text(added)
-    assert "Addendum signed; the original note is unchanged." in page and "Sister is Maria, not Marta." in page
-    db.session.expire_all()
-    assert db.session.get(Note, note.id).body == NOTE_TEXT
-    addendum = db.session.scalars(select(Note).where(Note.addendum_to_id == note.id)).one()
-    assert addendum.body == "Sister is Maria, not Marta." and addendum.encounter_id == note.encounter_id
-
-
-def test_note_errors_keep_what_was_typed(pages, encounter, shift, db):
-    browser = pages(shift.clinician)
-    page = browser.get(f"/encounters/{encounter['id']}").get_data(as_text=True)
-    past = (datetime.now(UTC) - timedelta(days=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
-    response = browser.post(f"/encounters/{encounter['id']}/notes", {
-        "id": form_id(page, 'action="/encounters/'), "body": "Typed before the mistake", "follow_up": "1",
-        "follow_up_due": past})
-    page = text(response)
-    assert response.status_code == 422
-    assert "The follow-up is due in the past." in page and "Choose a future time." in page
-    assert "Typed before the mistake" in page and f'value="{past}"' in page
-    empty = browser.post(f"/encounters/{encounter['id']}/notes", {"id": str(uuid.uuid4()), "body": "  "})
-    assert empty.status_code == 422 and "This field is required." in text(empty)
-    no_time = browser.post(f"/encounters/{encounter['id']}/notes", {"id": str(uuid.uuid4()), "body": "Keep me",
-                                                                     "follow_up": "1", "follow_up_due": ""})
-    assert no_time.status_code == 422 and "Choose when the follow-up is due." in text(no_time)
-    assert db.session.scalar(select(func.count()).select_from(Note)) == 0
-
-
-def test_follow_up_is_marked_done_with_an_outcome(api, pages, encounter, shift, make_user, db):
-    due = (datetime.now(UTC) + timedelta(hours=72)).isoformat()
-    api.post(f"/api/v1/encounters/{encounter['id']}/notes",
-             {"id": str(uuid.uuid4()), "body": NOTE_TEXT, "follow_up_due": due}, user=shift.clinician)
-    late = db.session.scalar(select(FollowUp))
-    browser = pages(shift.clinician)
-    page = text(browser.get("/followups"))
-    assert "My follow-ups" in page and "1 open" in page and NOTE_TEXT[:40] in page
-    assert 'class="card overdue"' not in page
-    missing = browser.post(f"/followups/{late.id}/done", {"outcome": " "})
-    assert missing.status_code == 422 and "This field is required." in text(missing)
-    done = browser.post(f"/followups/{late.id}/done", {"outcome": "Reached by phone; doing well"},
-                        follow_redirects=True)
-    page = text(done)
-    assert "Follow-up marked done." in page and "No open follow-ups for you." in page
-    task = db.session.get(FollowUp, late.id)
-    assert task.done_at is not None and task.outcome == "Reached by phone; doing well"
-    assert task.done_by_id == shift.clinician.id
-    colleague = pages(make_user("clinician"))
-    assert "No open follow-ups for you." in text(colleague.get("/followups"))
-
-
-def test_overdue_follow_ups_come_first_and_stand_out(api, pages, encounter, shift, make_user, db):
-    for hours in (48, 24):
-        api.post(f"/api/v1/encounters/{encounter['id']}/notes",
-                 {"id": str(uuid.uuid4()), "body": f"Check in {hours}",
-                  "follow_up_due": (datetime.now(UTC) + timedelta(hours=hours)).isoformat()}, user=shift.clinician)
-    later = db.session.scalars(select(FollowUp).join(Note).where(Note.body == "Check in 48")).one()
-    later.due_at = datetime.now(UTC) - timedelta(hours=5)  # time passes
-    db.session.commit()
-    page = text(pages(shift.clinician).get("/followups"))
-    assert page.count('class="card overdue"') == 1
-    assert page.index("Check in 48") < page.index("Check in 24")
-    team = text(pages(make_user("clinician")).get("/followups?team=1"))
-    assert "The team's follow-ups" in team and "Check in 24" in team and shift.clinician.username in team
-
-
 # --- what officers never get ---------------------------------------------------------------
 
 def test_officer_is_refused_clinical_pages_and_sees_no_clinical_text(api, pages, encounter, shift, db):
@@ -467,7 +271,6 @@ def test_encounter_form_saves_a_referral_and_a_note_with_it(pages, assigned_call
 
     from fieldapp.encounters.models import Encounter
     from fieldapp.notes.models import FollowUp, Note
-    from fieldapp.referrals.models import Referral
 
     browser = pages(shift.clinician)
     page = browser.get(f"/calls/{assigned_call['id']}/encounters/new").get_data(as_text=True)
