@@ -31,8 +31,8 @@ pytest_plugins = [
     "tests.fixtures.accounts",  # make_user, dispatcher, admin
     "tests.fixtures.clients",  # api, pages
     "tests.fixtures.units",  # shift, other_shift, unit
-    "tests.fixtures.calls",  # new_call, assigned_call
-    "tests.fixtures.encounters",  # encounter
+    "tests.fixtures.calls",  # new_call, assigned_call, crew_call
+    "tests.fixtures.encounters",  # encounter, crew_encounter
     "tests.fixtures.directory",  # services_directory, add_org, add_service
     "tests.fixtures.jobs",  # rq_backend
     "tests.fixtures.push",  # push_on, service
