@@ -96,3 +96,10 @@ def db(app):
 @pytest.fixture
 def client(app, db):
     return app.test_client()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say which random order ran (pytest-randomly's own header is hidden by -q), so a failure that
+    depends on the order can be run again in the same one."""
+    if config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(f"Random test order: repeat it with --randomly-seed={config.option.randomly_seed}")

@@ -56,15 +56,12 @@ def test_the_live_events_say_who_took_the_call_and_why_it_was_cancelled(api, pag
     assert [(e["type"], e["reason"]) for e in events] == [("call.cancelled", "Caller is safe")]
 
 
-def test_the_call_page_has_navigate_and_callback_links(pages, assigned_call, shift, app):
+def test_the_call_page_has_navigate_and_callback_links(pages, assigned_call, shift, app, monkeypatch):
     html = pages(shift.officer).get(f"/calls/{assigned_call['id']}").get_data(as_text=True)
     assert 'href="geo:0,0?q=12%20Elm%20St"' in html
     assert 'href="tel:555-0101"' in html
-    app.config["MAP_URL_TEMPLATE"] = "https://maps.example/?q={address}"
-    try:
-        html = pages(shift.officer).get(f"/calls/{assigned_call['id']}").get_data(as_text=True)
-    finally:
-        app.config["MAP_URL_TEMPLATE"] = "geo:0,0?q={address}"
+    monkeypatch.setitem(app.config, "MAP_URL_TEMPLATE", "https://maps.example/?q={address}")
+    html = pages(shift.officer).get(f"/calls/{assigned_call['id']}").get_data(as_text=True)
     assert 'href="https://maps.example/?q=12%20Elm%20St"' in html
 
 

@@ -119,14 +119,14 @@ def test_the_demo_makes_its_own_key_once(monkeypatch, tmp_path):
     assert f"VAPID_PUBLIC_KEY={keys.public_key(first['VAPID_PRIVATE_KEY'])}" in (tmp_path / "vapid.env").read_text()
 
 
-def test_the_app_says_at_start_whether_push_is_on(app, caplog):
+def test_the_app_says_at_start_whether_push_is_on(app, caplog, monkeypatch):
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", None)
+    monkeypatch.setitem(app.config, "VAPID_SUBJECT", None)
     with caplog.at_level(logging.INFO, logger=app.logger.name):
         keys.announce(app)
-        app.config["VAPID_PRIVATE_KEY"], app.config["VAPID_SUBJECT"] = keys.generate()[0], SUBJECT
-        try:
-            keys.announce(app)
-        finally:
-            app.config["VAPID_PRIVATE_KEY"] = app.config["VAPID_SUBJECT"] = None
+        monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", keys.generate()[0])
+        monkeypatch.setitem(app.config, "VAPID_SUBJECT", SUBJECT)
+        keys.announce(app)
     assert "Web Push is off" in caplog.records[0].getMessage()
     assert "Web Push is on" in caplog.records[1].getMessage()
 
