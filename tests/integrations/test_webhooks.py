@@ -1,6 +1,5 @@
 """Status back to CAD: signed webhooks, in order per call, retried after the receiver fails."""
 
-import time
 import uuid
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from fieldapp.integrations.webhooks import jobs as webhook_jobs
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from tests.fixtures.encounters import encounter_body
 from tests.fixtures.integrations import Receiver, bearer, cad_account, eido_sample
+from tests.fixtures.waiting import wait_until
 
 
 @pytest.fixture
@@ -194,9 +194,7 @@ def test_after_a_restart_the_demo_queue_sends_what_was_left_due(app, client, api
     monkeypatch.setitem(app.config, "JOBS_SWEEP_SECONDS", 0.1)
     restarted.ensure_started()  # the first request of the new process
     try:
-        deadline = time.monotonic() + 10
-        while not hook.received and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: hook.received, what="the sweep to send the delivery left due")
         assert restarted.wait_idle(10)
     finally:
         restarted.stop()

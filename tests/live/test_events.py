@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from tests.fixtures.waiting import wait_until
+
 
 def read_stream(client, headers=None, path="/events"):
     """Read a whole (short-lived, in tests) event stream into a list of (id, event, data)."""
@@ -121,9 +123,9 @@ def test_events_travel_between_processes_through_redis_with_their_payload(app, d
         unit_inbox, other_inbox = Inbox(), Inbox()
         listener.subscribe(7, unit_inbox)
         listener.subscribe(8, other_inbox)
-        import time
-
-        time.sleep(0.5)  # let the listener subscribe
+        with redis.Redis.from_url(REDIS_TEST_URL) as server:  # the listener's thread has subscribed
+            channel = app.config["LIVE_CHANNEL"]
+            wait_until(lambda: server.pubsub_numsub(channel)[0][1] == 1, what="the listener to subscribe")
         first = services.latest_id() + 1
         publisher.publish([Event.of(first, 7, {"type": "call.assigned", "call_id": 1})])
         event = unit_inbox.get(timeout=3)
