@@ -72,13 +72,13 @@ test-hosts: install
 	  echo "Could not install haproxy (run as root, or: sudo apt-get install haproxy): the two-host test will be skipped"; }
 	$(BIN)/pytest -q -m hosts -p no:randomly
 
-## The browser tests in Debian's Chromium. A test that fails is run once more (pytest-rerunfailures) and the
-## summary counts it as "rerun" (kept until the suite passes twice in a row without one: see README).
+## The browser tests in Debian's Chromium, in file order and without reruns: a failure is a race to fix
+## (wait for what the user sees, never for a time).
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
 	  { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
-	$(BIN)/pytest -q -m browser -p no:randomly --reruns 1 --reruns-delay 1
+	$(BIN)/pytest -q -m browser -p no:randomly
 
 lint: install
 	$(BIN)/ruff check .
