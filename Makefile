@@ -35,7 +35,9 @@ run: install
 	  $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
 
 ## Every test: SQLite, then PostgreSQL (TEST_POSTGRES_URL), then schemathesis against every operation of
-## the OpenAPI document, then the browser tests in Chromium.
+## the OpenAPI document, then the browser tests in Chromium. The SQLite and PostgreSQL runs are in a random
+## order (pytest-randomly; the summary ends with the seed: PYTEST_ARGS=--randomly-seed=N
+## repeats an order); schemathesis, the two hosts and the browser run in file order (-p no:randomly).
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
@@ -45,22 +47,23 @@ test: install
 	$(MAKE) --no-print-directory test-hosts
 	$(MAKE) --no-print-directory test-browser
 
+PYTEST_ARGS ?=
 test-sqlite: install
-	$(BIN)/pytest -q -m "not browser and not fuzz and not hosts"
+	$(BIN)/pytest -q -m "not browser and not fuzz and not hosts" $(PYTEST_ARGS)
 
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz and not hosts"; \
+	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz and not hosts" $(PYTEST_ARGS); \
 	elif [ -n "$$REQUIRE_SERVICES" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_SERVICES is set"; exit 1; \
 	else \
 	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): PostgreSQL run SKIPPED (set TEST_POSTGRES_URL)"; \
 	fi
 
-## schemathesis (tests/test_api_fuzz.py): every operation, every role, bounded examples (FUZZ_EXAMPLES).
+## schemathesis (tests/app/test_api_fuzz.py): every operation, every role, bounded examples (FUZZ_EXAMPLES).
 test-fuzz: install
-	$(BIN)/pytest -q -m fuzz
+	$(BIN)/pytest -q -m fuzz -p no:randomly
 
 ## Two app hosts (Procfile web + live) behind Debian's haproxy (installed when missing), sharing
 ## PostgreSQL (a database of their own, made from TEST_HOSTS_POSTGRES_URL) and Redis (TEST_REDIS_URL).
@@ -68,15 +71,15 @@ test-hosts: install
 	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "Installing Debian's haproxy for the two-host test"; \
 	  (apt-get update -qq && apt-get install -y -qq haproxy) >/dev/null || \
 	  echo "Could not install haproxy (run as root, or: sudo apt-get install haproxy): the two-host test will be skipped"; }
-	$(BIN)/pytest -q -m hosts
+	$(BIN)/pytest -q -m hosts -p no:randomly
 
-## The browser tests in Debian's Chromium. A test that fails is run once more (pytest-rerunfailures) and the
-## summary counts it as "rerun" (kept until the suite passes twice in a row without one: see README).
+## The browser tests in Debian's Chromium, in file order and without reruns: a failure is a race to fix
+## (wait for what the user sees, never for a time).
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
 	  { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
-	$(BIN)/pytest -q -m browser --reruns 1 --reruns-delay 1
+	$(BIN)/pytest -q -m browser -p no:randomly
 
 lint: install
 	$(BIN)/ruff check .

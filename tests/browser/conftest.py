@@ -12,7 +12,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.dispatch import Dispatch
+from tests.fixtures.waiting import wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -106,12 +106,14 @@ def live_server(tmp_path_factory, seeded_database):
              "fieldapp:create_app()"],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer {url}/healthz within {STARTUP_SECONDS} s:\n"
-                            + log_path.read_text(), pytrace=False)
-            time.sleep(0.2)
+        try:  # until it answers, or has stopped
+            wait_until(lambda: server.poll() is not None or _healthy(url), timeout=STARTUP_SECONDS, interval=0.2)
+            up = server.poll() is None
+        except AssertionError:
+            up = False
+        if not up:
+            pytest.fail(f"gunicorn did not answer {url}/healthz within {STARTUP_SECONDS} s:\n"
+                        + log_path.read_text(), pytrace=False)
         yield LiveServer(url=url, password=password)
     finally:
         server.terminate()

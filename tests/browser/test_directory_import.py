@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_phone_pages import AUDIT_JS, MIN_TARGET_PX
-from tests.standards import hsds_example
+from tests.fixtures.standards import hsds_example
 
 pytestmark = pytest.mark.browser
 

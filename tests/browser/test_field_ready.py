@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.dispatch import Dispatch
 from tests.browser.test_offline import api_as, badge, live_open, ready_for_offline, visit
+from tests.fixtures.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -58,10 +59,8 @@ def both_sizes(page, shoot, name):
 
 
 def wait_for_status(dispatch, call_id, status):
-    deadline = time.monotonic() + 10
-    while dispatch.call(call_id)["status"] != status:
-        assert time.monotonic() < deadline, dispatch.call(call_id)["status"]
-        time.sleep(0.2)
+    wait_until(lambda: dispatch.call(call_id)["status"] == status, interval=0.2,
+               what=f"call {call_id} to be {status} on the server")
 
 
 def test_a_call_assigned_online_opens_and_takes_an_encounter_offline_for_the_first_time(

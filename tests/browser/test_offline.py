@@ -149,12 +149,14 @@ def test_a_lost_response_is_resent_without_a_duplicate(phone_page, dispatch, liv
         else:
             route.continue_()
 
-    page.context.route(re.compile(r".*/(calls/\d+/status|api/v1/sync)$"), drop_first_answer)  # page or SW
-    page.get_by_role("button", name="Acknowledged").click()
-    deadline = time.monotonic() + 20
-    while not dropped:  # the route handler runs while Playwright waits (the outbox may resend on its own)
-        assert time.monotonic() < deadline, "the tap's request never went out"
-        page.wait_for_timeout(100)
+    sends = re.compile(r".*/(calls/\d+/status|api/v1/sync)$")
+    page.context.route(sends, drop_first_answer)  # page or SW
+    # The route handler runs while Playwright waits: here, for the failure the phone sees of the first
+    # send (the outbox may resend on its own after it).
+    with page.context.expect_event("requestfailed", predicate=lambda request: sends.match(request.url),
+                                   timeout=20000):
+        page.get_by_role("button", name="Acknowledged").click()
+    assert dropped, "the tap's request never went out"
     # asked while the lost send may still be settling: the outbox sends once more after it
     page.evaluate("window.FieldappOutbox.run()")
     expect(badge(page)).to_be_hidden(timeout=10000)

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 def registration_id(page):
-    """The service worker registration of the page's origin, as DevTools knows it."""
+    """The service worker registration of the page's origin, as DevTools knows it (its
+    workerRegistrationUpdated events come once the domain is enabled)."""
     session = page.context.new_cdp_session(page)
     found = []
     session.on("ServiceWorker.workerRegistrationUpdated",
@@ -20,20 +21,31 @@ def registration_id(page):
     session.send("ServiceWorker.enable")
     deadline = time.monotonic() + 5
     while not found and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
+        # The one fixed wait left: the condition is a DevTools event, and Playwright has no waiter for a
+        # CDP session's events (its handlers run only while Playwright waits), so poll in short waits.
+        page.wait_for_timeout(50)
     assert found, "no service worker registration"
     return session, found[0]
 
 
-def notifications(page, expect_title, timeout=5.0):
+SHOWN = """title => {
+  window.__shown = null;
+  (function look() {
+    navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list => {
+      if (list.some(n => n.title === title))
+        window.__shown = list.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
+      else
+        setTimeout(look, 50);
+    });
+  })();
+}"""
+
+
+def notifications(page, expect_title, timeout=5000):
     """The notifications the service worker shows, once one titled ``expect_title`` is there."""
-    deadline = time.monotonic() + timeout
-    while True:
-        shown = page.evaluate("""navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
-            list.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data})))""")
-        if any(n["title"] == expect_title for n in shown) or time.monotonic() > deadline:
-            return shown
-        page.wait_for_timeout(100)
+    page.evaluate(SHOWN, expect_title)
+    page.wait_for_function("() => window.__shown !== null", timeout=timeout)
+    return page.evaluate("window.__shown")
 
 
 def test_the_service_worker_shows_a_pushed_call_alert(phone_page, live_server, browser_screenshot):
@@ -87,7 +99,7 @@ def test_alerts_are_turned_on_only_after_the_tap(phone_page, live_server, browse
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tests.push_service import b64
+    from tests.fixtures.push_service import b64
 
     point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)

@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import func, select
 
 from fieldapp.calls.models import CallEvent
-from tests.conftest import call_body, encounter_body
+from tests.fixtures.calls import call_body
+from tests.fixtures.encounters import encounter_body
 
 
 def _status(api, call_id, user, status, event_id):
