@@ -33,6 +33,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
 STARTUP_SECONDS = 20
+# For requests made by Playwright's API client (context.request, page.request): a connection per
+# request. A pooled one left idle for gunicorn's keepalive (5 s) could be closed by the server just as
+# the next request went out on it (read ECONNRESET); a browser retries such a request, this client not.
+NO_KEEPALIVE = {"Connection": "close"}
 
 
 @dataclass(frozen=True)
@@ -176,10 +180,8 @@ def browser_screenshot():
 
 @pytest.fixture
 def dispatch(browser, live_server):
-    """The dispatcher's API client (tests.browser.dispatch.Dispatch), in a context of its own.
-
-    A connection per request: a pooled one left idle past gunicorn's keepalive (5 s) could be closed by
-    the server just as the next request went out on it (read ECONNRESET)."""
-    context = browser.new_context(base_url=live_server.url, extra_http_headers={"Connection": "close"})
+    """The dispatcher's API client (tests.browser.dispatch.Dispatch), in a context of its own (a
+    connection per request: NO_KEEPALIVE)."""
+    context = browser.new_context(base_url=live_server.url, extra_http_headers=NO_KEEPALIVE)
     yield Dispatch(context.request, live_server)
     context.close()

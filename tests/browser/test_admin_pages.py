@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
+from tests.browser.conftest import NO_KEEPALIVE
 from tests.browser.test_phone_pages import AUDIT_JS, MIN_TARGET_PX
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ WIDE = {"width": 1280, "height": 800}
 def records(browser, live_server):
     """Through the API as clinician1: two people met on their unit's call, a follow-up on one, a referral
     each (one overdue)."""
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, extra_http_headers=NO_KEEPALIVE)
     api = context.request
     token = api.post("/api/v1/auth/token", data={"username": "clinician1", "password": live_server.password})
     headers = {"Authorization": f"Bearer {token.json()['token']}"}
@@ -125,7 +126,7 @@ def test_units_page_explains_who_is_free(phone_page, browser_screenshot, records
 def test_audit_log_is_paged_and_readable(phone_page, browser_screenshot, records):
     page = phone_page("admin")
     for _ in range(30):  # each search of the log is a row of it: more than one page whatever ran before
-        assert page.request.get("/admin/audit?username=nobody").ok
+        assert page.request.get("/admin/audit?username=nobody", headers=NO_KEEPALIVE).ok
     page.goto("/admin/audit")
     expect(page.get_by_role("status")).to_contain_text("Rows 1–50 of")
     expect(page.locator("table.audit tbody tr")).to_have_count(50)

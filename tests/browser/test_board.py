@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import NO_KEEPALIVE, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ class Dispatch:
     """The CAD side, through the API from a browser context of its own (no session cookie)."""
 
     def __init__(self, browser, live_server):
-        self.context = browser.new_context(base_url=live_server.url)
+        self.context = browser.new_context(base_url=live_server.url, extra_http_headers=NO_KEEPALIVE)
         self.request = self.context.request
         response = self.request.post("/api/v1/auth/token",
                                      data={"username": "dispatcher", "password": live_server.password})

@@ -9,6 +9,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import NO_KEEPALIVE
 from tests.browser.dispatch import Dispatch
 from tests.browser.test_offline import api_as, badge, live_open, ready_for_offline, visit
 from tests.fixtures.waiting import wait_until
@@ -35,7 +36,7 @@ class FieldDispatch(Dispatch):
 
 @pytest.fixture
 def dispatch(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, extra_http_headers=NO_KEEPALIVE)
     yield FieldDispatch(context.request, live_server)
     context.close()
 

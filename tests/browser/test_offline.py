@@ -9,14 +9,18 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import NO_KEEPALIVE
+
 pytestmark = pytest.mark.browser
 
 
 def api_as(page, username, password):
-    """Bearer headers for `username`, from the phone's own browser context."""
-    response = page.request.post("/api/v1/auth/token", data={"username": username, "password": password})
+    """Headers for `username`'s API requests from the phone's own browser context: a bearer token, and
+    a connection per request (NO_KEEPALIVE)."""
+    response = page.request.post("/api/v1/auth/token", data={"username": username, "password": password},
+                                 headers=NO_KEEPALIVE)
     assert response.status == 201, response.text()
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+    return {"Authorization": f"Bearer {response.json()['token']}", **NO_KEEPALIVE}
 
 
 def ready_for_offline(page):
@@ -45,7 +49,7 @@ def live_open(page):
 
 def test_install_criteria(phone_page, live_server):
     page = phone_page("officer1")
-    manifest = page.request.get("/manifest.webmanifest")
+    manifest = page.request.get("/manifest.webmanifest", headers=NO_KEEPALIVE)
     assert manifest.headers["content-type"].startswith("application/manifest+json")
     body = manifest.json()
     assert body["name"] and body["short_name"] == "fieldapp"
@@ -54,7 +58,7 @@ def test_install_criteria(phone_page, live_server):
     sizes = {icon["sizes"] for icon in body["icons"]}
     assert {"192x192", "512x512"} <= sizes
     for icon in body["icons"]:
-        assert page.request.get(icon["src"]).status == 200
+        assert page.request.get(icon["src"], headers=NO_KEEPALIVE).status == 200
     assert page.locator('link[rel="manifest"]').count() == 1
     ready_for_offline(page)
     state = page.evaluate("navigator.serviceWorker.ready.then(r => r.active && r.active.state)")
@@ -208,10 +212,10 @@ def test_records_are_never_sent_under_another_login(phone_page, dispatch, live_s
     expect(badge(page)).to_have_text("1 waiting to send")
     page.context.clear_cookies()  # officer1's session ends on this shared phone
     page.context.set_offline(False)
-    login = page.request.get("/login").text()  # officer2 signs in on the same phone
+    login = page.request.get("/login", headers=NO_KEEPALIVE).text()  # officer2 signs in on the same phone
     token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
     signed_in = page.request.post("/login", form={"username": "officer2", "password": live_server.password,
-                                                  "csrf_token": token})
+                                                  "csrf_token": token}, headers=NO_KEEPALIVE)
     assert signed_in.url.endswith("/my/calls")
     page.goto("/my/calls")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
