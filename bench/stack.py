@@ -1,5 +1,5 @@
 """Start fieldapp the way the Procfile does (its `release:`, `web:` and `live:` lines), on loopback,
-for the live benchmark (bench.live) and the two-host test (tests/test_live_hosts.py)."""
+for the live benchmark (bench.live) and the two-host test (tests/live/test_hosts.py)."""
 
 import os
 import shutil

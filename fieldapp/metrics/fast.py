@@ -2,7 +2,7 @@
 
 Each function returns what its namesake over the records returns (calls.calls_and_times,
 outcomes.encounters_and_equity, ...), through the same folding code, so the two paths give the
-same figures; tests/test_metrics_rollups.py compares them over random data. Exact percentiles:
+same figures; tests/metrics/test_rollups.py compares them over random data. Exact percentiles:
 the counts by whole minute say which minute holds each rank, and only that minute's durations
 are read (metrics_call_durations, by its index) to take the exact values at those ranks.
 """
