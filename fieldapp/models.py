@@ -25,6 +25,7 @@ from fieldapp.metrics.models import (
 )
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 from fieldapp.notes.models import FollowUp, Note
+from fieldapp.offline.models import DeviceStorageKey
 from fieldapp.people.models import Person
 from fieldapp.push.models import PushMessage, PushSubscription
 from fieldapp.referrals.models import Referral, ReferralEvent
@@ -36,4 +37,4 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "Foll
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
            "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay",
-           "PushMessage", "PushSubscription"]
+           "PushMessage", "PushSubscription", "DeviceStorageKey"]
