@@ -67,6 +67,7 @@ from fieldapp.push import keys as push_keys
 from fieldapp.push.commands import push_cli
 from fieldapp.referrals import api as referrals_api
 from fieldapp.referrals import views as referrals_views
+from fieldapp.safetyplans import pages as safety_plan_pages
 from fieldapp.security.access import enforce_access
 from fieldapp.security.headers import set_security_headers
 from fieldapp.sync import api as sync_api
@@ -134,7 +135,7 @@ def register_blueprints(app: Flask) -> None:
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
                       mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
-                      follow_up_contacts_views.bp):
+                      follow_up_contacts_views.bp, safety_plan_pages.bp):
         app.register_blueprint(blueprint)
 
 

@@ -29,6 +29,7 @@ from fieldapp.offline.models import DeviceStorageKey
 from fieldapp.people.models import Person
 from fieldapp.push.models import PushMessage, PushSubscription
 from fieldapp.referrals.models import Referral, ReferralEvent
+from fieldapp.safetyplans.models import SafetyPlan
 from fieldapp.units.models import Shift, Unit
 
 __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
@@ -37,4 +38,4 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "Foll
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
            "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay",
-           "PushMessage", "PushSubscription", "DeviceStorageKey"]
+           "PushMessage", "PushSubscription", "DeviceStorageKey", "SafetyPlan"]

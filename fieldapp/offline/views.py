@@ -20,7 +20,8 @@ OFFLINE_PAGES = {
     "calls.my_calls", "calls.show", "encounters.record", "encounters.new", "encounters.show",
     "referrals.new", "directory.index", "offline.outbox",
 }
-CLINICIAN_ONLY_OFFLINE_PAGES = {"notes.followups", "referrals.index", "referrals.show", "people.show"}
+CLINICIAN_ONLY_OFFLINE_PAGES = {"notes.followups", "referrals.index", "referrals.show", "people.show",
+                                "safetyplans.new", "safetyplans.show"}
 
 
 def mark_offline_pages(response):
