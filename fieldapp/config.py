@@ -247,6 +247,7 @@ DEFAULTS = {
     # still reads the table in case Redis dropped a message.
     "LIVE_CHANNEL": "fieldapp:live:events",
     "LIVE_SAFETY_SECONDS": 10.0,
+    "LIVE_REDIS_RETRY_SECONDS": 2.0,  # Redis lost: how often to try it again (the table is read meanwhile)
     # The async live process (fieldapp.live.server): its heartbeat, how often it checks that each
     # stream's session is still valid (sign-out, revocation, idle timeout), and its ceiling.
     "LIVE_ASYNC_HEARTBEAT_SECONDS": 20.0,
