@@ -208,6 +208,7 @@ DEFAULTS = {
     "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "fieldapp-login",
+    "RATELIMIT_STRATEGY": "fixed-window",  # accounts.throttle gives reservations back on this window
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage must not stop sign-in: fall back to memory
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

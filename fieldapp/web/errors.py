@@ -20,7 +20,9 @@ def _handle_service_error(error: ServiceError):
     _rollback()
     if error.status == 403:
         _audit_denied(error.message)
-    return error_response(error.status, error.code, error.message, error.fields)
+    response = make_response(error_response(error.status, error.code, error.message, error.fields))
+    response.headers.extend(getattr(error, "headers", None) or {})  # e.g. a 429's Retry-After
+    return response
 
 
 def _handle_validation_error(error: ValidationError):
