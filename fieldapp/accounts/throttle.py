@@ -42,10 +42,17 @@ def _username() -> str:
     return username.strip().lower()[:80] if isinstance(username, str) else ""
 
 
+def _device_token() -> str | None:
+    """A known device's token: a browser's cookie, or an API client's ``device_token``."""
+    body = request.get_json(silent=True) if request.is_json else None
+    token = body.get("device_token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) else request.cookies.get(mfa.DEVICE_COOKIE)
+
+
 def _from_a_known_device() -> bool:
-    """A browser that signed in to this account with its second factor before is held by its own
-    lock (``fieldapp.accounts.lockout``), not by failures others caused for the username."""
-    token = request.cookies.get(mfa.DEVICE_COOKIE)
+    """A browser or API client that signed in to this account with its second factor before is held
+    by its own lock (``fieldapp.accounts.lockout``), not by failures others caused for the username."""
+    token = _device_token()
     username = _username() if token else ""
     user = find_user(username) if username and "\x00" not in username else None
     return user is not None and mfa.known_device(token, user) is not None
