@@ -108,7 +108,10 @@
     window.EventSource = Observed;
   }
   // If live.js announces its state itself, that is used too.
-  document.addEventListener("fieldapp:live", function (event) { setLive(!!(event.detail && event.detail.connected)); });
+  // (Its call events go out on the same name: they carry no "connected" and say nothing about the link.)
+  document.addEventListener("fieldapp:live", function (event) {
+    if (event.detail && "connected" in event.detail) setLive(!!event.detail.connected);
+  });
   window.addEventListener("offline", function () { setLive(false); });
   document.addEventListener("visibilitychange", function () { if (document.hidden) setLive(false); });
 
