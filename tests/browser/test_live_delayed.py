@@ -3,17 +3,12 @@ REDIS_URL set and Redis killed, the page says "Live, delayed" and a call created
 appears within seconds; when Redis is back, "Live" again. Real Chromium at 360x740 against gunicorn
 with a private redis-server."""
 
-import os
-import sqlite3
-import subprocess
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BIN, REPO_ROOT, STARTUP_SECONDS, LiveServer, _free_port, _healthy
+from tests.browser.conftest import serve
 from tests.browser.dispatch import Dispatch
 from tests.fixtures.servers import PrivateRedis
-from tests.fixtures.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 LIVE = "Live: changes appear as they happen."
@@ -31,34 +26,8 @@ def redis_server():
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, seeded_database, redis_server):
     """The demo under gunicorn as in conftest, but with REDIS_URL set to the private Redis."""
-    workdir = tmp_path_factory.mktemp("live_delayed")
-    template, password, secret = seeded_database
-    source, copy = sqlite3.connect(template), sqlite3.connect(workdir / "browser.db")
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": secret, "SESSION_COOKIE_SECURE": "0",
-           "DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}", "REDIS_URL": redis_server.url,
-           "WEB_CONCURRENCY": "1", "LIVE_CHANNEL": f"browser-{_free_port()}:events"}
-    url = f"http://127.0.0.1:{_free_port()}"
-    log_path = workdir / "gunicorn.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind",
-                                   url.removeprefix("http://"), "fieldapp:create_app()"],
-                                  cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until(lambda: server.poll() is not None or _healthy(url), timeout=STARTUP_SECONDS, interval=0.2)
-        assert server.poll() is None, log_path.read_text()
-        yield LiveServer(url=url, password=password)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # an open stream holds a thread through the graceful timeout
-            server.kill()
-            server.wait()
+    yield from serve(tmp_path_factory.mktemp("live_delayed"), seeded_database, REDIS_URL=redis_server.url,
+                     LIVE_CHANNEL=f"browser-{redis_server.port}:events")
 
 
 def test_the_board_says_delayed_while_redis_is_down_and_calls_still_arrive(
