@@ -21,6 +21,8 @@ from functools import wraps
 
 from flask import current_app, request
 from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 
 from fieldapp.accounts.services import find_user
 from fieldapp.errors import ServiceError
@@ -29,6 +31,8 @@ from fieldapp.mfa import services as mfa
 
 log = logging.getLogger(__name__)
 FAILED = frozenset({401})
+# Redis unreachable: this process counts in memory meanwhile (as Flask-Limiter's in-memory fallback did).
+_FALLBACK = FixedWindowRateLimiter(MemoryStorage())
 
 
 class TooManyRequests(ServiceError):
@@ -73,26 +77,31 @@ def _ids(scope: str, key: str) -> tuple:
 
 
 def _give_back(taken: list) -> None:
-    for rate, ids in taken:
+    for strategy, rate, ids in taken:
         try:
-            limiter.limiter.hit(rate, *ids, cost=-1)  # fixed window: the same counter, one less
+            strategy.hit(rate, *ids, cost=-1)  # fixed window: the same counter, one less
         except Exception:  # noqa: BLE001 - the storage is unreachable: its count is lost anyway
             log.warning("sign-in throttle: giving back failed", exc_info=True)
+
+
+def _hit(rate, ids):
+    """One atomic increment: (strategy, granted), in Redis (or memory) as configured, else here."""
+    try:
+        return limiter.limiter, limiter.limiter.hit(rate, *ids)
+    except Exception:  # noqa: BLE001 - a Redis outage must not stop sign-in: count in this process
+        log.warning("sign-in throttle: the shared count is unreachable; counting in this process", exc_info=True)
+        return _FALLBACK, _FALLBACK.hit(rate, *ids)
 
 
 def _reserve(limits: list) -> list:
     """Take one failure on each limit, or none and raise 429."""
     taken = []
     for rate, ids in limits:
-        try:
-            granted = limiter.limiter.hit(rate, *ids)
-        except Exception:  # noqa: BLE001 - a Redis outage must not stop sign-in; the lock still holds
-            log.warning("sign-in throttle: counting failed; not throttled", exc_info=True)
-            continue
-        taken.append((rate, ids))
+        strategy, granted = _hit(rate, ids)
+        taken.append((strategy, rate, ids))
         if not granted:
             _give_back(taken)
-            reset = limiter.limiter.get_window_stats(rate, *ids).reset_time
+            reset = strategy.get_window_stats(rate, *ids).reset_time
             error = TooManyRequests("Too many failed sign-ins. Wait a few minutes before trying again.")
             error.headers = {"Retry-After": str(max(1, int(reset - time.time()) + 1))}
             raise error

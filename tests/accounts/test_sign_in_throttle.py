@@ -284,3 +284,22 @@ def test_thirty_concurrent_failures_past_the_limit_count_only_the_checked_ones_k
     assert later["omar"] == later["nobody-here"]
     assert later["omar"][0] == 429 and later["omar"][1]["error"]["code"] == "too_many_requests"
     assert failures_counted("omar") == failures_counted("nobody-here") == 10
+
+
+def test_with_the_shared_count_unreachable_each_process_still_counts(app, api, monkeypatch):
+    """Redis gone (REDIS_URL set): sign-in still works and the per-username limit still holds, counted in
+    this process meanwhile."""
+    from fieldapp.accounts import throttle
+
+    class Unreachable:
+        def hit(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        get_window_stats = hit
+
+    monkeypatch.setattr(type(limiter), "limiter", property(lambda self: Unreachable()))
+    monkeypatch.setattr(throttle, "_FALLBACK", throttle.FixedWindowRateLimiter(throttle.MemoryStorage()))
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "3 per 10 minutes")
+    statuses = [api.post("/api/v1/auth/token", {"username": "nobody-here", "password": "guess-guess"}).status_code
+                for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
