@@ -38,6 +38,7 @@ class Hub:
         self._lock = threading.RLock()
         self._redis = None
         self.delayed = False  # Redis is set but lost: events from other processes come from the table
+        self._stopping = threading.Event()
         if redis_url:
             import redis  # optional at run time: only when REDIS_URL is set
 
@@ -118,13 +119,18 @@ class Hub:
                 except Exception:  # noqa: BLE001 - a database hiccup: next round
                     log.warning("live: reading events failed", exc_info=True)
 
+    def stop(self) -> None:
+        """End the listening thread (a test's hub; a process's ends with the process)."""
+        self._stopping.set()
+
     def _listen(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 self._follow_redis()
             except Exception:  # noqa: BLE001 - a Redis (or database) outage: read the table meanwhile
                 log.warning("live: Redis subscription lost; reading the table until it is back", exc_info=True)
-            self._fall_back()
+            if not self._stopping.is_set():
+                self._fall_back()
 
     def _follow_redis(self) -> None:
         safety = self.app.config["LIVE_SAFETY_SECONDS"]
@@ -134,7 +140,7 @@ class Hub:
             self.catch_up()  # whatever was published while not subscribed
             self._set_delayed(False)
             next_check = time.monotonic() + safety
-            while True:
+            while not self._stopping.is_set():
                 message = pubsub.get_message(timeout=1.0)
                 if message and message.get("type") == "message":
                     self._on_message(message["data"])
@@ -149,7 +155,7 @@ class Hub:
         """Redis is lost: read the table like a hub without Redis until Redis answers again."""
         self._set_delayed(True)
         retry_at = 0.0
-        while True:
+        while not self._stopping.is_set():
             try:
                 self.catch_up()
             except Exception:  # noqa: BLE001 - the database may be down too: next round
@@ -160,7 +166,7 @@ class Hub:
                     return
                 except Exception:  # noqa: BLE001 - still down
                     retry_at = time.monotonic() + self.app.config["LIVE_REDIS_RETRY_SECONDS"]
-            time.sleep(self.app.config["LIVE_POLL_SECONDS"])
+            self._stopping.wait(self.app.config["LIVE_POLL_SECONDS"])
 
     def _set_delayed(self, delayed: bool) -> None:
         if delayed != self.delayed:

@@ -49,8 +49,9 @@ def subscribed(url, channel):
 
 
 def test_with_redis_down_streams_get_other_processes_events_from_the_table_then_redis_again(
-        app, db, new_call, private_redis, channel):
+        app, db, new_call, private_redis, channel, request):
     listener = Hub(app, private_redis.url)  # this process, with REDIS_URL set
+    request.addfinalizer(listener.stop)
     inbox, notices = Inbox(), []
     listener.subscribe(ALL, inbox)
     wait_until(lambda: subscribed(private_redis.url, channel), what="the hub to subscribe")
@@ -91,4 +92,5 @@ def test_a_stream_opened_while_redis_is_down_says_it_is_delayed(
         response.close()
         assert 'event: hello\ndata: {"delayed":true}' in text
     finally:
+        hub.stop()
         app.extensions["fieldapp_live"] = saved
