@@ -58,6 +58,7 @@ from fieldapp.metrics import report as metrics_report
 from fieldapp.metrics import views as metrics_views
 from fieldapp.metrics.commands import metrics_command
 from fieldapp.metrics.tracking import track_rollups
+from fieldapp.mfa.commands import mfa_cli
 from fieldapp.notes import api as notes_api
 from fieldapp.offline import views as offline_views
 from fieldapp.offline.views import mark_offline_pages
@@ -166,3 +167,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_roles_command)
     app.cli.add_command(metrics_command)
     app.cli.add_command(push_cli)
+    app.cli.add_command(mfa_cli)

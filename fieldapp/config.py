@@ -8,6 +8,7 @@ from pathlib import Path
 from limits import parse_many
 
 from fieldapp.calls.constants import OPEN
+from fieldapp.crypto import parse_keys
 from fieldapp.database import normalize_database_url
 from fieldapp.push import keys
 from fieldapp.roles import ROLES
@@ -73,6 +74,21 @@ def _dev_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _encryption_key(development: bool) -> str | None:
+    """FIELD_ENCRYPTION_KEY (fieldapp.crypto): required in production, checked at start."""
+    value = (os.environ.get("FIELD_ENCRYPTION_KEY") or "").strip()
+    if not value:
+        if not development:
+            raise ConfigError("FIELD_ENCRYPTION_KEY is not set. Production refuses to start without it: "
+                              "`flask --app fieldapp mfa new-key` makes one (TOTP secrets are encrypted under it).")
+        return None  # the demo: a key derived from SECRET_KEY
+    try:
+        parse_keys(value)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return value
+
+
 def from_environment(instance_path: str) -> dict:
     env = os.environ.get("FIELDAPP_ENV", "production").strip().lower()
     development = env == "development"
@@ -88,6 +104,7 @@ def from_environment(instance_path: str) -> dict:
     return {
         "FIELDAPP_ENV": env,
         "SECRET_KEY": secret,
+        "FIELD_ENCRYPTION_KEY": _encryption_key(development),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(os.environ.get("DATABASE_URL", default_db)),
         # The owner's connection, for the retention commands (fieldapp.dbroles); never the web app's.
         "DATABASE_OWNER_URL": os.environ.get("DATABASE_OWNER_URL") or None,
@@ -207,7 +224,9 @@ DEFAULTS = {
     "LOGIN_LIMIT_PER_ADDRESS": "50 per 10 minutes",
     "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "FIELD_ENCRYPTION_KEY": None,  # fieldapp.crypto; None (tests, demo): derived from SECRET_KEY
     "RATELIMIT_KEY_PREFIX": "fieldapp-login",
+    "RATELIMIT_STRATEGY": "fixed-window",  # accounts.throttle gives reservations back on this window
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage must not stop sign-in: fall back to memory
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -247,6 +266,7 @@ DEFAULTS = {
     # still reads the table in case Redis dropped a message.
     "LIVE_CHANNEL": "fieldapp:live:events",
     "LIVE_SAFETY_SECONDS": 10.0,
+    "LIVE_REDIS_RETRY_SECONDS": 2.0,  # Redis lost: how often to try it again (the table is read meanwhile)
     # The async live process (fieldapp.live.server): its heartbeat, how often it checks that each
     # stream's session is still valid (sign-out, revocation, idle timeout), and its ceiling.
     "LIVE_ASYNC_HEARTBEAT_SECONDS": 20.0,

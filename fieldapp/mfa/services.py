@@ -11,10 +11,11 @@ from datetime import timedelta
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Integer, Text, column, delete, or_, select, table, update
 
 from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
+from fieldapp.crypto import field_cipher
 from fieldapp.errors import Conflict, Invalid
 from fieldapp.extensions import db
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
@@ -165,6 +166,24 @@ def forget(user) -> bool:
     db.session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
     db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id))
     return had
+
+
+# mfa_totp as stored: the tokens themselves, not decrypted (the model's column type would decrypt them)
+_STORED_SECRETS = table("mfa_totp", column("user_id", Integer), column("secret", Text))
+
+
+def rotate_secrets(*, by) -> int:
+    """Re-encrypt every TOTP secret under the first key of FIELD_ENCRYPTION_KEY (``MultiFernet.rotate``:
+    any listed key decrypts). Works on the stored tokens, never on clear text in Python objects."""
+    table, cipher = _STORED_SECRETS, field_cipher()
+    rows = db.session.execute(select(table.c.user_id, table.c.secret)).all()
+    for user_id, token in rows:
+        db.session.execute(update(table).where(table.c.user_id == user_id)
+                           .values(secret=cipher.rotate(token.encode()).decode())
+                           .execution_options(synchronize_session=False))
+    audit.record("mfa.key_rotate", user=by, details={"secrets": len(rows)})
+    db.session.commit()
+    return len(rows)
 
 
 # The login page's code step ------------------------------------------------------------------------
