@@ -1,7 +1,7 @@
 """mfa: TOTP secrets encrypted at rest (Fernet under FIELD_ENCRYPTION_KEY, fieldapp.crypto)
 
 Revision ID: i22b_1
-Revises: perf4_1
+Revises: i21c_1
 Create Date: 2026-12-07 16:30:00
 
 The column grows to hold a Fernet token, and every secret stored in clear is encrypted under the
@@ -15,7 +15,7 @@ from fieldapp.crypto import field_cipher, is_encrypted
 
 # revision identifiers, used by Alembic.
 revision = 'i22b_1'
-down_revision = 'perf4_1'
+down_revision = 'i21c_1'
 branch_labels = None
 depends_on = None
 

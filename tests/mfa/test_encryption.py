@@ -5,6 +5,7 @@ import uuid
 
 import pyotp
 import pytest
+from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet, InvalidToken
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
@@ -80,7 +81,9 @@ def test_the_migration_encrypts_the_secrets_already_stored(tmp_path):
     secret = pyotp.random_base32()
     try:
         with other.app_context():
-            upgrade(revision="perf4_1")
+            config = other.extensions["migrate"].migrate.get_config()
+            before = ScriptDirectory.from_config(config).get_revision("i22b_1").down_revision  # re-chained on merges
+            upgrade(revision=before)
             with _db.engine.begin() as conn:
                 conn.execute(text("INSERT INTO users (id, username, full_name, role, password_hash, active, "
                                   "failed_logins, created_at, password_changed_at) VALUES (1, 'ana', 'Ana', "
@@ -91,7 +94,7 @@ def test_the_migration_encrypts_the_secrets_already_stored(tmp_path):
             with _db.engine.connect() as conn:
                 stored = conn.execute(text("SELECT secret FROM mfa_totp")).scalar_one()
             assert stored != secret and Fernet(key.encode()).decrypt(stored.encode()).decode() == secret
-            downgrade(revision="perf4_1")
+            downgrade(revision=before)
             with _db.engine.connect() as conn:
                 assert conn.execute(text("SELECT secret FROM mfa_totp")).scalar_one() == secret
     finally:
