@@ -171,12 +171,13 @@ def authenticate(username: str, password: str, otp: str | None = None, *, device
     return user
 
 
-def check_code_step(user: User, code: str, *, device_token=None) -> User:
-    """The code step of the login page, under the same lock as the password."""
+def check_code_step(user: User, code, *, device_token=None, check=None) -> User:
+    """The code step of the login page, under the same lock as the password. ``check(user, code)``
+    is the factor's own check: a TOTP or recovery code by default, a passkey's assertion when given."""
     counter = _reserve_attempt(user, device_token)
     if counter is None:
         _refuse(user.username, user, "locked", outcome="locked")
-    if not mfa.check_second_factor(user, code):
+    if not (check or mfa.check_second_factor)(user, code):
         _failed(user, counter, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
     lockout.succeeded(counter)
     return user
