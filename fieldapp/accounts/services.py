@@ -44,8 +44,9 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def create_user(*, username, full_name, role, password, by=None) -> User:
+def create_user(*, username, full_name, role, password, by=None, email=None) -> User:
     username = username.strip().lower()
+    email = (email or "").strip().lower() or None
     if role not in ROLES:
         raise Invalid("Unknown role.", fields={"role": ["Choose a role from the list."]})
     problems = passwords.policy_problems(password, username=username, full_name=full_name)
@@ -53,8 +54,10 @@ def create_user(*, username, full_name, role, password, by=None) -> User:
         raise Invalid("The password cannot be used.", fields={"password": problems})
     if find_user(username):
         raise Conflict("That username is taken.", fields={"username": ["That username is taken."]})
+    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("That e-mail address is taken.", fields={"email": ["Another user has this e-mail address."]})
     # A first password chosen by an admin must be replaced by the user (CLI and demo users choose their own).
-    user = User(username=username, full_name=full_name.strip(), role=role,
+    user = User(username=username, full_name=full_name.strip(), role=role, email=email,
                 password_hash=passwords.hash_password(password), must_change_password=by is not None)
     db.session.add(user)
     db.session.flush()
