@@ -2,9 +2,12 @@
 role from the claims, refusals with a page that says why, the provider's second factor, and a user
 disabled at the provider losing their sessions."""
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from fieldapp.accounts import oidc, oidc_checks
@@ -183,3 +186,34 @@ def test_role_mapping(claims, role):
                                              ("hwk", True), (None, False), ([3], False)])
 def test_amr_second_factor(amr, shown):
     assert oidc.shows_second_factor({"amr": amr}, ("mfa", "otp", "hwk", "swk")) is shown
+
+
+def logout_token(key, issuer, **claims):
+    body = {"iss": issuer, "aud": "fieldapp", "iat": int(time.time()), "jti": "j1",
+            "events": {oidc_checks.LOGOUT_EVENT: {}}, **claims}
+    return jwt.encode({"alg": "RS256", "kid": "test-key"}, body, key)
+
+
+def test_a_back_channel_logout_ends_the_users_sessions(app, sso):
+    """The provider's signed logout token ends every session of its subject. The provider in use has
+    no back-channel logout, so the test signs the token with a key it puts in the client's key set."""
+    user = UserFactory(email="bc@agency.example")
+    sso.set_user("bc@agency.example", groups=["fieldapp-officers"])
+    client, _, _ = sign_in_via(app, sso, "bc@agency.example")
+    key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
+    with app.app_context():
+        oidc.client().load_server_metadata()["jwks"] = {"keys": [key.as_dict(private=False)]}
+    poster = app.test_client()
+    for bad in (logout_token(key, sso.issuer, sub="bc@agency.example", nonce="n"),  # an ID token, not a logout
+                logout_token(key, "https://elsewhere.example", sub="bc@agency.example"),
+                logout_token(RSAKey.generate_key(2048, parameters={"kid": "test-key"}), sso.issuer,
+                             sub="bc@agency.example")):
+        assert poster.post("/sso/backchannel-logout", data={"logout_token": bad}).status_code == 422
+    assert client.get("/account").status_code == 200  # nothing ended by the refused tokens
+
+    ended = poster.post("/sso/backchannel-logout",
+                        data={"logout_token": logout_token(key, sso.issuer, sub="bc@agency.example")})
+    assert ended.status_code == 200
+    assert client.get("/account").status_code == 302
+    assert audit_rows("auth.sso_sessions_ended")[-1].details["reason"] == "back-channel logout"
+    assert user.id == audit_rows("auth.sso_sessions_ended")[-1].user_id
