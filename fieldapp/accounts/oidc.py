@@ -166,6 +166,13 @@ def record_session(login_session, identity: OidcIdentity, claims: dict, *, secon
     db.session.commit()
 
 
+def opened_by_provider(login_session) -> bool:
+    """Whether ``login_session`` was opened by single sign-on."""
+    if login_session is None:
+        return False
+    return db.session.get(OidcLoginSession, login_session.id) is not None
+
+
 def provider_second_factor(login_session) -> bool:
     """Whether ``login_session`` was opened by a provider's token that showed a second factor."""
     if login_session is None:

@@ -217,3 +217,18 @@ def test_a_back_channel_logout_ends_the_users_sessions(app, sso):
     assert client.get("/account").status_code == 302
     assert audit_rows("auth.sso_sessions_ended")[-1].details["reason"] == "back-channel logout"
     assert user.id == audit_rows("auth.sso_sessions_ended")[-1].user_id
+
+
+def test_an_admin_gives_a_user_the_email_single_sign_on_finds(app, sso, api, admin):
+    def new_user(username, email):
+        return api.post("/api/v1/users", {"username": username, "full_name": "Eve E", "role": "officer",
+                                          "password": "violet-harbor-engine-47", "email": email}, user=admin)
+    made = new_user("eve", "Eve@Agency.example")
+    assert made.status_code == 201, made.get_json()
+    again = new_user("eve2", "eve@agency.example")
+    assert again.status_code == 409 and "email" in again.get_json()["error"]["fields"]
+    bad = new_user("eve3", "not an address")
+    assert bad.status_code == 422 and "email" in bad.get_json()["error"]["fields"]
+    sso.set_user("eve@agency.example", groups=["fieldapp-officers"])
+    client, _, done = sign_in_via(app, sso, "eve@agency.example")
+    assert done.status_code == 302 and "eve" in client.get("/account").get_data(as_text=True)
