@@ -58,7 +58,8 @@ def callback():
     except oidc.SignInRefused as refusal:
         return _refused(refusal.message)
     next_target = session.get("sso_next")
-    if not oidc.shows_second_factor(claims, current_app.config["OIDC_MFA_AMR"]) and mfa.is_enrolled(user):
+    provider_factor = oidc.shows_second_factor(claims, current_app.config["OIDC_MFA_AMR"])
+    if not provider_factor and mfa.is_enrolled(user):
         audit.record("auth.sso", outcome="second_factor_needed", user=user,
                      details={"issuer": identity.issuer, "subject": identity.subject, "amr": claims.get("amr")})
         db.session.commit()
@@ -69,7 +70,7 @@ def callback():
     db.session.commit()
     response = sign_in(user, next_target)
     oidc.record_session(accounts.session_row(user.login_session_token), identity, claims,
-                        second_factor=oidc.shows_second_factor(claims, current_app.config["OIDC_MFA_AMR"]))
+                        second_factor=provider_factor)
     return response
 
 
