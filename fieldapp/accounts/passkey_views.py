@@ -23,7 +23,18 @@ from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
 from fieldapp.web.forms import flash_refusal
 
 bp = Blueprint("passkeys", __name__)
-_ADD, _SIGN_IN = "passkey_add_challenge", "passkey_sign_in_challenge"
+_ADD, _SIGN_IN, _AGAIN = "passkey_add_challenge", "passkey_sign_in_challenge", "passkey_again_challenge"
+
+
+def again_options(user):
+    """For a step that must see a signed-in user again (unlocking an idle session): the browser's
+    options, the challenge kept in the session. Answer with ``verified_again``."""
+    return _options(_AGAIN, passkeys.authentication_options(user))
+
+
+def verified_again(user, credential) -> bool:
+    """Whether ``credential`` is ``user``'s passkey signing the challenge of ``again_options`` (once)."""
+    return passkeys.verify_assertion(user, credential, _take_challenge(_AGAIN)) is not None
 
 
 def _take_challenge(key: str) -> bytes | None:

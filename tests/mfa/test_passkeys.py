@@ -3,8 +3,10 @@
 
 import json
 
+from flask import session
 from sqlalchemy import func, select
 
+from fieldapp.accounts import passkey_views
 from fieldapp.extensions import db
 from fieldapp.mfa.passkey_models import Passkey
 from tests.fixtures.clients import CSRF_RE
@@ -47,3 +49,16 @@ def test_the_sign_in_step_needs_an_open_code_step(app, db):
     for path in ("/login/passkey/options", "/login/passkey"):
         answer = client.post(path, json={"credential": {}}, headers={**JSON, "X-CSRFToken": token})
         assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "mfa_challenge_expired"
+
+
+def test_seeing_the_user_again_needs_the_challenge_it_handed_out(app, make_user):
+    """The service an unlock step calls: options put a challenge in the session; an answer without one
+    (or a forged one) is refused, and the challenge is gone after one answer."""
+    user = make_user("officer")
+    with app.test_request_context("/", base_url="http://localhost"):
+        assert passkey_views.verified_again(user, {"id": "x", "response": {}}) is False
+        options, status, _ = passkey_views.again_options(user)
+        assert status == 200 and json.loads(options)["rpId"] == "localhost"
+        assert session.get("passkey_again_challenge")
+        assert passkey_views.verified_again(user, {"id": "x", "response": {}}) is False
+        assert "passkey_again_challenge" not in session
