@@ -15,7 +15,7 @@ from fieldapp import (
 )
 from fieldapp import config as settings
 from fieldapp.accounts import api as accounts_api
-from fieldapp.accounts import mfa_api, mfa_views
+from fieldapp.accounts import mfa_api, mfa_views, oidc, oidc_views, passkey_views
 from fieldapp.accounts import views as accounts_views
 from fieldapp.auditlog import api as audit_api
 from fieldapp.auditlog import views as audit_views
@@ -138,6 +138,9 @@ def register_blueprints(app: Flask) -> None:
                       mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
                       follow_up_contacts_views.bp, safety_plan_pages.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (passkey_views.bp, oidc_views.bp):  # passkeys and single sign-on (issue 22)
+        app.register_blueprint(blueprint)
+    oidc.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:

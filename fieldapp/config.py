@@ -133,6 +133,7 @@ def from_environment(instance_path: str) -> dict:
         **_integration_settings(),
         **_program_settings(),
         **_push_settings(instance_path, development),
+        **_sign_in_settings(),
     }
 
 
@@ -189,7 +190,44 @@ def _push_settings(instance_path: str, development: bool) -> dict:
     return settings
 
 
+def _sign_in_settings() -> dict:
+    """Single sign-on (OpenID Connect) and passkeys (README "Single sign-on and passkeys")."""
+    role_map = _json_object("OIDC_ROLE_MAP")
+    unknown = sorted(set(role_map.values()) - set(ROLES))
+    if unknown:
+        raise ConfigError(f"OIDC_ROLE_MAP names unknown roles: {', '.join(unknown)} (known: {', '.join(ROLES)}).")
+    amr = os.environ.get("OIDC_MFA_AMR", "").strip()
+    try:
+        methods = json.loads(amr) if amr.startswith("[") else [m.strip() for m in amr.split(",") if m.strip()]
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"OIDC_MFA_AMR is not valid JSON: {error}") from None
+    if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
+        raise ConfigError('OIDC_MFA_AMR must be a JSON list of strings, e.g. ["mfa", "otp", "hwk", "swk"].')
+    text = {name: os.environ.get(name, "").strip() or DEFAULTS[name]
+            for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_DISPLAY_NAME", "OIDC_ROLE_CLAIM",
+                         "OIDC_SCOPES", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "WEBAUTHN_RP_NAME")}
+    return {**text, "OIDC_ROLE_MAP": role_map, "OIDC_CREATE_USERS": _bool("OIDC_CREATE_USERS", False),
+            "OIDC_MFA_AMR": tuple(methods) if amr else DEFAULTS["OIDC_MFA_AMR"],
+            "OIDC_CHECK_SECONDS": float(os.environ.get("OIDC_CHECK_SECONDS") or DEFAULTS["OIDC_CHECK_SECONDS"])}
+
+
 DEFAULTS = {
+    # Single sign-on (fieldapp.accounts.oidc): off until OIDC_ISSUER and OIDC_CLIENT_ID are set.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_DISPLAY_NAME": "Sign in with your agency account",
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_ROLE_CLAIM": "groups",
+    "OIDC_ROLE_MAP": {},
+    "OIDC_CREATE_USERS": False,
+    # RFC 8176 methods that show the provider asked for a second factor (then fieldapp's is not asked).
+    "OIDC_MFA_AMR": ("mfa", "otp", "hwk", "swk"),
+    "OIDC_CHECK_SECONDS": 120.0,  # how often the provider is asked whether a signed-in user is still enabled
+    # Passkeys (fieldapp.mfa.passkeys): the request's host and origin unless set.
+    "WEBAUTHN_RP_ID": None,
+    "WEBAUTHN_ORIGIN": None,
+    "WEBAUTHN_RP_NAME": "fieldapp",
     "FIELDAPP_TIMEZONE": "America/New_York",
     "MAP_URL_TEMPLATE": "geo:0,0?q={address}",
     "REDIS_URL": None,

@@ -43,6 +43,7 @@ pytest_plugins = [
     "tests.fixtures.jobs",  # rq_backend
     "tests.fixtures.push",  # push_on, service
     "tests.fixtures.servers",  # private_redis, dead_database_url
+    "tests.fixtures.sso",  # oidc_provider (a real OpenID provider in-process), sso
 ]
 
 class RequestPerContextClient(FlaskClient):

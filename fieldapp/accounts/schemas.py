@@ -34,6 +34,8 @@ class UserSchema(BaseSchema):
     full_name = Text(120, required=True)
     role = Choice(ROLES, "Choose a role.", required=True)
     password = Text(MAX_LENGTH, required=True, load_only=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254),
+                         metadata={"description": "How single sign-on finds this account (optional)."})
     active = fields.Boolean(dump_only=True)
     locked_until = fields.AwareDateTime(dump_only=True, allow_none=True)
     must_change_password = fields.Boolean(dump_only=True)

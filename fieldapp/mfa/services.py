@@ -18,6 +18,7 @@ from fieldapp.clock import utcnow
 from fieldapp.crypto import field_cipher
 from fieldapp.errors import Conflict, Invalid
 from fieldapp.extensions import db
+from fieldapp.mfa import passkeys
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 
 TOTP_DIGITS = 6
@@ -35,9 +36,14 @@ def totp_of(user) -> TotpCredential | None:
     return db.session.get(TotpCredential, user.id)
 
 
-def is_enrolled(user) -> bool:
+def has_totp(user) -> bool:
     return db.session.scalar(select(TotpCredential.confirmed_at).where(TotpCredential.user_id == user.id)) \
         is not None
+
+
+def is_enrolled(user) -> bool:
+    """The user has a second factor: a confirmed authenticator app or a passkey."""
+    return has_totp(user) or passkeys.has_passkey(user)
 
 
 def must_enrol(user) -> bool:
@@ -160,7 +166,8 @@ def recovery_codes_left(user) -> int:
 def forget(user) -> bool:
     """Remove every second factor of ``user`` (``accounts.services.reset_second_factor`` ends their
     sessions and audits it); True when they had one. The caller commits."""
-    had = totp_of(user) is not None
+    had = totp_of(user) is not None or passkeys.has_passkey(user)
+    passkeys.forget(user)
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
