@@ -13,8 +13,9 @@ from fieldapp.accounts.schemas import (
 )
 from fieldapp.accounts.throttle import sign_in_limits
 from fieldapp.errors import Unauthorized
+from fieldapp.mfa import services as mfa
 from fieldapp.roles import ADMIN
-from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, open_while_locked, public
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Tokens and users")
 
@@ -32,7 +33,8 @@ def issue_token(data):
     locked (5 failures lock it for 10 minutes); a right password without the code needed is 401
     ``mfa_required``. Too many failures from one address or for one username: 429."""
     user = services.authenticate(data["username"], data["password"], data.get("otp"))
-    token, row = services.start_session(user, "api", ip=request.remote_addr,
+    # authenticate asked an enrolled user for the code: this token carries the second factor
+    token, row = services.start_session(user, "api", second_factor=mfa.is_enrolled(user), ip=request.remote_addr,
                                         user_agent=request.user_agent.string)
     return {"token": token, "expires_at": row.expires_at, "user": user}
 
@@ -41,6 +43,7 @@ def issue_token(data):
 @blp.response(204)
 @allow(ANY_ROLE)
 @enrolment_step
+@open_while_locked
 def revoke_token():
     """Revoke the bearer token this request carries."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -36,7 +36,7 @@ def code():
             error = "The code is wrong or was already used. Five wrong tries lock the account for 10 minutes."
         else:
             services.end_challenge(token)
-            response = sign_in(user, session.get("login_next"))
+            response = sign_in(user, session.get("login_next"), second_factor=True)
             _remember_this_browser(response, services.remember_device(user, device_token))
             return response
     return render_template("mfa/code.html", error=error), 401 if error else 200
@@ -84,7 +84,8 @@ def _setup_page(secret, error=None):
 def confirm():
     credential = services.totp_of(current_user)
     try:
-        codes = services.confirm_enrolment(current_user, request.form.get("otp", ""))
+        codes = second_factor.confirm_enrolment(current_user, request.form.get("otp", ""),
+                                                keep=current_user.login_session)
     except ServiceError as error:
         if credential is None or credential.confirmed_at is not None:
             flash_refusal(error)
