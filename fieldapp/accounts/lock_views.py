@@ -37,12 +37,12 @@ def unlock_page():
     """The unlock page's form (shown, with 401, in place of any page opened while locked)."""
     target = safe_next(request.form.get("next"))
     try:
-        session_lock.unlock(current_user, current_user.login_session, request.form.get("method", "password"),
+        session_lock.unlock(current_user.login_session, request.form.get("method", "password"),
                             request.form.to_dict())
     except ServiceError as error:
         message = next(iter(error.fields.values()), [error.message])[0] if error.fields else error.message
         return render_template("accounts/locked.html", next=target, error=message,
-                               methods=sorted(session_lock.UNLOCK_METHODS)), 401
+                               methods=sorted(session_lock.UNLOCK_METHODS)), 422
     return redirect(target)
 
 
@@ -56,4 +56,4 @@ def unlock(data):
     """Unlock this session or token after the idle lock (``401 session_locked``) with your password:
     ``{"method": "password", "password": "..."}``. A wrong one is 422 and counts toward the
     account's 5-failure lock. Cookie sessions send ``X-CSRFToken``."""
-    session_lock.unlock(current_user, current_user.login_session, data.pop("method"), data)
+    session_lock.unlock(current_user.login_session, data.pop("method"), data)

@@ -58,9 +58,10 @@ def seconds_left(row: LoginSession) -> float:
     return max(0.0, (row.last_seen_at + idle_limit() - utcnow()).total_seconds())
 
 
-def unlock(user: User, row: LoginSession, method: str, data: dict) -> None:
+def unlock(row: LoginSession, method: str, data: dict) -> None:
     """Open a locked session again with one of the registered methods. A failure is audited and
     counted against the account's lock (5 failures, 10 minutes), as a sign-in's is."""
+    user = row.user
     check = UNLOCK_METHODS.get(method if isinstance(method, str) else "")
     if check is None:
         raise Invalid("Choose how to unlock.", fields={"method": [f"One of: {', '.join(sorted(UNLOCK_METHODS))}."]})
