@@ -2,7 +2,7 @@
    network fails, and Background Sync for the outbox where the browser has it. */
 "use strict";
 
-const VERSION = "fieldapp-v3";
+const VERSION = "fieldapp-v4";
 const SHELL = `${VERSION}-shell`;
 const PAGES = "fieldapp-pages";  // kept across versions; cleared at logout
 const SHELL_FILES = [
@@ -10,7 +10,7 @@ const SHELL_FILES = [
   "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
   "/static/js/outbox-page.js", "/static/js/outbox-list.js",
   "/static/js/live.js", "/static/js/encounter.js", "/static/js/push.js",
-  "/static/js/fielderrors.js", "/static/js/signin.js", "/static/js/ready.js",
+  "/static/js/fielderrors.js", "/static/js/lock.js", "/static/js/signin.js", "/static/js/ready.js",
   "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
 ];
 const NETWORK_TIMEOUT_MS = 6000;

@@ -79,11 +79,17 @@ def seeded_database(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, seeded_database):
+def live_server_env():
+    """Settings a test module gives its server on top of the defaults (override it in the module)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, seeded_database, live_server_env):
     """fieldapp with the demo data, migrated and served by gunicorn on a free local port.
 
     One per test module (on a fresh copy of the seeded database), so what one module's tests change
-    never surprises another's."""
+    never surprises another's; ``live_server_env`` adds a module's own settings."""
     workdir = tmp_path_factory.mktemp("live_server")
     template, password, secret = seeded_database
     # SQLite's backup, not a file copy: the seeding process may leave its last writes in the -wal file
@@ -100,7 +106,8 @@ def live_server(tmp_path_factory, seeded_database):
            "DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
            "SESSION_COOKIE_SECURE": "0",
            "REDIS_URL": "",
-           "WEB_CONCURRENCY": "1"}
+           "WEB_CONCURRENCY": "1",
+           **live_server_env}
 
     url = f"http://127.0.0.1:{_free_port()}"
     log_path = workdir / "gunicorn.log"

@@ -132,3 +132,37 @@ def test_a_revoked_token_ends_an_open_stream(app, api, live, shift):
         live(scenario)
     finally:
         app.config["LIVE_AUTH_CHECK_SECONDS"], app.config["LIVE_ASYNC_HEARTBEAT_SECONDS"] = saved
+
+
+def test_an_idle_session_locks_and_ends_its_stream_which_is_no_activity(app, api, live, shift):
+    """The stream's own re-checks do not hold off the idle lock (they are background), and the lock
+    ends the stream: the device gets 401 session_locked on reconnecting."""
+    from datetime import timedelta
+
+    from fieldapp.accounts import services as accounts
+    from fieldapp.clock import utcnow
+    from fieldapp.extensions import db
+
+    headers = bearer(api, shift.officer)
+    token = api.token(shift.officer)
+    saved = app.config["LIVE_AUTH_CHECK_SECONDS"], app.config["LIVE_ASYNC_HEARTBEAT_SECONDS"]
+    app.config.update(LIVE_AUTH_CHECK_SECONDS=0.2, LIVE_ASYNC_HEARTBEAT_SECONDS=0.1)
+
+    async def scenario(client):
+        stream = Stream(await client.get("/events", headers=headers))
+        assert (await stream.frame())[0] == "hello"
+
+        def go_idle():
+            with app.app_context():
+                row = accounts.session_row(token)
+                row.last_seen_at = utcnow() - timedelta(minutes=29, seconds=59)
+                db.session.commit()
+        await asyncio.to_thread(go_idle)
+        assert await stream.frame(timeout=5) is None  # re-checked (not touched), locked, closed
+        again = await client.get("/events", headers=headers)
+        assert again.status == 401 and (await again.json())["error"]["code"] == "session_locked"
+
+    try:
+        live(scenario)
+    finally:
+        app.config["LIVE_AUTH_CHECK_SECONDS"], app.config["LIVE_ASYNC_HEARTBEAT_SECONDS"] = saved
