@@ -58,7 +58,8 @@ def enrol():
     enrolled = credential is not None and credential.confirmed_at is not None
     return render_template("mfa/enrol.html", enrolled=enrolled, credential=credential,
                            codes_left=services.recovery_codes_left(current_user) if enrolled else None,
-                           required=services.must_enrol(current_user))
+                           required=services.must_enrol(current_user),
+                           unverified=enrolled and not second_factor.session_assured(current_user))
 
 
 @bp.route("/account/mfa/start", methods=["POST"])

@@ -88,3 +88,13 @@ def test_an_admins_reset_ends_every_session_of_the_user(api, make_user, db):
     assert api.get("/api/v1/calls", user=user).status_code == 200
     assert api.delete(f"/api/v1/users/{user.id}/mfa", user=admin).status_code == 204
     assert api.get("/api/v1/calls", user=user).status_code == 401
+
+
+def test_a_page_session_from_before_the_factor_is_sent_to_the_set_up_page_which_says_why(pages, make_user):
+    user = make_user("dispatcher")
+    browser = pages(user)
+    credential = mfa.begin_enrolment(user)
+    mfa.confirm_enrolment(user, code(credential.secret))  # the factor alone, this session left open
+    assert browser.get("/board").headers["Location"] == "/account/mfa"
+    page = browser.get("/account/mfa").get_data(as_text=True)
+    assert "This session began before your second factor was" in page
