@@ -125,3 +125,15 @@ def test_hostile_unlock_bodies_are_refused_by_field(api, make_user):
             assert answer.status_code == 422 and field in refused["fields"], (body, refused)
         assert code_of(api.get("/api/v1/me", user=user)) == "session_locked"
         assert api.post("/api/v1/me/unlock", {"password": PASSWORD}, user=user).status_code == 204
+
+
+def test_a_user_who_must_change_the_password_can_still_unlock(api, make_user, admin, db):
+    user = make_user("dispatcher")
+    api.token(user)
+    user.must_change_password = True
+    db.session.commit()
+    with later(31):
+        assert code_of(api.get("/api/v1/me", user=user)) == "session_locked"
+        assert api.post("/api/v1/me/unlock", {"password": PASSWORD}, user=user).status_code == 204
+        assert api.get("/api/v1/me", user=user).status_code == 200
+        assert code_of(api.get("/api/v1/calls", user=user)) == "password_change_required"
