@@ -54,30 +54,26 @@ def test_revoking_a_session_ends_its_open_stream(app, api, db, shift, checked_of
         response.close()
 
 
-def test_a_session_locked_while_streaming_ends_its_stream(app, api, db, shift, checked_often):
+def lock(row):
+    row.last_seen_at = utcnow() - timedelta(minutes=31)  # idle: the stream itself is no activity
+
+
+def expire(row):
+    row.expires_at = utcnow()
+
+
+@pytest.mark.parametrize("change,left", [(lock, "locked_at"), (expire, "revoked_at")], ids=["locked", "expired"])
+def test_a_session_locked_or_expired_while_streaming_ends_its_stream(app, api, db, shift, checked_often,
+                                                                    change, left):
     user = shift.officer
     response, chunks = open_stream(api, user)
     try:
-        row = session_of(db, user)
-        row.last_seen_at = utcnow() - timedelta(minutes=31)  # idle: the stream itself is no activity
+        change(session_of(db, user))
         db.session.commit()
         assert ends_in_time(chunks)
     finally:
         response.close()
-    assert session_of(db, user).locked_at is not None
-
-
-def test_an_expired_session_ends_its_stream(app, api, db, shift, checked_often):
-    user = shift.officer
-    response, chunks = open_stream(api, user)
-    try:
-        row = session_of(db, user)
-        row.expires_at = utcnow()
-        db.session.commit()
-        assert ends_in_time(chunks)
-    finally:
-        response.close()
-    assert session_of(db, user).revoked_at is not None
+    assert getattr(session_of(db, user), left) is not None
 
 
 def test_a_stream_of_a_live_session_goes_on(app, api, db, shift, checked_often):
