@@ -21,7 +21,10 @@
     return meta ? meta.content : "";
   }
 
-  function signedIn() { return !!document.querySelector('meta[name="fieldapp-user"]'); }
+  /* Signed in, and not on the server's unlock page (a form of its own). */
+  function watching() {
+    return !!document.querySelector('meta[name="fieldapp-user"]') && !document.getElementById("unlock-page");
+  }
 
   async function codeOf(response) {
     try { return ((await response.json()).error || {}).code; } catch (error) { return null; }
@@ -48,7 +51,7 @@
   }
 
   async function check() {
-    if (sheet && sheet.open) return;
+    if (!watching() || (sheet && sheet.open)) return;
     var now = await state();
     if (!now) { schedule(30); return; }  // no connection: ask again later
     if (now.locked) open();
@@ -168,10 +171,10 @@
   window.FieldappLock = { state: state, open: open, check: check, register: register };
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (!signedIn()) return;
+    if (!watching()) return;
     schedule(Number(document.body.getAttribute("data-idle-minutes") || 30) * 60);
   });
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && signedIn()) check();  // back from the pocket: lock at once if it is time
+    if (!document.hidden && watching()) check();  // back from the pocket: lock at once if it is time
   });
 })();

@@ -71,3 +71,16 @@ def test_the_outbox_keeps_its_record_through_the_lock_and_sends_it_after(phone_p
     expect(badge(page)).to_be_hidden(timeout=15_000)
     page.reload()
     expect(page.locator("#call-status")).to_have_attribute("data-call-status", "acknowledged")
+
+
+def test_a_page_opened_while_locked_is_the_unlock_page_and_leads_back(phone_page, live_server, browser_screenshot):
+    page = phone_page("dispatcher")
+    expect(sheet(page)).to_be_visible(timeout=LOCK_SHOWS_WITHIN_MS)
+    page.goto("/board")  # a navigation meets the lock on the server: the unlock page, nothing of the board
+    expect(page.get_by_role("heading", name="Session locked")).to_be_visible()
+    expect(page.locator("#unlock-page")).to_contain_text("12 seconds")
+    browser_screenshot(page, "idle-lock-page", full_page=False)
+    page.get_by_label("Password").fill(live_server.password)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("heading", name="Board", exact=False).first).to_be_visible()
+    assert page.url.endswith("/board")
