@@ -8,7 +8,7 @@ from sqlalchemy import select
 from fieldapp.accounts.models import LoginSession
 from fieldapp.audit.models import AuditEvent
 from fieldapp.mfa import services as mfa
-from tests.fixtures.mfa import code, enrol, enrol_on_page, token_request
+from tests.fixtures.mfa import code, enrol, enrol_on_page, post_code, token_request
 
 
 @pytest.fixture
@@ -98,3 +98,15 @@ def test_a_page_session_from_before_the_factor_is_sent_to_the_set_up_page_which_
     assert browser.get("/board").headers["Location"] == "/account/mfa"
     page = browser.get("/account/mfa").get_data(as_text=True)
     assert "This session began before your second factor was" in page
+
+
+def test_the_account_page_says_which_sessions_passed_the_second_factor(api, pages, make_user):
+    user = make_user("officer")
+    browser = pages(user)  # password only
+    secret, _ = enrol(api, user)  # ends the page session; the api token carries the factor
+    assert browser.get("/account").headers["Location"].startswith("/login")
+    signed_in = pages()
+    signed_in.login(user)
+    assert post_code(signed_in, code(secret, 1)).status_code == 302
+    page = signed_in.get("/account").get_data(as_text=True)
+    assert page.count("with the second factor") == 2 and "password only" not in page
