@@ -15,7 +15,7 @@ from fieldapp import (
 )
 from fieldapp import config as settings
 from fieldapp.accounts import api as accounts_api
-from fieldapp.accounts import mfa_api, mfa_views, oidc, oidc_views, passkey_views
+from fieldapp.accounts import lock_views, mfa_api, mfa_views, oidc, oidc_views, passkey_views
 from fieldapp.accounts import views as accounts_views
 from fieldapp.auditlog import api as audit_api
 from fieldapp.auditlog import views as audit_views
@@ -129,14 +129,14 @@ def register_blueprints(app: Flask) -> None:
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
                       exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp,
                       sync_api.blp, not_sent_api.blp, follow_up_contacts_api.blp,
-                      push_api.blp):
+                      push_api.blp, lock_views.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
                       mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
-                      follow_up_contacts_views.bp, safety_plan_pages.bp):
+                      follow_up_contacts_views.bp, safety_plan_pages.bp, lock_views.bp):
         app.register_blueprint(blueprint)
     for blueprint in (passkey_views.bp, oidc_views.bp):  # passkeys and single sign-on (issue 22)
         app.register_blueprint(blueprint)

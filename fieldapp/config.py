@@ -125,6 +125,7 @@ def from_environment(instance_path: str) -> dict:
         # X-Forwarded-For/-Proto are trusted only when this says how many proxies set them.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         "LIVE_EVENTS_KEEP_HOURS": int(os.environ.get("LIVE_EVENTS_KEEP_HOURS", "24")),
+        "SESSION_IDLE_MINUTES": _idle_minutes(),
         "HSDS_CATEGORY_MAP": _json_object("HSDS_CATEGORY_MAP"),
         # Half of each worker's threads may hold live streams (gunicorn.conf.py explains).
         "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
@@ -135,6 +136,19 @@ def from_environment(instance_path: str) -> dict:
         **_push_settings(instance_path, development),
         **_sign_in_settings(),
     }
+
+
+def _idle_minutes() -> float:
+    """SESSION_IDLE_MINUTES: the idle lock (CJIS Security Policy 5.5.5: at most 30). A fraction of a
+    minute is allowed, for tests."""
+    value = os.environ.get("SESSION_IDLE_MINUTES", "").strip()
+    try:
+        minutes = float(value) if value else DEFAULTS["SESSION_IDLE_MINUTES"]
+    except ValueError:
+        raise ConfigError(f"SESSION_IDLE_MINUTES must be a number of minutes, not {value!r}.") from None
+    if not 0 < minutes <= 24 * 60:
+        raise ConfigError("SESSION_IDLE_MINUTES must be more than 0 and at most 1440 (CJIS: at most 30).")
+    return minutes
 
 
 def _board_thresholds() -> dict:
@@ -268,7 +282,7 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage must not stop sign-in: fall back to memory
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_IDLE_MINUTES": 30,  # the idle lock (fieldapp.accounts.session_lock), CJIS 5.5.5
     "SESSION_ABSOLUTE_HOURS": 12,
     "API_TOKEN_HOURS": 12,
     # Days a referral may stay open before it shows as overdue.

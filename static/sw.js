@@ -3,7 +3,7 @@
    the outbox where the browser has it. */
 "use strict";
 
-const VERSION = "fieldapp-v4";
+const VERSION = "fieldapp-v5";
 const SHELL = `${VERSION}-shell`;
 const CLEAR_PAGES = "fieldapp-pages";  // where copies of pages were kept unsealed before v4: deleted
 const SHELL_FILES = [
@@ -11,7 +11,7 @@ const SHELL_FILES = [
   "/static/js/vault.js", "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
   "/static/js/outbox-page.js", "/static/js/outbox-list.js",
   "/static/js/live.js", "/static/js/encounter.js", "/static/js/push.js",
-  "/static/js/fielderrors.js", "/static/js/signin.js", "/static/js/ready.js",
+  "/static/js/fielderrors.js", "/static/js/lock.js", "/static/js/passkeys.js", "/static/js/signin.js", "/static/js/ready.js",
   "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
 ];
 const NETWORK_TIMEOUT_MS = 6000;

@@ -15,7 +15,7 @@ from fieldapp.accounts.throttle import sign_in_limits
 from fieldapp.errors import Unauthorized
 from fieldapp.mfa import services as mfa
 from fieldapp.roles import ADMIN
-from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, open_while_locked, public
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Tokens and users")
 
@@ -36,7 +36,8 @@ def issue_token(data):
     with later sign-ins, it lets this client in while others' failures lock the account."""
     user = services.authenticate(data["username"], data["password"], data.get("otp"),
                                  device_token=data.get("device_token"))
-    token, row = services.start_session(user, "api", ip=request.remote_addr,
+    # authenticate asked an enrolled user for the code: this token carries the second factor
+    token, row = services.start_session(user, "api", second_factor=mfa.is_enrolled(user), ip=request.remote_addr,
                                         user_agent=request.user_agent.string)
     answer = {"token": token, "expires_at": row.expires_at, "user": user}
     if data.get("otp") and mfa.is_enrolled(user):  # with the second factor: a known device, like a cookie
@@ -48,6 +49,7 @@ def issue_token(data):
 @blp.response(204)
 @allow(ANY_ROLE)
 @enrolment_step
+@open_while_locked
 def revoke_token():
     """Revoke the bearer token this request carries."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")

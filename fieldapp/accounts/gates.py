@@ -9,10 +9,12 @@ from fieldapp.accounts import oidc
 from fieldapp.accounts.services import session_row
 from fieldapp.errors import Forbidden, wants_json
 
-# While an admin-set password is waiting to be replaced: the change itself, who am I, sign out.
+# While an admin-set password is waiting to be replaced: the change itself, who am I, sign out,
+# and the idle lock's timer and unlock.
 OPEN_WHILE_PASSWORD_CHANGE = frozenset({
     "accounts.change_password", "accounts.logout",
     "api_accounts.change_my_password", "api_accounts.me", "api_accounts.revoke_token",
+    "session_lock.state", "session_lock.unlock_page", "api_session_lock.unlock",
 })
 
 

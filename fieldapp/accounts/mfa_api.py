@@ -30,8 +30,11 @@ def begin_totp():
 @allow(ANY_ROLE)
 @enrolment_step
 def confirm_totp(data):
-    """Confirm the pending secret with a current code; answers the recovery codes, shown only now."""
-    return {"recovery_codes": services.confirm_enrolment(current_user, data["otp"])}
+    """Confirm the pending secret with a current code; answers the recovery codes, shown only now.
+
+    Every other session and token of yours ends; the one making this call now carries the factor."""
+    codes = second_factor.confirm_enrolment(current_user, data["otp"], keep=current_user.login_session)
+    return {"recovery_codes": codes}
 
 
 @blp.route("/users/<int:user_id>/mfa", methods=["DELETE"])

@@ -36,7 +36,7 @@ def code():
             error = "The code is wrong or was already used. Five wrong tries lock the account for 10 minutes."
         else:
             services.end_challenge(token)
-            response = sign_in(user, session.get("login_next"))
+            response = sign_in(user, session.get("login_next"), second_factor=True)
             remember_this_browser(response, services.remember_device(user, device_token))
             return response
     return render_template("mfa/code.html", error=error, totp=services.has_totp(user),
@@ -59,7 +59,8 @@ def enrol():
     enrolled = credential is not None and credential.confirmed_at is not None
     return render_template("mfa/enrol.html", enrolled=enrolled, credential=credential,
                            codes_left=services.recovery_codes_left(current_user) if enrolled else None,
-                           required=services.must_enrol(current_user))
+                           required=services.must_enrol(current_user),
+                           unverified=enrolled and not second_factor.session_assured(current_user))
 
 
 @bp.route("/account/mfa/start", methods=["POST"])
@@ -85,7 +86,8 @@ def _setup_page(secret, error=None):
 def confirm():
     credential = services.totp_of(current_user)
     try:
-        codes = services.confirm_enrolment(current_user, request.form.get("otp", ""))
+        codes = second_factor.confirm_enrolment(current_user, request.form.get("otp", ""),
+                                                keep=current_user.login_session)
     except ServiceError as error:
         if credential is None or credential.confirmed_at is not None:
             flash_refusal(error)

@@ -29,6 +29,7 @@ class User(UserMixin, Base):
     # Flask-Login keeps the login session's id, not the user's, so revoking the session
     # row (logout, deactivation, "sign out everywhere") ends it at once.
     login_session_token = None  # set per request by accounts.services, never stored
+    login_session = None  # the LoginSession row of this request (its assurance, its lock)
 
     @property
     def is_active(self) -> bool:
@@ -56,5 +57,11 @@ class LoginSession(Base):
     revoked_at: Mapped[datetime | None]
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    # The session's own assurance: when it passed the second factor (None: password only). A session
+    # made before the user enrolled stays short of it, whatever the user does later elsewhere.
+    second_factor_at: Mapped[datetime | None]
+    # Locked after SESSION_IDLE_MINUTES without the user's own requests (CJIS Security Policy 5.5.5);
+    # the password (or another unlock method) opens it again (fieldapp.accounts.session_lock).
+    locked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

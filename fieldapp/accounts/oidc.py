@@ -173,9 +173,3 @@ def opened_by_provider(login_session) -> bool:
     return db.session.get(OidcLoginSession, login_session.id) is not None
 
 
-def provider_second_factor(login_session) -> bool:
-    """Whether ``login_session`` was opened by a provider's token that showed a second factor."""
-    if login_session is None:
-        return False
-    return bool(db.session.scalar(select(OidcLoginSession.second_factor)
-                                  .where(OidcLoginSession.login_session_id == login_session.id)))

@@ -68,7 +68,7 @@ def callback():
         session["login_next"] = next_target
         return redirect(url_for("mfa.code"))
     db.session.commit()
-    response = sign_in(user, next_target)
+    response = sign_in(user, next_target, second_factor=provider_factor)
     oidc.record_session(accounts.session_row(user.login_session_token), identity, claims,
                         second_factor=provider_factor)
     return response

@@ -10,7 +10,7 @@ from flask_login import current_user
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
 
-from fieldapp.accounts import credentials, second_factor
+from fieldapp.accounts import second_factor, session_lock
 from fieldapp.accounts import services as accounts
 from fieldapp.accounts.mfa_views import remember_this_browser
 from fieldapp.accounts.throttle import limit_sign_in_address
@@ -19,7 +19,7 @@ from fieldapp.errors import Invalid, ServiceError, Unauthorized
 from fieldapp.extensions import db
 from fieldapp.mfa import passkeys
 from fieldapp.mfa import services as mfa
-from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, open_while_locked, public
 from fieldapp.web.forms import flash_refusal
 
 bp = Blueprint("passkeys", __name__)
@@ -35,6 +35,24 @@ def again_options(user):
 def verified_again(user, credential) -> bool:
     """Whether ``credential`` is ``user``'s passkey signing the challenge of ``again_options`` (once)."""
     return passkeys.verify_assertion(user, credential, _take_challenge(_AGAIN)) is not None
+
+
+@session_lock.unlock_method("passkey", offered=passkeys.has_passkey, refused="This passkey was not accepted.")
+def _unlock_with_passkey(user, data) -> bool:
+    """The idle lock opened by a passkey of the user, answering ``unlock_options``."""
+    credential = data.get("credential")
+    if not isinstance(credential, dict):
+        raise Invalid("Use your passkey.", fields={"credential": ["Use your passkey."]})
+    return verified_again(user, credential)
+
+
+@bp.route("/unlock/passkey/options", methods=["POST"])
+@allow(ANY_ROLE)
+@enrolment_step
+@open_while_locked
+def unlock_options():
+    """The browser's options for unlocking an idle session with a passkey (the unlock sheet)."""
+    return again_options(current_user)
 
 
 def _take_challenge(key: str) -> bytes | None:
@@ -81,7 +99,8 @@ def add():
     body = _body()
     name = body.get("name") if isinstance(body.get("name"), str) else ""
     passkey = passkeys.register(current_user, body["credential"], _take_challenge(_ADD), name)
-    ended = credentials.end_other_sessions(current_user, keep=accounts.session_row(current_user.get_id()))
+    ended = second_factor.factor_changed(current_user, keep=accounts.session_row(current_user.get_id()),
+                                         action="passkey.add")
     db.session.commit()
     flash(f"Passkey “{passkey.name}” added." + (" You are signed out everywhere else." if ended else ""), "success")
     return jsonify(next=url_for("passkeys.index")), 201
@@ -95,7 +114,8 @@ def remove(passkey_id):
     except ServiceError as error:
         flash_refusal(error)
         return redirect(url_for("passkeys.index"))
-    credentials.end_other_sessions(current_user, keep=accounts.session_row(current_user.get_id()))
+    second_factor.factor_changed(current_user, keep=accounts.session_row(current_user.get_id()),
+                                 action="passkey.remove")
     db.session.commit()
     flash(f"Passkey “{passkey.name}” removed. You are signed out everywhere else.", "success")
     return redirect(url_for("passkeys.index"))
@@ -131,7 +151,7 @@ def sign_in_with_passkey():
         raise Unauthorized(passkeys.NOT_ACCEPTED + " Five failures lock the account for 10 minutes.",
                            code="mfa_invalid") from None
     mfa.end_challenge(session.get("mfa_challenge"))
-    target = sign_in(user, session.get("login_next")).location
+    target = sign_in(user, session.get("login_next"), second_factor=True).location
     response = jsonify(next=target)
     remember_this_browser(response, mfa.remember_device(user, device_token))
     return response

@@ -65,3 +65,15 @@ class SessionSchema(BaseSchema):
     expires_at = fields.AwareDateTime(dump_only=True)
     ip = fields.String(dump_only=True, allow_none=True)
     user_agent = fields.String(dump_only=True, allow_none=True)
+    second_factor_at = fields.AwareDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When this session passed the second factor; null: password only."})
+    locked_at = fields.AwareDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "Locked after inactivity since then (unlock: POST /api/v1/me/unlock)."})
+
+
+class UnlockSchema(BaseSchema):
+    method = Text(20, load_default="password", metadata={"description": "How to unlock: 'password' "
+                                                                         "(other methods as registered)."})
+    password = Text(MAX_LENGTH, load_only=True)
+    credential = fields.Dict(load_only=True, metadata={"description": "method 'passkey': the browser's "
+                                                                      "answer to POST /unlock/passkey/options."})

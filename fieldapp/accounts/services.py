@@ -205,25 +205,36 @@ def _failed(user: User, counter, reason: str, *, error=None):
     _refuse(user.username, user, reason, error=error, **details)
 
 
-def start_session(user: User, kind: str, *, ip=None, user_agent=None) -> tuple[str, LoginSession]:
-    """Open a web session or issue an API token; the caller gets the only copy of the secret."""
+def start_session(user: User, kind: str, *, second_factor: bool = False, ip=None,
+                  user_agent=None) -> tuple[str, LoginSession]:
+    """Open a web session or issue an API token; the caller gets the only copy of the secret.
+    ``second_factor``: this sign-in passed it (the session carries that, not the user)."""
     config = current_app.config
     token = secrets.token_urlsafe(32)
     now = utcnow()
     hours = config["SESSION_ABSOLUTE_HOURS"] if kind == "web" else config["API_TOKEN_HOURS"]
     row = LoginSession(user=user, kind=kind, token_hash=_token_hash(token), created_at=now,
                        last_seen_at=now, expires_at=now + timedelta(hours=hours), ip=ip,
-                       user_agent=(user_agent or "")[:255])
+                       user_agent=(user_agent or "")[:255], second_factor_at=now if second_factor else None)
     db.session.add(row)
     db.session.flush()
-    audit.record("auth.login", obj=row, user=user, details={"kind": kind})
+    audit.record("auth.login", obj=row, user=user, details={"kind": kind, "second_factor": second_factor})
     db.session.commit()
-    user.login_session_token = token
+    user.login_session_token, user.login_session = token, row
     return token, row
 
 
-def load_session(token: str, kind: str) -> User | None:
-    """The user behind a live session token, or None when it is unknown, revoked or expired."""
+def idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+def load_session(token: str, kind: str, *, activity: bool = True) -> User | None:
+    """The user behind a live session token, or None when it is unknown, revoked or expired.
+
+    A session idle for SESSION_IDLE_MINUTES is locked, not ended: the user comes back with
+    ``user.login_session.locked_at`` set (``security.access`` answers ``session_locked``). Only the
+    user's own requests (``activity``) move its idle clock; background ones (the live stream, the
+    outbox's sync, offline copies) do not."""
     if not token:
         return None
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token),
@@ -231,16 +242,20 @@ def load_session(token: str, kind: str) -> User | None:
     now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    if row.expires_at <= now or row.last_seen_at + idle <= now:
+    if row.expires_at <= now:
         row.revoked_at = now
         audit.record("auth.session_expired", obj=row, user=row.user)
         db.session.commit()
         return None
-    if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:  # one write a minute, not one a request
-        row.last_seen_at = now
+    idle = idle_limit()
+    if row.locked_at is None and row.last_seen_at + idle <= now:
+        row.locked_at = now
+        audit.record("auth.session_lock", obj=row, user=row.user, details={"idle_minutes": idle.total_seconds() / 60})
         db.session.commit()
-    row.user.login_session_token = token
+    elif row.locked_at is None and activity and now - row.last_seen_at >= min(LAST_SEEN_RESOLUTION, idle / 10):
+        row.last_seen_at = now  # one write a minute, not one a request
+        db.session.commit()
+    row.user.login_session_token, row.user.login_session = token, row
     return row.user
 
 

@@ -11,7 +11,7 @@ from fieldapp.errors import ServiceError, Unauthorized
 from fieldapp.mfa import services as mfa
 from fieldapp.roles import ADMIN, ROLES
 from fieldapp.web import forms
-from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
+from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, open_while_locked, public
 
 bp = Blueprint("accounts", __name__)
 
@@ -30,10 +30,12 @@ def safe_next(target) -> str:
     return target
 
 
-def sign_in(user, next_target):
-    """Open the web session of a fully signed-in user and go where they were headed."""
+def sign_in(user, next_target, *, second_factor=False):
+    """Open the web session of a fully signed-in user and go where they were headed;
+    ``second_factor``: the sign-in passed it (the session carries that)."""
     session.clear()  # a fresh session at login (no fixation)
-    services.start_session(user, "web", ip=request.remote_addr, user_agent=request.user_agent.string)
+    services.start_session(user, "web", second_factor=second_factor, ip=request.remote_addr,
+                           user_agent=request.user_agent.string)
     login_user(user)
     return redirect(safe_next(next_target))
 
@@ -62,6 +64,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(ANY_ROLE)
 @enrolment_step
+@open_while_locked
 def logout():
     services.end_session(current_user.get_id())
     logout_user()

@@ -13,12 +13,13 @@ import time
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask_login import current_user
 
+from fieldapp.accounts import session_lock
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.live import services
 from fieldapp.live.events import Notice
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
-from fieldapp.web.access import allow
+from fieldapp.web.access import allow, background
 
 bp = Blueprint("live", __name__)
 _streams = {"open": 0}
@@ -61,9 +62,12 @@ def hello(last_id: int, delayed: bool = False) -> bytes:
 
 @bp.route("/events")
 @allow(OFFICER, CLINICIAN, DISPATCHER, ADMIN)
+@background
 def stream():
-    """A stream of call events for this user, resuming after ``Last-Event-ID``."""
+    """A stream of call events for this user, resuming after ``Last-Event-ID``. Its session is
+    checked again every LIVE_AUTH_CHECK_SECONDS: revoked, expired or locked, the stream ends."""
     config = current_app.config
+    token, kind = current_user.get_id(), current_user.login_session.kind
     with _streams_lock:
         if _streams["open"] >= config["LIVE_MAX_STREAMS"]:
             raise TooManyStreams("Too many live connections right now; polling instead.")
@@ -91,9 +95,17 @@ def stream():
                 last_id = event.id
                 yield event.frame
             deadline = time.monotonic() + config["LIVE_STREAM_SECONDS"]
+            next_check = time.monotonic() + config["LIVE_AUTH_CHECK_SECONDS"]
             while (left := deadline - time.monotonic()) > 0:
+                if time.monotonic() >= next_check:
+                    still_open = session_lock.still_open(token, kind)
+                    db.session.remove()  # again no connection held while waiting
+                    if not still_open:
+                        break  # signed out, revoked, expired or locked: the client reconnects or unlocks
+                    next_check = time.monotonic() + config["LIVE_AUTH_CHECK_SECONDS"]
+                wait = min(left, config["LIVE_HEARTBEAT_SECONDS"], max(0.0, next_check - time.monotonic()))
                 try:
-                    event = inbox.queue.get(timeout=min(left, config["LIVE_HEARTBEAT_SECONDS"]))
+                    event = inbox.queue.get(timeout=wait)
                 except queue.Empty:
                     yield b": keep-alive\n\n"
                     continue
@@ -116,6 +128,7 @@ def stream():
 
 @bp.route("/events/poll")
 @allow(OFFICER, CLINICIAN, DISPATCHER, ADMIN)
+@background
 def poll():
     """The fallback where streams fail: ``?after=<last id>`` returns newer events as JSON."""
     who = services.audience(current_user)

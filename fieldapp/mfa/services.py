@@ -78,8 +78,9 @@ def begin_enrolment(user) -> TotpCredential:
     return credential
 
 
-def confirm_enrolment(user, otp: str) -> list[str]:
-    """Confirm the pending secret with a first code; answers the recovery codes (shown once)."""
+def confirm_enrolment(user, otp: str, *, also=None) -> list[str]:
+    """Confirm the pending secret with a first code; answers the recovery codes (shown once).
+    ``also()`` runs in the same unit of work once the code is right (accounts ends other sessions)."""
     credential = totp_of(user)
     if credential is None or credential.confirmed_at is not None:
         raise Conflict("Start the set-up first." if credential is None else
@@ -92,6 +93,8 @@ def confirm_enrolment(user, otp: str) -> list[str]:
     credential.confirmed_at = utcnow()
     credential.last_used_step = step
     codes = _new_recovery_codes(user)
+    if also is not None:
+        also()
     audit.record("mfa.enrol_confirm", object_type="users", object_id=user.id, user=user,
                  details={"recovery_codes": len(codes)})
     db.session.commit()

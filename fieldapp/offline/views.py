@@ -9,7 +9,7 @@ from fieldapp.calls import services as calls
 from fieldapp.offline.services import storage_key_of
 from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.units import services as units
-from fieldapp.web.access import ANY_ROLE, allow, public
+from fieldapp.web.access import ANY_ROLE, allow, background, public
 
 bp = Blueprint("offline", __name__)
 
@@ -84,6 +84,7 @@ SHIFT_PAGES = ("calls.my_calls", "directory.index", "offline.outbox")
 
 @bp.route("/session/offline-pages")  # under /session/: a script's address, 401 not a redirect
 @allow(OFFICER, CLINICIAN)
+@background
 def ready():
     """The pages this device should hold for offline use: the open calls of the user's unit (the
     call page with its briefing, the encounter form with its referral step) and the shift's pages.
@@ -99,6 +100,7 @@ def ready():
 
 @bp.route("/session/csrf")
 @allow(ANY_ROLE)
+@background
 def session_state():
     """Who is signed in here and a fresh CSRF token, for the outbox before it sends."""
     response = {"username": current_user.username, "role": current_user.role, "csrf_token": generate_csrf()}

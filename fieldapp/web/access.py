@@ -3,7 +3,9 @@
     @allow(DISPATCHER, ADMIN)      # these roles
     @allow(ANY_ROLE)               # any signed-in, active user
     @public                        # nobody needs to sign in (login page, health check)
-    @enrolment_step                # also open to a user who must still set up a second factor
+    @enrolment_step                # also open to a session short of the second factor
+    @open_while_locked             # also open to a session locked after inactivity (unlock, sign-out)
+    @background                    # the app's own background traffic: not the user's activity
     @allow_integration("cad", "eido.intake")            # a CAD account allowed to send EIDO
     @allow_integration("partner", "referrals.update")   # a partner organization's account
 
@@ -50,6 +52,25 @@ def public(view):
 def enrolment_step(view):
     view.enrolment_step = True
     return view
+
+
+def open_while_locked(view):
+    """Reachable while the session is locked after inactivity (``fieldapp.accounts.session_lock``)."""
+    view.open_while_locked = True
+    return view
+
+
+def background(view):
+    """A request here is the app's own (the live stream, offline copies), not the user's activity:
+    it does not hold off the idle lock."""
+    view.background = True
+    return view
+
+
+def declared(endpoint: str | None, mark: str) -> bool:
+    """Whether the view of ``endpoint`` carries ``mark`` (``enrolment_step``, ``background`` ...)."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return bool(getattr(view, mark, False))
 
 
 class IntegrationPolicy(frozenset):

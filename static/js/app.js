@@ -34,7 +34,8 @@
   // The dispatcher's board refreshes itself.
   function refreshBoard(board) {
     var url = board.getAttribute("data-refresh-url");
-    fetch(url, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } })
+    // a background request: the board's own refresh does not hold off the idle lock
+    fetch(url, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html", "X-Fieldapp-Background": "1" } })
       .then(function (response) {
         if (response.redirected || !response.ok) throw new Error("board refresh failed");
         return response.text();

@@ -39,7 +39,9 @@
 
   function refresh() {
     // Replace the page's content with the server's current version, keeping the live banner.
-    return fetch(location.href, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } })
+    // a background request (the live event's, not the user's): it does not hold off the idle lock
+    return fetch(location.href, { credentials: "same-origin", redirect: "manual",
+                                  headers: { Accept: "text/html", "X-Fieldapp-Background": "1" } })
       .then(function (response) { if (!response.ok || response.redirected) throw new Error(); return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
@@ -134,8 +136,11 @@
 
   function poll() {
     fetch("/events/poll" + (lastId !== null ? "?after=" + lastId : ""),
-      { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      { credentials: "same-origin", headers: { Accept: "application/json", "X-Fieldapp-Background": "1" } })
+      .then(function (r) {
+        if (r.status === 401 && window.FieldappLock) window.FieldappLock.check();  // locked: the sheet
+        return r.ok ? r.json() : null;
+      })
       .then(function (body) {
         if (!body) return;
         lastId = body.last_id;

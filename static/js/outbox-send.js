@@ -13,9 +13,16 @@
   var attended = api.attended, outcomes = api.outcomes;
 
   var flushing = null, again = null;  // the flush running, and the one asked for while it runs
+  // A flush nobody is waiting on (on start, online, foreground, Background Sync) is the app's own
+  // background traffic: it does not hold off the idle lock. A Save the user pressed is their activity.
+  var quiet = true;
+  function marked(headers) {
+    if (quiet) headers["X-Fieldapp-Background"] = "1";
+    return headers;
+  }
 
   function session() {
-    return fetch("/session/csrf", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch("/session/csrf", { credentials: "same-origin", headers: marked({ Accept: "application/json" }) })
       .then(function (response) {
         if (response.status === 401 || response.redirected) return null;  // signed out
         if (!response.ok) throw new Error("session check failed: " + response.status);
@@ -29,7 +36,7 @@
     body.append("csrf_token", token);
     return fetch(entry.url, {
       method: "POST", body: body, credentials: "same-origin", redirect: "follow",
-      headers: { "X-Fieldapp-Outbox": "1" },
+      headers: marked({ "X-Fieldapp-Outbox": "1" }),
     });
   }
 
@@ -45,8 +52,8 @@
     });
     return fetch("/api/v1/sync", {
       method: "POST", credentials: "same-origin", body: JSON.stringify({ records: records }),
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token,
-                 "X-Fieldapp-Outbox": "1" },
+      headers: marked({ "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token,
+                        "X-Fieldapp-Outbox": "1" }),
     });
   }
 
@@ -65,6 +72,7 @@
       if (!again) again = flushing.then(next, next);
       return again;
     }
+    quiet = !attend;
     flushing = (async function () {
       var report = { state: "done", sent: [], refused: 0, later: 0 };
       var entries = (await Outbox.all()).filter(function (e) { return e.status === "waiting"; });

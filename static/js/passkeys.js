@@ -96,6 +96,17 @@
     });
   });
 
+  /* The idle lock's sheet (lock.js) offers "Use a passkey" to a user who has one. */
+  if (window.FieldappLock && window.PublicKeyCredential && navigator.credentials) {
+    window.FieldappLock.register("passkey", { label: "Use a passkey", fields: function () {
+      return post("/unlock/passkey/options").then(function (options) {
+        options.challenge = bytes(options.challenge);
+        options.allowCredentials = descriptors(options.allowCredentials);
+        return navigator.credentials.get({ publicKey: options });
+      }).then(function (credential) { return { credential: credentialJSON(credential) }; });
+    } });
+  }
+
   document.querySelectorAll("[data-passkey-sign-in]").forEach(function (block) {
     wire(block, function () {
       return post(block.dataset.options).then(function (options) {

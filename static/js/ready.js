@@ -42,7 +42,8 @@
   /* redirect "manual": a signed-out fetch is not followed to the sign-in page, whose new session
      would replace the cookie under a sign-in form open in this browser (its CSRF token then fails). */
   async function keep(path) {
-    var response = await fetch(path, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } });
+    var response = await fetch(path, { credentials: "same-origin", redirect: "manual",
+                                       headers: { Accept: "text/html", "X-Fieldapp-Background": "1" } });
     if (response.ok && !response.redirected && response.headers.get("X-Fieldapp-Offline") === "1") {
       return pages.put(absolute(path), response);
     }
@@ -57,7 +58,7 @@
       var ready = [];
       try {
         var response = await fetch("/session/offline-pages",
-          { credentials: "same-origin", headers: { Accept: "application/json" } });
+          { credentials: "same-origin", headers: { Accept: "application/json", "X-Fieldapp-Background": "1" } });
         if (!response.ok) return null;
         var plan = await response.json();
         var assigned = {}, before = kept(), now = {};

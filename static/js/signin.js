@@ -1,4 +1,4 @@
-/* fieldapp: the sign-in sheet. When the session has ended (30 minutes idle, 12 hours in all), the next
+/* fieldapp: the sign-in sheet. When the session has ended (12 hours in all, revoked), the next
    save opens this sheet over the page instead of leaving the record waiting: the password, then the
    code step when the account needs one, through the same login pages as a full sign-in (/login and
    /login/code, so every rule of theirs holds: throttling, lockout, audit, a new session id). The page
@@ -138,8 +138,17 @@
     return dialog;
   }
 
-  /* Resolves to true once signed in again, false if the user chose "Not now". */
+  /* Resolves to true once signed in again (or unlocked: a session locked after inactivity opens the
+     unlock sheet of lock.js instead), false if the user chose "Not now". */
   function open() {
+    if (!window.FieldappLock) return openSheet();
+    return window.FieldappLock.state().then(function (now) {
+      if (now && now.locked) return window.FieldappLock.open().then(function (ok) { return ok || openSheet(); });
+      return openSheet();
+    });
+  }
+
+  function openSheet() {
     if (pending) return new Promise(function (resolve) {
       var before = pending;
       pending = function (result) { before(result); resolve(result); };

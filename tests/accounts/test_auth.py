@@ -77,13 +77,14 @@ def test_expired_and_idle_tokens_are_refused(api, make_user, db):
     user = make_user()
     headers = api.headers(user)
     row = db.session.scalar(select(LoginSession).where(LoginSession.user_id == user.id))
-    row.last_seen_at = utcnow() - timedelta(minutes=31)  # 30 minutes idle
+    row.last_seen_at = utcnow() - timedelta(minutes=31)  # 30 minutes idle: locked (test_idle_lock.py)
     db.session.commit()
-    assert api.client.get("/api/v1/me", headers=headers).status_code == 401
+    idle = api.client.get("/api/v1/me", headers=headers)
+    assert idle.status_code == 401 and idle.get_json()["error"]["code"] == "session_locked"
     api._tokens.clear()
     headers = api.headers(user)
     row = db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id,
-                                                        LoginSession.revoked_at.is_(None))).one()
+                                                        LoginSession.locked_at.is_(None))).one()
     row.expires_at = utcnow() - timedelta(seconds=1)  # 12 hours absolute
     db.session.commit()
     assert api.client.get("/api/v1/me", headers=headers).status_code == 401
@@ -119,15 +120,15 @@ def test_wrong_password_on_the_login_page_says_so(pages, make_user):
     assert "Wrong username or password." in response.get_data(as_text=True)
 
 
-def test_idle_web_session_sends_the_user_back_to_login(pages, make_user, db):
+def test_idle_web_session_shows_the_unlock_page(pages, make_user, db):
     user = make_user("dispatcher")
     browser = pages(user)
     row = db.session.scalar(select(LoginSession).where(LoginSession.user_id == user.id))
     row.last_seen_at = utcnow() - timedelta(minutes=30, seconds=5)
     db.session.commit()
     response = browser.get("/board")
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=/board")
+    assert response.status_code == 401
+    assert "Session locked" in response.get_data(as_text=True)
 
 
 def test_login_next_parameter_cannot_send_users_elsewhere(pages, make_user):

@@ -95,3 +95,18 @@ def test_unknown_api_path_gets_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("given,expected", [("", 30), ("15", 15.0), ("0.2", 0.2)])
+def test_the_idle_lock_is_read_from_the_environment(monkeypatch, tmp_path, given, expected):
+    monkeypatch.setenv("FIELDAPP_ENV", "development")
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", given)
+    assert from_environment(str(tmp_path))["SESSION_IDLE_MINUTES"] == expected
+
+
+@pytest.mark.parametrize("given", ["thirty", "0", "-5", "nan", "100000"])
+def test_a_wrong_idle_lock_setting_refuses_to_start(monkeypatch, tmp_path, given):
+    monkeypatch.setenv("FIELDAPP_ENV", "development")
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", given)
+    with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES"):
+        from_environment(str(tmp_path))

@@ -108,27 +108,51 @@ def test_the_stream_uses_the_apps_session_rules(app, api, pages, live, make_user
     live(scenario)
 
 
-def test_a_revoked_token_ends_an_open_stream(app, api, live, shift):
+@pytest.fixture
+def checked_often(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LIVE_AUTH_CHECK_SECONDS", 0.2)
+    monkeypatch.setitem(app.config, "LIVE_ASYNC_HEARTBEAT_SECONDS", 0.1)
+
+
+def idle_for(minutes):
+    """A change to the token's session: its last activity ``minutes`` ago."""
+    from datetime import timedelta
+
+    from fieldapp.clock import utcnow
+
+    def change(row):
+        row.last_seen_at = utcnow() - timedelta(minutes=minutes)
+    return change
+
+
+def ended(row):
+    from fieldapp.clock import utcnow
+
+    row.revoked_at = utcnow()
+
+
+@pytest.mark.parametrize("change,code", [(ended, "unauthorized"), (idle_for(29 + 59 / 60), "session_locked")],
+                         ids=["revoked", "idle"])
+def test_a_revoked_or_locked_session_ends_its_open_stream(app, api, live, shift, checked_often, change, code):
+    """Revoked, or idle: the stream's own re-checks are background and do not hold off the idle
+    lock (29:59 idle locks a second later). The device gets 401 on reconnecting."""
     from fieldapp.accounts import services as accounts
+    from fieldapp.extensions import db
 
     headers = bearer(api, shift.officer)
     token = api.token(shift.officer)
-    saved = app.config["LIVE_AUTH_CHECK_SECONDS"], app.config["LIVE_ASYNC_HEARTBEAT_SECONDS"]
-    app.config.update(LIVE_AUTH_CHECK_SECONDS=0.2, LIVE_ASYNC_HEARTBEAT_SECONDS=0.1)
 
     async def scenario(client):
         stream = Stream(await client.get("/events", headers=headers))
         assert (await stream.frame())[0] == "hello"
 
-        def revoke():
+        def apply():
             with app.app_context():
-                accounts.end_session(token)
-        await asyncio.to_thread(revoke)
+                change(accounts.session_row(token))
+                db.session.commit()
+        await asyncio.to_thread(apply)
         assert await stream.frame(timeout=5) is None  # the server closed it
         again = await client.get("/events", headers=headers)
-        assert again.status == 401
+        assert again.status == 401 and (await again.json())["error"]["code"] == code
 
-    try:
-        live(scenario)
-    finally:
-        app.config["LIVE_AUTH_CHECK_SECONDS"], app.config["LIVE_ASYNC_HEARTBEAT_SECONDS"] = saved
+    live(scenario)
