@@ -9,6 +9,7 @@ from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.integrations.accounts.models import IntegrationAccount
+from fieldapp.integrations.crisisline.models import CrisisHandoff
 from fieldapp.integrations.eido.models import EidoIncident
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.live.models import LiveEvent
@@ -30,8 +31,9 @@ from fieldapp.push.models import PushMessage, PushSubscription
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift, Unit
 
-__all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
-           "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note", "Organization", "Person",
+__all__ = ["AuditEvent", "Call", "CallEvent", "CrisisHandoff", "EidoIncident", "Encounter", "FollowUp",
+           "IntegrationAccount", "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note",
+           "Organization", "Person",
            "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",

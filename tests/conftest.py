@@ -36,6 +36,7 @@ pytest_plugins = [
     "tests.fixtures.directory",  # services_directory, add_org, add_service
     "tests.fixtures.jobs",  # rq_backend
     "tests.fixtures.push",  # push_on, service
+    "tests.fixtures.integrations",  # insecure, receiver, wait
 ]
 
 class RequestPerContextClient(FlaskClient):
