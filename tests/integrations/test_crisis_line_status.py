@@ -71,7 +71,8 @@ def test_each_change_reaches_the_center_signed_and_as_the_task(client, api, db, 
     assert {"type": {"text": "Referral made"}, "valueBoolean": True} in cleared["task"]["output"]
     assert cleared["task"]["output"][0]["valueCodeableConcept"]["coding"][0]["code"] == "encounter_logged"
     headers = hook.received[0][0]
-    assert headers["X-Fieldapp-Event"] == "call.assigned" and headers["X-Fieldapp-Delivery"] == str(bodies[0]["deliveryId"])
+    assert headers["X-Fieldapp-Event"] == "call.assigned"
+    assert headers["X-Fieldapp-Delivery"] == str(bodies[0]["deliveryId"])
     text = json.dumps(bodies)  # never names, narrative, the hand-off note, encounter notes or the referral
     for secret in ("Sam", "Okafor", "1994", "555 0142", "Harbor Way", "female clinician", "thoughts of suicide",
                    "Jordan", "De-escalated", "Call sister", "Mobile Crisis Follow-up", "Harbor Behavioral"):
