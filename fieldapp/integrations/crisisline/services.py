@@ -39,8 +39,8 @@ def _same_again(by, key: str, body_hash: str) -> CrisisHandoff | None:
 
 
 def _call_data(handoff: intake.Handoff, by) -> dict:
-    narrative = "\n".join([f"From 988 {by.name}" + (f", hand-off {handoff.identifier}." if handoff.identifier
-                                                     else "."), *handoff.lines])
+    number = handoff.identifier.rpartition("|")[2] if handoff.identifier else None  # the center's own number
+    narrative = "\n".join([f"From 988 {by.name}" + (f", hand-off {number}." if number else "."), *handoff.lines])
     payload = {"call_type": handoff.call_type, "priority": handoff.priority, "source": SOURCE,
                "location": {"address": handoff.address, "lat": handoff.lat, "lon": handoff.lon},
                "narrative": narrative[:4000], "callback": handoff.callback, "handoff_note": handoff.note}
