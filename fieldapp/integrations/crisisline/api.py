@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from fieldapp.errors import ServiceError
 from fieldapp.integrations.crisisline import services, status
+from fieldapp.integrations.fhir.outcome import OPENAPI_ERRORS
 from fieldapp.roles import CRISIS_LINE
 from fieldapp.web.access import allow_integration, current_integration
 
@@ -49,7 +50,7 @@ def bundle(handoff) -> dict:
                                            "is the ServiceRequest's and the Task's urn:fieldapp:call identifier.",
                             "content": {FHIR_JSON: {"schema": {"type": "object"}}}},
                     "200": {"description": "The same request again: the same Bundle, nothing created.",
-                            "content": {FHIR_JSON: {"schema": {"type": "object"}}}}})
+                            "content": {FHIR_JSON: {"schema": {"type": "object"}}}}, **OPENAPI_ERRORS})
 @allow_integration(CRISIS_LINE, "handoffs.send")
 def create_service_request():
     """Hand a 988 contact off: the ServiceRequest becomes a pending call with source 988.

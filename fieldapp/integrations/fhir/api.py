@@ -13,6 +13,7 @@ from fieldapp.errors import Forbidden, Invalid
 from fieldapp.integrations.crisisline import services as crisis_line
 from fieldapp.integrations.crisisline import status as handoff_status
 from fieldapp.integrations.fhir import codes, partner, render
+from fieldapp.integrations.fhir.outcome import OPENAPI_ERRORS
 from fieldapp.integrations.fhir.schemas import TaskPatchSchema, TaskSearchSchema
 from fieldapp.referrals import partners
 from fieldapp.referrals import services as referrals
@@ -45,6 +46,7 @@ def _viewed(referral_id: uuid.UUID):
 
 @blp.route("/ServiceRequest/<uuid:referral_id>", methods=["GET"])
 @blp.doc(**json_document("The referral as a FHIR R4 ServiceRequest.", FHIR_JSON))
+@blp.doc(responses=OPENAPI_ERRORS)
 @allow_integration("partner", "referrals.read")
 @allow_integration(CRISIS_LINE, "handoffs.read")
 @allow(OFFICER, CLINICIAN, ADMIN)
@@ -60,6 +62,7 @@ def get_service_request(referral_id):
 
 @blp.route("/Task/<uuid:referral_id>", methods=["GET"])
 @blp.doc(**json_document("The referral's FHIR R4 Task.", FHIR_JSON))
+@blp.doc(responses=OPENAPI_ERRORS)
 @allow_integration("partner", "referrals.read")
 @allow_integration(CRISIS_LINE, "handoffs.read")
 @allow(OFFICER, CLINICIAN, ADMIN)
@@ -94,6 +97,7 @@ def _statuses(value: str | None) -> list[str] | None:
 
 @blp.route("/Task", methods=["GET"])
 @blp.doc(**json_document("A FHIR R4 Bundle (searchset) of Tasks.", FHIR_JSON))
+@blp.doc(responses=OPENAPI_ERRORS)
 @blp.arguments(TaskSearchSchema, location="query")
 @allow_integration("partner", "referrals.read")
 @allow_integration(CRISIS_LINE, "handoffs.read")
@@ -121,6 +125,7 @@ def search_tasks(query):
 
 @blp.route("/Task/<uuid:referral_id>", methods=["PATCH"])
 @blp.doc(**json_document("The Task after the change.", FHIR_JSON))
+@blp.doc(responses=OPENAPI_ERRORS)
 @blp.arguments(TaskPatchSchema)
 @allow_integration("partner", "referrals.update")
 def update_task(data, referral_id):

@@ -80,3 +80,19 @@ def answer(status: int, code: str, message: str, fields: dict):
     """An error of a FHIR endpoint: ``(response, status)`` as ``fieldapp.errors.error_response``."""
     body = json.dumps(outcome(status, code, message, fields))
     return current_app.response_class(body, status=status, mimetype=FHIR_JSON), status
+
+
+# The OpenAPI document's error responses of the FHIR endpoints: ``@blp.doc(responses=OPENAPI_ERRORS)``.
+OUTCOME_SCHEMA = {
+    "type": "object", "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+        "issue": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["severity", "code"],
+            "properties": {"severity": {"type": "string", "enum": ["fatal", "error", "warning", "information"]},
+                           "code": {"type": "string"}, "diagnostics": {"type": "string"},
+                           "expression": {"type": "array", "items": {"type": "string"}},
+                           "details": {"type": "object"}}}}}}
+_ERROR_RESPONSE = {"description": "An error, as a FHIR R4 OperationOutcome (docs/fhir.md, Errors).",
+                   "content": {FHIR_JSON: {"schema": OUTCOME_SCHEMA}}}
+OPENAPI_ERRORS = {"default": _ERROR_RESPONSE, "422": _ERROR_RESPONSE}
