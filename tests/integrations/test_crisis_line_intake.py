@@ -211,6 +211,7 @@ def test_every_fhir_endpoint_answers_errors_as_operation_outcomes(client, api, d
     search = outcome(api.get("/api/v1/fhir/Task?_count=9999", user=make_user("admin")), 422)
     assert "_count" in expressions(search)
     assert outcome(client.get("/api/v1/fhir/Patient/1"), 404)
+    assert outcome(client.delete(f"/api/v1/fhir/Task/{uuid.uuid4()}"), 405)["issue"][0]["code"] == "not-supported"
     assert client.get("/api/v1/calls/999999").mimetype == "application/json"  # the rest of the API is unchanged
 
 

@@ -154,3 +154,24 @@ def test_a_partner_key_or_a_cad_key_reads_no_handoff(client, db, center):
 
     _, cad_key, _ = cad_account()
     fhir(client.get(f"/api/v1/fhir/Task/{center[3]}", headers=bearer(cad_key)), OperationOutcome, 403)
+
+
+def test_an_eido_handoff_is_followed_by_its_center_and_never_by_a_cad(client, api, db, dispatcher, shift, insecure,
+                                                                      receiver, wait):
+    from tests.fixtures.integrations import cad_account, eido_sample
+
+    center_hook, cad_hook = receiver(), receiver()
+    _, key, secret = crisis_account(webhook_url=center_hook.url)
+    center_hook.secret = secret
+    cad_account(webhook_url=cad_hook.url)
+    response = client.post("/api/v1/cad/eido", json=eido_sample("sample-eido-2020.json"), headers=bearer(key))
+    assert response.status_code == 201, response.get_json()
+    call_id, task_id = response.get_json()["call"]["id"], response.get_json()["task"]["id"]
+    api.post(f"/api/v1/calls/{call_id}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
+    wait()
+    assert cad_hook.received == []
+    [(headers, raw, _)] = center_hook.received
+    assert center_hook.verified(headers, raw)
+    body = json.loads(raw)
+    assert (body["event"], body["task"]["id"], body["task"]["status"]) == ("call.assigned", task_id, "accepted")
+    assert body["identifier"] == "urn:emergency:uid:incidentid:0:psap.allegheny.pa.us"

@@ -5,8 +5,8 @@ import json
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from fieldapp.errors import ServiceError
 from fieldapp.integrations.crisisline import services, status
+from fieldapp.integrations.documents import read_json
 from fieldapp.integrations.fhir.outcome import OPENAPI_ERRORS
 from fieldapp.roles import CRISIS_LINE
 from fieldapp.web.access import allow_integration, current_integration
@@ -16,22 +16,6 @@ blp = Blueprint("api_fhir_handoffs", __name__, url_prefix="/api/v1/fhir",
                             "becomes a call, followed by its Task")
 FHIR_JSON = "application/fhir+json"
 MAX_BYTES = 256 * 1024
-
-
-class TooLarge(ServiceError):
-    status, code = 413, "too_large"
-
-
-def _body():
-    if (request.content_length or 0) > MAX_BYTES:
-        raise TooLarge(f"A ServiceRequest may be at most {MAX_BYTES} bytes.")
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_BYTES:
-        raise TooLarge(f"A ServiceRequest may be at most {MAX_BYTES} bytes.")
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        raise ServiceError("The request body is not valid JSON.") from None
 
 
 def bundle(handoff) -> dict:
@@ -57,7 +41,7 @@ def create_service_request():
 
     Send ``Authorization: Bearer fa_int_...`` (a crisis_line integration account's key). Errors are
     OperationOutcomes naming the element (FHIRPath) fieldapp could not map."""
-    outcome = services.receive(_body(), by=current_integration())
+    outcome = services.receive(read_json(MAX_BYTES, "A ServiceRequest"), by=current_integration())
     response = current_app.response_class(json.dumps(bundle(outcome.handoff)),
                                            status=201 if outcome.created else 200, mimetype=FHIR_JSON)
     response.headers["Location"] = f"{request.url_root}api/v1/fhir/ServiceRequest/{outcome.handoff.id}"

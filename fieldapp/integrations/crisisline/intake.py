@@ -61,26 +61,10 @@ def _path(loc) -> str:
     return path
 
 
-def _check_text(value, where=SR, depth=0):
-    """Refuse what no database column can hold (NUL bytes, lone surrogates) and absurd nesting."""
-    if depth > 30:
-        refuse(where, "The ServiceRequest is nested too deeply.")
-    if isinstance(value, str):
-        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
-            refuse(where, "The ServiceRequest holds text that is not valid (a NUL byte or a lone surrogate).")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(item, f"{where}.{key}", depth + 1)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_text(item, f"{where}[{index}]", depth + 1)
-
-
 def validated(body) -> ServiceRequest:
     if not isinstance(body, dict) or body.get("resourceType") != SR:
         refuse(SR, "Send a FHIR R4 ServiceRequest (resourceType ServiceRequest).",
                "resourceType must be ServiceRequest.")
-    _check_text(body)
     try:
         return ServiceRequest.model_validate(body)
     except ValidationError as error:

@@ -1,13 +1,12 @@
 """``POST /api/v1/cad/eido``: a CAD integration sends a call as an EIDO document."""
 
-import json
 
-from flask import current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
-from fieldapp.errors import ServiceError
 from fieldapp.integrations.crisisline import services as crisis_line
 from fieldapp.integrations.crisisline import status as handoff_status
+from fieldapp.integrations.documents import read_json
 from fieldapp.integrations.eido import services
 from fieldapp.integrations.eido.schemas import EidoResultSchema
 from fieldapp.roles import CRISIS_LINE
@@ -17,21 +16,8 @@ blp = Blueprint("api_cad", __name__, url_prefix="/api/v1/cad",
                 description="For CAD systems (integration accounts of kind cad): calls as NENA EIDO")
 
 
-class TooLarge(ServiceError):
-    status, code = 413, "too_large"
-
-
 def _document() -> dict:
-    limit = current_app.config["EIDO_MAX_BYTES"]
-    if (request.content_length or 0) > limit:
-        raise TooLarge(f"An EIDO document may be at most {limit} bytes.")
-    body = request.get_data(cache=False)
-    if len(body) > limit:
-        raise TooLarge(f"An EIDO document may be at most {limit} bytes.")
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        raise ServiceError("The request body is not valid JSON.") from None
+    return read_json(current_app.config["EIDO_MAX_BYTES"], "An EIDO document")
 
 
 @blp.route("/eido", methods=["POST"])
