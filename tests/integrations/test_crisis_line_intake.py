@@ -127,6 +127,13 @@ def test_a_person_known_only_by_a_display_and_an_address_on_the_patient(client, 
     assert "Person: name not known" in call.narrative
 
 
+def test_a_birth_year_alone_is_a_birth_date(client, db, center):
+    body = service_request()
+    body["contained"][0]["birthDate"] = "1994"
+    assert post(client, center[1], body).status_code == 201
+    assert "Person: Sam Okafor, born 1994, female" in db.session.scalars(select(Call)).one().narrative
+
+
 def _without(name):
     def change(body):
         del body[name]
@@ -172,6 +179,8 @@ REFUSALS = [
     ("a NUL byte", _set(["note", 0, "text"], "calm\x00"), "ServiceRequest.note[0].text"),
     ("a number for text", _set(["note", 0, "text"], 42), "ServiceRequest.note[0].text"),
     ("another resource", _set(["resourceType"], "Patient"), "ServiceRequest"),
+    ("a contained resource FHIR does not have", _set(["contained", 0], {"resourceType": "Foo", "id": "person"}),
+     "ServiceRequest.contained[0].resourceType"),
 ]
 
 

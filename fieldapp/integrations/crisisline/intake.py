@@ -15,6 +15,7 @@ identifier   the center's own id of the hand-off (system|value): the same one ag
 
 from dataclasses import dataclass, field
 
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import ValidationError
 
@@ -65,6 +66,14 @@ def validated(body) -> ServiceRequest:
     if not isinstance(body, dict) or body.get("resourceType") != SR:
         refuse(SR, "Send a FHIR R4 ServiceRequest (resourceType ServiceRequest).",
                "resourceType must be ServiceRequest.")
+    contained = body.get("contained")
+    for index, resource in enumerate(contained if isinstance(contained, list) else []):
+        kind = resource.get("resourceType") if isinstance(resource, dict) else None
+        try:
+            get_fhir_model_class(kind if isinstance(kind, str) else "")
+        except ValueError:  # fhir.resources would fail on it with a KeyError, not a ValidationError
+            refuse(f"{SR}.contained[{index}].resourceType", "A contained resource is not a FHIR R4 resource type.",
+                   "Not a FHIR resource type.")
     try:
         return ServiceRequest.model_validate(body)
     except ValidationError as error:
@@ -122,7 +131,8 @@ def _person(request: ServiceRequest):
     index, patient = _contained(request, subject.reference, "Patient", f"{SR}.subject.reference")
     facts = [_name(patient) or "name not known"]
     if patient.birthDate:
-        facts.append(f"born {patient.birthDate.isoformat()}")
+        born = patient.birthDate  # a date, or a partial one as FHIR allows ("1994", "1994-07")
+        facts.append(f"born {born.isoformat() if hasattr(born, 'isoformat') else born}")
     if patient.gender:
         facts.append(patient.gender)
     address = next((_address_line(a) for a in patient.address or [] if _address_line(a)), None)
