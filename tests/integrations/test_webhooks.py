@@ -163,6 +163,7 @@ def test_after_a_restart_the_demo_queue_sends_what_was_left_due(app, client, api
     api.post(f"/api/v1/calls/{call.id}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
     assert deliveries(db)[0].status == "pending" and hook.received == []
 
+    process = app.extensions["fieldapp_jobs"]
     restarted = ThreadBackend(app)
     monkeypatch.setitem(app.extensions, "fieldapp_jobs", restarted)
     monkeypatch.setitem(app.config, "JOBS_SWEEP_SECONDS", 0.1)
@@ -172,5 +173,7 @@ def test_after_a_restart_the_demo_queue_sends_what_was_left_due(app, client, api
         assert restarted.wait_idle(10)
     finally:
         restarted.stop()
+        # The teardown's wait is for the process's own queue: the stopped one may keep its wake-up marker.
+        monkeypatch.setitem(app.extensions, "fieldapp_jobs", process)
     assert [b["event"] for b in hook.accepted()] == ["call.assigned"]
     assert deliveries(db)[0].status == "delivered"
