@@ -43,6 +43,7 @@ from fieldapp.inputs import BoundedIntConverter, check_request, refuse_ids_beyon
 from fieldapp.integrations.accounts import api as integrations_api
 from fieldapp.integrations.accounts import views as integrations_views
 from fieldapp.integrations.accounts.commands import integration_cli
+from fieldapp.integrations.crisisline import api as crisis_line_api
 from fieldapp.integrations.eido import api as eido_api
 from fieldapp.integrations.fhir import api as fhir_api
 from fieldapp.integrations.hsds import api as hsds_api
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_api.blp, units_api.blp, calls_api.blp, directory_api.blp, people_api.blp,
                       encounters_api.blp, referrals_api.blp, notes_api.blp, audit_api.blp, metrics_api.blp,
                       exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp,
+                      crisis_line_api.blp,
                       sync_api.blp, not_sent_api.blp, follow_up_contacts_api.blp,
                       push_api.blp, lock_views.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)

@@ -4,6 +4,8 @@ Services raise ``ServiceError`` subclasses; API clients get JSON, browsers get a
 says what a refusal is; ``fieldapp.web.errors`` answers it (and audits every refused authorization).
 """
 
+from collections.abc import Callable
+
 from flask import jsonify, render_template, request
 from marshmallow import Schema
 from marshmallow import fields as ma_fields
@@ -85,7 +87,20 @@ class ErrorSchema(Schema):
     error = ma_fields.Nested(ErrorDetailSchema, required=True)
 
 
+# Addresses answered in their standard's own error shape (FHIR's OperationOutcome under
+# /api/v1/fhir/): path prefix -> render(status, code, message, fields) -> (response, status).
+# Connected at start-up (fieldapp.wiring), since the standards' parts sit above this module.
+ERROR_SHAPES: dict[str, Callable] = {}
+
+
+def answer_errors_under(prefix: str, render: Callable) -> None:
+    ERROR_SHAPES[prefix] = render
+
+
 def error_response(status, code, message, fields=None, *, template="errors/error.html"):
+    for prefix, render in ERROR_SHAPES.items():
+        if request.path.startswith(prefix):
+            return render(status, code, message, fields or {})
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status

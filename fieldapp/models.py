@@ -10,6 +10,7 @@ from fieldapp.eligibility.models import NotSentCount
 from fieldapp.encounters.models import Encounter
 from fieldapp.followup_contacts.models import FollowUpContact
 from fieldapp.integrations.accounts.models import IntegrationAccount
+from fieldapp.integrations.crisisline.models import CrisisHandoff
 from fieldapp.integrations.eido.models import EidoIncident
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from fieldapp.live.models import LiveEvent
@@ -34,8 +35,9 @@ from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.safetyplans.models import SafetyPlan
 from fieldapp.units.models import Shift, Unit
 
-__all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
-           "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note", "Organization", "Person",
+__all__ = ["AuditEvent", "Call", "CallEvent", "CrisisHandoff", "EidoIncident", "Encounter", "FollowUp",
+           "IntegrationAccount", "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note",
+           "Organization", "Person",
            "Phone", "RecoveryCode", "Referral", "ReferralEvent", "Schedule", "Service", "ServiceAtLocation", "Shift",
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",

@@ -16,6 +16,9 @@ from fieldapp.calls import services as calls
 from fieldapp.casefile import briefing
 from fieldapp.encounters import constants as encounter_constants
 from fieldapp.encounters import services as encounters
+from fieldapp.errors import answer_errors_under
+from fieldapp.integrations.crisisline import status as crisis_line
+from fieldapp.integrations.fhir import outcome as fhir_outcome
 from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.live import services as live
 from fieldapp.people import constants as people_constants
@@ -26,10 +29,13 @@ from fieldapp.units import services as units
 
 
 def connect(app: Flask) -> None:
-    # A call's change goes out, in this order: the live stream, the crew's phones, the CAD.
+    # A call's change goes out, in this order: the live stream, the crew's phones, the CAD, the 988 center.
     fanout.call_changed.connect(live.publish)
     fanout.call_changed.connect(push.call_changed)
     fanout.call_changed.connect(webhooks.call_changed)
+    fanout.call_changed.connect(crisis_line.call_changed)
+    # Errors of the FHIR endpoints are FHIR OperationOutcomes.
+    answer_errors_under("/api/v1/fhir/", fhir_outcome.answer)
     # Sign-ins that end take their push subscriptions with them.
     accounts.sessions_ended.connect(push.end_subscriptions)
     # A unit's status is derived from its active calls.

@@ -44,6 +44,7 @@ pytest_plugins = [
     "tests.fixtures.push",  # push_on, service
     "tests.fixtures.servers",  # private_redis, dead_database_url
     "tests.fixtures.sso",  # oidc_provider (a real OpenID provider in-process), sso
+    "tests.fixtures.integrations",  # insecure, receiver, wait
 ]
 
 class RequestPerContextClient(FlaskClient):

@@ -1,4 +1,4 @@
-"""The one place a change of a call goes out: the live stream, the crew's phones, the CAD.
+"""The one place a change of a call goes out: the live stream, the crew's phones, the CAD, the 988 center.
 
 ``announce`` is called explicitly where a call changes (``calls.services``, ``calls.status``,
 ``calls.changes``, and ``encounters.services`` for an encounter's outcome), inside the unit of work of
@@ -10,7 +10,9 @@ the change. Each channel registered on ``call_changed`` takes what it carries, i
 2. Web Push (``fieldapp.push.services.call_changed``): assigned, reassigned away, cancelled, to the
    crew of ``unit_id``;
 3. the CAD's status webhook (``fieldapp.integrations.webhooks.services.call_changed``): assigned,
-   each status step, cancelled, an encounter's outcome.
+   each status step, cancelled, an encounter's outcome;
+4. the 988 center's status webhook (``fieldapp.integrations.crisisline.status.call_changed``): the same
+   changes of a call a crisis line handed off, with its FHIR Task.
 
 What each writes is a row in the same transaction, then a job after commit: nothing goes out for a
 change that does not commit.

@@ -55,6 +55,8 @@ class Call(Base):
     ineligible_reason: Mapped[str | None] = mapped_column(String(30))
     final_call_type: Mapped[str | None] = mapped_column(String(20))
     district: Mapped[str | None] = mapped_column(String(40), index=True)  # one of the DISTRICTS setting
+    # issue 21: what the 988 counselor said at the warm hand-off, shown on its own on the call page.
+    handoff_note: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit | None] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -55,6 +55,8 @@ class CallCreateSchema(CallRecordFields):
     cautions = Many(Choice(c.CAUTIONS, "Choose cautions from the list."), len(c.CAUTIONS))
     callback = Text(40, allow_none=True)
     external_id = Text(64, allow_none=True)
+    handoff_note = Text(4000, allow_none=True, metadata={
+        "description": "A 988 center's warm hand-off: what the counselor said, shown on its own on the call."})
     received_at = Moment(metadata={"description": "When the call was received; defaults to now."})
 
 
@@ -83,6 +85,7 @@ class CallSchema(BaseSchema):
     cautions = fields.List(fields.String(), dump_only=True)
     callback = fields.String(dump_only=True, allow_none=True)
     external_id = fields.String(dump_only=True, allow_none=True)
+    handoff_note = fields.String(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True)
     unit = fields.Function(lambda call: {"id": call.unit.id, "call_sign": call.unit.call_sign}
                            if call.unit else None, dump_only=True, allow_none=True)

@@ -136,11 +136,12 @@ def note_milestone(call: Call, event: CallEvent) -> None:
         call.cleared_at = max(call.cleared_at or moment, moment)
 
 
-def create_call(data: dict, *, by) -> tuple[Call, bool]:
+def create_call(data: dict, *, by, with_call=None) -> tuple[Call, bool]:
     """Create a call from validated data. Returns (call, created).
 
     A CAD system may push the same incident twice: the same ``external_id`` with the same body is
-    a replay (the stored call comes back); with a different body it is a conflict.
+    a replay (the stored call comes back); with a different body it is a conflict. ``with_call(call)``
+    (from an intake above calls) adds its own rows to the same unit of work before the commit.
     """
     body_hash = fingerprint(data)
     external_id = data.get("external_id") or None
@@ -158,7 +159,7 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         cautions=sorted(set(data.get("cautions") or [])), callback=data.get("callback") or None,
         external_id=external_id, request_hash=body_hash, status=c.PENDING,
         source=data.get("source"), eligible=data.get("eligible"), ineligible_reason=data.get("ineligible_reason"),
-        district=data.get("district"),
+        district=data.get("district"), handoff_note=data.get("handoff_note") or None,
     )
     db.session.add(call)
     record_event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
@@ -169,6 +170,8 @@ def create_call(data: dict, *, by) -> tuple[Call, bool]:
         existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
         return check_replay(existing, body_hash, what="call"), False
     audit.record("call.create", obj=call, user=by, details={"call_type": call.call_type})
+    if with_call is not None:
+        with_call(call)
     fanout.announce("call.created", call)
     db.session.commit()
     return call, True

@@ -55,8 +55,8 @@ def enforce(policy):
     if account is None:
         _audit(None, "failure", "unknown or revoked integration key")
         raise Unauthorized("This integration key is not valid, or it was revoked or rotated.")
-    if account.kind not in policy.kinds or policy.action not in account.actions:
-        _audit(account, "denied", f"needs {policy.action}")
+    if not policy.allows(account.kind, account.actions):
+        _audit(account, "denied", f"needs {policy.actions.get(account.kind, 'another kind of account')}")
         raise Forbidden("This integration account is not allowed to do this.")
     _audit(account, "success")
     g.integration = integrations.actor(account)

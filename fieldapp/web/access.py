@@ -75,27 +75,34 @@ def declared(endpoint: str | None, mark: str) -> bool:
 
 class IntegrationPolicy(frozenset):
     """The access of an integration endpoint: a set of ``integration:<kind>`` roles (which no person
-    ever has) and the action the account must be allowed. ``people`` are the person roles that may use
-    the same endpoint with their own session or token (``@allow(...)`` under ``@allow_integration``):
-    the FHIR Task serves clinicians and the partner organization alike."""
+    ever has) and, per kind, the action the account must be allowed (``actions``). ``people`` are the
+    person roles that may use the same endpoint with their own session or token (``@allow(...)`` under
+    ``@allow_integration``): the FHIR Task serves clinicians and the partner organization alike."""
 
-    def __new__(cls, kinds, action, people=frozenset()):
-        policy = super().__new__(cls, {f"integration:{kind}" for kind in kinds} | set(people))
-        policy.kinds = frozenset(kinds)
-        policy.action = action
+    def __new__(cls, actions: dict, people=frozenset()):
+        policy = super().__new__(cls, {f"integration:{kind}" for kind in actions} | set(people))
+        policy.actions = dict(actions)
+        policy.kinds = frozenset(actions)
         policy.people = frozenset(people)
         return policy
+
+    def allows(self, kind: str, granted) -> bool:
+        return kind in self.actions and self.actions[kind] in granted
 
 
 def allow_integration(kind: str, action: str):
     """Open an endpoint to integration accounts of ``kind`` allowed ``action``; stacked above
-    ``@allow(ROLE, ...)`` it stays open to those people too."""
+    ``@allow(ROLE, ...)`` it stays open to those people too, and stacked on another
+    ``@allow_integration`` it opens the endpoint to both kinds (each with its own action)."""
     if kind not in INTEGRATION_ACTIONS or action not in INTEGRATION_ACTIONS[kind]:
         raise ValueError(f"unknown integration access: {kind} / {action}")
 
     def decorate(view):
-        people = getattr(view, "access", None)
-        view.access = IntegrationPolicy({kind}, action, people if isinstance(people, frozenset) else ())
+        access = getattr(view, "access", None)
+        if isinstance(access, IntegrationPolicy):
+            view.access = IntegrationPolicy({**access.actions, kind: action}, access.people)
+        else:
+            view.access = IntegrationPolicy({kind: action}, access if isinstance(access, frozenset) else ())
         return view
 
     return decorate

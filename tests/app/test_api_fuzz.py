@@ -86,9 +86,12 @@ def build_world(client) -> tuple[dict, dict]:
     partner = post("/api/v1/integrations", {"name": "Harbor partner", "kind": "partner",
                                             "organization_id": org["id"]}, "admin")
     cad = post("/api/v1/integrations", {"name": "County CAD", "kind": "cad"}, "admin")
-    # Integration keys are callers too: every operation is also sent with a partner's and a CAD's key.
+    crisis_line = post("/api/v1/integrations", {"name": "Lifeline East", "kind": "crisis_line"}, "admin")
+    # Integration keys are callers too: every operation is also sent with a partner's, a CAD's and a
+    # 988 crisis line's key.
     headers["partner key"] = {"Authorization": f"Bearer {partner['key']}"}
     headers["cad key"] = {"Authorization": f"Bearer {cad['key']}"}
+    headers["crisis line key"] = {"Authorization": f"Bearer {crisis_line['key']}"}
     followups = client.get("/api/v1/followups", headers=headers["clinician"]).get_json() or []
     sessions = client.get("/api/v1/me/sessions", headers=headers["officer"]).get_json() or [{}]
     ids = {"call_id": call["id"], "unit_id": shift.unit_id, "encounter_id": encounter["id"],

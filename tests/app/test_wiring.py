@@ -6,6 +6,7 @@ import pkgutil
 import fieldapp
 from fieldapp.calls import fanout
 from fieldapp.hooks import Hook, Slot
+from fieldapp.integrations.crisisline import status as crisis_line
 from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.live import services as live
 from fieldapp.push import services as push
@@ -30,8 +31,9 @@ def test_every_hook_has_a_receiver_and_every_slot_a_provider(app):
     assert missing == []
 
 
-def test_a_call_change_goes_to_live_then_push_then_the_cad(app):
-    assert fanout.call_changed.receivers == (live.publish, push.call_changed, webhooks.call_changed)
+def test_a_call_change_goes_to_live_then_push_then_the_cad_then_the_988_center(app):
+    assert fanout.call_changed.receivers == (live.publish, push.call_changed, webhooks.call_changed,
+                                             crisis_line.call_changed)
 
 
 def test_a_slot_refuses_a_second_provider():

@@ -3,40 +3,14 @@
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from fieldapp.clock import utcnow
 from fieldapp.integrations.webhooks import jobs as webhook_jobs
 from fieldapp.integrations.webhooks.models import WebhookDelivery
 from tests.fixtures.encounters import encounter_body
-from tests.fixtures.integrations import Receiver, bearer, cad_account, eido_sample
+from tests.fixtures.integrations import bearer, cad_account, eido_sample
 from tests.fixtures.waiting import wait_until
-
-
-@pytest.fixture
-def insecure(app, monkeypatch):
-    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_INSECURE_URLS", True)
-
-
-@pytest.fixture
-def receiver():
-    made = []
-
-    def make(answers=()):
-        made.append(Receiver(answers=answers))
-        return made[-1]
-    yield make
-    for one in made:
-        one.close()
-
-
-@pytest.fixture
-def wait(app):
-    def idle():
-        assert app.extensions["fieldapp_jobs"].wait_idle(10)
-    yield idle
-    idle()  # nothing may still run when the tables are emptied
 
 
 def cad_call(client, db, receiver_, answers=()):
@@ -189,6 +163,7 @@ def test_after_a_restart_the_demo_queue_sends_what_was_left_due(app, client, api
     api.post(f"/api/v1/calls/{call.id}/assign", {"unit_id": shift.unit_id}, user=dispatcher)
     assert deliveries(db)[0].status == "pending" and hook.received == []
 
+    process = app.extensions["fieldapp_jobs"]
     restarted = ThreadBackend(app)
     monkeypatch.setitem(app.extensions, "fieldapp_jobs", restarted)
     monkeypatch.setitem(app.config, "JOBS_SWEEP_SECONDS", 0.1)
@@ -198,5 +173,7 @@ def test_after_a_restart_the_demo_queue_sends_what_was_left_due(app, client, api
         assert restarted.wait_idle(10)
     finally:
         restarted.stop()
+        # The teardown's wait is for the process's own queue: the stopped one may keep its wake-up marker.
+        monkeypatch.setitem(app.extensions, "fieldapp_jobs", process)
     assert [b["event"] for b in hook.accepted()] == ["call.assigned"]
     assert deliveries(db)[0].status == "delivered"

@@ -7,6 +7,7 @@ import pytest
 from fieldapp.errors import SCRIPT_PATHS
 from fieldapp.roles import ROLES
 from fieldapp.web.access import PUBLIC, access_of, role_allowed
+from tests.fixtures.integrations import error_code
 
 SAMPLE_ARGS = {"int": "999999", "default": "x", "path": "x", "string": "x",
                "uuid": "00000000-0000-4000-8000-000000000000"}
@@ -47,7 +48,7 @@ def test_anonymous_requests_are_refused_everywhere_but_public_routes(app, client
         response = client.open(path, method=method)
         if path.startswith(SCRIPT_PATHS):
             assert response.status_code == 401, (method, path, response.status_code)
-            assert response.get_json()["error"]["code"] == "unauthorized"
+            assert error_code(response) == "unauthorized"
         elif method == "GET":
             assert response.status_code == 302 and "/login" in response.headers["Location"], (method, path)
         else:  # a form post without a session has no valid CSRF token either
@@ -74,7 +75,7 @@ def test_each_role_reaches_exactly_the_routes_declared_for_it(app, api, pages, m
         else:
             assert response.status_code == 403, (role, method, path, response.status_code)
             if path.startswith("/api/"):
-                assert response.get_json()["error"]["code"] == "forbidden"
+                assert error_code(response) == "forbidden"
         checked += 1
     assert checked > 30
 

@@ -1,4 +1,4 @@
-"""``flask --app fieldapp integration create NAME --kind cad|partner ...`` for deployment scripts."""
+"""``flask --app fieldapp integration create NAME --kind cad|partner|crisis_line ...`` for deployment scripts."""
 
 import uuid
 
@@ -8,7 +8,8 @@ from flask.cli import AppGroup
 from fieldapp.errors import ServiceError
 from fieldapp.integrations.accounts import services
 
-integration_cli = AppGroup("integration", help="Integration accounts (CAD systems, partner organizations).")
+integration_cli = AppGroup("integration",
+                           help="Integration accounts (CAD systems, partner organizations, 988 crisis lines).")
 
 
 def _fail(error: ServiceError):
@@ -26,11 +27,11 @@ def _by_name(name):
 @integration_cli.command("create")
 @click.argument("name")
 @click.option("--kind", type=click.Choice(list(services.KINDS)), required=True)
-@click.option("--webhook-url", help="CAD: where status goes back (https on a public address).")
+@click.option("--webhook-url", help="CAD, crisis_line: where status goes back (https on a public address).")
 @click.option("--organization", "organization", help="Partner: the directory organization id (UUID).")
 @click.option("--action", "actions", multiple=True, help="Allowed action (repeat); default: all of the kind.")
 def create_command(name, kind, webhook_url, organization, actions):
-    """Create an account; prints KEY=... (and WEBHOOK_SECRET=... for CAD) once."""
+    """Create an account; prints KEY=... (and WEBHOOK_SECRET=... for CAD and crisis_line) once."""
     try:
         organization_id = uuid.UUID(organization) if organization else None
     except ValueError:

@@ -9,18 +9,18 @@ from fieldapp.database import Base
 
 
 class IntegrationAccount(Base):
-    """A system, not a person: a CAD client or a partner organization.
+    """A system, not a person: a CAD client, a partner organization or a 988 crisis line center.
 
     The API key is ``fa_int_<key_id>_<secret>``: ``key_id`` finds the row, and only the SHA-256 of
     the secret is kept (the secret is 256 random bits, so a slow password hash adds nothing). The
-    webhook secret signs what fieldapp sends to a CAD, so it is kept as given.
+    webhook secret signs what fieldapp sends to a CAD or a 988 center, so it is kept as given.
     """
 
     __tablename__ = "integration_accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # cad | partner
+    kind: Mapped[str] = mapped_column(String(20))  # cad | partner | crisis_line
     actions: Mapped[list] = mapped_column(JSON, default=list)
     organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("organizations.id"), index=True)
     webhook_url: Mapped[str | None] = mapped_column(String(500))

@@ -8,12 +8,13 @@ ALL_ACTIONS = sorted({action for actions in ACTIONS.values() for action in actio
 
 class IntegrationCreateSchema(BaseSchema):
     name = Text(80, required=True)
-    kind = Choice(KINDS, "Choose the kind: cad or partner.", required=True)
+    kind = Choice(KINDS, "Choose the kind: cad, partner or crisis_line.", required=True)
     actions = Many(Choice(ALL_ACTIONS, "Choose actions from: " + ", ".join(ALL_ACTIONS) + "."), len(ALL_ACTIONS),
                           metadata={"description": "Default: every action of the kind."})
     organization_id = fields.UUID(allow_none=True, metadata={"description": "Partners: the directory "
                                                              "organization the account acts for."})
-    webhook_url = Text(500, allow_none=True, metadata={"description": "CAD: where status goes back (https)."})
+    webhook_url = Text(500, allow_none=True,
+                       metadata={"description": "CAD, crisis_line: where status goes back (https)."})
 
 
 class WebhookUrlSchema(BaseSchema):
@@ -37,7 +38,8 @@ class IntegrationSchema(BaseSchema):
 class IntegrationCreatedSchema(IntegrationSchema):
     key = fields.String(dump_only=True, metadata={"description": "Shown this once; only its hash is kept."})
     webhook_secret = fields.String(dump_only=True, allow_none=True,
-                                   metadata={"description": "CAD: the secret that signs webhooks. Shown this once."})
+                                   metadata={"description": "CAD, crisis_line: the secret that signs webhooks. "
+                                                            "Shown this once."})
 
 
 class DeliverySchema(BaseSchema):

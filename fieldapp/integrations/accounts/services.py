@@ -19,7 +19,7 @@ from fieldapp.errors import Conflict, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.integrations.accounts.models import IntegrationAccount
 from fieldapp.integrations.webhooks.urls import check_webhook_url
-from fieldapp.roles import CAD, INTEGRATION_ACTIONS, INTEGRATION_KINDS, PARTNER
+from fieldapp.roles import INTEGRATION_ACTIONS, INTEGRATION_KINDS, PARTNER, WEBHOOK_KINDS
 
 KINDS, ACTIONS = INTEGRATION_KINDS, INTEGRATION_ACTIONS
 KEY_PREFIX = "fa_int_"
@@ -86,7 +86,7 @@ def _check(kind, actions, organization_id, webhook_url):
         if organization_id is None or db.session.get(Organization, organization_id) is None:
             problems["organization_id"] = ["A partner account belongs to an organization of the directory."]
         if webhook_url:
-            problems["webhook_url"] = ["Only CAD accounts receive webhooks."]
+            problems["webhook_url"] = ["Only CAD and 988 crisis line accounts receive webhooks."]
     elif organization_id is not None:
         problems["organization_id"] = ["Only partner accounts belong to an organization."]
     if webhook_url:
@@ -109,7 +109,7 @@ def create_account(*, name: str, kind: str, actions=None, organization_id=None, 
     if db.session.scalar(select(IntegrationAccount.id).where(IntegrationAccount.name == name)):
         raise Conflict("That name is taken.", fields={"name": ["That name is taken."]})
     key, key_id, key_hash = _new_key()
-    secret = new_webhook_secret() if kind == CAD else None
+    secret = new_webhook_secret() if kind in WEBHOOK_KINDS else None
     account = IntegrationAccount(name=name, kind=kind, actions=actions, organization_id=organization_id,
                                  webhook_url=webhook_url, webhook_secret=secret, key_id=key_id,
                                  key_hash=key_hash, created_by_id=getattr(by, "id", None))

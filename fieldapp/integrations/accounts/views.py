@@ -59,7 +59,7 @@ def create():
 def show(account_id):
     account = services.get_account(account_id)
     status = request.args.get("status") if request.args.get("status") in ("pending", "failed", "delivered") else None
-    return render_template("integrations/show.html", account=account, status=status,
+    return render_template("integrations/show.html", account=account, status=status, kinds=services.KINDS,
                            action_labels=services.ACTIONS[account.kind],
                            counts=webhooks.counts(account.id),
                            deliveries=webhooks.list_deliveries(integration_id=account.id, status=status))

@@ -16,3 +16,5 @@ class EidoResultSchema(BaseSchema):
         "description": "created | updated | unchanged | replayed | cancelled"})
     changed = fields.List(fields.String(), dump_only=True)
     call = fields.Nested(EidoCallSchema, dump_only=True)
+    task = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "988 crisis lines only: the hand-off's FHIR R4 Task (docs/fhir.md)."})

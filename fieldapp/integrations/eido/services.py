@@ -38,12 +38,15 @@ def _narrative(intake: mapping.Intake, source: str) -> str:
     return "\n".join([header, *intake.lines])[:4000]
 
 
-def _create(intake: mapping.Intake, *, by, source: str) -> Outcome:
+def _create(intake: mapping.Intake, *, by, source: str, call_source: str) -> Outcome:
     payload = {"call_type": intake.call_type, "priority": intake.priority,
                "location": {"address": intake.address, "lat": intake.lat, "lon": intake.lon},
                "narrative": _narrative(intake, source), "cautions": intake.cautions,
                "callback": intake.callback, "external_id": intake.incident_id,
-               "source": "911"}  # a CAD incident came through 911 (fields, issue 11)
+               "source": call_source}  # a CAD incident came through 911, a crisis line's through 988
+    if call_source == "988":  # a 988 center's notes are its counselor's warm hand-off
+        notes = [line.removeprefix("Note: ") for line in intake.lines if line.startswith("Note: ")]
+        payload["handoff_note"] = "\n".join(notes)[:4000] or None
     if intake.received_at and DEVICE_TIME.contains(intake.received_at):
         payload["received_at"] = intake.received_at.isoformat()
     elif intake.received_at:  # a replayed old document, or a CAD clock far off: fieldapp's own receipt time
@@ -69,14 +72,27 @@ def _update(call, intake: mapping.Intake, *, by, source: str) -> Outcome:
     return Outcome(call, UPDATED if changed else UNCHANGED, tuple(changed))
 
 
-def receive(raw: dict, *, by, integration_id=None) -> Outcome:
-    """Apply one EIDO document. ``by`` is the acting integration (``IntegrationActor``)."""
+def incident_of(raw: dict) -> str:
+    """The incident id an EIDO document is about (refusing a document without one, as ``receive`` does)."""
+    doc = Document(raw)
+    return mapping.incident_id_of(doc, mapping.incident_of(doc))
+
+
+def owner_of(incident_id: str) -> int | None:
+    """The integration whose EIDO made the call of this incident, if any."""
+    return db.session.scalar(select(EidoIncident.integration_id).where(EidoIncident.incident_id == incident_id))
+
+
+def receive(raw: dict, *, by, integration_id=None, source="911") -> Outcome:
+    """Apply one EIDO document. ``by`` is the acting integration (``IntegrationActor``); ``source`` the
+    call's source: 911 for a CAD, 988 for a crisis line."""
     doc = Document(raw)
     intake = mapping.read(doc)
     if intake.updated_at is None:
         raise Invalid("The EIDO document has no lastUpdateTimeStamp: without it an update cannot be told "
                       "from a replay.", fields={"lastUpdateTimeStamp": ["Missing."]})
-    source = f"CAD {by.name}" if getattr(by, "name", None) else "CAD"
+    call_source, sender = source, "988" if source == "988" else "CAD"
+    source = f"{sender} {by.name}" if getattr(by, "name", None) else sender
     record = db.session.scalar(select(EidoIncident).where(EidoIncident.incident_id == intake.incident_id))
     if record is not None and intake.updated_at <= record.last_update_at:
         return Outcome(changes.call_by_external_id(intake.incident_id), REPLAYED)
@@ -85,7 +101,7 @@ def receive(raw: dict, *, by, integration_id=None) -> Outcome:
         if intake.cancelled:
             raise Invalid("The incident is cancelled and fieldapp never had it: nothing to do.",
                           fields={"incidentComponent.incidentStatusCommonRegistryText": ["Cancelled."]})
-        outcome = _create(intake, by=by, source=source)
+        outcome = _create(intake, by=by, source=source, call_source=call_source)
     else:
         outcome = _update(call, intake, by=by, source=source)
     if record is None:

@@ -10,6 +10,8 @@ class TaskSearchSchema(BaseSchema):
     owner = Text(60, metadata={"description": "Organization/<id> (the partner's own organization)."})
     status = Text(200, metadata={"description": "Task statuses, comma-separated: "
                                                 + ", ".join(TASK_STATUS.values()) + "."})
+    based_on = Text(120, data_key="based-on", metadata={
+        "description": "988 crisis lines: ServiceRequest/<id> of one of its hand-offs."})
     count = Int(1, 500, strict=False, data_key="_count", load_default=100,
                 metadata={"description": "At most this many Tasks (default 100)."})
 

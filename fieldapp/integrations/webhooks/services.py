@@ -1,4 +1,5 @@
-"""Deliveries to CAD: a row per message, written with the change; sent in order per call.
+"""Deliveries to CAD (and to 988 centers, ``add_delivery``): a row per message, written with the
+change; sent in order per call.
 
 ``call_changed`` is connected to ``calls.fanout`` (``fieldapp.wiring``). The job
 (``jobs.deliver_stream``) sends the deliveries of one (integration, call) oldest first and stops at
@@ -50,9 +51,14 @@ def call_changed(event: str, call, *, unit_id=None, encounter=None) -> None:
     if event not in EVENTS:
         return
     for account in _targets(call):
-        db.session.add(WebhookDelivery(integration_id=account.id, call_id=call.id, event=event,
-                                       payload=call_payload(event, call, encounter=encounter)))
-        jobs.enqueue_after_commit(JOB, account.id, call.id, dedupe=f"webhook:{account.id}:{call.id}")
+        add_delivery(account, call, event, call_payload(event, call, encounter=encounter))
+
+
+def add_delivery(account: IntegrationAccount, call, event: str, payload: dict) -> None:
+    """A message owed to ``account`` about ``call``, in the current unit of work; sent after commit
+    (CAD deliveries above, and the 988 centers' of ``integrations.crisisline.status``)."""
+    db.session.add(WebhookDelivery(integration_id=account.id, call_id=call.id, event=event, payload=payload))
+    jobs.enqueue_after_commit(JOB, account.id, call.id, dedupe=f"webhook:{account.id}:{call.id}")
 
 
 def _claim_head(integration_id, call_id) -> WebhookDelivery | None:
