@@ -7,11 +7,13 @@ into the billable CSV, which a claim needs (HIPAA 45 CFR 164.506, payment), and 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from fieldapp import clock
 from fieldapp.billing import profiles, services
 from fieldapp.billing.rules import REASONS
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.exports.api import streamed
-from fieldapp.metrics.views import filter_choices, filter_form, preset_links, query_args, typed
+from fieldapp.metrics.filters import FilterSchema, filters_from
+from fieldapp.metrics.views import filter_choices, preset_links, query_args, typed
 from fieldapp.roles import ADMIN, PROGRAM_MANAGER
 from fieldapp.web import forms
 from fieldapp.web.access import allow
@@ -21,8 +23,8 @@ bp = Blueprint("billing", __name__)
 
 def _form():
     """(filters, profile name, errors): the period as the dashboard takes it, and the profile."""
-    filters, errors = filter_form()
-    errors = dict(errors)
+    data, errors = forms.load(FilterSchema(), {key: value for key, value in request.args.items() if key != "profile"})
+    filters = filters_from(data if not errors else {}, clock.zone_name())
     name = request.args.get("profile", "")
     names = profiles.available()
     if name and name not in names:
