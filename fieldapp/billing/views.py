@@ -50,7 +50,8 @@ def index():
                            **context)
 
 
-@bp.route("/billing/<any(billable, refused):which>.csv")
+@bp.route("/billing/billable.csv", defaults={"which": "billable"}, endpoint="download")
+@bp.route("/billing/refused.csv", defaults={"which": "refused"}, endpoint="download")
 @allow(PROGRAM_MANAGER, ADMIN)
 def download(which):
     filters, name, _, errors = _form()

@@ -28,6 +28,7 @@ def test_the_manager_sees_billable_and_refused_and_downloads_both(pages, manager
     assert "Billable: 1" in html and "Not billable: 1" in html and "H2011 HE" in html
     assert "The person&#39;s Medicaid id was not recorded." in html
     assert NY_CIN not in html  # the page never shows the Medicaid id
+    assert 'href="/billing/billable.csv?' in html and 'href="/billing/refused.csv?' in html
     lines = browser.get("/billing/billable.csv?profile=NY")
     assert lines.status_code == 200 and lines.headers["X-Export-Rows"] == "1"
     [row] = list(csv.DictReader(io.StringIO(lines.get_data(as_text=True))))
