@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields
 
 from fieldapp.encounters import constants as c
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
-from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text
+from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text, UpdateSchema
 
 
 class CodeField(fields.String):
@@ -26,7 +26,22 @@ class CodeField(fields.String):
         return text
 
 
-class EncounterFieldsSchema(BaseSchema):
+class BillingFieldsSchema(BaseSchema):
+    """billing (issue 21; docs/billing.md): where, and what only a clinician records."""
+
+    place_of_service = Choice(c.PLACES_OF_SERVICE, "Choose where the person was met.", allow_none=True, metadata={
+        "description": "The CMS place-of-service code: " + ", ".join(c.PLACES_OF_SERVICE) + "."})
+    medicaid_id = CodeField(c.MEDICAID_ID, "A Medicaid id is 4 to 20 letters and digits.", metadata={
+        "description": "The person's Medicaid id, when given. Clinicians only (recorded and seen)."})
+    diagnosis_code = CodeField(c.ICD10CM, "Enter an ICD-10-CM code like F32.9.", dotted=True, metadata={
+        "description": "An ICD-10-CM diagnosis code, optional (format-checked). Clinicians only."})
+
+
+class BillingDetailsSchema(UpdateSchema, BillingFieldsSchema):
+    """A clinician adds or corrects an encounter's billing details after it was logged; null clears one."""
+
+
+class EncounterFieldsSchema(BillingFieldsSchema):
     """An encounter's own fields; ``fieldapp.casefile.schemas.EncounterCreateSchema`` adds the referral
     made with it (referrals sit above encounters)."""
 
@@ -69,13 +84,6 @@ class EncounterFieldsSchema(BaseSchema):
         "description": "When backup arrived: only with backup_requested, not before backup_requested_at."})
     backup_reason = Choice(c.BACKUP_REASONS, "Choose why backup was requested.", allow_none=True, metadata={
         "description": "Required with backup_requested: " + ", ".join(c.BACKUP_REASONS) + "."})
-    # billing (issue 21): docs/billing.md.
-    place_of_service = Choice(c.PLACES_OF_SERVICE, "Choose where the person was met.", allow_none=True, metadata={
-        "description": "The CMS place-of-service code: " + ", ".join(c.PLACES_OF_SERVICE) + "."})
-    medicaid_id = CodeField(c.MEDICAID_ID, "A Medicaid id is 4 to 20 letters and digits.", metadata={
-        "description": "The person's Medicaid id, when given. Clinicians only (recorded and seen)."})
-    diagnosis_code = CodeField(c.ICD10CM, "Enter an ICD-10-CM code like F32.9.", dotted=True, metadata={
-        "description": "An ICD-10-CM diagnosis code, optional (format-checked). Clinicians only."})
 
 
 class ReferralBriefSchema(BaseSchema):

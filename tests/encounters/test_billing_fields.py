@@ -4,6 +4,7 @@ records and sees the last two; every bad value is refused naming its field and n
 import pytest
 from sqlalchemy import func, select
 
+from fieldapp.audit.models import AuditEvent
 from fieldapp.encounters.models import Encounter
 from tests.fixtures.encounters import encounter_body, log_form
 
@@ -81,3 +82,57 @@ def test_the_encounter_page_shows_them_to_the_clinician_only(pages, api, assigne
     officer_page = pages(shift.officer).get(f"/encounters/{made['id']}").get_data(as_text=True)
     assert "Home (12)" in officer_page
     assert "AB12345C" not in officer_page and "F32.9" not in officer_page
+
+
+# --- after the encounter was logged: a clinician adds or corrects them ----------------------------
+
+def test_a_clinician_adds_them_to_an_encounter_an_officer_logged(api, assigned_call, shift, db):
+    made = api.post(f"/api/v1/calls/{assigned_call['id']}/encounters", encounter_body(), user=shift.officer).get_json()
+    response = api.patch(f"/api/v1/encounters/{made['id']}/billing",
+                         {"medicaid_id": "AB12345C", "diagnosis_code": "F43.10"}, user=shift.clinician)
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["medicaid_id"], response.get_json()["diagnosis_code"]) == ("AB12345C", "F43.10")
+    cleared = api.patch(f"/api/v1/encounters/{made['id']}/billing", {"diagnosis_code": None}, user=shift.clinician)
+    assert cleared.get_json()["diagnosis_code"] is None
+    stored = db.session.scalar(select(Encounter))
+    assert (stored.medicaid_id, stored.diagnosis_code) == ("AB12345C", None)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "encounter.billing")).all()
+    assert [event.details["fields"] for event in events] == [["diagnosis_code", "medicaid_id"], ["diagnosis_code"]]
+    assert "AB12345C" not in str([event.details for event in events])
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"medicaid_id": "AB 12-3"}, "medicaid_id"), ({"diagnosis_code": "ZZZ"}, "diagnosis_code"),
+    ({"place_of_service": "1"}, "place_of_service"), ({"npi": "1234567893"}, "npi"), ({}, "_schema"),
+])
+def test_a_bad_change_is_refused_naming_its_field(api, encounter, shift, db, body, field):
+    response = api.patch(f"/api/v1/encounters/{encounter['id']}/billing", body, user=shift.clinician)
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+    assert db.session.scalar(select(Encounter)).medicaid_id is None
+
+
+def test_an_officer_or_admin_cannot_change_them(api, encounter, shift, admin):
+    for user in (shift.officer, admin):
+        assert api.patch(f"/api/v1/encounters/{encounter['id']}/billing", {"medicaid_id": "AB12345C"},
+                         user=user).status_code == 403
+
+
+def test_the_encounter_page_form_saves_and_refuses_beside_the_field(pages, encounter, shift, db):
+    browser = pages(shift.clinician)
+    page = browser.get(f"/encounters/{encounter['id']}").get_data(as_text=True)
+    assert "<summary>Billing details</summary>" in page
+    refused = browser.post(f"/encounters/{encounter['id']}/billing", {"medicaid_id": "AB12345C",
+                                                                       "diagnosis_code": "F3"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'name="diagnosis_code" maxlength="8" autocapitalize="characters" autocomplete="off"' in html
+    assert "Enter an ICD-10-CM code like F32.9." in html and 'value="F3"' in html
+    assert db.session.scalar(select(Encounter)).medicaid_id is None
+    saved = browser.post(f"/encounters/{encounter['id']}/billing",
+                         {"medicaid_id": "AB12345C", "diagnosis_code": "F32.9", "place_of_service": "12"})
+    assert saved.status_code == 302
+    stored = db.session.scalar(select(Encounter))
+    assert (stored.medicaid_id, stored.diagnosis_code, stored.place_of_service) == ("AB12345C", "F32.9", "12")
+    assert "<summary>Billing details</summary>" not in pages(shift.officer).get(
+        f"/encounters/{encounter['id']}").get_data(as_text=True)
