@@ -20,6 +20,8 @@ from fieldapp.accounts import views as accounts_views
 from fieldapp.auditlog import api as audit_api
 from fieldapp.auditlog import views as audit_views
 from fieldapp.auditlog.commands import audit_command
+from fieldapp.billing import views as billing_views
+from fieldapp.billing.commands import billing_command
 from fieldapp.calls import api as calls_api
 from fieldapp.calls import views as calls_views
 from fieldapp.casefile import encounter_pages as encounters_views
@@ -138,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
                       mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
-                      follow_up_contacts_views.bp, safety_plan_pages.bp, lock_views.bp):
+                      follow_up_contacts_views.bp, safety_plan_pages.bp, lock_views.bp, billing_views.bp):
         app.register_blueprint(blueprint)
     for blueprint in (passkey_views.bp, oidc_views.bp):  # passkeys and single sign-on (issue 22)
         app.register_blueprint(blueprint)
@@ -173,3 +175,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(metrics_command)
     app.cli.add_command(push_cli)
     app.cli.add_command(mfa_cli)
+    app.cli.add_command(billing_command)

@@ -131,6 +131,8 @@ def from_environment(instance_path: str) -> dict:
         "LIVE_MAX_STREAMS": int(os.environ.get("LIVE_MAX_STREAMS")
                                 or max(1, int(os.environ.get("GUNICORN_THREADS", "16")) // 2)),
         "BOARD_STATUS_THRESHOLDS": _board_thresholds(),
+        # billing (issue 21): the folder of state billing profiles (default: the repository's billing_profiles/).
+        "BILLING_PROFILES_DIR": os.environ.get("BILLING_PROFILES_DIR", "").strip() or None,
         **_integration_settings(),
         **_program_settings(),
         **_push_settings(instance_path, development),

@@ -40,7 +40,9 @@ ENCOUNTER = {
               "no_referral_reason", "apco_code", "recorded_at", "received_at", "created_by", "referrals",
               # fields (issue 11): how the person was met, where taken, police backup; no clinical detail.
               "contact_mode", "transport_destination", "declined_services", "officer_engaged", "backup_requested",
-              "backup_requested_at", "backup_arrived_at", "backup_reason"),
+              "backup_requested_at", "backup_arrived_at", "backup_reason",
+              # billing (issue 21): where; never the Medicaid id or the diagnosis (clinicians only).
+              "place_of_service"),
 }
 
 REFERRAL = {

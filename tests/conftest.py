@@ -39,6 +39,7 @@ pytest_plugins = [
     "tests.fixtures.units",  # shift, other_shift, unit
     "tests.fixtures.calls",  # new_call, assigned_call, crew_call
     "tests.fixtures.encounters",  # encounter, crew_encounter
+    "tests.fixtures.billing",  # billing_crew, scene_encounter
     "tests.fixtures.directory",  # services_directory, add_org, add_service
     "tests.fixtures.jobs",  # rq_backend
     "tests.fixtures.push",  # push_on, service

@@ -2,7 +2,7 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldapp.accounts import credentials, services
+from fieldapp.accounts import credentials, licensure, services
 from fieldapp.accounts.schemas import (
     PasswordChangeSchema,
     SessionSchema,
@@ -113,8 +113,11 @@ def create_user(data):
 @allow(ADMIN)
 def update_user(data, user_id):
     """Deactivate or reactivate a user, change their role, reset their password (they must change
-    it at next sign-in) or unlock an account locked after failed logins."""
+    it at next sign-in), unlock an account locked after failed logins, or set a clinician's
+    ``credential``, ``npi`` and ``bh_role`` for billing (docs/billing.md)."""
     user = services.get_user(user_id)
+    if any(name in data for name in licensure.FIELDS):
+        licensure.set_licensure(user, data, by=current_user)
     if data.get("unlock"):
         credentials.unlock(user, by=current_user)
     if "role" in data:

@@ -25,6 +25,12 @@ class User(UserMixin, Base):
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when an admin chooses the password: the user must pick their own before anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # billing (issue 21), set by an admin (fieldapp.accounts.licensure): the clinician's credential as
+    # written on a claim (LCSW, LMHC, MD, CPS ...), their NPI, and whether they are a licensed
+    # behavioral-health professional or a peer worker (Social Security Act section 1947's team).
+    credential: Mapped[str | None] = mapped_column(String(20))
+    npi: Mapped[str | None] = mapped_column(String(10))
+    bh_role: Mapped[str | None] = mapped_column(String(20))  # licensed | peer | NULL (neither)
 
     # Flask-Login keeps the login session's id, not the user's, so revoking the session
     # row (logout, deactivation, "sign out everywhere") ends it at once.

@@ -1,8 +1,9 @@
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
+from fieldapp.accounts import licensure
 from fieldapp.accounts.passwords import MAX_LENGTH
 from fieldapp.roles import ROLES
-from fieldapp.schemas import BaseSchema, Choice, Text, UpdateSchema, UserBriefSchema
+from fieldapp.schemas import BaseSchema, Choice, SafeString, Text, UpdateSchema, UserBriefSchema
 
 USERNAME = validate.Regexp(r"^[a-z0-9._-]{2,80}$",
                            error="2-80 characters: lower-case letters, digits, '.', '_' or '-'.")
@@ -40,9 +41,35 @@ class UserSchema(BaseSchema):
     locked_until = fields.AwareDateTime(dump_only=True, allow_none=True)
     must_change_password = fields.Boolean(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
+    credential = fields.String(dump_only=True, allow_none=True)
+    npi = fields.String(dump_only=True, allow_none=True)
+    bh_role = fields.String(dump_only=True, allow_none=True)
 
 
-class UserUpdateSchema(UpdateSchema):
+class NpiField(fields.String):
+    """10 digits with the right Luhn check digit (``licensure.npi_problem``); "" or null clears it."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        problem = text and licensure.npi_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text or None
+
+
+class LicensureSchema(BaseSchema):
+    """billing (issue 21): what an admin sets on a clinician for claims (docs/billing.md)."""
+
+    credential = SafeString(allow_none=True, validate=validate.Regexp(
+        licensure.CREDENTIAL, error="Up to 20 letters, digits, '.', '-' or '/', like LCSW or MD."),
+        metadata={"description": "As written on a claim: LCSW, LMHC, MD, CPS ..."})
+    npi = NpiField(allow_none=True, metadata={"description": "The National Provider Identifier: 10 digits "
+                                              "with a Luhn check digit over 80840 + the number."})
+    bh_role = Choice(licensure.BH_ROLES, "Choose licensed behavioral-health professional or peer worker.",
+                     allow_none=True, metadata={"description": "licensed | peer | null (clinicians only)."})
+
+
+class UserUpdateSchema(UpdateSchema, LicensureSchema):
     active = fields.Boolean(truthy={True}, falsy={False})
     role = Choice(ROLES, "Choose a role.")
     password = Text(MAX_LENGTH, load_only=True,

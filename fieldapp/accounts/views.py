@@ -3,8 +3,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from fieldapp.accounts import credentials, services
-from fieldapp.accounts.schemas import PasswordChangeSchema, UserSchema
+from fieldapp.accounts import credentials, licensure, services
+from fieldapp.accounts.schemas import LicensureSchema, PasswordChangeSchema, UserSchema
 from fieldapp.accounts.throttle import sign_in_limits
 from fieldapp.clock import utcnow
 from fieldapp.errors import ServiceError, Unauthorized
@@ -172,3 +172,24 @@ def update_user(user_id):
 def confirm_deactivate(user_id):
     """The confirmation step before deactivating (a page, so it works without JavaScript)."""
     return render_template("accounts/deactivate.html", user=services.get_user(user_id))
+
+
+@bp.route("/admin/users/<int:user_id>/licensure", methods=["GET", "POST"])
+@allow(ADMIN)
+def edit_licensure(user_id):
+    """billing (issue 21): a clinician's credential, NPI and behavioral-health role (docs/billing.md)."""
+    user = services.get_user(user_id)
+    errors, form = {}, {name: getattr(user, name) or "" for name in licensure.FIELDS}
+    if request.method == "POST":
+        form = {name: request.form.get(name, "").strip() for name in licensure.FIELDS}
+        data, errors = forms.load(LicensureSchema(), form)
+        if not errors:
+            try:
+                licensure.set_licensure(user, data, by=current_user)
+            except ServiceError as error:
+                errors, _ = forms.form_errors(error)
+            else:
+                flash(f"Billing details of {user.username} are saved.", "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/licensure.html", user=user, form=form, errors=errors,
+                           BH_ROLES=licensure.BH_ROLES), 422 if errors else 200

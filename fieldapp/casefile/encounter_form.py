@@ -36,6 +36,8 @@ INPUTS = ("outcome", "hospitalization_type", "referral_service_id", "no_referral
           # fields (issue 11): templates/encounters/_record_details.html
           "contact_mode", "primary_concern", "transport_destination", "declined_services", "officer_engaged",
           "backup_requested", "backup_reason", "backup_requested_time", "backup_arrived_time",
+          # billing (issue 21)
+          "place_of_service", "medicaid_id", "diagnosis_code",
           "narrative", "note_body",
           "disposition")
 # API field -> form input, where they differ.

@@ -6,7 +6,7 @@ show a field ``fieldapp/visibility.py`` keeps from the role.
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fieldapp import visibility
@@ -16,9 +16,9 @@ from fieldapp.casefile import briefing as briefings
 from fieldapp.casefile import encounter_form
 from fieldapp.casefile.encounter_form import suggested_follow_up
 from fieldapp.directory import services as directory
+from fieldapp.encounters import billing, services
 from fieldapp.encounters import constants as encounter_constants
-from fieldapp.encounters import services
-from fieldapp.encounters.schemas import BriefingSchema, EncounterSchema
+from fieldapp.encounters.schemas import BillingDetailsSchema, BriefingSchema, EncounterSchema
 from fieldapp.errors import ServiceError
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteSchema
@@ -119,8 +119,26 @@ def show(encounter_id):
     return render_encounter(services.get_encounter(current_user, encounter_id))
 
 
+@bp.route("/encounters/<uuid:encounter_id>/billing", methods=["POST"])
+@allow(CLINICIAN)
+def set_billing(encounter_id):
+    """billing (issue 21): the clinician's billing details form on the encounter page."""
+    form = {name: request.form.get(name, "").strip() or None for name in billing.BILLING_FIELDS}
+    data, errors = forms.load(BillingDetailsSchema(), form)
+    if not errors:
+        try:
+            encounter = billing.set_billing_details(current_user, encounter_id, data)
+        except ServiceError as error:
+            errors, _ = forms.form_errors(error)
+        else:
+            flash("Billing details saved.", "success")
+            return redirect(url_for("encounters.show", encounter_id=encounter.id))
+    encounter = services.get_encounter(current_user, encounter_id, audit_read=False)
+    return render_encounter(encounter, billing_form=form, billing_errors=errors, status=422)
+
+
 def render_encounter(encounter, *, note_form=None, note_errors=None, addendum_to=None, addendum_form=None,
-                     addendum_errors=None, status=200):
+                     addendum_errors=None, billing_form=None, billing_errors=None, status=200):
     """The encounter page; the notes forms re-render it with their errors and what was typed."""
     encounter.referrals = referrals.for_encounter(current_user, encounter)
     clinical = visibility.sees_clinical(current_user.role)
@@ -130,4 +148,5 @@ def render_encounter(encounter, *, note_form=None, note_errors=None, addendum_to
         clinical=clinical, notes=with_times(signed), note_form=note_form or {}, note_errors=note_errors or {},
         note_id=str(uuid.uuid4()), addendum_to=addendum_to, addendum_form=addendum_form or {},
         addendum_errors=addendum_errors or {}, follow_up_suggestion=suggested_follow_up(),
+        billing_form=billing_form, billing_errors=billing_errors or {},
         new_id=lambda: str(uuid.uuid4())), status

@@ -8,8 +8,8 @@ from fieldapp.calls import services as calls
 from fieldapp.calls.briefing import briefing_of
 from fieldapp.casefile import services as record
 from fieldapp.casefile.schemas import EncounterCreateSchema
-from fieldapp.encounters import services
-from fieldapp.encounters.schemas import BriefingSchema, EncounterSchema
+from fieldapp.encounters import billing, services
+from fieldapp.encounters.schemas import BillingDetailsSchema, BriefingSchema, EncounterSchema
 from fieldapp.referrals import services as referrals
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.web.access import allow
@@ -52,6 +52,16 @@ def for_call(call_id):
 @allow(OFFICER, CLINICIAN, ADMIN)
 def get(encounter_id: uuid.UUID):
     return encounter_response(services.get_encounter(current_user, encounter_id))
+
+
+@blp.route("/encounters/<uuid:encounter_id>/billing", methods=["PATCH"])
+@blp.arguments(BillingDetailsSchema)
+@blp.response(200, EncounterSchema)
+@allow(CLINICIAN)
+def set_billing(data, encounter_id: uuid.UUID):
+    """Add or correct the encounter's place of service, the person's Medicaid id and the ICD-10-CM diagnosis
+    (clinicians only; null clears one). docs/billing.md."""
+    return encounter_response(billing.set_billing_details(current_user, encounter_id, data))
 
 
 @blp.route("/calls/<int:call_id>/briefing", methods=["GET"])

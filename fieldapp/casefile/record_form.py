@@ -9,7 +9,8 @@ from datetime import datetime, time, timedelta
 
 from fieldapp import clock
 
-CHOICES = ("primary_concern", "contact_mode", "transport_destination", "backup_reason")
+CHOICES = ("primary_concern", "contact_mode", "transport_destination", "backup_reason",
+           "place_of_service", "medicaid_id", "diagnosis_code")  # billing (issue 21): the last three
 
 
 def record_details_payload(form) -> dict:

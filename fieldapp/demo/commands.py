@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from sqlalchemy import select, text
 
+from fieldapp.accounts import licensure
 from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.calls import services as calls
@@ -129,6 +130,10 @@ def _seed(password):
     users = {username: accounts.create_user(username=username, full_name=name, role=role, password=password)
              for username, name, role in DEMO_USERS}
     dispatcher = users["dispatcher"]
+    # billing (issue 21): the clinicians' credentials (an NPI with a right check digit; docs/billing.md).
+    licensure.set_licensure(users["clinician1"], {"credential": "LCSW", "npi": "1234567893", "bh_role": "licensed"},
+                            by=users["admin"])
+    licensure.set_licensure(users["clinician2"], {"credential": "CPS", "bh_role": "peer"}, by=users["admin"])
     _seed_directory(users["admin"])
     cr1 = units.create_unit("CR-1", by=users["admin"])
     cr2 = units.create_unit("CR-2", by=users["admin"])

@@ -149,6 +149,8 @@ class _History:
                 "probable_cause": probable_cause, "diverted": probable_cause and outcome != "arrested",
                 "transport": {"hospitalized": self.rng.choice(("ems", "unit")), "arrested": "law_enforcement"}
                 .get(outcome, "none"), "recorded_at": moment}
+        if data["id"].int % 3:  # billing (issue 21): two in three give a Medicaid id (NY's format; no draw of rng)
+            data["medicaid_id"] = f"DM{data['id'].int % 100000:05d}Q"
         if outcome == "hospitalized":
             data["hospitalization_type"] = self.rng.choice(("voluntary", "voluntary", "involuntary", "medical"))
         if outcome == "referred":  # the referral is made with the encounter (the outcome needs it)

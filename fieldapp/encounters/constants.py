@@ -69,6 +69,17 @@ BACKUP_REASONS = {
     "other": "Other",
 }
 
+# billing (issue 21): CMS place-of-service codes (the Place of Service Code Set, cms.gov) where a mobile
+# crisis team meets people. docs/billing.md.
+PLACES_OF_SERVICE = {
+    "12": "Home", "15": "Mobile unit", "27": "Outreach site / street", "04": "Homeless shelter",
+    "03": "School", "11": "Office", "23": "Emergency room (hospital)", "99": "Other place",
+}
+# ICD-10-CM: a letter, two characters (a digit, then a digit or letter), then up to four more after a
+# dot (CDC/NCHS ICD-10-CM Official Guidelines, section I.A.3). A format check, not a code-set lookup.
+ICD10CM = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
+MEDICAID_ID = r"^[A-Z0-9]{4,20}$"  # states' formats differ; a billing profile may be stricter
+
 # APCO ANS 1.111.2 disposition codes.
 APCO_CODES = {
     "03": "Arrest", "15": "Referred to partner agency", "16": "Transport/escort given",

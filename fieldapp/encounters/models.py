@@ -42,6 +42,11 @@ class Encounter(Base):
     # Why an encounter with the outcome "referred" has no referral (refused, no service fits, ...).
     no_referral_reason: Mapped[str | None] = mapped_column(String(500))
     apco_code: Mapped[str] = mapped_column(String(2))
+    # billing (issue 21; docs/billing.md): the CMS place-of-service code, and what only a clinician
+    # records and sees (fieldapp/visibility.py): the person's Medicaid id and an ICD-10-CM diagnosis.
+    place_of_service: Mapped[str | None] = mapped_column(String(2))
+    medicaid_id: Mapped[str | None] = mapped_column(String(20))
+    diagnosis_code: Mapped[str | None] = mapped_column(String(8))
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,11 +1,47 @@
-from marshmallow import fields
+import re
+
+from marshmallow import ValidationError, fields
 
 from fieldapp.encounters import constants as c
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
-from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text
+from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text, UpdateSchema
 
 
-class EncounterFieldsSchema(BaseSchema):
+class CodeField(fields.String):
+    """Upper-cased, spaces removed, matching ``pattern``; "" is None. ``dotted`` puts ICD-10-CM's dot in
+    (F329 -> F32.9)."""
+
+    def __init__(self, pattern: str, message: str, *, dotted=False, **kwargs):
+        self.pattern, self.message, self.dotted = re.compile(pattern), message, dotted
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip().upper().replace(" ", "")
+        if not text:
+            return None
+        if self.dotted and "." not in text and len(text) > 3:
+            text = f"{text[:3]}.{text[3:]}"
+        if len(text) > 20 or not self.pattern.match(text):
+            raise ValidationError(self.message)
+        return text
+
+
+class BillingFieldsSchema(BaseSchema):
+    """billing (issue 21; docs/billing.md): where, and what only a clinician records."""
+
+    place_of_service = Choice(c.PLACES_OF_SERVICE, "Choose where the person was met.", allow_none=True, metadata={
+        "description": "The CMS place-of-service code: " + ", ".join(c.PLACES_OF_SERVICE) + "."})
+    medicaid_id = CodeField(c.MEDICAID_ID, "A Medicaid id is 4 to 20 letters and digits.", metadata={
+        "description": "The person's Medicaid id, when given. Clinicians only (recorded and seen)."})
+    diagnosis_code = CodeField(c.ICD10CM, "Enter an ICD-10-CM code like F32.9.", dotted=True, metadata={
+        "description": "An ICD-10-CM diagnosis code, optional (format-checked). Clinicians only."})
+
+
+class BillingDetailsSchema(UpdateSchema, BillingFieldsSchema):
+    """A clinician adds or corrects an encounter's billing details after it was logged; null clears one."""
+
+
+class EncounterFieldsSchema(BillingFieldsSchema):
     """An encounter's own fields; ``fieldapp.casefile.schemas.EncounterCreateSchema`` adds the referral
     made with it (referrals sit above encounters)."""
 
@@ -83,6 +119,9 @@ class EncounterSchema(BaseSchema):
     backup_arrived_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     backup_reason = fields.String(dump_only=True, allow_none=True)
     no_referral_reason = fields.String(dump_only=True, allow_none=True)
+    place_of_service = fields.String(dump_only=True, allow_none=True)
+    medicaid_id = fields.String(dump_only=True, allow_none=True)
+    diagnosis_code = fields.String(dump_only=True, allow_none=True)
     apco_code = fields.String(dump_only=True)
     recorded_at = fields.AwareDateTime(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)

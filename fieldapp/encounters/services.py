@@ -16,7 +16,7 @@ from fieldapp.idempotency import commit_or_replay, fingerprint, replay_of, saved
 from fieldapp.people import services as people
 from fieldapp.people.models import Person
 from fieldapp.records import get_visible
-from fieldapp.roles import UNIT_ROLES
+from fieldapp.roles import CLINICIAN, UNIT_ROLES
 from fieldapp.visibility import sees_clinical
 
 
@@ -67,7 +67,16 @@ def _record_problems(data: dict) -> dict:
 
 
 RECORD_FIELDS = ("primary_concern", "contact_mode", "transport_destination", "officer_engaged", "backup_requested_at",
-                 "backup_arrived_at", "backup_reason")
+                 "backup_arrived_at", "backup_reason", "place_of_service", "medicaid_id", "diagnosis_code")
+# billing (issue 21): what only a clinician records (and sees: fieldapp/visibility.py).
+CLINICIAN_FIELDS = ("medicaid_id", "diagnosis_code")
+
+
+def _clinician_only(data: dict, by) -> None:
+    given = [name for name in CLINICIAN_FIELDS if data.get(name)]
+    if given and by.role != CLINICIAN:
+        raise Invalid("Only a clinician records this.",
+                      fields={name: ["Only a clinician records this."] for name in given})
 
 
 NO_REFERRAL = "Choose a service or say why no referral was made."
@@ -107,6 +116,7 @@ def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encoun
         raise Conflict(f"A {call_constants.STATUS_LABELS[call.status].lower()} call has no encounters.",
                        code="invalid_state")
     _check_consistency(data)
+    _clinician_only(data, by)
     if "person_id" in data:
         person = people.find_for_link(by, data["person_id"])
     else:

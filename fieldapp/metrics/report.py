@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template
 from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.extensions import db
-from fieldapp.metrics import services
+from fieldapp.metrics import section1947, services
 from fieldapp.metrics.views import chart_context, filter_choices, filter_form, preset_links, query_args, typed
 from fieldapp.referrals.constants import STATUS_LABELS
 from fieldapp.roles import ADMIN, PROGRAM_MANAGER
@@ -59,7 +59,8 @@ def _page(pdf: bool = False):
     report = services.report(db.session, filters)
     return render_template("metrics/report.html", report=report, m=report["current"], p=report["previous"],
                            previous=filters.previous(), figures=key_figures(report["current"]), figure=figure,
-                           charts=chart_context(report["current"]), args=query_args(filters), **context), 200
+                           charts=chart_context(report["current"]), args=query_args(filters),
+                           s1947=section1947.figures(db.session, filters), **context), 200
 
 
 @bp.route("/metrics/report")

@@ -1,0 +1,1 @@
+"""Medicaid mobile crisis billing (issue 21): state billing profiles, billable lines and refusals (docs/billing.md)."""

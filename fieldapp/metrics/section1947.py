@@ -1,0 +1,93 @@
+"""The section 1947 report (issue 21; docs/billing.md): what Medicaid's community-based mobile crisis benefit
+asks of a program (Social Security Act section 1947; CMS State Health Official letter 21-008):
+
+- the share of responses (calls a unit reached, received in the period) with a licensed
+  behavioral-health professional on scene (``fieldapp.units.crews``: the crew of the shift open on the
+  unit when it reached the scene);
+- the hours of the period covered by a staffed unit (any shift open), and by one with a licensed
+  professional on it;
+- response times (received -> first on scene), median and 90th percentile, overall and for the
+  responses with a professional on scene.
+
+Shown by the dashboard and the printable report as their own block (templates/metrics/_section1947.html).
+"""
+
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+
+from fieldapp.accounts.licensure import LICENSED
+from fieldapp.accounts.models import User
+from fieldapp.calls.models import Call
+from fieldapp.clock import utcnow
+from fieldapp.metrics.common import seconds, share
+from fieldapp.metrics.filters import Filters
+from fieldapp.metrics.sql import percentile
+from fieldapp.roles import CLINICIAN
+from fieldapp.units.crews import covering
+from fieldapp.units.models import Shift
+
+
+def _professional_on_scene():
+    """A condition on ``Call``: a shift open on its unit when it reached the scene had a licensed clinician."""
+    return exists(select(Shift.id).join(User, Shift.clinician_id == User.id).where(
+        covering(Call.unit_id, Call.first_on_scene_at), User.role == CLINICIAN, User.bh_role == LICENSED))
+
+
+def _times(rows) -> dict:
+    ordered = sorted(max(0.0, (on_scene - received).total_seconds()) for received, on_scene in rows)
+    return {"n": len(ordered), "median": seconds(percentile(ordered, 0.5)), "p90": seconds(percentile(ordered, 0.9))}
+
+
+def _hours(intervals: list[tuple[datetime, datetime]]) -> float:
+    """Hours covered by the union of the intervals."""
+    total, reach = 0.0, None
+    for start, end in sorted(intervals):
+        if reach is None or start > reach:
+            total += (end - start).total_seconds()
+            reach = end
+        elif end > reach:
+            total += (end - reach).total_seconds()
+            reach = end
+    return round(total / 3600, 1)
+
+
+def coverage(session, filters: Filters, now: datetime) -> dict:
+    start, end = filters.start, min(filters.end, now)
+    query = (select(Shift.started_at, Shift.ended_at, User.role, User.bh_role)
+             .join(User, Shift.clinician_id == User.id)
+             .where(Shift.started_at < end, or_(Shift.ended_at.is_(None), Shift.ended_at > start)))
+    if filters.unit_id:
+        query = query.where(Shift.unit_id == filters.unit_id)
+    staffed, professional = [], []
+    for started, ended, role, bh_role in session.execute(query):
+        interval = (max(started, start), min(ended or end, end))
+        if interval[1] <= interval[0]:
+            continue
+        staffed.append(interval)
+        if role == CLINICIAN and bh_role == LICENSED:
+            professional.append(interval)
+    period = round(max(0.0, (end - start).total_seconds()) / 3600, 1)
+    covered, with_professional = _hours(staffed), _hours(professional)
+    return {"period_hours": period, "staffed_hours": covered, "staffed_share": share(covered, period),
+            "professional_hours": with_professional, "professional_share": share(with_professional, period)}
+
+
+def figures(session, filters: Filters, *, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    query = (select(Call.received_at, Call.first_on_scene_at, _professional_on_scene().label("professional"))
+             .where(Call.received_at >= filters.start, Call.received_at < filters.end,
+                    Call.first_on_scene_at.is_not(None)))
+    if filters.unit_id:
+        query = query.where(Call.unit_id == filters.unit_id)
+    if filters.call_type:
+        query = query.where(Call.call_type == filters.call_type)
+    rows = session.execute(query).all()
+    with_professional = [(row.received_at, row.first_on_scene_at) for row in rows if row.professional]
+    return {
+        "responses": len(rows), "with_professional": len(with_professional),
+        "professional_share": share(len(with_professional), len(rows)),
+        "response_times": _times([(row.received_at, row.first_on_scene_at) for row in rows]),
+        "professional_response_times": _times(with_professional),
+        "coverage": coverage(session, filters, now),
+    }
