@@ -8,7 +8,7 @@ from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.briefing import briefing_of
-from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
+from fieldapp.calls.schemas import CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.errors import ServiceError
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.units import services as units
@@ -105,21 +105,6 @@ def record_fields_payload(form) -> dict:
     if form.get("eligible") != "no":  # the reason's select is hidden then: what it still holds is not meant
         payload.pop("ineligible_reason", None)
     return payload
-
-
-@bp.route("/calls/<int:call_id>/assign", methods=["POST"])
-@allow(DISPATCHER)
-def assign(call_id):
-    data, errors = forms.load(AssignSchema(), {"unit_id": forms.as_number(request.form.get("unit_id", ""))})
-    try:
-        if errors:
-            flash("Choose a unit.", "error")
-        else:
-            call = services.assign(call_id, data["unit_id"], by=current_user)
-            flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
-    except ServiceError as error:
-        forms.flash_refusal(error)
-    return redirect(url_for("calls.show", call_id=call_id))
 
 
 @bp.route("/calls/<int:call_id>/cancel", methods=["POST"])

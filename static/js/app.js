@@ -182,3 +182,14 @@
     });
   });
 })();
+
+// Vibration only after the user has touched the page: before that Chrome blocks navigator.vibrate and
+// logs an error (a live assignment can arrive on a page nobody has tapped yet). Every caller
+// (static/js/live.js) goes through this guard; the banner and sound still tell the crew.
+(function () {
+  "use strict";
+  var activation = navigator.userActivation;
+  if (!navigator.vibrate || !activation) return;
+  var vibrate = navigator.vibrate.bind(navigator);
+  navigator.vibrate = function (pattern) { return activation.hasBeenActive ? vibrate(pattern) : false; };
+})();
