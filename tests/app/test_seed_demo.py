@@ -81,5 +81,5 @@ def test_the_people_search_help_example_finds_someone_in_the_demo_data(app, db, 
     # the demo's cleared call lists the encounter its disposition speaks of
     riverside = db.session.scalar(select(Call).where(Call.address.like("Riverside Park%")))
     assert riverside.status == "cleared"
-    assert [e.person.given_name for e in db.session.scalars(select(Encounter).where(Encounter.call_id == riverside.id))] \
-        == ["Jordan"]
+    logged = db.session.scalars(select(Encounter).where(Encounter.call_id == riverside.id)).all()
+    assert [encounter.person.given_name for encounter in logged] == ["Jordan"]
