@@ -129,6 +129,11 @@
     });
     var done = steps.querySelector("[data-steps-done]");
     if (done) done.hidden = next.length > 0;
+    var log = steps.querySelector("[data-log-encounter]");  // the main step on scene; cleared: the exception
+    if (log) {
+      log.classList.toggle("button-primary", status === "on_scene" || status === "transporting");
+      log.textContent = status === "cleared" ? "Log a late encounter" : "Log an encounter";
+    }
   }
 
   document.addEventListener("fieldapp:sent", function (event) {
