@@ -89,7 +89,10 @@ def test_closed_calls_without_a_unit_say_no_unit(signed_in, dispatch, browser_sc
 WATCH = """(() => {
   const native = navigator.vibrate.bind(navigator);
   window.reached = [];
-  navigator.vibrate = (pattern) => { window.reached.push(navigator.userActivation.hasBeenActive); return native(pattern); };
+  navigator.vibrate = (pattern) => {
+    window.reached.push(navigator.userActivation.hasBeenActive);
+    return native(pattern);
+  };
   const told = new Set();
   const tell = (what) => { if (!told.has(what)) { told.add(what); console.log(what); } };
   new MutationObserver(() => {

@@ -210,7 +210,8 @@ def test_a_refusal_online_shows_its_summary_in_view_and_each_link_opens_the_step
     browser_screenshot(page, "encounter-refused-summary-360", full_page=False)
     summary.get_by_role("link", name=re.compile("Choose a service")).click()
     expect(page.locator("[data-step=outcome]")).to_be_visible()  # the step holding the field
-    focused = page.evaluate("() => [document.activeElement.name, document.activeElement.closest('[data-step]').dataset.step]")
+    focused = page.evaluate(
+        "() => [document.activeElement.name, document.activeElement.closest('[data-step]').dataset.step]")
     assert focused == ["referral_service_id", "outcome"]
     assert page.evaluate("""() => { const box = document.activeElement.getBoundingClientRect();
         return box.top >= 0 && box.bottom <= window.innerHeight; }""")
