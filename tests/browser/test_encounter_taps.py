@@ -218,6 +218,9 @@ def test_a_refusal_online_shows_its_summary_in_view_and_each_link_opens_the_step
     expect(page.locator("#error-referral_service_id")).to_have_text("Choose a service or say why no referral was made.")
     assert serious_axe_violations(page) == []
     browser_screenshot(page, "encounter-refused-field-360", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator("#error-summary").scroll_into_view_if_needed()
+    browser_screenshot(page, "encounter-refused-field-1280", full_page=False)
     # nothing was saved
     assert dispatch.request.get(f"/api/v1/calls/{call['id']}/encounters", headers=headers).json() == []
 
@@ -264,6 +267,8 @@ def test_a_replayed_record_refused_by_the_server_opens_with_its_summary_in_view(
     expect(page.locator("[data-step=outcome]")).to_be_visible()
     assert page.evaluate("() => document.activeElement.name") == "referral_service_id"
     browser_screenshot(page, "encounter-replay-refused-360", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    browser_screenshot(page, "encounter-replay-refused-1280", full_page=False)
 
 
 def test_concern_labels_fit_their_card_at_360(phone_page, dispatch, live_server):
