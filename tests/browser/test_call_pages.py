@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,7 @@ def signed_in(browser, live_server):
         page.errors = []
         page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.goto("/login")
-        page.get_by_label("Username", exact=True).fill(username)
-        page.get_by_label("Password", exact=True).fill(live_server.password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        sign_in(page, username, live_server.password)
         return page
 
     yield open_page
