@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
+.PHONY: install run test test-tools test-lane-database test-lane-pages test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,17 +34,38 @@ run: install
 	@FIELDAPP_ENV=development FIELDAPP_BANNER=instance/run-banner.txt GUNICORN_LOGLEVEL=$${GUNICORN_LOGLEVEL:-warning} \
 	  $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
 
-## Every test: SQLite, then PostgreSQL (TEST_POSTGRES_URL), then schemathesis against every operation of
-## the OpenAPI document, then the browser tests in Chromium. The SQLite and PostgreSQL runs are in a random
-## order (pytest-randomly; the summary ends with the seed: PYTEST_ARGS=--randomly-seed=N
-## repeats an order); schemathesis, the two hosts and the browser run in file order (-p no:randomly).
-test: install
+## Every test: ruff and the import contracts, then two lanes side by side (the suites mostly wait on a
+## database, a server or the browser, so two cores run both): the database lane is PostgreSQL
+## (TEST_POSTGRES_URL), then schemathesis against every operation of the OpenAPI document, then the two
+## hosts; the page lane is SQLite, then the browser tests in Chromium. Each lane's output is printed
+## whole when it ends. The SQLite and PostgreSQL runs are in a random order (pytest-randomly; the summary
+## ends with the seed: PYTEST_ARGS=--randomly-seed=N repeats an order); schemathesis, the two hosts and
+## the browser run in file order (-p no:randomly). One suite alone: make test-sqlite, test-postgres ...
+test: install test-tools
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(MAKE) --no-print-directory test-sqlite
+	@echo "Running two lanes side by side (database: PostgreSQL, fuzz, hosts; pages: SQLite, browser);"
+	@echo "each lane's output appears when it ends (about 10 minutes)."
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-database test-lane-pages
+
+## Debian's haproxy (two-host test) and chromium (browser tests), in one apt-get before the lanes start
+## (two at once would fight over dpkg's lock).
+test-tools:
+	@missing=""; command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing="haproxy"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -z "$$missing" ] || { echo "Installing Debian's$$missing for the tests"; \
+	  (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null || \
+	  echo "!! Could not install$$missing (run as root, or: sudo apt-get install$$missing)"; }
+
+test-lane-database:
+	@echo "=== database lane: PostgreSQL, schemathesis, two hosts ==="
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-hosts
+
+test-lane-pages:
+	@echo "=== page lane: SQLite, browser ==="
+	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-browser
 
 PYTEST_ARGS ?=

@@ -17,9 +17,11 @@ Sizing: 2 workers x 16 threads per 2-core host; scale WEB_CONCURRENCY with cores
 the proxy (PostgreSQL and REDIS_URL are shared).
 """
 
+import json
 import os
 from pathlib import Path
 
+from gunicorn import util
 from gunicorn.glogging import Logger
 
 bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
@@ -30,6 +32,25 @@ timeout = 60  # a stream writes a heartbeat every 5 s, well inside this
 graceful_timeout = 30
 keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's largest request line: the app's own limit (fieldapp.inputs.MAX_URL_LENGTH, 4096) is
+# below it, so an over-long address normally gets the app's JSON 414.
+limit_request_line = 8190
+
+# What gunicorn refuses itself, before the app sees it (a request line over 8190 bytes, headers too
+# large, a malformed request): answered in the app's one error shape, not gunicorn's HTML.
+ERROR_CODES = {400: "bad_request", 403: "forbidden", 414: "uri_too_long", 417: "expectation_failed",
+               431: "headers_too_large", 500: "internal_error", 501: "not_implemented"}
+
+
+def write_json_error(sock, status_int, reason, mesg):
+    body = json.dumps({"error": {"code": ERROR_CODES.get(status_int, "bad_request"),
+                                 "message": f"{reason}: {mesg}"[:300], "fields": {}}})
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body.encode())}\r\n\r\n")
+    util.write_nonblock(sock, (head + body).encode("latin-1", "replace"))
+
+
+util.write_error = write_json_error  # gunicorn's workers call util.write_error for these refusals
 
 # The access log: ACCESS_LOG=pages (default) logs every request but static files, the service worker,
 # the manifest and health checks; ACCESS_LOG=all logs every request; ACCESS_LOG=off none.

@@ -15,7 +15,7 @@ from fieldapp import (
 )
 from fieldapp import config as settings
 from fieldapp.accounts import api as accounts_api
-from fieldapp.accounts import mfa_api, mfa_views
+from fieldapp.accounts import mfa_api, mfa_views, oidc, oidc_views, passkey_views
 from fieldapp.accounts import views as accounts_views
 from fieldapp.auditlog import api as audit_api
 from fieldapp.auditlog import views as audit_views
@@ -58,6 +58,7 @@ from fieldapp.metrics import report as metrics_report
 from fieldapp.metrics import views as metrics_views
 from fieldapp.metrics.commands import metrics_command
 from fieldapp.metrics.tracking import track_rollups
+from fieldapp.mfa.commands import mfa_cli
 from fieldapp.notes import api as notes_api
 from fieldapp.offline import views as offline_views
 from fieldapp.offline.views import mark_offline_pages
@@ -67,6 +68,7 @@ from fieldapp.push import keys as push_keys
 from fieldapp.push.commands import push_cli
 from fieldapp.referrals import api as referrals_api
 from fieldapp.referrals import views as referrals_views
+from fieldapp.safetyplans import pages as safety_plan_pages
 from fieldapp.security.access import enforce_access
 from fieldapp.security.headers import set_security_headers
 from fieldapp.sync import api as sync_api
@@ -134,8 +136,11 @@ def register_blueprints(app: Flask) -> None:
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
                       mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
-                      follow_up_contacts_views.bp):
+                      follow_up_contacts_views.bp, safety_plan_pages.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (passkey_views.bp, oidc_views.bp):  # passkeys and single sign-on (issue 22)
+        app.register_blueprint(blueprint)
+    oidc.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:
@@ -165,3 +170,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_roles_command)
     app.cli.add_command(metrics_command)
     app.cli.add_command(push_cli)
+    app.cli.add_command(mfa_cli)

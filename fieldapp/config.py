@@ -8,6 +8,7 @@ from pathlib import Path
 from limits import parse_many
 
 from fieldapp.calls.constants import OPEN
+from fieldapp.crypto import parse_keys
 from fieldapp.database import normalize_database_url
 from fieldapp.push import keys
 from fieldapp.roles import ROLES
@@ -73,6 +74,21 @@ def _dev_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _encryption_key(development: bool) -> str | None:
+    """FIELD_ENCRYPTION_KEY (fieldapp.crypto): required in production, checked at start."""
+    value = (os.environ.get("FIELD_ENCRYPTION_KEY") or "").strip()
+    if not value:
+        if not development:
+            raise ConfigError("FIELD_ENCRYPTION_KEY is not set. Production refuses to start without it: "
+                              "`flask --app fieldapp mfa new-key` makes one (TOTP secrets are encrypted under it).")
+        return None  # the demo: a key derived from SECRET_KEY
+    try:
+        parse_keys(value)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return value
+
+
 def from_environment(instance_path: str) -> dict:
     env = os.environ.get("FIELDAPP_ENV", "production").strip().lower()
     development = env == "development"
@@ -88,6 +104,7 @@ def from_environment(instance_path: str) -> dict:
     return {
         "FIELDAPP_ENV": env,
         "SECRET_KEY": secret,
+        "FIELD_ENCRYPTION_KEY": _encryption_key(development),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(os.environ.get("DATABASE_URL", default_db)),
         # The owner's connection, for the retention commands (fieldapp.dbroles); never the web app's.
         "DATABASE_OWNER_URL": os.environ.get("DATABASE_OWNER_URL") or None,
@@ -116,6 +133,7 @@ def from_environment(instance_path: str) -> dict:
         **_integration_settings(),
         **_program_settings(),
         **_push_settings(instance_path, development),
+        **_sign_in_settings(),
     }
 
 
@@ -172,7 +190,44 @@ def _push_settings(instance_path: str, development: bool) -> dict:
     return settings
 
 
+def _sign_in_settings() -> dict:
+    """Single sign-on (OpenID Connect) and passkeys (README "Single sign-on and passkeys")."""
+    role_map = _json_object("OIDC_ROLE_MAP")
+    unknown = sorted(set(role_map.values()) - set(ROLES))
+    if unknown:
+        raise ConfigError(f"OIDC_ROLE_MAP names unknown roles: {', '.join(unknown)} (known: {', '.join(ROLES)}).")
+    amr = os.environ.get("OIDC_MFA_AMR", "").strip()
+    try:
+        methods = json.loads(amr) if amr.startswith("[") else [m.strip() for m in amr.split(",") if m.strip()]
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"OIDC_MFA_AMR is not valid JSON: {error}") from None
+    if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
+        raise ConfigError('OIDC_MFA_AMR must be a JSON list of strings, e.g. ["mfa", "otp", "hwk", "swk"].')
+    text = {name: os.environ.get(name, "").strip() or DEFAULTS[name]
+            for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_DISPLAY_NAME", "OIDC_ROLE_CLAIM",
+                         "OIDC_SCOPES", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "WEBAUTHN_RP_NAME")}
+    return {**text, "OIDC_ROLE_MAP": role_map, "OIDC_CREATE_USERS": _bool("OIDC_CREATE_USERS", False),
+            "OIDC_MFA_AMR": tuple(methods) if amr else DEFAULTS["OIDC_MFA_AMR"],
+            "OIDC_CHECK_SECONDS": float(os.environ.get("OIDC_CHECK_SECONDS") or DEFAULTS["OIDC_CHECK_SECONDS"])}
+
+
 DEFAULTS = {
+    # Single sign-on (fieldapp.accounts.oidc): off until OIDC_ISSUER and OIDC_CLIENT_ID are set.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_DISPLAY_NAME": "Sign in with your agency account",
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_ROLE_CLAIM": "groups",
+    "OIDC_ROLE_MAP": {},
+    "OIDC_CREATE_USERS": False,
+    # RFC 8176 methods that show the provider asked for a second factor (then fieldapp's is not asked).
+    "OIDC_MFA_AMR": ("mfa", "otp", "hwk", "swk"),
+    "OIDC_CHECK_SECONDS": 120.0,  # how often the provider is asked whether a signed-in user is still enabled
+    # Passkeys (fieldapp.mfa.passkeys): the request's host and origin unless set.
+    "WEBAUTHN_RP_ID": None,
+    "WEBAUTHN_ORIGIN": None,
+    "WEBAUTHN_RP_NAME": "fieldapp",
     "FIELDAPP_TIMEZONE": "America/New_York",
     "MAP_URL_TEMPLATE": "geo:0,0?q={address}",
     "REDIS_URL": None,
@@ -207,7 +262,9 @@ DEFAULTS = {
     "LOGIN_LIMIT_PER_ADDRESS": "50 per 10 minutes",
     "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "FIELD_ENCRYPTION_KEY": None,  # fieldapp.crypto; None (tests, demo): derived from SECRET_KEY
     "RATELIMIT_KEY_PREFIX": "fieldapp-login",
+    "RATELIMIT_STRATEGY": "fixed-window",  # accounts.throttle gives reservations back on this window
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage must not stop sign-in: fall back to memory
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -247,6 +304,7 @@ DEFAULTS = {
     # still reads the table in case Redis dropped a message.
     "LIVE_CHANNEL": "fieldapp:live:events",
     "LIVE_SAFETY_SECONDS": 10.0,
+    "LIVE_REDIS_RETRY_SECONDS": 2.0,  # Redis lost: how often to try it again (the table is read meanwhile)
     # The async live process (fieldapp.live.server): its heartbeat, how often it checks that each
     # stream's session is still valid (sign-out, revocation, idle timeout), and its ceiling.
     "LIVE_ASYNC_HEARTBEAT_SECONDS": 20.0,

@@ -42,8 +42,9 @@ class Invalid(ServiceError):
 
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-              422: "invalid", 429: "too_many_requests", 500: "internal_error"}
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 414: "uri_too_long",
+              415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests", 500: "internal_error",
+              503: "unavailable"}
 
 
 # Addresses that scripts call (never a person's browser tab): they get JSON answers, never a
@@ -84,9 +85,8 @@ class ErrorSchema(Schema):
     error = ma_fields.Nested(ErrorDetailSchema, required=True)
 
 
-def error_response(status, code, message, fields=None):
+def error_response(status, code, message, fields=None, *, template="errors/error.html"):
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
-    template = "errors/error.html"
     return render_template(template, status=status, code=code, message=message, fields=fields or {}), status

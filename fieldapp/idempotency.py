@@ -55,28 +55,31 @@ def replay_of(model, record_id, body_hash: str, *, what: str, reveal=None, paren
     return existing
 
 
-def saved_meanwhile(model, record_id, body_hash: str, *, what: str):
+def saved_meanwhile(model, record_id, body_hash: str, *, what: str, reveal=None, parent=None, field: str = "id"):
     """The stored record if ``record_id`` was saved since this request first looked (a replay racing
-    its original), else None; 409 when the id was saved with a different body.
+    its original), else None; refused as ``replay_of`` refuses (``reveal``, ``parent``, another body).
 
     Call it once the parent record is locked and re-read, before any rule about the parent's state:
     the original has just moved the parent on (a call to en route, a referral to accepted), and
     the replay of that very change must be answered as a replay, not refused as a bad transition.
     """
-    existing = db.session.get(model, record_id, populate_existing=True)
-    return None if existing is None else check_replay(existing, body_hash, what=what)
+    if db.session.get(model, record_id, populate_existing=True) is None:
+        return None
+    return replay_of(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
 
 
-def commit_or_replay(record, body_hash: str, *, what: str):
+def commit_or_replay(record, body_hash: str, *, what: str, reveal=None, parent=None, field: str = "id"):
     """Commit a new record. If the same id arrived at the same moment from a second request (the
-    unique key refuses it), the stored record is the answer: returns (record, created)."""
+    unique key refuses it), the stored record is the answer, checked as ``replay_of`` checks it (the
+    caller's visibility first: a racing request that may not see the record learns nothing of it):
+    returns (record, created)."""
     model, record_id = type(record), record.id
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = db.session.get(model, record_id)
+        existing = replay_of(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
         if existing is None:
             raise
-        return check_replay(existing, body_hash, what=what), False
+        return existing, False
     return record, True

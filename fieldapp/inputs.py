@@ -7,7 +7,9 @@ page and API call alike, what no field may hold:
   form or a JSON body (422 naming the field; query strings also refuse CR and LF);
 - JSON nested deeper than ``MAX_JSON_DEPTH`` (a body is at most ``MAX_CONTENT_LENGTH`` bytes);
 - on the JSON API, query parameters the operation does not declare;
-- path integers beyond the database's 32-bit range: ``<int:...>`` is bounded, so they are a 404.
+- path integers beyond the database's 32-bit range: ``<int:...>`` is bounded, so they are a 404;
+- a path and query longer than ``MAX_URL_LENGTH`` (414, in the one error shape: gunicorn's own
+  ``limit_request_line`` is set above it, so this answer comes first).
 """
 
 import json
@@ -21,11 +23,16 @@ from fieldapp.errors import Invalid, NotFound, ServiceError
 from fieldapp.schemas import INT32_MAX, text_problem
 
 MAX_JSON_DEPTH = 20
+MAX_URL_LENGTH = 4096  # path and query, as sent; gunicorn.conf.py's limit_request_line is 8190
 _QUERY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class TooDeep(ServiceError):
     status, code = 400, "bad_request"
+
+
+class UriTooLong(ServiceError):
+    status, code = 414, "uri_too_long"
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -120,6 +127,9 @@ def declared_query_names(view) -> set[str] | None:
 
 def check_request():
     """before_request: refuse what no view may receive (see the module's docstring)."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    if len(target) > MAX_URL_LENGTH:
+        raise UriTooLong(f"The address is too long (at most {MAX_URL_LENGTH} characters).")
     _check_pairs(request.args.items(multi=True), query=True)
     if request.form:
         _check_pairs(request.form.items(multi=True), query=False)

@@ -1,6 +1,7 @@
 """Every model, imported in one place so SQLAlchemy and Alembic see the whole schema."""
 
 from fieldapp.accounts.models import LoginSession, User
+from fieldapp.accounts.oidc_models import OidcIdentity, OidcLoginSession
 from fieldapp.audit.models import AuditEvent
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.directory.models import Organization, Service
@@ -24,10 +25,13 @@ from fieldapp.metrics.models import (
     RollupState,
 )
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
+from fieldapp.mfa.passkey_models import Passkey
 from fieldapp.notes.models import FollowUp, Note
+from fieldapp.offline.models import DeviceStorageKey
 from fieldapp.people.models import Person
 from fieldapp.push.models import PushMessage, PushSubscription
 from fieldapp.referrals.models import Referral, ReferralEvent
+from fieldapp.safetyplans.models import SafetyPlan
 from fieldapp.units.models import Shift, Unit
 
 __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "FollowUp", "IntegrationAccount",
@@ -36,4 +40,5 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "EidoIncident", "Encounter", "Foll
            "TotpCredential", "Unit", "User", "WebhookDelivery",
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
            "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay",
-           "PushMessage", "PushSubscription"]
+           "PushMessage", "PushSubscription", "DeviceStorageKey", "SafetyPlan", "OidcIdentity",
+           "OidcLoginSession", "Passkey"]

@@ -1,13 +1,14 @@
 /* fieldapp service worker: the app shell offline, field pages from the device's copy when the
-   network fails, and Background Sync for the outbox where the browser has it. */
+   network fails (sealed under the signed-in user's key, static/js/vault.js), and Background Sync for
+   the outbox where the browser has it. */
 "use strict";
 
-const VERSION = "fieldapp-v3";
+const VERSION = "fieldapp-v4";
 const SHELL = `${VERSION}-shell`;
-const PAGES = "fieldapp-pages";  // kept across versions; cleared at logout
+const CLEAR_PAGES = "fieldapp-pages";  // where copies of pages were kept unsealed before v4: deleted
 const SHELL_FILES = [
   "/offline", "/static/css/app.css", "/static/js/app.js",
-  "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
+  "/static/js/vault.js", "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
   "/static/js/outbox-page.js", "/static/js/outbox-list.js",
   "/static/js/live.js", "/static/js/encounter.js", "/static/js/push.js",
   "/static/js/fielderrors.js", "/static/js/signin.js", "/static/js/ready.js",
@@ -15,7 +16,7 @@ const SHELL_FILES = [
 ];
 const NETWORK_TIMEOUT_MS = 6000;
 
-importScripts("/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
+importScripts("/static/js/vault.js", "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
   "/static/push-sw.js");
 
 self.addEventListener("install", (event) => {
@@ -25,7 +26,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith("fieldapp-v") && name !== SHELL) await caches.delete(name);
+      if ((name.startsWith("fieldapp-v") && name !== SHELL) || name === CLEAR_PAGES) await caches.delete(name);
     }
     await self.clients.claim();
   })());
@@ -41,8 +42,7 @@ function withTimeout(promise, ms) {
 async function pageFromNetwork(request) {
   const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
   if (response.ok && response.headers.get("X-Fieldapp-Offline") === "1") {
-    const cache = await caches.open(PAGES);
-    await cache.put(request.url, response.clone());
+    await self.FieldappVault.pages.put(request.url, response.clone()).catch(() => false);
   }
   return response;
 }
@@ -51,7 +51,7 @@ async function page(request) {
   try {
     return await pageFromNetwork(request);
   } catch (error) {
-    const cached = await caches.match(request.url, { cacheName: PAGES, ignoreVary: true });
+    const cached = await self.FieldappVault.pages.get(request.url).catch(() => null);
     if (cached) return markOffline(cached);
     return (await caches.match("/offline", { cacheName: SHELL })) || Response.error();
   }
@@ -107,7 +107,7 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "logout") {
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(Promise.all([self.FieldappVault.lock(), caches.delete(CLEAR_PAGES)]).catch(() => {}));
   } else if (data.type === "cache-page" && data.url) {
     // The page a user just looked at: keep it for offline use if the server allows.
     event.waitUntil(pageFromNetwork(new Request(data.url, { credentials: "same-origin", redirect: "manual" })).catch(() => {}));

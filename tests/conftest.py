@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -20,6 +21,11 @@ from fieldapp.accounts import passwords
 from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.metrics.models import DirtySpan
+
+# Production refuses to start without FIELD_ENCRYPTION_KEY (fieldapp.crypto): the tests that read the
+# production settings, and the servers they start, get one key for the run (tests/mfa/test_encryption.py
+# proves the refusal without it).
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 
 # Argon2id at its lowest cost for the in-process suite (as Django's test settings swap in a fast
 # hasher): at the production profile, ~900 password checks were two thirds of the suite's time.
@@ -36,6 +42,8 @@ pytest_plugins = [
     "tests.fixtures.directory",  # services_directory, add_org, add_service
     "tests.fixtures.jobs",  # rq_backend
     "tests.fixtures.push",  # push_on, service
+    "tests.fixtures.servers",  # private_redis, dead_database_url
+    "tests.fixtures.sso",  # oidc_provider (a real OpenID provider in-process), sso
 ]
 
 class RequestPerContextClient(FlaskClient):

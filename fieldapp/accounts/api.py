@@ -13,6 +13,7 @@ from fieldapp.accounts.schemas import (
 )
 from fieldapp.accounts.throttle import sign_in_limits
 from fieldapp.errors import Unauthorized
+from fieldapp.mfa import services as mfa
 from fieldapp.roles import ADMIN
 from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
 
@@ -30,11 +31,17 @@ def issue_token(data):
 
     Every refusal is 401 ``bad_credentials`` alike, whether the username exists or the account is
     locked (5 failures lock it for 10 minutes); a right password without the code needed is 401
-    ``mfa_required``. Too many failures from one address or for one username: 429."""
-    user = services.authenticate(data["username"], data["password"], data.get("otp"))
+    ``mfa_required``. Too many failures from one address or for one username: 429. A sign-in with
+    the second factor answers a ``device_token`` (a known device, like a browser's cookie): sent
+    with later sign-ins, it lets this client in while others' failures lock the account."""
+    user = services.authenticate(data["username"], data["password"], data.get("otp"),
+                                 device_token=data.get("device_token"))
     token, row = services.start_session(user, "api", ip=request.remote_addr,
                                         user_agent=request.user_agent.string)
-    return {"token": token, "expires_at": row.expires_at, "user": user}
+    answer = {"token": token, "expires_at": row.expires_at, "user": user}
+    if data.get("otp") and mfa.is_enrolled(user):  # with the second factor: a known device, like a cookie
+        answer["device_token"] = mfa.remember_device(user, data.get("device_token"))
+    return answer
 
 
 @blp.route("/auth/token", methods=["DELETE"])

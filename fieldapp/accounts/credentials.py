@@ -56,6 +56,12 @@ def unlock(user: User, *, by) -> User:
     return user
 
 
+def end_other_sessions(user: User, *, keep: LoginSession | None) -> int:
+    """End every session and token of ``user`` but ``keep`` (a factor added or removed); the caller
+    commits. Returns how many ended."""
+    return _revoke_others(user, keep)
+
+
 def _revoke_others(user: User, keep: LoginSession | None) -> int:
     query = (update(LoginSession)
              .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))

@@ -5,6 +5,8 @@
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from fieldapp.accounts import oidc
+from fieldapp.accounts.services import session_row
 from fieldapp.errors import Forbidden, wants_json
 
 # While an admin-set password is waiting to be replaced: the change itself, who am I, sign out.
@@ -19,6 +21,8 @@ def password_change_first() -> None:
     with ``password_change_required`` (API) until they choose their own."""
     if not current_user.must_change_password or request.endpoint in OPEN_WHILE_PASSWORD_CHANGE:
         return
+    if oidc.opened_by_provider(session_row(current_user.get_id())):
+        return  # signed in through single sign-on: the admin-set password was not used
     if wants_json():
         raise Forbidden("An admin set your password: choose your own first with "
                         "POST /api/v1/me/password.", code="password_change_required")

@@ -7,7 +7,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.throttle import limit_sign_in_address
 from fieldapp.accounts.views import sign_in
 from fieldapp.errors import ServiceError, Unauthorized
-from fieldapp.mfa import services
+from fieldapp.mfa import passkeys, services
 from fieldapp.roles import ADMIN
 from fieldapp.web.access import ANY_ROLE, allow, enrolment_step, public
 from fieldapp.web.forms import flash_refusal
@@ -37,12 +37,13 @@ def code():
         else:
             services.end_challenge(token)
             response = sign_in(user, session.get("login_next"))
-            _remember_this_browser(response, services.remember_device(user, device_token))
+            remember_this_browser(response, services.remember_device(user, device_token))
             return response
-    return render_template("mfa/code.html", error=error), 401 if error else 200
+    return render_template("mfa/code.html", error=error, totp=services.has_totp(user),
+                           passkey=passkeys.has_passkey(user)), 401 if error else 200
 
 
-def _remember_this_browser(response, device_token):
+def remember_this_browser(response, device_token):
     """The known-device cookie: sent only to the login pages, never readable by scripts."""
     config = current_app.config
     response.set_cookie(services.DEVICE_COOKIE, device_token, max_age=config["KNOWN_DEVICE_DAYS"] * 86400,

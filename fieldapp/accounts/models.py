@@ -14,6 +14,8 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # How single sign-on (fieldapp.accounts.oidc) finds an account an admin created; lower-case.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)

@@ -13,10 +13,17 @@ class TokenRequestSchema(BaseSchema):
     password = Text(MAX_LENGTH, required=True, load_only=True)
     otp = Text(32, load_only=True, metadata={"description": "For users with a second factor: the 6-digit "
                                                               "code of their authenticator app, or a recovery code."})
+    device_token = Text(100, load_only=True, metadata={
+        "description": "The device token an earlier sign-in with the second factor answered (a known "
+                       "device): while the account is locked by others' failures, this client may still "
+                       "sign in with the password and a code, counted against its own 5-failure lock."})
 
 
 class TokenSchema(BaseSchema):
     token = fields.String(dump_only=True)
+    device_token = fields.String(dump_only=True, metadata={
+        "description": "After a sign-in with the second factor: this client's known-device token (the "
+                       "same one when it sent one); keep it privately and send it with later sign-ins."})
     expires_at = fields.AwareDateTime(dump_only=True)
     user = fields.Nested(UserBriefSchema, dump_only=True)
 
@@ -27,6 +34,8 @@ class UserSchema(BaseSchema):
     full_name = Text(120, required=True)
     role = Choice(ROLES, "Choose a role.", required=True)
     password = Text(MAX_LENGTH, required=True, load_only=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254),
+                         metadata={"description": "How single sign-on finds this account (optional)."})
     active = fields.Boolean(dump_only=True)
     locked_until = fields.AwareDateTime(dump_only=True, allow_none=True)
     must_change_password = fields.Boolean(dump_only=True)

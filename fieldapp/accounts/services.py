@@ -44,8 +44,9 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def create_user(*, username, full_name, role, password, by=None) -> User:
+def create_user(*, username, full_name, role, password, by=None, email=None) -> User:
     username = username.strip().lower()
+    email = (email or "").strip().lower() or None
     if role not in ROLES:
         raise Invalid("Unknown role.", fields={"role": ["Choose a role from the list."]})
     problems = passwords.policy_problems(password, username=username, full_name=full_name)
@@ -53,8 +54,10 @@ def create_user(*, username, full_name, role, password, by=None) -> User:
         raise Invalid("The password cannot be used.", fields={"password": problems})
     if find_user(username):
         raise Conflict("That username is taken.", fields={"username": ["That username is taken."]})
+    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("That e-mail address is taken.", fields={"email": ["Another user has this e-mail address."]})
     # A first password chosen by an admin must be replaced by the user (CLI and demo users choose their own).
-    user = User(username=username, full_name=full_name.strip(), role=role,
+    user = User(username=username, full_name=full_name.strip(), role=role, email=email,
                 password_hash=passwords.hash_password(password), must_change_password=by is not None)
     db.session.add(user)
     db.session.flush()
@@ -171,12 +174,13 @@ def authenticate(username: str, password: str, otp: str | None = None, *, device
     return user
 
 
-def check_code_step(user: User, code: str, *, device_token=None) -> User:
-    """The code step of the login page, under the same lock as the password."""
+def check_code_step(user: User, code, *, device_token=None, check=None) -> User:
+    """The code step of the login page, under the same lock as the password. ``check(user, code)``
+    is the factor's own check: a TOTP or recovery code by default, a passkey's assertion when given."""
     counter = _reserve_attempt(user, device_token)
     if counter is None:
         _refuse(user.username, user, "locked", outcome="locked")
-    if not mfa.check_second_factor(user, code):
+    if not (check or mfa.check_second_factor)(user, code):
         _failed(user, counter, "wrong second factor", error=Unauthorized(mfa.WRONG_CODE, code="mfa_invalid"))
     lockout.succeeded(counter)
     return user

@@ -121,7 +121,8 @@ def users():
     if request.method == "POST":
         form = request.form.to_dict()
         data, errors = forms.load(UserSchema(), {k: form.get(k, "") for k in
-                                                 ("username", "full_name", "role", "password")})
+                                                 ("username", "full_name", "role", "password")}
+                                  | ({"email": form["email"]} if form.get("email") else {}))
         if not errors:
             try:
                 user = services.create_user(by=current_user, **data)

@@ -35,14 +35,14 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
                              "recorded_at": recorded_at.isoformat() if recorded_at else None,
                              **({"final_call_type": final_call_type} if final_call_type else {})})
     held = uow.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
-    existing = replay_of(CallEvent, event_id, body_hash, what="status change",
-                         reveal=lambda found: get_call(by, found.call_id, audit_read=False),
-                         parent=lambda found: found.call_id == call_id)
+    rules = {"reveal": lambda found: get_call(by, found.call_id, audit_read=False),
+             "parent": lambda found: found.call_id == call_id}
+    existing = replay_of(CallEvent, event_id, body_hash, what="status change", **rules)
     if existing is not None:
         return existing, False
     get_call(by, call_id, audit_read=False)
     call = lock_call(call_id)
-    replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change")
+    replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change", **rules)
     if replay is not None:
         return replay, False
     if not is_crew(by, call) or call.status == c.CANCELLED:
@@ -81,5 +81,5 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     entry.id = event_id
     audit.record("call.status", obj=call, user=by, details={"from": from_status, "to": status})
     fanout.announce("call.status", call, unit_id=call.unit_id)
-    return commit_or_replay(entry, body_hash, what="status change")
+    return commit_or_replay(entry, body_hash, what="status change", **rules)
 

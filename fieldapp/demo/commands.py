@@ -39,11 +39,13 @@ DEMO_USERS = [
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--full-name", required=True)
+@click.option("--email", default=None, help="Their e-mail at the single sign-on provider (optional).")
 @click.password_option(help="Prompted for (twice, hidden) when not given.")
-def create_user_command(username, role, full_name, password):
+def create_user_command(username, role, full_name, password, email):
     """Create a user account."""
     try:
-        user = accounts.create_user(username=username, full_name=full_name, role=role, password=password)
+        user = accounts.create_user(username=username, full_name=full_name, role=role, password=password,
+                                    email=email)
     except ServiceError as error:
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
         raise click.ClickException(f"{error.message} {detail}".strip()) from None

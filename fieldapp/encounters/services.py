@@ -95,9 +95,9 @@ def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encoun
     if data.get("referral") and add_referral is None:
         raise TypeError("log_encounter: an encounter with a referral needs add_referral")
     body_hash = fingerprint({"call_id": call_id, **data})
-    existing = replay_of(Encounter, data["id"], body_hash, what="encounter",
-                         reveal=lambda found: calls.get_call(by, found.call_id, audit_read=False),
-                         parent=lambda found: found.call_id == call_id)
+    rules = {"reveal": lambda found: calls.get_call(by, found.call_id, audit_read=False),
+             "parent": lambda found: found.call_id == call_id}
+    existing = replay_of(Encounter, data["id"], body_hash, what="encounter", **rules)
     if existing is not None:
         return existing, False
     call = calls.get_call(by, call_id, audit_read=False)
@@ -113,7 +113,7 @@ def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encoun
         try:
             person = people.new_person(data["person"], by=by)
         except Conflict:  # the person's id is taken: by this very encounter, if its original just committed
-            replay = saved_meanwhile(Encounter, data["id"], body_hash, what="encounter")
+            replay = saved_meanwhile(Encounter, data["id"], body_hash, what="encounter", **rules)
             if replay is None:
                 raise
             return replay, False
@@ -135,7 +135,7 @@ def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encoun
     audit.record("encounter.create", object_type="encounters", object_id=encounter.id, user=by,
                  details={"call_id": call.id, "outcome": encounter.outcome})
     fanout.announce("encounter.outcome", call, encounter=encounter)  # the APCO code back to CAD
-    return commit_or_replay(encounter, body_hash, what="encounter")
+    return commit_or_replay(encounter, body_hash, what="encounter", **rules)
 
 
 def visible_encounters_query(user):

@@ -23,8 +23,8 @@ def _reveal(contact, user) -> None:
 def record(data: dict, *, by) -> tuple[FollowUpContact, bool]:
     """Record one follow-up contact. Returns (contact, created)."""
     body_hash = fingerprint(data)
-    existing = replay_of(FollowUpContact, data["id"], body_hash, what="follow-up contact",
-                         reveal=lambda found: _reveal(found, by))
+    rules = {"reveal": lambda found: _reveal(found, by)}
+    existing = replay_of(FollowUpContact, data["id"], body_hash, what="follow-up contact", **rules)
     if existing is not None:
         return existing, False
     encounter_id, person_id = data.get("encounter_id"), data.get("person_id")
@@ -52,7 +52,7 @@ def record(data: dict, *, by) -> tuple[FollowUpContact, bool]:
     db.session.add(contact)
     audit.record("follow_up_contact.create", object_type="follow_up_contacts", object_id=contact.id, user=by,
                  details={"encounter_id": str(encounter_id) if encounter_id else None, "reached": contact.reached})
-    return commit_or_replay(contact, body_hash, what="follow-up contact")
+    return commit_or_replay(contact, body_hash, what="follow-up contact", **rules)
 
 
 def of_person(by, person_id) -> list[FollowUpContact]:

@@ -16,6 +16,7 @@ SWEEPS = (
     "fieldapp.integrations.webhooks.jobs.sweep",
     "fieldapp.push.jobs.sweep",
     "fieldapp.metrics.jobs.sweep",
+    "fieldapp.accounts.oidc_checks.sweep",
 )
 
 

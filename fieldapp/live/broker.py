@@ -5,8 +5,14 @@ Committed events reach a process three ways: from its own commits (``publish``),
 ``live_events`` table when ids are missing or no Redis links the processes (one read per process,
 never one per stream). Listening starts with the first stream, so web workers that serve no
 streams only publish.
+
+When Redis is set but unreachable, the hub reads the table every LIVE_POLL_SECONDS (other
+processes' commits reach its streams within seconds, not never) and tries Redis again every
+LIVE_REDIS_RETRY_SECONDS; ``delayed`` says so, and the streams are told (``Notice``), so a page
+does not say "Live" while events only arrive by the table.
 """
 
+import contextlib
 import json
 import logging
 import threading
@@ -16,7 +22,7 @@ from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.live import services
-from fieldapp.live.events import Audiences, Event, Sequencer
+from fieldapp.live.events import Audiences, Event, Notice, Sequencer
 from fieldapp.live.models import LiveEvent
 
 log = logging.getLogger(__name__)
@@ -31,10 +37,13 @@ class Hub:
         self.sequencer: Sequencer | None = None
         self._lock = threading.RLock()
         self._redis = None
+        self.delayed = False  # Redis is set but lost: events from other processes come from the table
+        self._stopping = threading.Event()
         if redis_url:
             import redis  # optional at run time: only when REDIS_URL is set
 
-            self._redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
+            self._redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2,
+                                               health_check_interval=5)
 
     @property
     def cross_process(self) -> bool:
@@ -43,7 +52,7 @@ class Hub:
     # --- in -------------------------------------------------------------------------------
     def publish(self, events: list[Event]) -> None:
         """Called after a commit in the committing process."""
-        if self._redis is not None:
+        if self._redis is not None and not self.delayed:  # lost: the others read the table meanwhile
             try:
                 self._redis.publish(self.channel, json.dumps([e.to_message() for e in events]))
                 return
@@ -110,24 +119,59 @@ class Hub:
                 except Exception:  # noqa: BLE001 - a database hiccup: next round
                     log.warning("live: reading events failed", exc_info=True)
 
+    def stop(self) -> None:
+        """End the listening thread (a test's hub; a process's ends with the process)."""
+        self._stopping.set()
+
     def _listen(self) -> None:
-        safety = self.app.config["LIVE_SAFETY_SECONDS"]
-        while True:
+        while not self._stopping.is_set():
             try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(self.channel)
-                self.catch_up()  # whatever was published while not subscribed
-                next_check = time.monotonic() + safety
-                while True:
-                    message = pubsub.get_message(timeout=1.0)
-                    if message and message.get("type") == "message":
-                        self._on_message(message["data"])
-                    if time.monotonic() >= next_check:  # a message Redis dropped costs at most this
-                        self.catch_up()
-                        next_check = time.monotonic() + safety
-            except Exception:  # noqa: BLE001 - reconnect after a Redis or database outage
-                log.warning("live: Redis subscription lost; retrying in 2 s", exc_info=True)
-                time.sleep(2)
+                self._follow_redis()
+            except Exception:  # noqa: BLE001 - a Redis (or database) outage: read the table meanwhile
+                log.warning("live: Redis subscription lost; reading the table until it is back", exc_info=True)
+            if not self._stopping.is_set():
+                self._fall_back()
+
+    def _follow_redis(self) -> None:
+        safety = self.app.config["LIVE_SAFETY_SECONDS"]
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(self.channel)
+            self.catch_up()  # whatever was published while not subscribed
+            self._set_delayed(False)
+            next_check = time.monotonic() + safety
+            while not self._stopping.is_set():
+                message = pubsub.get_message(timeout=1.0)
+                if message and message.get("type") == "message":
+                    self._on_message(message["data"])
+                if time.monotonic() >= next_check:  # a message Redis dropped costs at most this
+                    self.catch_up()
+                    next_check = time.monotonic() + safety
+        finally:
+            with contextlib.suppress(Exception):  # the connection is gone already
+                pubsub.close()
+
+    def _fall_back(self) -> None:
+        """Redis is lost: read the table like a hub without Redis until Redis answers again."""
+        self._set_delayed(True)
+        retry_at = 0.0
+        while not self._stopping.is_set():
+            try:
+                self.catch_up()
+            except Exception:  # noqa: BLE001 - the database may be down too: next round
+                log.warning("live: reading events failed", exc_info=True)
+            if time.monotonic() >= retry_at:
+                try:
+                    self._redis.ping()
+                    return
+                except Exception:  # noqa: BLE001 - still down
+                    retry_at = time.monotonic() + self.app.config["LIVE_REDIS_RETRY_SECONDS"]
+            self._stopping.wait(self.app.config["LIVE_POLL_SECONDS"])
+
+    def _set_delayed(self, delayed: bool) -> None:
+        if delayed != self.delayed:
+            self.delayed = delayed
+            self.audiences.tell_all(Notice(delayed))
 
     def _on_message(self, data) -> None:
         try:

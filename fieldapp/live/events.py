@@ -37,6 +37,18 @@ class Event:
         return cls.of(int(item["id"]), item.get("unit_id"), item["payload"])
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Not an event: the channel's state, sent to every stream when it changes. ``delayed``: Redis
+    is lost and events from other processes arrive by the table, within seconds."""
+
+    delayed: bool
+
+    @property
+    def frame(self) -> bytes:
+        return f"event: state\ndata: {json.dumps({'delayed': self.delayed})}\n\n".encode()
+
+
 class Sequencer:
     """Passes events on in id order, each once. ``take`` answers None when ids are missing: the
     caller then reads the table after ``last_id`` and hands the rows to ``fill``."""
@@ -85,6 +97,12 @@ class Audiences:
     def __len__(self) -> int:
         with self._lock:
             return sum(len(members) for members in self._by_key.values())
+
+    def tell_all(self, notice: Notice) -> None:
+        with self._lock:
+            receivers = [member for members in self._by_key.values() for member in members]
+        for subscriber in receivers:
+            subscriber.put(notice)
 
     def deliver(self, event: Event) -> None:
         with self._lock:

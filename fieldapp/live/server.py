@@ -21,7 +21,7 @@ from flask_login import current_user
 from werkzeug.test import EnvironBuilder
 
 from fieldapp.live import services
-from fieldapp.live.events import ALL, Audiences
+from fieldapp.live.events import ALL, Audiences, Notice
 from fieldapp.live.views import hello, last_event_id
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,10 @@ class Relay:
         self.inboxes: set[_Inbox] = set()
 
     def put(self, event):  # called from the hub's thread
-        self.loop.call_soon_threadsafe(self.audiences.deliver, event)
+        if isinstance(event, Notice):
+            self.loop.call_soon_threadsafe(self.audiences.tell_all, event)
+        else:
+            self.loop.call_soon_threadsafe(self.audiences.deliver, event)
 
     def close_all(self):
         for inbox in list(self.inboxes):
@@ -117,7 +120,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     try:
         missed = await asyncio.to_thread(read_backlog, flask_app, last_id, who)
         await response.prepare(request)
-        await response.write(hello(last_id))
+        await response.write(hello(last_id, flask_app.extensions["fieldapp_live"].delayed))
         for event in missed:
             last_id = event.id
             await response.write(event.frame)
@@ -132,7 +135,9 @@ async def events(request: web.Request) -> web.StreamResponse:
             else:
                 if event is CLOSE:
                     break
-                if event.id > last_id:
+                if isinstance(event, Notice):
+                    await response.write(event.frame)
+                elif event.id > last_id:
                     last_id = event.id
                     await response.write(event.frame)
             if time.monotonic() >= next_check:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
 from fieldapp.live import services
+from fieldapp.live.events import Notice
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.web.access import allow
 
@@ -52,8 +53,10 @@ def last_event_id(headers, args) -> int:
     return int(raw)
 
 
-def hello(last_id: int) -> bytes:
-    return f"retry: 2000\nid: {last_id}\nevent: hello\ndata: {{}}\n\n".encode()
+def hello(last_id: int, delayed: bool = False) -> bytes:
+    """The first frame; ``delayed``: the hub has lost Redis and reads the table (``Notice``)."""
+    data = '{"delayed":true}' if delayed else "{}"
+    return f"retry: 2000\nid: {last_id}\nevent: hello\ndata: {data}\n\n".encode()
 
 
 @bp.route("/events")
@@ -83,7 +86,7 @@ def stream():
 
     def generate(last_id):
         try:
-            yield hello(last_id)
+            yield hello(last_id, hub.delayed)
             for event in missed:
                 last_id = event.id
                 yield event.frame
@@ -94,7 +97,9 @@ def stream():
                 except queue.Empty:
                     yield b": keep-alive\n\n"
                     continue
-                if event.id > last_id:
+                if isinstance(event, Notice):
+                    yield event.frame
+                elif event.id > last_id:
                     last_id = event.id
                     yield event.frame
         finally:

@@ -4,6 +4,7 @@ from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.clock import utcnow
+from fieldapp.crypto import EncryptedText
 from fieldapp.database import Base
 
 
@@ -11,12 +12,13 @@ class TotpCredential(Base):
     """A user's authenticator-app secret: pending until confirmed with a first code.
 
     ``last_used_step`` is the RFC 6238 time step of the last code accepted; a code of that step
-    or an earlier one is refused, so each code works once."""
+    or an earlier one is refused, so each code works once. ``secret`` is stored encrypted
+    (``fieldapp.crypto``: Fernet under ``FIELD_ENCRYPTION_KEY``)."""
 
     __tablename__ = "mfa_totp"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(EncryptedText())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     last_used_step: Mapped[int | None] = mapped_column(BigInteger)

@@ -11,12 +11,14 @@ from datetime import timedelta
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Integer, Text, column, delete, or_, select, table, update
 
 from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
+from fieldapp.crypto import field_cipher
 from fieldapp.errors import Conflict, Invalid
 from fieldapp.extensions import db
+from fieldapp.mfa import passkeys
 from fieldapp.mfa.models import KnownDevice, LoginChallenge, RecoveryCode, TotpCredential
 
 TOTP_DIGITS = 6
@@ -34,9 +36,14 @@ def totp_of(user) -> TotpCredential | None:
     return db.session.get(TotpCredential, user.id)
 
 
-def is_enrolled(user) -> bool:
+def has_totp(user) -> bool:
     return db.session.scalar(select(TotpCredential.confirmed_at).where(TotpCredential.user_id == user.id)) \
         is not None
+
+
+def is_enrolled(user) -> bool:
+    """The user has a second factor: a confirmed authenticator app or a passkey."""
+    return has_totp(user) or passkeys.has_passkey(user)
 
 
 def must_enrol(user) -> bool:
@@ -159,12 +166,31 @@ def recovery_codes_left(user) -> int:
 def forget(user) -> bool:
     """Remove every second factor of ``user`` (``accounts.services.reset_second_factor`` ends their
     sessions and audits it); True when they had one. The caller commits."""
-    had = totp_of(user) is not None
+    had = totp_of(user) is not None or passkeys.has_passkey(user)
+    passkeys.forget(user)
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
     db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id))
     return had
+
+
+# mfa_totp as stored: the tokens themselves, not decrypted (the model's column type would decrypt them)
+_STORED_SECRETS = table("mfa_totp", column("user_id", Integer), column("secret", Text))
+
+
+def rotate_secrets(*, by) -> int:
+    """Re-encrypt every TOTP secret under the first key of FIELD_ENCRYPTION_KEY (``MultiFernet.rotate``:
+    any listed key decrypts). Works on the stored tokens, never on clear text in Python objects."""
+    table, cipher = _STORED_SECRETS, field_cipher()
+    rows = db.session.execute(select(table.c.user_id, table.c.secret)).all()
+    for user_id, token in rows:
+        db.session.execute(update(table).where(table.c.user_id == user_id)
+                           .values(secret=cipher.rotate(token.encode()).decode())
+                           .execution_options(synchronize_session=False))
+    audit.record("mfa.key_rotate", user=by, details={"secrets": len(rows)})
+    db.session.commit()
+    return len(rows)
 
 
 # The login page's code step ------------------------------------------------------------------------

@@ -30,8 +30,10 @@ def _replay(by, data, body_hash, what):
                      reveal=lambda found: get_note(by, found.id, audit_read=False))
 
 
-def _save(note, data, body_hash, *, by, follow_up_due=None):
+def _save(note, data, body_hash, *, by, follow_up_due=None, attach=None):
     db.session.add(note)
+    if attach is not None:
+        attach(note)  # a record signed by this note, saved in its transaction (a safety plan)
     if follow_up_due is not None:
         db.session.add(FollowUp(note=note, person_id=note.person_id, encounter_id=note.encounter_id,
                                 assignee_id=by.id, due_at=follow_up_due))
@@ -49,8 +51,10 @@ def _save(note, data, body_hash, *, by, follow_up_due=None):
     return note, True
 
 
-def add_note(*, data: dict, by, encounter_id=None, person_id=None) -> tuple[Note, bool]:
-    """Sign a note on an encounter or a person; ``follow_up_due`` also opens a follow-up task."""
+def add_note(*, data: dict, by, encounter_id=None, person_id=None, attach=None) -> tuple[Note, bool]:
+    """Sign a note on an encounter or a person; ``follow_up_due`` also opens a follow-up task.
+    ``attach(note)`` adds a record the note signs to the same transaction; the note's fingerprint
+    covers all of ``data``, so a replay with other contents is refused."""
     _require(by, write=True)
     body_hash = fingerprint({"encounter_id": str(encounter_id or ""), "person_id": str(person_id or ""), **data})
     existing = _replay(by, data, body_hash, "note")
@@ -66,7 +70,7 @@ def add_note(*, data: dict, by, encounter_id=None, person_id=None) -> tuple[Note
         raise Invalid("The follow-up is due in the past.", fields={"follow_up_due": ["Choose a future time."]})
     note = Note(id=data["id"], encounter_id=encounter_id, person_id=person_id, author_id=by.id,
                 body=data["body"], recorded_at=data.get("recorded_at") or utcnow(), request_hash=body_hash)
-    return _save(note, data, body_hash, by=by, follow_up_due=due)
+    return _save(note, data, body_hash, by=by, follow_up_due=due, attach=attach)
 
 
 def add_addendum(note_id, data: dict, *, by) -> tuple[Note, bool]:

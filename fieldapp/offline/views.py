@@ -1,9 +1,12 @@
+import base64
+
 from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp.calls import constants as calls_vocabulary
 from fieldapp.calls import services as calls
+from fieldapp.offline.services import storage_key_of
 from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.units import services as units
 from fieldapp.web.access import ANY_ROLE, allow, public
@@ -17,7 +20,8 @@ OFFLINE_PAGES = {
     "calls.my_calls", "calls.show", "encounters.record", "encounters.new", "encounters.show",
     "referrals.new", "directory.index", "offline.outbox",
 }
-CLINICIAN_ONLY_OFFLINE_PAGES = {"notes.followups", "referrals.index", "referrals.show", "people.show"}
+CLINICIAN_ONLY_OFFLINE_PAGES = {"notes.followups", "referrals.index", "referrals.show", "people.show",
+                                "safetyplans.new", "safetyplans.show"}
 
 
 def mark_offline_pages(response):
@@ -98,4 +102,16 @@ def ready():
 def session_state():
     """Who is signed in here and a fresh CSRF token, for the outbox before it sends."""
     response = {"username": current_user.username, "role": current_user.role, "csrf_token": generate_csrf()}
+    return response
+
+
+@bp.route("/session/storage-key")
+@allow(ANY_ROLE)
+def storage_key():
+    """The key this user's devices seal the outbox and the offline pages with (static/js/vault.js).
+    Only a signed-in session gets it; the device forgets it at sign-out, so what stays on a shared
+    phone cannot be read until the same user signs in again."""
+    key = base64.b64encode(storage_key_of(current_user)).decode("ascii")
+    response = current_app.json.response({"username": current_user.username, "key": key})
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -53,14 +53,14 @@ def _check_consent(consent: dict, service: Service, by) -> None:
 def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
     """Refer the person of an encounter to a service. Idempotent on the device-made ``id``."""
     body_hash = fingerprint({"encounter_id": encounter_id, **data})
-    existing = replay_of(Referral, data["id"], body_hash, what="referral",
-                         reveal=lambda found: get_referral(by, found.id, audit_read=False),
-                         parent=lambda found: found.encounter_id == encounter_id)
+    rules = {"reveal": lambda found: get_referral(by, found.id, audit_read=False),
+             "parent": lambda found: found.encounter_id == encounter_id}
+    existing = replay_of(Referral, data["id"], body_hash, what="referral", **rules)
     if existing is not None:
         return existing, False
     encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
     referral = add_referral(encounter, data, by=by, body_hash=body_hash)
-    return commit_or_replay(referral, body_hash, what="referral")
+    return commit_or_replay(referral, body_hash, what="referral", **rules)
 
 
 def add_with_encounter(encounter, data: dict, *, by) -> Referral:
@@ -122,9 +122,9 @@ def may_track(user, referral: Referral) -> bool:
 def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
     """Move a referral one step; failures (declined, unable to contact, cancelled) need a reason."""
     body_hash = fingerprint({"referral_id": str(referral_id), **data})
-    existing = replay_of(ReferralEvent, data["id"], body_hash, what="referral step",
-                         reveal=lambda found: get_referral(by, found.referral_id, audit_read=False),
-                         parent=lambda found: found.referral_id == referral_id)
+    rules = {"reveal": lambda found: get_referral(by, found.referral_id, audit_read=False),
+             "parent": lambda found: found.referral_id == referral_id}
+    existing = replay_of(ReferralEvent, data["id"], body_hash, what="referral step", **rules)
     if existing is not None:
         return existing, False
     referral = get_referral(by, referral_id, audit_read=False)
@@ -139,7 +139,10 @@ def apply_step(referral: Referral, data: dict, body_hash: str, *, actor, user_id
     FHIR): the transition must be allowed, a failure needs a reason; recorded, audited, committed."""
     referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update(of=Referral)
                                  .execution_options(populate_existing=True))  # one step at a time, re-read
-    replay = saved_meanwhile(ReferralEvent, data["id"], body_hash, what="referral step")
+    # A step's id saved meanwhile under another referral is a conflict; the caller's sight of this
+    # referral was checked before (a user in change_status, a partner by its Task).
+    rules = {"parent": lambda found: found.referral_id == referral.id}
+    replay = saved_meanwhile(ReferralEvent, data["id"], body_hash, what="referral step", **rules)
     if replay is not None:
         return replay, False
     status, reason = data["status"], (data.get("reason") or "").strip()
@@ -163,7 +166,7 @@ def apply_step(referral: Referral, data: dict, body_hash: str, *, actor, user_id
     if partner:
         details["partner"] = partner
     audit.record("referral.status", obj=referral, user=actor, details=details)
-    return commit_or_replay(event, body_hash, what="referral step")
+    return commit_or_replay(event, body_hash, what="referral step", **rules)
 
 
 def visible_referrals_query(user):

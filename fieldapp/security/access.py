@@ -11,7 +11,7 @@ Object-level rules (which calls a unit may see) live in each domain's services.
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from fieldapp.accounts import gates
+from fieldapp.accounts import gates, oidc
 from fieldapp.accounts import services as accounts
 from fieldapp.errors import Forbidden, Unauthorized, wants_json
 from fieldapp.extensions import csrf, login_manager
@@ -65,7 +65,8 @@ def enforce_access():
     gates.password_change_first()
     if not role_allowed(policy, current_user.role):
         raise Forbidden("Your role does not allow this.")
-    if mfa.must_enrol(current_user) and not getattr(current_app.view_functions[request.endpoint],
+    if mfa.must_enrol(current_user) and not oidc.provider_second_factor(accounts.session_row(current_user.get_id())) \
+            and not getattr(current_app.view_functions[request.endpoint],
                                                     "enrolment_step", False):
         if wants_json():
             raise Forbidden("Set up a second factor first: POST /api/v1/me/mfa/totp, then "

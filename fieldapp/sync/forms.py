@@ -17,6 +17,8 @@ from fieldapp.referrals import constants as referral_constants
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.form import referral_payload
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
+from fieldapp.safetyplans import services as safety_plans
+from fieldapp.safetyplans.form import load_plan
 from fieldapp.schemas import shared
 
 
@@ -84,6 +86,13 @@ def addendum(args, form):
     return created, f"{target}#note-{record.addendum_to_id}", [], "Addendum signed; the original note is unchanged."
 
 
+def safety_plan(args, form):
+    data = _loaded(*load_plan(form))
+    plan, created = safety_plans.make_plan(args["encounter_id"], data, by=current_user)
+    return created, url_for("safetyplans.show", plan_id=plan.id), [], \
+        "Safety plan signed. Print it for the person to keep." if created else "This safety plan was already saved."
+
+
 # The page endpoint a form posts to -> its handler.
 HANDLERS = {
     "calls.change_status": call_status,
@@ -93,4 +102,5 @@ HANDLERS = {
     "notes.add_to_encounter": note_on_encounter,
     "notes.add_to_person": note_on_person,
     "notes.add_addendum": addendum,
+    "safetyplans.create": safety_plan,
 }

@@ -3,23 +3,26 @@
 here: pages that show a refusal on their form (``fieldapp.web.forms.submit``) come through ``refused``.
 """
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, make_response, request
 from marshmallow import ValidationError
 from sqlalchemy import event
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from fieldapp.audit import services as audit
 from fieldapp.errors import HTTP_CODES, ServiceError, error_response, flatten_fields
-from fieldapp.extensions import db
+from fieldapp.extensions import db, login_manager
 
 
 def _handle_service_error(error: ServiceError):
-    db.session.rollback()
+    _rollback()
     if error.status == 403:
         _audit_denied(error.message)
-    return error_response(error.status, error.code, error.message, error.fields)
+    response = make_response(error_response(error.status, error.code, error.message, error.fields))
+    response.headers.extend(getattr(error, "headers", None) or {})  # e.g. a 429's Retry-After
+    return response
 
 
 def _handle_validation_error(error: ValidationError):
@@ -28,7 +31,7 @@ def _handle_validation_error(error: ValidationError):
 
 
 def _handle_http_exception(error: HTTPException):
-    db.session.rollback()
+    _rollback()
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     fields = {}
@@ -72,8 +75,35 @@ def failure_message() -> str:
     return "Something went wrong on our side; nothing was saved. Please try again."
 
 
+# The database cannot be reached (refused, dropped, the pool exhausted): 503 with Retry-After,
+# never a 500. Its page does not extend base.html, which would ask the database who is signed in.
+UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 10
+
+
+def _database_unavailable(error: Exception):
+    current_app.logger.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
+    message = ("The database cannot be reached right now. " + (
+        "Your change may have reached it before the connection broke: check before you try again."
+        if g.get("commit_state") else "Nothing was saved; please try again in a few seconds."))
+    # Flask-Login's template context asks who is signed in, which needs the database: nobody, here.
+    login_manager._update_request_context_with_user()
+    response = make_response(error_response(503, "database_unavailable", message, template="errors/unavailable.html"))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except UNREACHABLE:  # the connection is gone: nothing to roll back
+        db.session.close()
+
+
 def _handle_unexpected(error: Exception):
-    db.session.rollback()
+    _rollback()
+    if isinstance(error, UNREACHABLE):
+        return _database_unavailable(error)
     if isinstance(error, IntegrityError) and g.get("commit_state") != "done":
         # A safety net: a unique key or reference the services did not check first. Nothing saved.
         current_app.logger.error("integrity error answered 409", exc_info=error)

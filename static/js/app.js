@@ -26,6 +26,11 @@
     });
   });
 
+  // <button data-print>: the browser's print dialog (a safety plan printed for the person).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   // The dispatcher's board refreshes itself.
   function refreshBoard(board) {
     var url = board.getAttribute("data-refresh-url");

@@ -62,10 +62,13 @@
   // Idempotent: it runs after every change of the page (see the MutationObserver below).
   function showMode() {
     var text = document.getElementById("board-live-text");
-    var wanted = live ? "Live: changes appear as they happen." : "Updates every 10 seconds.";
+    // "delayed": the server has lost its link to the other servers and reads the database instead
+    var wanted = live === "delayed" ? "Live, delayed: changes appear within a few seconds."
+      : live ? "Live: changes appear as they happen." : "Updates every 10 seconds.";
     if (text && text.textContent !== wanted) {
       text.textContent = wanted;
-      text.parentNode.classList.toggle("is-live", live);
+      text.parentNode.classList.toggle("is-live", live === true);
+      text.parentNode.classList.toggle("is-delayed", live === "delayed");
     }
     var button = document.getElementById("board-sound");
     if (button) {
@@ -89,7 +92,13 @@
     var Observed = function (url, options) {
       var source = new Native(url, options);
       if (/^\/events(\?|$)/.test(String(url))) {
-        source.addEventListener("hello", function () { setLive(true); });
+        var state = function (e) {
+          var data = {};
+          try { data = JSON.parse(e.data || "{}"); } catch (error) { /* an old server: plain "Live" */ }
+          setLive(data.delayed ? "delayed" : true);
+        };
+        source.addEventListener("hello", state);
+        source.addEventListener("state", state);  // the server's channel lost or found Redis
         source.addEventListener("error", function () { if (source.readyState !== Native.OPEN) setLive(false); });
       }
       return source;
@@ -99,7 +108,10 @@
     window.EventSource = Observed;
   }
   // If live.js announces its state itself, that is used too.
-  document.addEventListener("fieldapp:live", function (event) { setLive(!!(event.detail && event.detail.connected)); });
+  // (Its call events go out on the same name: they carry no "connected" and say nothing about the link.)
+  document.addEventListener("fieldapp:live", function (event) {
+    if (event.detail && "connected" in event.detail) setLive(!!event.detail.connected);
+  });
   window.addEventListener("offline", function () { setLive(false); });
   document.addEventListener("visibilitychange", function () { if (document.hidden) setLive(false); });
 

@@ -106,12 +106,19 @@
     }
   }
 
+  function delayed(e) {
+    try { return !!JSON.parse(e.data || "{}").delayed; } catch (error) { return false; }
+  }
+
   function connect() {
     if (source || !window.EventSource) { if (!window.EventSource) startPolling(); return; }
     source = new EventSource("/events" + (lastId !== null ? "?after=" + lastId : ""));
     source.addEventListener("hello", function (e) {
       failures = 0; if (e.lastEventId) lastId = Number(e.lastEventId); stopPolling();
-      document.documentElement.setAttribute("data-live", "open");  // events from now on arrive here
+      document.documentElement.setAttribute("data-live", delayed(e) ? "delayed" : "open");  // events from now on arrive here
+    });
+    source.addEventListener("state", function (e) {  // the server lost (or found again) its Redis link
+      document.documentElement.setAttribute("data-live", delayed(e) ? "delayed" : "open");
     });
     source.addEventListener("call", function (e) { lastId = Number(e.lastEventId); handle(JSON.parse(e.data)); });
     source.onerror = function () {

@@ -28,6 +28,13 @@
     }
     entries.forEach(function (entry) {
       var item = document.createElement("li");
+      if (entry.locked) {  // sealed, and this device has not got the key back yet (vault.js)
+        item.className = "card";
+        item.textContent = "A record sealed on this device: it opens and is sent once this device is " +
+          "online with you signed in.";
+        list.appendChild(item);
+        return;
+      }
       item.className = "card" + (entry.status === "refused" ? " refused" : "");
       var title = document.createElement("p");
       var strong = document.createElement("strong");

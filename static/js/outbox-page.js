@@ -193,7 +193,7 @@
     }
   }, true);
 
-  /* Signing out with records waiting warns first; the device's copies of pages are cleared. */
+  /* Signing out with records waiting warns first; the device's key and copies of pages are cleared. */
   document.addEventListener("submit", async function (event) {
     var form = event.target;
     if (!/\/logout$/.test(form.getAttribute("action") || "") || form.dataset.confirmed) return;
@@ -206,9 +206,10 @@
     form.submit();
   });
 
+  /* The user's key goes (what still waits stays sealed), and the offline copies of pages with it. */
   function clearDeviceCopies() {
-    var jobs = [];
-    if (window.caches) jobs.push(caches.delete("fieldapp-pages"));
+    var jobs = [window.FieldappVault.lock()];
+    if (window.caches) jobs.push(caches.delete("fieldapp-pages"));  // where copies were kept in clear before
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "logout" });
     }

@@ -6,8 +6,13 @@
    (the server treats the same id and body as a replay, so a resend after a lost response creates
    nothing twice), the device time, and the user who made it: it is never sent under another login.
 
+   What a record says is sealed under its user's key (vault.js): the device keeps only its number
+   and its user's name readable, so a signed-out phone tells how many records wait and whose, and
+   nothing of what they say. A record this device cannot open now (its user signed out, another
+   user signed in) reads as {seq, user, locked: true}.
+
    The outbox's files, in the order they load (templates/base.html; the service worker imports the
-   first three and precaches all, static/sw.js): outbox-store.js (this queue), outbox-settle.js
+   first three and precaches all, static/sw.js), after vault.js: outbox-store.js (this queue), outbox-settle.js
    (what becomes of a refused or taken-away record), outbox-send.js (sending, FieldappOutbox.flush),
    outbox-page.js (capturing field forms, the badge, notices, sign-out) and outbox-list.js (the
    /outbox list and restoring a set-aside record into its form). */
@@ -40,14 +45,34 @@
     });
   }
 
+  var Vault = global.FieldappVault;
+
+  /* Sealed before the transaction opens: a transaction ends when its work awaits anything else. */
+  async function sealed(entry) {
+    var contents = Object.assign({}, entry);
+    delete contents.seq;
+    delete contents.user;
+    var row = { user: entry.user, box: await Vault.seal(entry.user, contents) };
+    if (entry.seq !== undefined) row.seq = entry.seq;
+    return row;
+  }
+
+  async function opened(row) {
+    if (!row || !row.box) return row;  // kept before records were sealed: readable as it is
+    var contents = await Vault.open(row.user, row.box);
+    return Object.assign(contents || { locked: true }, { seq: row.seq, user: row.user });
+  }
+
   var Outbox = {
-    add: function (entry) { return tx("readwrite", function (s) { return s.add(entry); }); },
-    put: function (entry) { return tx("readwrite", function (s) { return s.put(entry); }); },
+    add: async function (entry) { var row = await sealed(entry); return tx("readwrite", function (s) { return s.add(row); }); },
+    put: async function (entry) { var row = await sealed(entry); return tx("readwrite", function (s) { return s.put(row); }); },
     remove: function (seq) { return tx("readwrite", function (s) { return s.delete(seq); }); },
-    get: function (seq) { return tx("readonly", function (s) { return s.get(seq); }); },
+    get: function (seq) { return tx("readonly", function (s) { return s.get(seq); }).then(opened); },
     all: function () {
       return tx("readonly", function (s) { return s.getAll(); }).then(function (rows) {
-        return (rows || []).sort(function (a, b) { return a.seq - b.seq; });
+        return Promise.all((rows || []).map(opened));
+      }).then(function (entries) {
+        return entries.sort(function (a, b) { return a.seq - b.seq; });
       });
     },
   };

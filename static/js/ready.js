@@ -1,15 +1,16 @@
 /* fieldapp: ready before the basement. While there is a connection, a crew device keeps what each call
    assigned to its unit needs offline (the call page with its briefing, the encounter form with its
-   referral step) and the shift's pages (my calls, the directory, the outbox), in the same cache the
+   referral step) and the shift's pages (my calls, the directory, the outbox), in the same store the
    service worker answers from. It does so on start, when the app comes back to the foreground, when
    the connection returns and when a live event says the unit's calls changed. Pages of calls no
    longer assigned are dropped. The server decides what may be kept (X-Fieldapp-Offline: never an
-   officer's clinical notes); everything is cleared at sign-out (static/js/outbox-page.js).
+   officer's clinical notes); the copies are sealed under the user's key (static/js/vault.js) and
+   cleared at sign-out (static/js/outbox-page.js).
 
    Also: times shown by scripts in the agency's zone, 24-hour, like the pages (FieldappTime). */
 (function () {
   "use strict";
-  var PAGES = "fieldapp-pages";
+  var pages = window.FieldappVault && window.FieldappVault.pages;
   var CREW = ["officer", "clinician"];
   var running = null, again = false, lastRun = 0;
   var zone = document.body && document.body.getAttribute("data-timezone") || undefined;
@@ -40,18 +41,17 @@
 
   /* redirect "manual": a signed-out fetch is not followed to the sign-in page, whose new session
      would replace the cookie under a sign-in form open in this browser (its CSRF token then fails). */
-  async function keep(cache, path) {
+  async function keep(path) {
     var response = await fetch(path, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } });
     if (response.ok && !response.redirected && response.headers.get("X-Fieldapp-Offline") === "1") {
-      await cache.put(absolute(path), response);
-      return true;
+      return pages.put(absolute(path), response);
     }
     return false;
   }
 
   /* Fetch and keep the unit's calls; drop pages of calls that left it. Resolves to the ids ready. */
   async function prepare() {
-    if (!isCrew() || !window.caches || !navigator.onLine) return null;
+    if (!isCrew() || !pages || !navigator.onLine) return null;
     if (running) { again = true; return running; }
     running = (async function () {
       var ready = [];
@@ -60,25 +60,24 @@
           { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (!response.ok) return null;
         var plan = await response.json();
-        var cache = await caches.open(PAGES);
         var assigned = {}, before = kept(), now = {};
         plan.calls.forEach(function (call) { assigned[call.id] = true; });
         for (var k = 0; k < plan.pages.length; k++) {
-          if (!await cache.match(absolute(plan.pages[k]))) await keep(cache, plan.pages[k]).catch(function () {});
+          if (!await pages.has(absolute(plan.pages[k]))) await keep(plan.pages[k]).catch(function () {});
         }
         for (var i = 0; i < plan.calls.length; i++) {
           var call = plan.calls[i], held = 0, changed = before[call.id] !== call.status;
           for (var j = 0; j < call.pages.length; j++) {
-            var have = !changed && await cache.match(absolute(call.pages[j]));
-            if (have || await keep(cache, call.pages[j]).catch(function () { return false; })) held += 1;
+            var have = !changed && await pages.has(absolute(call.pages[j]));
+            if (have || await keep(call.pages[j]).catch(function () { return false; })) held += 1;
           }
           if (held >= 2) { ready.push(call.id); now[call.id] = call.status; }  // the call page and its form at least
         }
         try { sessionStorage.setItem("fieldapp-ready", JSON.stringify(now)); } catch (error) { /* private mode */ }
-        var keys = await cache.keys();
-        for (var n = 0; n < keys.length; n++) {
-          var match = /^\/calls\/(\d+)(\/|$)/.exec(new URL(keys[n].url).pathname);
-          if (match && !assigned[match[1]]) await cache.delete(keys[n]);
+        var urls = await pages.urls();
+        for (var n = 0; n < urls.length; n++) {
+          var match = /^\/calls\/(\d+)(\/|$)/.exec(new URL(urls[n]).pathname);
+          if (match && !assigned[match[1]]) await pages.remove(urls[n]);
         }
         lastRun = Date.now();
         return ready;
@@ -94,15 +93,15 @@
 
   /* "Ready offline" on each open call of My calls that this device holds. */
   async function mark() {
-    if (!window.caches || location.pathname !== "/my/calls") return;
+    if (!pages || location.pathname !== "/my/calls") return;
     var cards = document.querySelectorAll("li.call");
     for (var i = 0; i < cards.length; i++) {
       var card = cards[i], link = card.querySelector("a.call-link");
       var id = link && /^\/calls\/(\d+)$/.exec(new URL(link.href).pathname);
       var status = card.querySelector(".status");
       if (!id || (status && /status-(cleared|cancelled|pending)/.test(status.className))) continue;
-      var held = await caches.match(absolute("/calls/" + id[1]), { cacheName: PAGES })
-        && await caches.match(absolute("/calls/" + id[1] + "/encounters/new"), { cacheName: PAGES });
+      var held = await pages.has(absolute("/calls/" + id[1]))
+        && await pages.has(absolute("/calls/" + id[1] + "/encounters/new"));
       var badge = card.querySelector(".ready-offline");
       if (!badge) {
         badge = document.createElement("p");
@@ -137,7 +136,6 @@
   });
 
   window.FieldappReady = { prepare: prepare, mark: mark, keep: function (path) {
-    return window.caches && isCrew() ? caches.open(PAGES).then(function (cache) { return keep(cache, path); })
-      .catch(function () { return false; }) : Promise.resolve(false);
+    return pages && isCrew() ? keep(path).catch(function () { return false; }) : Promise.resolve(false);
   } };
 })();

@@ -77,3 +77,45 @@ def test_a_device_cookie_helps_only_its_own_user_and_ends_with_a_reset(pages, ma
     assert db.session.scalars(select(KnownDevice).where(KnownDevice.user_id == user.id)).all() == []
     lock_from_elsewhere(pages, user, db)
     assert owner.login(user).status_code == 401
+
+
+def test_an_api_client_that_signed_in_with_its_second_factor_is_a_known_device_too(app, api, make_user, db,
+                                                                                   monkeypatch):
+    """Issue 22, defect 7: the exemption pages have, for the API. A sign-in with the code answers a
+    device token; with it, the owner's app signs in (password and code) while failures from elsewhere
+    lock the account and fill the per-username throttle; without it, the lock holds."""
+    from tests.fixtures.mfa import code, enrol, token_request
+
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "6 per 10 minutes")
+    user = make_user("dispatcher")
+    secret, recovery_codes = enrol(api, user)
+    first = api.post("/api/v1/auth/token", token_request(user, otp=code(secret, 1)))
+    assert first.status_code == 201, first.get_json()
+    device_token = first.get_json()["device_token"]
+    assert len(db.session.scalars(select(KnownDevice).where(KnownDevice.user_id == user.id)).all()) == 1
+
+    for _ in range(6):  # someone else: the lock (5) and the per-username throttle (6) are both spent
+        assert api.post("/api/v1/auth/token", token_request(user, password="guess-guess-guess")).status_code == 401
+    db.session.refresh(user)
+    assert user.locked_until is not None and user.locked_until > utcnow()
+    stranger = api.post("/api/v1/auth/token", token_request(user, otp=recovery_codes[0]))
+    assert stranger.status_code == 429  # without the device token: throttled, and locked behind that
+
+    owner = api.post("/api/v1/auth/token", token_request(user, otp=recovery_codes[1], device_token=device_token))
+    assert owner.status_code == 201, owner.get_json()
+    assert owner.get_json()["device_token"] == device_token  # the same device, remembered
+    assert api.client.get("/api/v1/me", headers={"Authorization": "Bearer " + owner.get_json()["token"]}
+                          ).status_code == 200
+    db.session.refresh(user)
+    assert user.locked_until > utcnow()  # still locked for everyone else
+
+
+def test_a_wrong_device_token_is_refused_like_any_locked_sign_in(api, make_user, db):
+    from tests.fixtures.mfa import enrol, token_request
+
+    user = make_user()
+    _, recovery_codes = enrol(api, user)
+    for _ in range(5):
+        api.post("/api/v1/auth/token", token_request(user, password="guess-guess-guess"))
+    refused = api.post("/api/v1/auth/token", token_request(user, otp=recovery_codes[0], device_token="made-up"))
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "bad_credentials"

@@ -235,3 +235,71 @@ def test_settings_for_the_second_factor_and_the_banner(monkeypatch, tmp_path):
     monkeypatch.setenv("LOGIN_LIMIT_PER_ACCOUNT", "lots")
     with pytest.raises(settings.ConfigError, match="LOGIN_LIMIT_PER_ACCOUNT"):
         settings.from_environment(str(tmp_path))
+
+
+def parallel_sign_ins(app, username, count=30):
+    """``count`` wrong-password sign-ins for ``username`` at once (threads, each with its own
+    connection); their answers as (status, body)."""
+    barrier, answers = threading.Barrier(count), []
+
+    def attempt():
+        client = app.test_client()
+        with app.app_context():
+            barrier.wait()
+            response = client.post("/api/v1/auth/token", json={"username": username, "password": "not-it-at-all"})
+            answers.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_thirty_concurrent_failures_past_the_limit_count_only_the_checked_ones_known_or_locked_or_not(
+        app, api, make_user, db, cheap_argon2, password_checks):
+    """Issue 22, defect 4: the per-account throttle reserves before the check, so 30 failures at once
+    are 10 checks (the limit) and 20 answers of 429 with no check, and its counter says 10; a real
+    account (locked after its 5th failure) and an unknown name answer exactly alike throughout."""
+    from fieldapp.accounts.throttle import failures_counted
+
+    user = make_user(username="omar", password_hash=cheap_argon2)
+    answers = {}
+    for username in ("omar", "nobody-here"):
+        before = sum(password_checks.values())
+        answers[username] = sorted(parallel_sign_ins(app, username), key=repr)
+        checked = sum(password_checks.values()) - before
+        assert checked == 10 == failures_counted(username), username  # the counter equals what was checked
+    assert [status for status, _ in answers["omar"]] == [401] * 10 + [429] * 20
+    assert answers["omar"] == answers["nobody-here"]  # same statuses, codes and messages
+    assert password_checks[user.password_hash] <= 5  # the lock held the real password checks to 5
+    db.session.refresh(user)
+    assert user.locked_until is not None
+    # Afterwards, the locked account and the unknown name get the same answer and headers.
+    later = {}
+    for username, password in (("omar", PASSWORD), ("nobody-here", PASSWORD)):
+        response = api.post("/api/v1/auth/token", {"username": username, "password": password})
+        later[username] = (response.status_code, response.get_json(), sorted(response.headers.keys()))
+    assert later["omar"] == later["nobody-here"]
+    assert later["omar"][0] == 429 and later["omar"][1]["error"]["code"] == "too_many_requests"
+    assert failures_counted("omar") == failures_counted("nobody-here") == 10
+
+
+def test_with_the_shared_count_unreachable_each_process_still_counts(app, api, monkeypatch):
+    """Redis gone (REDIS_URL set): sign-in still works and the per-username limit still holds, counted in
+    this process meanwhile."""
+    from fieldapp.accounts import throttle
+
+    class Unreachable:
+        def hit(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        get_window_stats = hit
+
+    monkeypatch.setattr(type(limiter), "limiter", property(lambda self: Unreachable()))
+    monkeypatch.setattr(throttle, "_FALLBACK", throttle.FixedWindowRateLimiter(throttle.MemoryStorage()))
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "3 per 10 minutes")
+    statuses = [api.post("/api/v1/auth/token", {"username": "nobody-here", "password": "guess-guess"}).status_code
+                for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]

@@ -42,7 +42,8 @@ def app_role_url(app, db):
 
 
 def test_append_only_tables_are_the_models_that_say_so():
-    assert append_only_tables() == ["audit_events", "call_events", "live_events", "notes", "referral_events"]
+    assert append_only_tables() == ["audit_events", "call_events", "live_events", "notes", "referral_events",
+                                    "safety_plans"]
 
 
 @pytest.mark.parametrize("statement", [

@@ -78,13 +78,9 @@ def seeded_database(tmp_path_factory):
     return path, password, secret
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, seeded_database):
-    """fieldapp with the demo data, migrated and served by gunicorn on a free local port.
-
-    One per test module (on a fresh copy of the seeded database), so what one module's tests change
-    never surprises another's."""
-    workdir = tmp_path_factory.mktemp("live_server")
+def serve(workdir, seeded_database, **settings):
+    """The demo under gunicorn (gunicorn.conf.py) on a fresh copy of the seeded database, on a free
+    local port; ``settings`` are extra environment variables. A generator: ``yield from`` it."""
     template, password, secret = seeded_database
     # SQLite's backup, not a file copy: the seeding process may leave its last writes in the -wal file
     # (a connection of its job thread still open at exit), which a copy of the main file would lose.
@@ -100,7 +96,8 @@ def live_server(tmp_path_factory, seeded_database):
            "DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
            "SESSION_COOKIE_SECURE": "0",
            "REDIS_URL": "",
-           "WEB_CONCURRENCY": "1"}
+           "WEB_CONCURRENCY": "1",
+           **settings}
 
     url = f"http://127.0.0.1:{_free_port()}"
     log_path = workdir / "gunicorn.log"
@@ -126,6 +123,15 @@ def live_server(tmp_path_factory, seeded_database):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, seeded_database):
+    """fieldapp with the demo data, migrated and served by gunicorn on a free local port.
+
+    One per test module (on a fresh copy of the seeded database), so what one module's tests change
+    never surprises another's."""
+    yield from serve(tmp_path_factory.mktemp("live_server"), seeded_database)
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,7 @@ def visit(page, path):
     """Open a page online, so the device keeps a copy for offline use."""
     page.goto(path)
     ready_for_offline(page)
-    page.wait_for_function(
-        "p => caches.open('fieldapp-pages').then(c => c.match(location.origin + p)).then(r => !!r)",
-        arg=path, timeout=10000)
+    page.wait_for_function("p => window.FieldappVault.pages.has(location.origin + p)", arg=path, timeout=10000)
 
 
 def badge(page):
@@ -221,8 +219,8 @@ def test_records_are_never_sent_under_another_login(phone_page, dispatch, live_s
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.evaluate("window.FieldappOutbox.run()")
     expect(badge(page)).to_be_hidden()  # officer2 sees none of officer1's records
-    kept = page.evaluate("window.FieldappOutbox.store.all()")
-    assert [(entry["user"], entry["status"]) for entry in kept] == [("officer1", "waiting")]
+    kept = page.evaluate("window.FieldappOutbox.store.all()")  # sealed under officer1's key: unreadable here
+    assert [(entry["user"], entry.get("locked"), entry.get("status")) for entry in kept] == [("officer1", True, None)]
     assert dispatch.call(call["id"])["status"] == "assigned"  # nothing was sent as officer2
 
 

@@ -4,9 +4,14 @@ a conflict; the same body again is the stored record."""
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
+from fieldapp.calls import services as calls
 from fieldapp.calls.models import CallEvent
+from fieldapp.clock import utcnow
+from fieldapp.errors import NotFound
+from fieldapp.idempotency import commit_or_replay
 from tests.fixtures.calls import call_body
 from tests.fixtures.encounters import encounter_body
 
@@ -61,3 +66,20 @@ def test_an_encounter_id_another_unit_saved_tells_nothing(api, dispatcher, shift
     probe = api.post(f"/api/v1/calls/{mine['id']}/encounters", body, user=shift.clinician)
     assert probe.status_code == 404
     assert "encounter" not in probe.get_json()["error"]["message"].lower()
+
+
+def test_an_id_saved_by_another_unit_in_the_same_instant_tells_nothing_either(api, dispatcher, shift, other_shift,
+                                                                              db):
+    """The race: the first look found no record, then the insert met the other unit's row (the unique
+    key). commit_or_replay's answer goes through the same checks as replay_of: 404, not 409 or theirs."""
+    mine, theirs = _call_for(api, dispatcher, shift), _call_for(api, dispatcher, other_shift)
+    event_id = uuid.uuid4()
+    assert _status(api, theirs["id"], other_shift.officer, "acknowledged", event_id).status_code == 201
+    racing = CallEvent(id=event_id, call_id=mine["id"], kind="status", status="acknowledged",
+                       user_id=shift.officer.id, recorded_at=utcnow(), request_hash="another body")
+    db.session.add(racing)
+    rules = {"reveal": lambda found: calls.get_call(shift.officer, found.call_id, audit_read=False),
+             "parent": lambda found: found.call_id == mine["id"]}
+    with pytest.raises(NotFound):  # not 409, and not their record as a replay
+        commit_or_replay(racing, "another body", what="status change", **rules)
+    assert db.session.scalar(select(func.count()).select_from(CallEvent).where(CallEvent.id == event_id)) == 1

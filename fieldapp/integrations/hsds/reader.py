@@ -15,12 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from fieldapp.integrations.hsds import validation
+
 MAX_ZIP_MEMBERS = 200
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 TABLES = ("organizations", "services", "phones", "schedules", "service_at_location", "locations", "addresses",
           "attributes", "taxonomy_terms")
 REQUIRED_TABLES = ("organizations", "services")
 NOT_DIRECTORY_KEYS = {"taxonomy", "term_uri", "code", "version", "location_type", "link_entity"}
+MAX_DEPTH = 32  # HSDS's deepest path (a list, a service, its locations, a location, its addresses...) is < 10
 
 
 class HsdsFileError(ValueError):
@@ -42,6 +45,10 @@ def read_json(data: bytes) -> Document:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HsdsFileError(f"Not a JSON document: {error}.") from None
+    except RecursionError:
+        raise HsdsFileError(f"The JSON is nested too deeply (HSDS needs at most {MAX_DEPTH} levels).") from None
+    if _deeper_than(payload, MAX_DEPTH):
+        raise HsdsFileError(f"The JSON is nested too deeply (HSDS needs at most {MAX_DEPTH} levels).")
     document = Document()
     if isinstance(payload, dict) and "contents" in payload:
         if not isinstance(payload["contents"], list):
@@ -62,35 +69,61 @@ def read_json(data: bytes) -> Document:
     return document
 
 
+def _deeper_than(payload, limit: int) -> bool:
+    """Walked without recursion, so no document can exhaust the stack here."""
+    stack = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
+def _well_typed(document: Document, kind: str, record: dict) -> bool:
+    """A JSON record with a field of the wrong HSDS type is refused, with every such field named."""
+    problems = validation.problems(kind, record)
+    if problems:
+        document.skipped.append((kind, str(record.get("id")), "Wrong type: " + "; ".join(problems) + "."))
+    return not problems
+
+
 def _add_item(document: Document, item, position: int) -> None:
     if not isinstance(item, dict):
         document.skipped.append(("item", f"#{position}", "Not an object."))
     elif "service" in item and "location" in item:  # service_at_location_full
         service = dict(item["service"]) if isinstance(item["service"], dict) else {}
         service["service_at_locations"] = [{key: value for key, value in item.items() if key != "service"}]
-        _add_service(document, service)
+        _add_service(document, service, checked=True)
     elif {"status", "organization", "organization_id"} & item.keys():
-        _add_service(document, item)
+        _add_service(document, item, checked=True)
     elif NOT_DIRECTORY_KEYS & item.keys():
         document.skipped.append(("item", str(item.get("id") or f"#{position}"),
                                  "Not an organization or a service (a taxonomy term or location alone)."))
     else:
-        _add_organization(document, item)
+        _add_organization(document, item, checked=True)
         for service in item.get("services") or []:
             if isinstance(service, dict):
-                _add_service(document, {**service, "organization_id": service.get("organization_id") or item.get("id")})
+                _add_service(document, {**service, "organization_id": service.get("organization_id") or item.get("id")},
+                             checked=True)
 
 
-def _add_organization(document: Document, organization: dict) -> None:
+def _add_organization(document: Document, organization: dict, *, checked=False) -> None:
     brief = {key: value for key, value in organization.items() if key != "services"}
+    if checked and not _well_typed(document, "organization", brief):
+        return
     if all(known.get("id") != brief.get("id") for known in document.organizations):
         document.organizations.append(brief)
 
 
-def _add_service(document: Document, service: dict) -> None:
+def _add_service(document: Document, service: dict, *, checked=False) -> None:
+    """``checked``: a JSON record (typed values); the CSV package's values are all text."""
+    if checked and not _well_typed(document, "service", service):
+        return
     organization = service.get("organization")
     if isinstance(organization, dict):
-        _add_organization(document, organization)
+        _add_organization(document, organization, checked=checked)
         service = {**service, "organization_id": service.get("organization_id") or organization.get("id")}
     document.services.append(service)
 
