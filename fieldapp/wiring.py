@@ -44,6 +44,8 @@ def connect(app: Flask) -> None:
     people.met_by_crew.provide(encounters.people_met_by_crew)
     # A call's briefing (the call page, the record page, the API): earlier contacts at the place or with the people.
     call_briefing.briefing_of.provide(briefing.briefing)
+    # What was logged on a call (the call page lists it).
+    call_briefing.encounters_of.provide(briefing.logged_on)
     # The parts' vocabularies (code -> label tables), for every page's templates: CALL_TYPES,
     # STATUS_LABELS, ...; E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, ...
     app.jinja_env.globals.update(call_constants.TEMPLATE_GLOBALS)

@@ -33,9 +33,12 @@ def board_live():
 
 @allow(DISPATCHER)
 def assign_sheet(call_id):
-    """Choose a unit for a call: units listed available first, a confirm step for a busy one."""
+    """Choose a unit for a call: units listed available first, a confirm step for a busy one. The call
+    page's Assign form posts here too (``back=call``: back to the call), so a busy unit is confirmed
+    the same way wherever it is chosen. The confirm step is a question, answered 200 (not a refusal)."""
     call = services.get_call(current_user, call_id)
     warning, chosen, status = None, None, 200
+    back = "call" if request.values.get("back") == "call" else "board"
     if request.method == "POST":
         data, errors = forms.load(AssignSchema(), {
             "unit_id": forms.as_number(request.form.get("unit_id", "")),
@@ -48,17 +51,17 @@ def assign_sheet(call_id):
             try:
                 call = services.assign(call.id, chosen, by=current_user, confirm_busy=data["confirm_busy"])
             except ServiceError as error:
-                _, status = forms.form_errors(error)
                 if error.code == "unit_busy":
                     warning = error.message
                 else:
+                    _, status = forms.form_errors(error)
                     flash(error.message, "error")
                 call = services.get_call(current_user, call_id, audit_read=False)
             else:
                 flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
-                return redirect(url_for("calls.board"))
+                return redirect(url_for("calls.show", call_id=call.id) if back == "call" else url_for("calls.board"))
     return render_template("calls/assign.html", call=call, choices=dispatch.unit_choices(call),
-                           warning=warning, chosen=chosen), status
+                           warning=warning, chosen=chosen, back=back), status
 
 
 class ClosedSearchSchema(BaseSchema):

@@ -7,8 +7,8 @@ from marshmallow import ValidationError
 from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
 from fieldapp.calls import status as status_changes
-from fieldapp.calls.briefing import briefing_of
-from fieldapp.calls.schemas import AssignSchema, CallCreateSchema, CancelSchema, StatusChangeSchema
+from fieldapp.calls.briefing import briefing_of, encounters_of
+from fieldapp.calls.schemas import CallCreateSchema, CancelSchema, StatusChangeSchema
 from fieldapp.errors import ServiceError
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.units import services as units
@@ -26,7 +26,12 @@ def my_calls():
     calls = services.list_calls(current_user, audit_as="call.list.mine") if shift else []
     active = [call for call in calls if call.status in c.OPEN]
     done = [call for call in calls if call.status not in c.OPEN]
-    return render_template("calls/my_calls.html", shift=shift, active=active, done=done)
+    return render_template("calls/my_calls.html", shift=shift, active=active, done=done,
+                           CARD_STEPS=CARD_STEPS, new_id=lambda: str(uuid.uuid4()))
+
+
+# A call card's one-tap next step on My calls: on the way, then arrived (the call page has the others).
+CARD_STEPS = {c.ASSIGNED: c.EN_ROUTE, c.ACKNOWLEDGED: c.EN_ROUTE, c.EN_ROUTE: c.ON_SCENE}
 
 
 @bp.route("/calls/<int:call_id>")
@@ -41,7 +46,7 @@ def _render_call(call, errors=None, status=200):
     # The short briefing a unit sees on opening the call (the record page has the whole of it).
     briefing = briefing_of(current_user, call.id) if current_user.role in BRIEFING else None
     return render_template(
-        "calls/show.html", call=call, crew=crew, briefing=briefing,
+        "calls/show.html", call=call, crew=crew, briefing=briefing, logged=encounters_of(current_user, call),
         next_statuses=status_changes.next_statuses(call) if crew else (), transitions=c.UNIT_TRANSITIONS,
         event_id=uuid.uuid4(), units=units.unit_views() if current_user.role == DISPATCHER else [],
         errors=errors or {}), status
@@ -105,21 +110,6 @@ def record_fields_payload(form) -> dict:
     if form.get("eligible") != "no":  # the reason's select is hidden then: what it still holds is not meant
         payload.pop("ineligible_reason", None)
     return payload
-
-
-@bp.route("/calls/<int:call_id>/assign", methods=["POST"])
-@allow(DISPATCHER)
-def assign(call_id):
-    data, errors = forms.load(AssignSchema(), {"unit_id": forms.as_number(request.form.get("unit_id", ""))})
-    try:
-        if errors:
-            flash("Choose a unit.", "error")
-        else:
-            call = services.assign(call_id, data["unit_id"], by=current_user)
-            flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
-    except ServiceError as error:
-        forms.flash_refusal(error)
-    return redirect(url_for("calls.show", call_id=call_id))
 
 
 @bp.route("/calls/<int:call_id>/cancel", methods=["POST"])

@@ -4,15 +4,19 @@ from collections import Counter
 
 from sqlalchemy import or_, select
 
+from fieldapp import visibility
 from fieldapp.audit import services as audit
 from fieldapp.calls import services as calls
 from fieldapp.calls.models import Call
+from fieldapp.encounters import services as encounters
 from fieldapp.encounters.models import Encounter
+from fieldapp.encounters.schemas import EncounterSchema
 from fieldapp.extensions import db
 from fieldapp.notes.models import FollowUp
 from fieldapp.referrals import constants as referral_status
 from fieldapp.referrals.models import Referral
 from fieldapp.visibility import sees_clinical
+from fieldapp.web.pages import with_times
 
 RECENT = 5
 
@@ -56,3 +60,11 @@ def briefing(user, call_id) -> dict:
     audit.record("call.briefing", obj=call, user=user, details={"prior_encounters": len(priors)})
     db.session.commit()
     return result
+
+
+def logged_on(user, call) -> list[dict] | None:
+    """The encounters logged on ``call`` as ``user``'s role sees them; None for a role that sees none."""
+    if user.role not in visibility.ENCOUNTER:
+        return None
+    found = encounters.for_call(user, call)
+    return with_times(visibility.view(EncounterSchema, visibility.ENCOUNTER, user.role, many=True).dump(found))

@@ -185,11 +185,23 @@ def clear_call(call_id: int, form) -> list[str]:
         db.session.rollback()
         fields = forms.flat_errors(error.messages)
         fields.pop("", None)
-        return ["The encounter is saved, but the call was not cleared: " + " ".join(fields.values())]
+        return [f"{NOT_CLEARED}: " + " ".join(fields.values())]
     except ServiceError as error:
         db.session.rollback()
-        return [f"The encounter is saved, but the call was not cleared: {error.message}"]
+        return [f"{NOT_CLEARED}: {error.message}"]
     return []
+
+
+NOT_CLEARED = "The encounter is saved, but the call was not cleared"
+
+
+def saved_words(encounter, created: bool, form, problems: list[str]) -> str:
+    """What the page after saving says was saved: "Encounter saved, call cleared: Jordan Reyes,
+    resolved on scene." (the page flashes it; the outbox's sync answers it with the record)."""
+    if not created:
+        return "This encounter was already saved."
+    cleared = form.get("then") == "clear" and not any(problem.startswith(NOT_CLEARED) for problem in problems)
+    return f"Encounter saved{', call cleared' if cleared else ''}: {outcome_words(encounter)}."
 
 
 def outcome_words(encounter) -> str:

@@ -86,8 +86,7 @@ def new(call_id):
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
-            flash(f"Encounter saved: {encounter_form.outcome_words(encounter)}." if created
-                  else "This encounter was already saved.", "success")
+            flash(encounter_form.saved_words(encounter, created, form, problems), "success")
             for problem in problems:
                 flash(problem, "error")  # shown on the next page this user opens
             return redirect(target)

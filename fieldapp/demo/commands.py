@@ -13,6 +13,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.accounts.models import User
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
+from fieldapp.casefile import services as record
 from fieldapp.clock import utcnow
 from fieldapp.database import dialect_of
 from fieldapp.demo import history as demo_history
@@ -163,5 +164,9 @@ def _seed(password):
     tap(users["officer2"], second, "acknowledged", "en_route", "on_scene")
     third = call(95, "MNTL", 3, "Riverside Park bench by the boathouse", "Woman in distress, crying.")
     calls.assign(third.id, cr1.id, by=dispatcher)
-    tap(users["clinician1"], third, "acknowledged", "en_route", "on_scene", "cleared",
-        disposition="encounter_logged")
+    tap(users["clinician1"], third, "acknowledged", "en_route", "on_scene")
+    # The person the people search's help names ("reyes jor", templates/people/search.html).
+    record.log_encounter(third.id, {"id": uuid.uuid4(), "outcome": "resolved", "concerns": ["mental_health"],
+                                    "person": {"id": uuid.uuid4(), "given_name": "Jordan", "family_name": "Reyes",
+                                               "approx_age": 34}}, by=users["clinician1"])
+    tap(users["clinician1"], third, "cleared", disposition="encounter_logged")

@@ -1,16 +1,19 @@
 """The field forms the outbox holds, each turned into its payload by the page's own code and saved
-by the page's service. A handler returns (created, location, warnings); services raise refusals."""
+by the page's service. A handler returns (created, location, warnings, message): ``message`` says what
+was saved, as the page's own flash does, for the page the device opens next; services raise refusals."""
 
 from flask import url_for
 from flask_login import current_user
 
+from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
-from fieldapp.casefile.encounter_form import save_encounter_form
+from fieldapp.casefile.encounter_form import save_encounter_form, saved_words
 from fieldapp.casefile.note_form import load_note
 from fieldapp.errors import Invalid
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import AddendumCreateSchema, NoteCreateSchema
+from fieldapp.referrals import constants as referral_constants
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.form import referral_payload
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
@@ -37,38 +40,41 @@ def call_status(args, form):
     _, created = status_changes.change_status(
         args["call_id"], event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
         disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
-    return created, url_for("calls.show", call_id=args["call_id"]), []
+    return created, url_for("calls.show", call_id=args["call_id"]), [], \
+        f"Call {args['call_id']}: {call_constants.STATUS_LABELS[data['status']].lower()}."
 
 
 def encounter(args, form):
-    _, created, location, warnings = save_encounter_form(args["call_id"], form)  # with its note, clearing
-    return created, location, warnings
+    encounter, created, location, warnings = save_encounter_form(args["call_id"], form)  # with its note, clearing
+    return created, location, warnings, saved_words(encounter, created, form, warnings)
 
 
 def referral(args, form):
     data = shared(ReferralCreateSchema).load(referral_payload(form))
     record, created = referrals.make_referral(args["encounter_id"], data, by=current_user)
-    return created, url_for("referrals.show", referral_id=record.id), []
+    return created, url_for("referrals.show", referral_id=record.id), [], \
+        f"Referred to {record.service.name}." if created else "This referral was already saved."
 
 
 def referral_step(args, form):
     payload = {"id": form.get("id", ""), "status": form.get("status") or None,
                "reason": form.get("reason", "").strip() or None, "recorded_at": form.get("recorded_at") or None}
     data = shared(ReferralStatusSchema).load(_present(payload))
-    _, created = referrals.change_status(args["referral_id"], data, by=current_user)
-    return created, url_for("referrals.show", referral_id=args["referral_id"]), []
+    event, created = referrals.change_status(args["referral_id"], data, by=current_user)
+    return created, url_for("referrals.show", referral_id=args["referral_id"]), [], \
+        f"Referral is now {referral_constants.STATUS_LABELS[event.status].lower()}."
 
 
 def note_on_encounter(args, form):
     data = _loaded(*load_note(form, NoteCreateSchema))
     _, created = notes.add_note(data=data, by=current_user, encounter_id=args["encounter_id"])
-    return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), []
+    return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), [], "Note signed."
 
 
 def note_on_person(args, form):
     data = _loaded(*load_note(form, NoteCreateSchema))
     _, created = notes.add_note(data=data, by=current_user, person_id=args["person_id"])
-    return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), []
+    return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), [], "Note signed."
 
 
 def addendum(args, form):
@@ -77,13 +83,14 @@ def addendum(args, form):
     on_person = form.get("return_to") == "person" and record.person_id is not None
     target = url_for("people.show", person_id=record.person_id) if on_person or record.encounter_id is None \
         else url_for("encounters.show", encounter_id=record.encounter_id)
-    return created, f"{target}#note-{record.addendum_to_id}", []
+    return created, f"{target}#note-{record.addendum_to_id}", [], "Addendum signed; the original note is unchanged."
 
 
 def safety_plan(args, form):
     data = _loaded(*load_plan(form))
     plan, created = safety_plans.make_plan(args["encounter_id"], data, by=current_user)
-    return created, url_for("safetyplans.show", plan_id=plan.id), []
+    return created, url_for("safetyplans.show", plan_id=plan.id), [], \
+        "Safety plan signed. Print it for the person to keep." if created else "This safety plan was already saved."
 
 
 # The page endpoint a form posts to -> its handler.

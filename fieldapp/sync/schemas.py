@@ -32,6 +32,9 @@ class SyncResultSchema(BaseSchema):
     location = fields.String(allow_none=True, metadata={"description": "The page of the saved record."})
     error = fields.Nested(SyncErrorSchema, allow_none=True)
     warnings = fields.List(fields.String())
+    message = fields.String(allow_none=True, metadata={
+        "description": "What was saved, in the page's words (\"Encounter saved, call cleared: ...\"), for "
+                       "the page the device opens next; null when refused or failed."})
 
 
 class SyncResponseSchema(BaseSchema):

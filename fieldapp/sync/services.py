@@ -42,7 +42,7 @@ def _route(path: str):
 
 def _refused(ref, status, code, message, fields=None) -> dict:
     return {"ref": ref, "result": "refused" if status < 500 else "failed", "status": status, "location": None,
-            "error": {"code": code, "message": message, "fields": fields or {}}, "warnings": []}
+            "error": {"code": code, "message": message, "fields": fields or {}}, "warnings": [], "message": None}
 
 
 def process(record: dict) -> dict:
@@ -51,7 +51,7 @@ def process(record: dict) -> dict:
         endpoint, args = _route(record["path"])
         if not role_allowed(access_of(endpoint), current_user.role):
             raise Forbidden("Your role does not allow this.")
-        created, location, warnings = HANDLERS[endpoint](args, MultiDict(record["fields"]))
+        created, location, warnings, saved = HANDLERS[endpoint](args, MultiDict(record["fields"]))
         if db.session().in_transaction():
             db.session.commit()  # a replay reads only: its savepoint ends here, the next record starts afresh
     except ValidationError as error:
@@ -70,7 +70,7 @@ def process(record: dict) -> dict:
         return _refused(ref, 500, "internal_error", "Something went wrong on our side; nothing was saved. "
                         "The device sends this record again later.")
     return {"ref": ref, "result": "stored" if created else "replayed", "status": 201 if created else 200,
-            "location": location, "error": None, "warnings": warnings}
+            "location": location, "error": None, "warnings": warnings, "message": saved}
 
 
 def sync(records: list[dict]) -> list[dict]:

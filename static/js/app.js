@@ -135,6 +135,11 @@
     });
     var done = steps.querySelector("[data-steps-done]");
     if (done) done.hidden = next.length > 0;
+    var log = steps.querySelector("[data-log-encounter]");  // the main step on scene; cleared: the exception
+    if (log) {
+      log.classList.toggle("button-primary", status === "on_scene" || status === "transporting");
+      log.textContent = status === "cleared" ? "Log a late encounter" : "Log an encounter";
+    }
   }
 
   document.addEventListener("fieldapp:sent", function (event) {
@@ -187,4 +192,15 @@
       if (saved) saved.remove();  // "saved on this device" is no longer true
     });
   });
+})();
+
+// Vibration only after the user has touched the page: before that Chrome blocks navigator.vibrate and
+// logs an error (a live assignment can arrive on a page nobody has tapped yet). Every caller
+// (static/js/live.js) goes through this guard; the banner and sound still tell the crew.
+(function () {
+  "use strict";
+  var activation = navigator.userActivation;
+  if (!navigator.vibrate || !activation) return;
+  var vibrate = navigator.vibrate.bind(navigator);
+  navigator.vibrate = function (pattern) { return activation.hasBeenActive ? vibrate(pattern) : false; };
 })();

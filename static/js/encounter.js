@@ -4,7 +4,9 @@
    - <form data-steps> holds <section data-step>: only the current one shows; [data-next] and
      [data-back] move between them. A choice that needs nothing more (resolved, arrested, a type of
      hospitalization, an age when the name is not known) moves on by itself.
-   - A form the server sent back with errors shows every step, with the focus on the first error.
+   - A form the server sent back with errors shows every step, with the focus on the error summary
+     (static/js/fielderrors.js: its links focus the fields). A refusal shown in place (the outbox)
+     keeps the steps: a summary link opens the step holding its field ("fieldapp:reveal").
    - <input data-filter="#list"> filters the labels of that list as the user types. */
 (function () {
   "use strict";
@@ -58,12 +60,8 @@
     if (form.hasAttribute("data-errors")) {  // every step, and the first refused field
       form.classList.remove("stepped");
       form.querySelectorAll(".step-nav").forEach(function (nav) { nav.hidden = true; });
-      var first = form.querySelector("[aria-invalid=true], [autofocus]") || document.getElementById("error-summary");
-      if (first) {
-        var target = first.matches("fieldset") ? first.querySelector("input, select, textarea") || first : first;
-        target.focus();
-        target.scrollIntoView({ block: "center" });
-      }
+      var summary = document.getElementById("error-summary");
+      if (summary && window.FieldappFieldErrors) window.FieldappFieldErrors.inView(summary);
       return;
     }
     show(form, 0, false);
@@ -75,8 +73,15 @@
     form.addEventListener("change", function (event) {
       var input = event.target;
       var rule = ADVANCE[input.name];
-      if (input.type === "radio" && rule && rule(input) && form.classList.contains("stepped")) {
+      // only the user's own tap moves on (not a record put back into the form: outbox-list.js restore)
+      if (event.isTrusted && input.type === "radio" && input.checked && rule && rule(input) && form.classList.contains("stepped")) {
         setTimeout(function () { show(form, current(form) + 1, true); }, 150);  // the tap shows first
+      }
+      if (event.isTrusted && input.name === "outcome" && input.value === "referred" && form.classList.contains("stepped")) {
+        setTimeout(function () {  // the service picker, shown under the outcomes, to the top of the screen
+          var picker = form.querySelector(".referral");
+          if (picker && !picker.hidden) picker.scrollIntoView({ block: "start" });
+        }, 0);
       }
       if (input.name === "age_band") {  // an age alone means the name is not known
         var named = form.querySelector("input[name=person_mode]:checked");
@@ -87,10 +92,12 @@
       }
     });
     // A summary link, or the browser's own check, may point into a hidden step: show that step.
-    form.addEventListener("invalid", function (event) {
+    function reveal(event) {
       var step = event.target.closest("[data-step]");
       if (step && step.hidden) show(form, steps(form).indexOf(step), false);
-    }, true);
+    }
+    form.addEventListener("invalid", reveal, true);
+    form.addEventListener("fieldapp:reveal", reveal);
   }
 
   function filterList(input) {

@@ -1,6 +1,9 @@
 /* fieldapp: a refusal shown where the eye is. The API's one error shape ({message, fields}) is put
-   next to each field it names, with a summary at the top of the form linking to the fields; focus
-   and scroll move to the first field in error; aria-describedby ties each message to its input.
+   next to each field it names, with a summary at the top of the form linking to the fields; the
+   summary is scrolled into view and has the focus; aria-describedby ties each message to its input.
+   A summary link opens what hides its field (a "fieldapp:reveal" event on the field, which a stepped
+   form answers by showing the field's step; closed <details> around it are opened), then scrolls to
+   the field and focuses it. The server's own summaries (.error-summary on a page) get the same links.
 
    Matching (the convention in static/js/outbox-settle.js): an input's `name` is the payload key. A nested
    key ("person.given_name") also matches its last part ("given_name"), then its first ("person").
@@ -116,8 +119,7 @@
         link.textContent = item.text;
         link.addEventListener("click", function (event) {
           event.preventDefault();
-          item.control.scrollIntoView({ block: "center" });
-          item.control.focus({ preventScroll: true });
+          reveal(item.control);
         });
         li.appendChild(link);
         list.appendChild(li);
@@ -125,10 +127,35 @@
       summary.appendChild(list);
     }
     form.insertBefore(summary, form.firstChild);
-    var target = first || summary;
+    inView(summary);
+  }
+
+  /* The summary at the top of the screen, with the focus (its role=alert reads it out too). */
+  function inView(summary) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+
+  /* Open what hides a field (its step, closed <details>), scroll to it and focus it. */
+  function reveal(control) {
+    control.dispatchEvent(new CustomEvent("fieldapp:reveal", { bubbles: true }));
+    for (var box = control.closest("details"); box; box = box.parentElement && box.parentElement.closest("details")) {
+      box.open = true;
+    }
+    var target = control.matches("fieldset") ? control.querySelector("input, select, textarea") || control : control;
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
   }
 
-  window.FieldappFieldErrors = { show: show, clear: clear };
+  /* A summary the server rendered: its links reveal their fields the same way. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".error-summary a[href^='#']");
+    if (!link || link.closest("[data-made]")) return;
+    var control = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!control) return;
+    event.preventDefault();
+    reveal(control);
+  });
+
+  window.FieldappFieldErrors = { show: show, clear: clear, inView: inView, reveal: reveal };
 })();

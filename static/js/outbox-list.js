@@ -91,6 +91,12 @@
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
     form.setAttribute("data-replaces", String(seq));
+    if (window.FieldappFieldErrors && !form.closest("[hidden]")) {  // at its fields, the summary in view and focused
+      var error = entry.error || { message: entry.message, fields: {} };
+      window.FieldappFieldErrors.show(form, { message: "The server refused this record: " + (error.message || entry.message)
+        + " Correct it below and save again.", fields: error.fields || {} });
+      return;
+    }
     notice("The server refused this record: " + entry.message + " Correct it below and save again.", "error");
     form.scrollIntoView();
   }

@@ -155,10 +155,15 @@
     buttons.forEach(function (b) { b.disabled = false; });
     if (mine) {
       if (form.hasAttribute("data-in-place")) {  // a status tap: the page changes where it is
-        var box = document.getElementById("outbox-notice");
-        if (box) box.remove();
+        if (mine.message) notice(mine.message, "success", form);
+        else { var box = document.getElementById("outbox-notice"); if (box) box.remove(); }
         form.dispatchEvent(new CustomEvent("fieldapp:sent", { bubbles: true, detail: mine }));
       } else {
+        // the next page says what was saved (as the server's flash does for a plain form post)
+        try {
+          sessionStorage.setItem(SAVED_KEY, JSON.stringify({ path: new URL(mine.url, location.href).pathname,
+            message: mine.message || "", warnings: mine.warnings || [] }));
+        } catch (error) { /* private mode: the page opens without the confirmation */ }
         location.assign(mine.url);
       }
       return;
@@ -219,7 +224,32 @@
     return b;
   }
 
+  /* What the last save sent from this tab saved, said on the page it opened: in the page's live
+     region (<div id="page-status" role="status"> in base.html); what went wrong with it as an alert. */
+  var SAVED_KEY = "fieldapp:saved";
+  function sayWhatWasSaved() {
+    var saved;
+    try { saved = JSON.parse(sessionStorage.getItem(SAVED_KEY) || "null"); sessionStorage.removeItem(SAVED_KEY); }
+    catch (error) { return; }
+    if (!saved || saved.path !== location.pathname) return;
+    var region = document.getElementById("page-status");
+    if (!region) return;
+    (saved.warnings || []).forEach(function (text) {
+      var warning = document.createElement("p");
+      warning.className = "flash flash-error";
+      warning.setAttribute("role", "alert");
+      warning.textContent = text;
+      region.parentNode.insertBefore(warning, region.nextSibling);
+    });
+    if (!saved.message) return;
+    var line = document.createElement("p");
+    line.className = "flash flash-success";
+    line.textContent = saved.message;
+    setTimeout(function () { region.appendChild(line); }, 50);  // after the region is read: announced
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    sayWhatWasSaved();
     var sendNow = document.querySelector("[data-outbox-send]");
     if (sendNow) sendNow.addEventListener("click", function () { run(); });
     if (ui.restore) ui.restore();

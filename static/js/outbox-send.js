@@ -120,8 +120,9 @@
           var result = results[k], entry = batch[k];
           if (result.result === "stored" || result.result === "replayed") {
             await Outbox.remove(entry.seq);
-            report.sent.push({ seq: entry.seq, url: result.location });
-            if (attended[entry.seq]) outcomes[entry.seq] = { sent: { seq: entry.seq, url: result.location } };
+            var sent = { seq: entry.seq, url: result.location, message: result.message, warnings: result.warnings || [] };
+            report.sent.push(sent);
+            if (attended[entry.seq]) outcomes[entry.seq] = { sent: sent };
           } else if (result.result === "refused" && (result.error || {}).code === "call_taken_away") {
             // The call was reassigned away or cancelled before this record arrived (the live event
             // came after the flush): settled as the live event settles it, not set aside as refused.
@@ -138,6 +139,7 @@
             entry.status = "refused";
             entry.httpStatus = result.status;
             entry.message = messageOf(result.error);
+            entry.error = result.error;  // its fields: "Fix and save again" shows them at the form's fields
             await Outbox.put(entry);
             report.refused += 1;
           } else {
@@ -162,8 +164,11 @@
       if (response.redirected && new URL(response.url).pathname === "/login") { report.state = "signin"; return true; }
       if (response.ok) {
         await Outbox.remove(entry.seq);
-        report.sent.push({ seq: entry.seq, url: response.url });
-        if (attended[entry.seq]) outcomes[entry.seq] = { sent: { seq: entry.seq, url: response.url } };
+        var page = await response.text();  // the page after saving, with what it says was saved
+        var saved = { seq: entry.seq, url: response.url, message: flashOf(page, "success")[0],
+                      warnings: flashOf(page, "error") };
+        report.sent.push(saved);
+        if (attended[entry.seq]) outcomes[entry.seq] = { sent: saved };
         continue;
       }
       var html = await response.text();
@@ -189,6 +194,16 @@
       report.refused += 1;
     }
     return false;
+  }
+
+  /* The texts of a page's flash messages of one kind (<p class="flash flash-KIND">). */
+  function flashOf(html, kind) {
+    var pattern = new RegExp('<p class="flash flash-' + kind + '"[^>]*>([\\s\\S]*?)</p>', "g"), found = [], match;
+    while ((match = pattern.exec(html))) {
+      found.push(match[1].replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, '"')
+        .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim());
+    }
+    return found;
   }
 
   api.flush = flush;

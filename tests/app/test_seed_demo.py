@@ -1,10 +1,12 @@
 """``flask seed-demo`` writes 90 days of history through the services, once, and the dashboard shows it."""
 
+import re
 from datetime import timedelta
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from fieldapp.accounts.models import User
 from fieldapp.calls.models import Call
 from fieldapp.clock import utcnow
 from fieldapp.demo import history as demo_history
@@ -61,3 +63,23 @@ def test_seed_demo_writes_90_days_of_history_once_and_the_dashboard_shows_it(app
     before = _counts(db)
     assert "Demo history is already there." in _seed(app)  # a second run adds nothing
     assert _counts(db) == before
+
+
+def test_the_people_search_help_example_finds_someone_in_the_demo_data(app, db, pages):
+    with app.app_context():
+        result = CliRunner().invoke(seed_demo_command, ["--password", "demo-pass-for-tests-2026", "--no-history"],
+                                    obj=None, standalone_mode=False)
+    assert result.exception is None, result.output
+    clinician = db.session.scalar(select(User).where(User.username == "clinician1"))
+    browser = pages()
+    assert browser.login(clinician, password="demo-pass-for-tests-2026").status_code == 302
+    help_text = browser.get("/people/search").get_data(as_text=True)
+    example = re.search(r"“([a-z ]+)”\)", help_text).group(1)
+    assert example == "reyes jor"
+    found = browser.get("/people/search", query_string={"q": example}).get_data(as_text=True)
+    assert "Jordan Reyes" in found or "Reyes, Jordan" in found
+    # the demo's cleared call lists the encounter its disposition speaks of
+    riverside = db.session.scalar(select(Call).where(Call.address.like("Riverside Park%")))
+    assert riverside.status == "cleared"
+    logged = db.session.scalars(select(Encounter).where(Encounter.call_id == riverside.id)).all()
+    assert [encounter.person.given_name for encounter in logged] == ["Jordan"]

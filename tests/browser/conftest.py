@@ -146,6 +146,15 @@ def browser():
         chromium.close()
 
 
+def sign_in(page, username, password):
+    """Sign the page in as ``username`` through the login form."""
+    page.goto("/login")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
 @pytest.fixture
 def phone_page(browser, live_server):
     """Open a 360x740 phone page, signed in as the given demo user (or signed out with None).
@@ -158,12 +167,10 @@ def phone_page(browser, live_server):
         context = browser.new_context(base_url=live_server.url, **PHONE)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/login")
         if username:
-            page.get_by_label("Username", exact=True).fill(username)
-            page.get_by_label("Password", exact=True).fill(live_server.password)
-            page.get_by_role("button", name="Sign in").click()
-            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+            sign_in(page, username, live_server.password)
+        else:
+            page.goto("/login")
         return page
 
     yield open_page

@@ -264,10 +264,12 @@ def test_an_online_refusal_is_shown_at_its_field_and_never_enters_the_outbox(pho
     select = page.locator("#disposition")
     expect(select).to_have_attribute("aria-invalid", "true")
     assert "error-disposition" in select.get_attribute("aria-describedby")
-    assert page.evaluate("document.activeElement.id") == "disposition"
     summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()  # the summary, in view (issue 19); its link focuses the field
     expect(summary).to_contain_text("Choose how the call ended")
     expect(summary.get_by_role("link")).to_have_attribute("href", "#disposition")
+    summary.get_by_role("link").click()
+    expect(select).to_be_focused()
     both_sizes(page, browser_screenshot, "call-page-refusal-at-field")
     assert page.evaluate("window.FieldappOutbox.store.all()") == []
     expect(badge(page)).to_be_hidden()

@@ -115,7 +115,7 @@ def test_assign_from_the_board_lists_available_units_first_and_warns_before_taki
 
     warned = browser.post(f"/board/calls/{p1}/assign", {"unit_id": str(busy_unit["unit"].id)})
     page = warned.get_data(as_text=True)
-    assert warned.status_code == 409
+    assert warned.status_code == 200  # a question, not a refusal (a 409 page logs a console error)
     sign = busy_unit["unit"].call_sign
     assert f"{sign} is busy: on scene at call #{busy_unit['call_id']} (P2, 9 Dock Rd)." in page
     assert f"Assign to {sign} anyway" in page and 'role="alert"' in page
@@ -138,6 +138,24 @@ def test_assign_from_the_board_lists_available_units_first_and_warns_before_taki
     kinds = db.session.scalars(select(CallEvent.kind).where(CallEvent.call_id == p1)
                                .order_by(CallEvent.received_at)).all()
     assert kinds == ["created", "assigned", "reassigned"]
+
+
+def test_the_call_pages_assign_form_confirms_a_busy_unit_as_the_board_does(
+        api, pages, dispatcher, shift, busy_unit, db):
+    p1 = received(api, dispatcher, timedelta(minutes=1), priority=1)
+    browser = pages(dispatcher)
+    form = browser.get(f"/calls/{p1}").get_data(as_text=True)
+    assert f'action="/board/calls/{p1}/assign"' in form and 'name="back" value="call"' in form
+    warned = browser.post(f"/board/calls/{p1}/assign", {"unit_id": str(busy_unit["unit"].id), "back": "call"})
+    page = warned.get_data(as_text=True)
+    sign = busy_unit["unit"].call_sign
+    assert warned.status_code == 200 and f"{sign} is busy: on scene at call #{busy_unit['call_id']}" in page
+    assert f"Assign to {sign} anyway" in page and f'href="/calls/{p1}">Back to call {p1}</a>' in page
+    assert db.session.get(Call, p1).status == "pending"
+    confirmed = browser.post(f"/board/calls/{p1}/assign", {"unit_id": str(busy_unit["unit"].id),
+                                                           "confirm_busy": "yes", "back": "call"})
+    assert confirmed.status_code == 302 and confirmed.headers["Location"] == f"/calls/{p1}"
+    assert db.session.get(Call, p1).unit_id == busy_unit["unit"].id
 
 
 def test_assign_sheet_refuses_bad_input_without_changing_anything(api, pages, dispatcher, shift, db):

@@ -21,7 +21,10 @@ def test_dispatcher_takes_a_call_on_the_form_and_assigns_it(pages, dispatcher, s
     assert f"Call {call.id} received. Assign it to a unit." in page
     assert call.cautions == ["dog", "firearm"] and call.priority == 1 and call.lat is None
     assert "Assign call" in page and shift.unit.call_sign in page
-    assigned = browser.post(f"/calls/{call.id}/assign", {"unit_id": str(shift.unit_id)}, follow_redirects=True)
+    assert f'action="/board/calls/{call.id}/assign"' in page  # the board's sheet: a busy unit is confirmed there
+    assigned = browser.post(f"/board/calls/{call.id}/assign", {"unit_id": str(shift.unit_id), "back": "call"},
+                            follow_redirects=True)
+    assert assigned.request.path == f"/calls/{call.id}"
     assert f"Call {call.id} assigned to {shift.unit.call_sign}." in assigned.get_data(as_text=True)
     assert db.session.get(Call, call.id).status == "assigned"
 

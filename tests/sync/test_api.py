@@ -88,3 +88,18 @@ def test_cookie_sessions_need_the_csrf_header(pages, shift):
     response = browser.client.post("/api/v1/sync", json={"records": [status_record(1, "acknowledged")]},
                                    headers={"X-CSRFToken": token})
     assert response.status_code == 200
+
+
+def test_each_saved_record_says_what_was_saved_for_the_page_the_device_opens_next(api, db, assigned_call, shift):
+    call_id = assigned_call["id"]
+    batch = [status_record(call_id, "en_route", "1"), status_record(call_id, "on_scene", "2"),
+             encounter_record(call_id, str(uuid.uuid4()), ref="3", then="clear", clear_id=str(uuid.uuid4()),
+                              disposition="encounter_logged"),
+             encounter_record(call_id, str(uuid.uuid4()), ref="4", outcome="sold_a_bridge")]
+    results = api.post("/api/v1/sync", {"records": batch}, user=shift.officer).get_json()["results"]
+    assert [(r["result"], r["message"]) for r in results] == [
+        ("stored", f"Call {call_id}: en route."), ("stored", f"Call {call_id}: on scene."),
+        ("stored", "Encounter saved, call cleared: Jordan Reyes, resolved on scene."), ("refused", None)]
+    assert results[2]["location"] == f"/calls/{call_id}"
+    again = api.post("/api/v1/sync", {"records": batch[2:3]}, user=shift.officer).get_json()["results"]
+    assert [(r["result"], r["message"]) for r in again] == [("replayed", "This encounter was already saved.")]
