@@ -1,4 +1,4 @@
-# fieldapp: `make run` for the demo, `make test` for every test. Needs only Python 3.11 and make.
+# fieldapp: `make run` for the demo, `make test` for every test. Needs Python 3.11, Node.js 20 (npm) and make.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
+.PHONY: install static run test test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,21 @@ $(STAMP): setup.cfg pyproject.toml
 	  echo "!! Could not install Pango (run as root, or: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): no PDF report"; }
 	touch $(STAMP)
 
-install: $(STAMP)
+## The static files (scripts/build-static.mjs): esbuild from npm bundles each page's scripts, hashed
+## names, gzip and brotli copies, the service worker; into static/dist/ (not committed: built here).
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	@echo "[install] npm packages (esbuild)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
+
+static/dist/manifest.json: $(NPM_STAMP) scripts/build-static.mjs static/sw.js static/push-sw.js \
+  $(wildcard static/js/*.js static/css/*.css static/icons/*.png)
+	@node scripts/build-static.mjs
+
+static: static/dist/manifest.json
+
+install: $(STAMP) static
 
 ## Demo: migrate a SQLite database under instance/, load demo data, serve on :$(PORT) (make run PORT=8080).
 ## Quiet: the migration's output only when it fails, gunicorn's warnings and page requests (no static files;

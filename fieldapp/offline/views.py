@@ -7,6 +7,7 @@ from fieldapp.calls import services as calls
 from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.units import services as units
 from fieldapp.web.access import ANY_ROLE, allow, public
+from fieldapp.web.assets import worker_path
 
 bp = Blueprint("offline", __name__)
 
@@ -52,8 +53,10 @@ def manifest():
 @bp.route("/sw.js")
 @public
 def service_worker():
-    """Served from the root so its scope covers the whole app."""
-    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    """Served from the root so its scope covers the whole app; always at this address (the build,
+    static/dist/sw.js, names the hashed files it keeps), checked for a new version at every visit."""
+    worker = worker_path(current_app)
+    response = send_from_directory(worker.parent, worker.name, mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
