@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -55,8 +55,9 @@ def manifest():
 def service_worker():
     """Served from the root so its scope covers the whole app; always at this address (the build,
     static/dist/sw.js, names the hashed files it keeps), checked for a new version at every visit."""
-    worker = worker_path(current_app)
-    response = send_from_directory(worker.parent, worker.name, mimetype="text/javascript", max_age=0)
+    response = current_app.response_class(worker_path(current_app).read_bytes(), mimetype="text/javascript")
+    response.add_etag()
+    response.make_conditional(request)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
