@@ -53,7 +53,7 @@ def create_user_command(username, role, full_name, password):
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password for every demo user.")
 @click.option("--history/--no-history", default=True, show_default=True,
               help="Also write 90 days of past calls, encounters, referrals and follow-ups (once).")
-@click.option("--progress-to", type=click.File("w", lazy=False), default=None,
+@click.option("--progress-to", type=click.File("a", lazy=False), default=None,
               help="Write the history's progress here ('demo history 120/400'; make run: the terminal).")
 def seed_demo_command(password, history, progress_to):
     """Load demo users, units CR-1 and CR-2 with open shifts, calls in several states, and 90 days of history."""
