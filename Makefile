@@ -25,12 +25,11 @@ $(STAMP): setup.cfg pyproject.toml
 NPM_STAMP := node_modules/.installed-stamp
 $(NPM_STAMP): package.json package-lock.json
 	@echo "[install] npm packages (esbuild)"
-	@npm ci --no-audit --no-fund --loglevel=error
+	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $(NPM_STAMP)
 
 static/dist/manifest.json: $(NPM_STAMP) scripts/build-static.mjs static/sw.js static/push-sw.js \
   $(wildcard static/js/*.js static/css/*.css static/icons/*.png)
-	@echo "[build] static files (esbuild)"
 	@node scripts/build-static.mjs
 
 static: static/dist/manifest.json

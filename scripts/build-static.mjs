@@ -101,4 +101,5 @@ for (const built of new Set(Object.values(manifest))) {
   if (brotli.length < body.length * 0.95) writeFileSync(`${path}.br`, brotli);
   total += brotli.length;
 }
-console.log(`static/dist: ${Object.keys(manifest).length} files, scripts and styles ${Math.round(total / 1024)} KB with brotli`);
+console.log(`[build] static files (esbuild): static/dist/, ${Object.keys(manifest).length} files, scripts and styles ` +
+  `${Math.round(total / 1024)} KB with brotli`);
