@@ -1,4 +1,4 @@
-# fieldapp: `make run` for the demo, `make test` for every test. Needs only Python 3.11 and make.
+# fieldapp: `make run` for the demo, `make test` for every test. Needs Python 3.11 and make (Node.js and npm come from apt-get where missing).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,18 +6,40 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install run test test-tools test-lane-database test-lane-pages test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
+.PHONY: install static run test test-tools test-lane-database test-lane-pages test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
 
+## Python packages by uv (from PyPI, itself installed by pip): it fetches and installs in parallel and shows
+## no build backend's warnings. First from uv's cache alone (~6 s on a machine that installed them before),
+## else from PyPI (~20 s here; pip took ~80 s).
 $(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "[install] Python packages into $(VENV) (uv)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install -qq 'uv>=0.13,<0.14'
+	@$(BIN)/uv pip install --quiet --offline --python $(BIN)/python -e '.[dev]' 2>/dev/null || \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@$(BIN)/python -W error -c "import weasyprint" 2>/dev/null || { echo "Installing Debian's Pango and HarfBuzz for the PDF report (WeasyPrint)"; \
 	  (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) >/dev/null || \
 	  echo "!! Could not install Pango (run as root, or: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): no PDF report"; }
-	touch $(STAMP)
+	@touch $(STAMP)
 
-install: $(STAMP)
+## The static files (scripts/build-static.mjs): esbuild from npm bundles each page's scripts, hashed
+## names, gzip and brotli copies, the service worker; into static/dist/ (not committed: built here).
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "[install] Debian's Node.js and npm (for esbuild)"; \
+	  (apt-get update -qq && apt-get install -y -qq nodejs npm) >/dev/null || \
+	  { echo "!! Could not install Node.js (run as root, or: sudo apt-get install nodejs npm)"; exit 1; }; }
+	@echo "[install] npm packages (esbuild)"
+	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $(NPM_STAMP)
+
+static/dist/manifest.json: $(NPM_STAMP) scripts/build-static.mjs static/sw.js static/push-sw.js \
+  $(wildcard static/js/*.js static/css/*.css static/icons/*.png)
+	@node scripts/build-static.mjs
+
+static: static/dist/manifest.json
+
+install: $(STAMP) static
 
 ## Demo: migrate a SQLite database under instance/, load demo data, serve on :$(PORT) (make run PORT=8080).
 ## Quiet: the migration's output only when it fails, gunicorn's warnings and page requests (no static files;
@@ -25,9 +47,11 @@ install: $(STAMP)
 ## address and the demo logins (gunicorn.conf.py prints instance/run-banner.txt once it listens).
 run: install
 	@mkdir -p instance
-	@echo "Preparing the demo database (SQLite under instance/)..."
+	@echo "[migrate] the demo database (SQLite under instance/)"
 	@FIELDAPP_ENV=development $(BIN)/flask db upgrade >instance/run.log 2>&1 || { cat instance/run.log; exit 1; }
-	@FIELDAPP_ENV=development $(BIN)/flask seed-demo >instance/run.log 2>&1 || { cat instance/run.log; exit 1; }
+	@echo "[demo] users, units, today's calls"
+	@FIELDAPP_ENV=development $(BIN)/flask seed-demo --progress-to /dev/fd/3 3>&1 >instance/run.log 2>&1 || \
+	  { cat instance/run.log; exit 1; }
 	@{ sed -e '/^Demo data/d' instance/run.log; echo; \
 	  echo "  fieldapp is running at  http://127.0.0.1:$(PORT)   (API docs: http://127.0.0.1:$(PORT)/api/docs)"; \
 	  echo "  Sign in with a login above. Stop with Ctrl+C. Another port: make run PORT=8080"; echo; } >instance/run-banner.txt

@@ -52,19 +52,33 @@ def write_json_error(sock, status_int, reason, mesg):
 
 util.write_error = write_json_error  # gunicorn's workers call util.write_error for these refusals
 
-# The access log: ACCESS_LOG=pages (default) logs every request but static files, the service worker,
-# the manifest and health checks; ACCESS_LOG=all logs every request; ACCESS_LOG=off none.
+# The access log: ACCESS_LOG=pages (default) logs one line per page view: a request the browser made to
+# show a page (Sec-Fetch-Mode: navigate, a link followed or a form sent) or from a client that does not
+# say (curl, an API client). Not static files, the service worker, the manifest or health checks, and
+# not what a page's scripts fetch in the background: the live stream (/events), the pages kept ready
+# for offline use (/session/offline-pages and the pages it lists), the outbox's sync; except when
+# the server fails them (5xx). ACCESS_LOG=all logs every request; ACCESS_LOG=off none.
 ACCESS_LOG = os.environ.get("ACCESS_LOG", "pages").strip().lower()
-QUIET_PATHS = ("/static/", "/healthz", "/sw.js", "/manifest.webmanifest", "/favicon.ico")
+QUIET_PATHS = ("/static/", "/healthz", "/sw.js", "/manifest.webmanifest", "/favicon.ico", "/events")
 accesslog = None if ACCESS_LOG == "off" else "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 
 
+def page_view(path: str, environ: dict, status: str) -> bool:
+    """Whether ACCESS_LOG=pages logs this request (see above)."""
+    if str(status).startswith("5"):
+        return True
+    if path.startswith(QUIET_PATHS):
+        return False
+    mode = environ.get("HTTP_SEC_FETCH_MODE")
+    return mode is None or mode == "navigate"
+
+
 class AccessLogger(Logger):
-    """gunicorn's logger without the access lines of ``QUIET_PATHS`` unless ACCESS_LOG=all."""
+    """gunicorn's logger with one line per page view unless ACCESS_LOG=all (``page_view``)."""
 
     def access(self, resp, req, environ, request_time):
-        if ACCESS_LOG != "all" and req.path.startswith(QUIET_PATHS):
+        if ACCESS_LOG != "all" and not page_view(req.path, environ, resp.status):
             return
         super().access(resp, req, environ, request_time)
 

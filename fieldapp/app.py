@@ -78,6 +78,7 @@ from fieldapp.sync import api as sync_api
 from fieldapp.units import api as units_api
 from fieldapp.units import views as units_views
 from fieldapp.web import views as core_views
+from fieldapp.web.assets import register_assets
 from fieldapp.web.errors import register_errorhandlers
 from fieldapp.web.templating import register_template_helpers
 
@@ -151,6 +152,7 @@ def register_hooks(app: Flask) -> None:
     register_errorhandlers(app)
     track_rollups()
     register_template_helpers(app)
+    register_assets(app)  # hashed static names, WhiteNoise serving /static/ compressed and cached
     app.url_value_preprocessor(refuse_ids_beyond_range)
     app.before_request(check_request)  # what no view may receive, before anything reads it
     app.before_request(enforce_access)

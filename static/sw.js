@@ -3,31 +3,42 @@
    the outbox where the browser has it. */
 "use strict";
 
-const VERSION = "fieldapp-v5";
-const SHELL = `${VERSION}-shell`;
-const CLEAR_PAGES = "fieldapp-pages";  // where copies of pages were kept unsealed before v4: deleted
-const SHELL_FILES = [
-  "/offline", "/static/css/app.css", "/static/js/app.js",
-  "/static/js/vault.js", "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
-  "/static/js/outbox-page.js", "/static/js/outbox-list.js",
-  "/static/js/live.js", "/static/js/encounter.js", "/static/js/push.js",
-  "/static/js/fielderrors.js", "/static/js/lock.js", "/static/js/passkeys.js", "/static/js/signin.js", "/static/js/ready.js",
-  "/static/icons/icon-192.png", "/static/icons/icon-512.png", "/manifest.webmanifest",
-];
+/* global FIELDAPP_PRECACHE */
+// Built by scripts/build-static.mjs (make static) into static/dist/sw.js, served at /sw.js: the vault, the
+// outbox's first three files and push-sw.js are bundled in before this one, and FIELDAPP_PRECACHE is the list of
+// files the offline pages need, by their hashed names (a new build is a new worker).
+const STATIC = "fieldapp-static";  // files by hashed name: one is kept while a page kept offline names it
+const CLEAR_PAGES = "fieldapp-pages";  // where copies of pages were kept unsealed before the vault: deleted
+const PAGES = self.FieldappVault.pages;  // the offline copies of pages, sealed; cleared at sign-out
+const SHELL_FILES = FIELDAPP_PRECACHE;
 const NETWORK_TIMEOUT_MS = 6000;
 
-importScripts("/static/js/vault.js", "/static/js/outbox-store.js", "/static/js/outbox-settle.js", "/static/js/outbox-send.js",
-  "/static/push-sw.js");
-
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(STATIC).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
 });
+
+/* A new version drops the files of older ones, except those a page kept offline still names (that page
+   is refreshed the next time the device is online, static/js/ready.js; until then it keeps working). */
+async function prune() {
+  const named = new Set(SHELL_FILES);
+  for (const url of await PAGES.urls()) {
+    const response = await PAGES.get(url);
+    if (!response) return;  // sealed for a user not signed in now: every file stays until it can be read
+    for (const match of (await response.text()).matchAll(/(?:src|href)="(\/static\/[^"]+)"/g)) named.add(match[1]);
+  }
+  const shell = await caches.open(STATIC);
+  for (const request of await shell.keys()) {
+    if (!named.has(new URL(request.url).pathname)) await shell.delete(request);
+  }
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if ((name.startsWith("fieldapp-v") && name !== SHELL) || name === CLEAR_PAGES) await caches.delete(name);
+      // the shells of versions before hashed names, and the unsealed copies of pages before the vault
+      if (name.startsWith("fieldapp-v") || name === CLEAR_PAGES) await caches.delete(name);
     }
+    await prune().catch(() => {});
     await self.clients.claim();
   })());
 });
@@ -42,7 +53,7 @@ function withTimeout(promise, ms) {
 async function pageFromNetwork(request) {
   const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
   if (response.ok && response.headers.get("X-Fieldapp-Offline") === "1") {
-    await self.FieldappVault.pages.put(request.url, response.clone()).catch(() => false);
+    await PAGES.put(request.url, response.clone()).catch(() => false);
   }
   return response;
 }
@@ -51,9 +62,9 @@ async function page(request) {
   try {
     return await pageFromNetwork(request);
   } catch (error) {
-    const cached = await self.FieldappVault.pages.get(request.url).catch(() => null);
+    const cached = await PAGES.get(request.url).catch(() => null);
     if (cached) return markOffline(cached);
-    return (await caches.match("/offline", { cacheName: SHELL })) || Response.error();
+    return (await caches.match("/offline", { cacheName: STATIC })) || Response.error();
   }
 }
 
@@ -83,9 +94,10 @@ function agencyTime(date, html) {
 }
 
 async function shellFile(request) {
-  const cached = await caches.match(request, { cacheName: SHELL });
+  const cached = await caches.match(request, { cacheName: STATIC });
+  if (cached && new URL(request.url).pathname.startsWith("/static/dist/")) return cached;  // never changes
   if (cached) {
-    fetch(request).then((fresh) => { if (fresh.ok) caches.open(SHELL).then((c) => c.put(request, fresh)); })
+    fetch(request).then((fresh) => { if (fresh.ok) caches.open(STATIC).then((c) => c.put(request, fresh)); })
       .catch(() => {});
     return cached;
   }

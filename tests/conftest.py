@@ -7,7 +7,9 @@ fixtures (request bodies, factories, local servers) are imported from the same m
 """
 
 import os
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -32,6 +34,15 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 # Stored hashes carry their own parameters, so the app's rules (verify, rehash, dummy check) run
 # unchanged; test_passwords proves the production profile itself. Set before the factories hash.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+
+def pytest_sessionstart(session):
+    """The pages load the built static files (static/dist/, `make static`): build them when a source
+    changed since, as `make install` does, so a test never runs against an old bundle."""
+    subprocess.run(["make", "--no-print-directory", "--silent", "static"], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+
 
 pytest_plugins = [
     "tests.fixtures.accounts",  # make_user, dispatcher, admin

@@ -57,7 +57,9 @@ def create_user_command(username, role, full_name, password, email):
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password for every demo user.")
 @click.option("--history/--no-history", default=True, show_default=True,
               help="Also write 90 days of past calls, encounters, referrals and follow-ups (once).")
-def seed_demo_command(password, history):
+@click.option("--progress-to", type=click.File("a", lazy=False), default=None,
+              help="Write the history's progress here ('demo history 120/400'; make run: the terminal).")
+def seed_demo_command(password, history, progress_to):
     """Load demo users, units CR-1 and CR-2 with open shifts, calls in several states, and 90 days of history."""
     if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
         _seed(password)
@@ -66,7 +68,7 @@ def seed_demo_command(password, history):
         click.echo("Demo data is already there; logins unchanged.")
         password = password if password != DEMO_PASSWORD else f"{DEMO_PASSWORD} (unless changed)"
     if history:
-        _seed_history()
+        _seed_history(_progress(progress_to) if progress_to else None)
     _finish_jobs()
     click.echo(f"\nDemo logins (password: {password})")
     for username, name, role in DEMO_USERS:
@@ -86,7 +88,20 @@ def _finish_jobs():
         db.session.commit()
 
 
-def _seed_history():
+def _progress(out):
+    """'[demo] history 120/400': rewritten in place on a terminal, else a line every 100 calls."""
+    terminal = out.isatty()
+
+    def show(written, total):
+        if terminal:
+            out.write(f"\r[demo] history {written}/{total}" + ("\n" if written == total else ""))
+        elif written % 100 == 0 or written == total:
+            out.write(f"[demo] history {written}/{total}\n")
+        out.flush()
+    return show
+
+
+def _seed_history(progress=None):
     """90 days of calls, encounters, referrals and follow-ups (fieldapp.demo.history), once."""
     users = {user.username: user for user in db.session.scalars(
         select(User).where(User.username.in_([username for username, _, _ in DEMO_USERS])))}
@@ -95,7 +110,7 @@ def _seed_history():
         click.echo("Demo history skipped: the demo users or units CR-1 and CR-2 (on duty) are not all there.")
         return
     started = time.perf_counter()
-    written = demo_history.seed(users, demo_units)
+    written = demo_history.seed(users, demo_units, progress)
     if written is None:
         click.echo("Demo history is already there.")
     else:

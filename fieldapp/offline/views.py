@@ -1,6 +1,6 @@
 import base64
 
-from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -10,6 +10,7 @@ from fieldapp.offline.services import storage_key_of
 from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.units import services as units
 from fieldapp.web.access import ANY_ROLE, allow, background, public
+from fieldapp.web.assets import worker_path
 
 bp = Blueprint("offline", __name__)
 
@@ -56,8 +57,11 @@ def manifest():
 @bp.route("/sw.js")
 @public
 def service_worker():
-    """Served from the root so its scope covers the whole app."""
-    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    """Served from the root so its scope covers the whole app; always at this address (the build,
+    static/dist/sw.js, names the hashed files it keeps), checked for a new version at every visit."""
+    response = current_app.response_class(worker_path(current_app).read_bytes(), mimetype="text/javascript")
+    response.add_etag()
+    response.make_conditional(request)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

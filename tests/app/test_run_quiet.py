@@ -20,17 +20,18 @@ def load(monkeypatch, **env):
     return runpy.run_path(str(CONF))
 
 
-def logged_paths(conf, paths, caplog):
+def logged_paths(conf, paths, caplog, mode=None, status="200 OK"):
     cfg = Config()
     cfg.set("accesslog", conf["accesslog"])
     logger = conf["AccessLogger"](cfg)
     logger.access_log.propagate = True  # let caplog see the lines
-    response = SimpleNamespace(status="200 OK", sent=10, headers=[], response_length=10)
+    response = SimpleNamespace(status=status, sent=10, headers=[], response_length=10)
     with caplog.at_level(logging.INFO, logger="gunicorn.access"):
         for path in paths:
             request = SimpleNamespace(path=path, query="", method="GET", uri=path, version=(1, 1), headers=[])
             environ = {"REMOTE_ADDR": "127.0.0.1", "RAW_URI": path, "SERVER_PROTOCOL": "HTTP/1.1",
-                       "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": ""}
+                       "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+                       **({"HTTP_SEC_FETCH_MODE": mode} if mode else {})}
             logger.access(response, request, environ, SimpleNamespace(seconds=0, microseconds=1000))
     return [path for path in paths if any(path in message for message in caplog.messages)]
 
@@ -42,6 +43,17 @@ def test_static_files_and_health_checks_are_not_in_the_access_log_by_default(mon
     conf = load(monkeypatch)
     assert conf["accesslog"] == "-"
     assert logged_paths(conf, PATHS, caplog) == ["/login", "/board"]
+
+
+def test_one_line_per_page_view_and_none_for_the_stream_or_background_fetches(monkeypatch, caplog):
+    """Defect 13 of issue 19: after the banner, a page view was 2-3 lines (/session/offline-pages, /events)."""
+    conf = load(monkeypatch)
+    background = ["/events", "/events/poll", "/session/offline-pages", "/my/calls", "/api/v1/sync"]
+    assert logged_paths(conf, ["/my/calls", "/events"], caplog, mode="navigate") == ["/my/calls"]
+    caplog.clear()
+    assert logged_paths(conf, background, caplog, mode="cors") == []
+    assert logged_paths(conf, ["/session/offline-pages"], caplog, mode="cors", status="500 INTERNAL SERVER ERROR") \
+        == ["/session/offline-pages"]  # a failure is always shown
 
 
 def test_access_log_all_and_off(monkeypatch, caplog):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from fieldapp import clock
 from fieldapp.accounts.models import User
 from fieldapp.calls.models import Call
 from fieldapp.clock import utcnow
@@ -83,3 +84,35 @@ def test_the_people_search_help_example_finds_someone_in_the_demo_data(app, db, 
     assert riverside.status == "cleared"
     logged = db.session.scalars(select(Encounter).where(Encounter.call_id == riverside.id)).all()
     assert [encounter.person.given_name for encounter in logged] == ["Jordan"]
+
+
+def _history(db):
+    """What the demo history wrote, by the values a user sees (not the database's own row numbers)."""
+    calls = db.session.scalars(select(Call).where(Call.external_id.like("DEMO-%")).order_by(Call.external_id))
+    return {
+        "calls": [(c.external_id, c.call_type, c.priority, c.received_at, c.status, c.disposition,
+                   c.unit.call_sign if c.unit else None, c.first_on_scene_at, c.cleared_at) for c in calls],
+        "encounters": sorted((str(e.id), e.outcome, e.recorded_at) for e in db.session.scalars(select(Encounter))),
+        "referrals": sorted((str(r.id), r.status) for r in db.session.scalars(select(Referral))),
+        "follow_ups": sorted((f.due_at, str(f.done_at)) for f in db.session.scalars(select(FollowUp))),
+    }
+
+
+def _empty(db):
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def test_two_fresh_databases_get_the_same_history(app, db, monkeypatch):
+    monkeypatch.setattr(demo_history, "DAYS", 6)  # the same code path as 90 days, quicker
+    moment = utcnow().replace(microsecond=0)
+    with clock.clock_at(moment):
+        _seed(app)
+    first = _history(db)
+    assert len(first["calls"]) >= 3 * 5 and first["encounters"]
+    _empty(db)
+    with clock.clock_at(moment):
+        _seed(app)
+    assert _history(db) == first

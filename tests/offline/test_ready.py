@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from pathlib import Path
 
 
 def test_a_crew_device_is_told_to_keep_each_assigned_call_and_the_shift_pages(
@@ -79,16 +78,21 @@ def test_an_officers_device_is_never_given_clinical_notes_to_keep(api, pages, en
         assert "sertraline" not in response.get_data(as_text=True), path
 
 
-def test_the_service_worker_keeps_every_script_a_page_loads_and_imports_only_files_that_exist(pages, shift, app):
-    """The offline pages need each script base.html loads (the outbox is five files): the worker precaches them."""
-    static = Path(app.static_folder)
-    worker = (static / "sw.js").read_text()
-    shell = set(re.findall(r'"(/[^"]+)"', re.search(r"SHELL_FILES = \[(.*?)\];", worker, re.S).group(1)))
-    html = pages(shift.officer).get("/my/calls").get_data(as_text=True)
-    scripts = set(re.findall(r'<script src="(/static/js/[^"?]+)', html))
-    assert {"/static/js/outbox-store.js", "/static/js/outbox-list.js"} <= scripts
-    assert scripts <= shell, scripts - shell
-    imported = set(re.findall(r'"(/static/[^"]+)"', re.search(r"importScripts\((.*?)\);", worker, re.S).group(1)))
-    assert "/static/js/outbox-send.js" in imported
-    for path in {p for p in shell | imported if p.startswith("/static/")}:
-        assert (static / path.removeprefix("/static/")).is_file(), path
+def test_the_service_worker_keeps_every_file_an_offline_page_loads(pages, shift, assigned_call, client):
+    """The offline pages need each script and style sheet they load (one bundle, scripts/build-static.mjs):
+    the worker (/sw.js, as built) precaches them by their hashed names, and each is served."""
+    officer = pages(shift.officer)
+    worker = officer.get("/sw.js")
+    assert worker.status_code == 200 and worker.headers["Cache-Control"] == "no-cache"
+    text = worker.get_data(as_text=True)
+    worker.close()
+    assert "importScripts" not in text and "FieldappOutbox" in text  # the outbox is bundled in, not imported
+    for path in ("/my/calls", f"/calls/{assigned_call['id']}/encounters/new"):
+        html = officer.get(path).get_data(as_text=True)
+        files = set(re.findall(r'<(?:script src|link rel="stylesheet" href)="(/static/[^"?]+)"', html))
+        assert any(name.startswith("/static/dist/field-") for name in files), files
+        assert files and all(f'"{name}"' in text for name in files), (path, files)
+        for name in files:
+            response = client.get(name)
+            assert response.status_code == 200, name
+            response.close()
