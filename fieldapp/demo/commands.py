@@ -181,7 +181,10 @@ def _seed(password):
     calls.assign(third.id, cr1.id, by=dispatcher)
     tap(users["clinician1"], third, "acknowledged", "en_route", "on_scene")
     # The person the people search's help names ("reyes jor", templates/people/search.html).
-    record.log_encounter(third.id, {"id": uuid.uuid4(), "outcome": "resolved", "concerns": ["mental_health"],
-                                    "person": {"id": uuid.uuid4(), "given_name": "Jordan", "family_name": "Reyes",
+    # Ids named, not drawn, so every fresh demo database is the same (tests/app/test_seed_demo.py).
+    record.log_encounter(third.id, {"id": uuid.uuid5(uuid.NAMESPACE_URL, "fieldapp-demo:riverside-encounter"),
+                                    "outcome": "resolved", "concerns": ["mental_health"],
+                                    "person": {"id": uuid.uuid5(uuid.NAMESPACE_URL, "fieldapp-demo:jordan-reyes"),
+                                               "given_name": "Jordan", "family_name": "Reyes",
                                                "approx_age": 34}}, by=users["clinician1"])
     tap(users["clinician1"], third, "cleared", disposition="encounter_logged")
