@@ -82,24 +82,9 @@
     showMode();
   }
 
-  // The live channel: live.js's own EventSource is observed (no second connection). Its "hello"
-  // says the stream is up; an error that closes it means live.js has fallen back to polling.
-  var Native = window.EventSource;
-  if (Native) {
-    var Observed = function (url, options) {
-      var source = new Native(url, options);
-      if (/^\/events(\?|$)/.test(String(url))) {
-        source.addEventListener("hello", function () { setLive(true); });
-        source.addEventListener("error", function () { if (source.readyState !== Native.OPEN) setLive(false); });
-      }
-      return source;
-    };
-    Observed.prototype = Native.prototype;
-    ["CONNECTING", "OPEN", "CLOSED"].forEach(function (name) { Observed[name] = Native[name]; });
-    window.EventSource = Observed;
-  }
-  // If live.js announces its state itself, that is used too.
-  document.addEventListener("fieldapp:live", function (event) { setLive(!!(event.detail && event.detail.connected)); });
+  // The live channel's state, as static/js/live.js announces it (not its events: those are news).
+  document.addEventListener("fieldapp:connection", function (event) { setLive(!!event.detail.connected); });
+  if (document.documentElement.getAttribute("data-live") === "open") setLive(true);
   window.addEventListener("offline", function () { setLive(false); });
   document.addEventListener("visibilitychange", function () { if (document.hidden) setLive(false); });
 

@@ -106,16 +106,29 @@
     }
   }
 
+  /* The stream's state, announced apart from its events ("fieldapp:live" carries one event each):
+     "fieldapp:connection" with detail.connected, and data-live on <html> while it is open. */
+  function announce(connected) {
+    if (connected) document.documentElement.setAttribute("data-live", "open");
+    else document.documentElement.removeAttribute("data-live");
+    document.dispatchEvent(new CustomEvent("fieldapp:connection", { detail: { connected: connected } }));
+  }
+
+  function drop() {
+    if (source) { source.close(); source = null; }
+    announce(false);
+  }
+
   function connect() {
     if (source || !window.EventSource) { if (!window.EventSource) startPolling(); return; }
     source = new EventSource("/events" + (lastId !== null ? "?after=" + lastId : ""));
     source.addEventListener("hello", function (e) {
       failures = 0; if (e.lastEventId) lastId = Number(e.lastEventId); stopPolling();
-      document.documentElement.setAttribute("data-live", "open");  // events from now on arrive here
+      announce(true);  // events from now on arrive here
     });
     source.addEventListener("call", function (e) { lastId = Number(e.lastEventId); handle(JSON.parse(e.data)); });
     source.onerror = function () {
-      document.documentElement.removeAttribute("data-live");
+      announce(false);
       failures += 1;
       if (source.readyState === EventSource.CLOSED || failures >= 3) {
         source.close(); source = null;
@@ -140,12 +153,13 @@
   function stopPolling() { clearInterval(pollTimer); pollTimer = null; }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden) { if (source) { source.close(); source = null; document.documentElement.removeAttribute("data-live"); } }
+    if (document.hidden) { if (source) drop(); }
     else { connect(); }
   });
   window.addEventListener("online", function () {
-    if (source) { source.close(); source = null; document.documentElement.removeAttribute("data-live"); }
+    if (source) drop();
     connect();
   });
+  window.addEventListener("offline", function () { if (source) drop(); });
   document.addEventListener("DOMContentLoaded", connect);
 })();
