@@ -9,6 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import axe_violations
 from tests.browser.conftest import NO_KEEPALIVE
 
 pytestmark = pytest.mark.browser
@@ -35,6 +36,7 @@ def visit(page, path):
     page.wait_for_function(
         "p => caches.open('fieldapp-pages').then(c => c.match(location.origin + p)).then(r => !!r)",
         arg=path, timeout=10000)
+    assert axe_violations(page) == []
 
 
 def badge(page):
