@@ -68,6 +68,9 @@ CODES = {
     "primary_concern": encounters.CONCERNS, "contact_mode": encounters.CONTACT_MODES,
     "transport_destination": encounters.DESTINATIONS, "backup_reason": encounters.BACKUP_REASONS,
 }
+# Columns a variant may hold as text although they are numbers (the de-identified age: "34", or "90+"): a
+# whole number is written as a number, as the identified log does.
+NUMBERS = {"age"}
 SEPARATORS = {"concerns": ";", "referral_categories": ";", "race_ethnicity": ";", "status_history": ">"}
 JOINERS = {";": "; ", ">": " > "}
 
@@ -108,6 +111,8 @@ class _Cells:
                 cells.append(self.time(value))
             elif isinstance(value, uuid.UUID):
                 cells.append(str(value))
+            elif name in NUMBERS and isinstance(value, str) and value.isdigit():
+                cells.append(int(value))
             else:
                 cells.append(readable(name, value))
         return cells

@@ -10,6 +10,7 @@ from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.extensions import db
 from fieldapp.metrics import section1947, services
+from fieldapp.metrics.program import labels as program_labels
 from fieldapp.metrics.views import chart_context, filter_choices, filter_form, preset_links, query_args, typed
 from fieldapp.referrals.constants import STATUS_LABELS
 from fieldapp.roles import ADMIN, PROGRAM_MANAGER
@@ -42,6 +43,52 @@ def key_figures(m: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def program_figures() -> list[tuple[str, str, str]]:
+    """The program's record (the dashboard's program sections), as rows of the same kind."""
+    names = program_labels()
+    return [
+        ("Eligible calls received", "count", "program.eligibility.eligible"),
+        ("Eligible calls served", "count", "program.eligibility.eligible_served"),
+        ("Eligible calls never sent to the team", "count", "program.eligibility.not_sent.total"),
+        ("Calls not eligible", "count", "program.eligibility.ineligible"),
+        *[(f"Source: {label}", "count", f"program.sources.{code}") for code, label in names["sources"].items()],
+        ("Call type changed on scene", "share", "program.type_changes.share"),
+        ("Repeat calls to an address (90 days)", "count", "program.repeat_addresses.repeat_calls"),
+        ("Calls served with police backup requested", "count", "program.backup.calls_with_backup"),
+        ("Backup response, median", "duration", "program.times.backup_response.median"),
+        ("Contacted, declined services", "count", "program.declined_services.count"),
+        ("Officer engaged with the person", "count", "program.officer_engaged.yes"),
+        *[(f"Taken to: {label}", "count", f"program.transport_destinations.{code}.count")
+          for code, label in names["destinations"].items()],
+        ("Taken to a community location", "share", "program.transport_destinations.community.share"),
+        ("Taken to hospital", "share", "program.transport_destinations.hospital.share"),
+        *[(f"How met: {label}", "count", f"program.contact_modes.{code}.count")
+          for code, label in names["modes"].items()],
+        ("Follow-up contacts", "count", "program.follow_up_contacts.total"),
+        ("Encounters followed up within 72 hours", "share", "program.follow_up_contacts.within_72h.share_attempted"),
+        ("Referral to accepted, median", "duration", "program.times.referral_to_accepted.median"),
+        ("Referral to completed, median", "duration", "program.times.referral_to_completed.median"),
+        ("Unit-hours on shift", "count", "program.units.shift_hours"),
+        ("Utilisation (committed ÷ shift hours)", "share", "program.units.utilisation"),
+        ("En route to clear, median", "duration", "program.times.en_route_to_clear.median"),
+    ]
+
+
+def period_name(filters) -> str:
+    """The period in a file name: 2026-Q3, 2026-07, 2026 for whole ones, else 2026-07-01_2026-08-15."""
+    first, last = filters.start_date, filters.last_day
+    next_day = filters.end_date
+    if first.day == 1 and next_day.day == 1:
+        months = (next_day.year - first.year) * 12 + next_day.month - first.month
+        if months == 1:
+            return f"{first:%Y-%m}"
+        if months == 3 and first.month % 3 == 1:
+            return f"{first.year}-Q{first.month // 3 + 1}"
+        if months == 12 and first.month == 1:
+            return str(first.year)
+    return f"{first.isoformat()}_{last.isoformat()}"
+
+
 def figure(period: dict, path: str):
     value = period
     for key in path.split("."):
@@ -59,6 +106,7 @@ def _page(pdf: bool = False):
     report = services.report(db.session, filters)
     return render_template("metrics/report.html", report=report, m=report["current"], p=report["previous"],
                            previous=filters.previous(), figures=key_figures(report["current"]), figure=figure,
+                           program_figures=program_figures(),
                            charts=chart_context(report["current"]), args=query_args(filters),
                            s1947=section1947.figures(db.session, filters), **context), 200
 
@@ -79,5 +127,6 @@ def report_pdf():
         return html, status
     static = Path(current_app.static_folder)
     pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(static / name)) for name in STYLESHEETS])
+    name = f"fieldapp-report-{period_name(filter_form()[0])}.pdf"
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": 'inline; filename="fieldapp-report.pdf"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

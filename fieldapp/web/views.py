@@ -29,3 +29,10 @@ def home():
 def healthz():
     db.session.execute(db.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico where a page names no icon (a PDF, a JSON answer): the app's icon."""
+    return redirect(url_for("static", filename="icons/icon-192.png"), 301)

@@ -85,33 +85,12 @@
     showMode();
   }
 
-  // The live channel: live.js's own EventSource is observed (no second connection). Its "hello"
-  // says the stream is up; an error that closes it means live.js has fallen back to polling.
-  var Native = window.EventSource;
-  if (Native) {
-    var Observed = function (url, options) {
-      var source = new Native(url, options);
-      if (/^\/events(\?|$)/.test(String(url))) {
-        var state = function (e) {
-          var data = {};
-          try { data = JSON.parse(e.data || "{}"); } catch (error) { /* an old server: plain "Live" */ }
-          setLive(data.delayed ? "delayed" : true);
-        };
-        source.addEventListener("hello", state);
-        source.addEventListener("state", state);  // the server's channel lost or found Redis
-        source.addEventListener("error", function () { if (source.readyState !== Native.OPEN) setLive(false); });
-      }
-      return source;
-    };
-    Observed.prototype = Native.prototype;
-    ["CONNECTING", "OPEN", "CLOSED"].forEach(function (name) { Observed[name] = Native[name]; });
-    window.EventSource = Observed;
-  }
-  // If live.js announces its state itself, that is used too.
-  // (Its call events go out on the same name: they carry no "connected" and say nothing about the link.)
-  document.addEventListener("fieldapp:live", function (event) {
-    if (event.detail && "connected" in event.detail) setLive(!!event.detail.connected);
+  // The live channel's state, as static/js/live.js announces it (not its events: those are news).
+  document.addEventListener("fieldapp:connection", function (event) {
+    setLive(event.detail.delayed ? "delayed" : !!event.detail.connected);
   });
+  var now = document.documentElement.getAttribute("data-live");
+  if (now) setLive(now === "delayed" ? "delayed" : true);
   window.addEventListener("offline", function () { setLive(false); });
   document.addEventListener("visibilitychange", function () { if (document.hidden) setLive(false); });
 

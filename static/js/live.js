@@ -39,9 +39,7 @@
 
   function refresh() {
     // Replace the page's content with the server's current version, keeping the live banner.
-    // a background request (the live event's, not the user's): it does not hold off the idle lock
-    return fetch(location.href, { credentials: "same-origin", redirect: "manual",
-                                  headers: { Accept: "text/html", "X-Fieldapp-Background": "1" } })
+    return fetch(location.href, { credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } })
       .then(function (response) { if (!response.ok || response.redirected) throw new Error(); return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
@@ -108,8 +106,24 @@
     }
   }
 
+  /* The stream's state, announced apart from its events ("fieldapp:live" carries one event each):
+     "fieldapp:connection" with detail.connected (and detail.delayed while the server has lost its link
+     to the other servers and reads the database instead), and data-live on <html>: "open", "delayed",
+     or none while closed. */
+  function announce(state) {  // false, "open" or "delayed"
+    if (state) document.documentElement.setAttribute("data-live", state);
+    else document.documentElement.removeAttribute("data-live");
+    document.dispatchEvent(new CustomEvent("fieldapp:connection",
+      { detail: { connected: !!state, delayed: state === "delayed" } }));
+  }
+
   function delayed(e) {
     try { return !!JSON.parse(e.data || "{}").delayed; } catch (error) { return false; }
+  }
+
+  function drop() {
+    if (source) { source.close(); source = null; }
+    announce(false);
   }
 
   function connect() {
@@ -117,14 +131,14 @@
     source = new EventSource("/events" + (lastId !== null ? "?after=" + lastId : ""));
     source.addEventListener("hello", function (e) {
       failures = 0; if (e.lastEventId) lastId = Number(e.lastEventId); stopPolling();
-      document.documentElement.setAttribute("data-live", delayed(e) ? "delayed" : "open");  // events from now on arrive here
+      announce(delayed(e) ? "delayed" : "open");  // events from now on arrive here
     });
     source.addEventListener("state", function (e) {  // the server lost (or found again) its Redis link
-      document.documentElement.setAttribute("data-live", delayed(e) ? "delayed" : "open");
+      announce(delayed(e) ? "delayed" : "open");
     });
     source.addEventListener("call", function (e) { lastId = Number(e.lastEventId); handle(JSON.parse(e.data)); });
     source.onerror = function () {
-      document.documentElement.removeAttribute("data-live");
+      announce(false);
       failures += 1;
       if (source.readyState === EventSource.CLOSED || failures >= 3) {
         source.close(); source = null;
@@ -136,11 +150,8 @@
 
   function poll() {
     fetch("/events/poll" + (lastId !== null ? "?after=" + lastId : ""),
-      { credentials: "same-origin", headers: { Accept: "application/json", "X-Fieldapp-Background": "1" } })
-      .then(function (r) {
-        if (r.status === 401 && window.FieldappLock) window.FieldappLock.check();  // locked: the sheet
-        return r.ok ? r.json() : null;
-      })
+      { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body) return;
         lastId = body.last_id;
@@ -152,12 +163,13 @@
   function stopPolling() { clearInterval(pollTimer); pollTimer = null; }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden) { if (source) { source.close(); source = null; document.documentElement.removeAttribute("data-live"); } }
+    if (document.hidden) { if (source) drop(); }
     else { connect(); }
   });
   window.addEventListener("online", function () {
-    if (source) { source.close(); source = null; document.documentElement.removeAttribute("data-live"); }
+    if (source) drop();
     connect();
   });
+  window.addEventListener("offline", function () { if (source) drop(); });
   document.addEventListener("DOMContentLoaded", connect);
 })();

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser.a11y import axe_violations
 from tests.browser.dispatch import Dispatch
 from tests.fixtures.waiting import wait_until
 
@@ -180,12 +181,15 @@ def phone_page(browser, live_server):
 
 @pytest.fixture(scope="session")
 def browser_screenshot():
-    """Save a screenshot (full page unless told) as test-artifacts/screenshots/<name>.png at the repo root."""
+    """Save a screenshot (full page unless told) as test-artifacts/screenshots/<name>.png at the repo root,
+    and check the page state photographed with axe-core: no finding of any impact (tests.browser.a11y)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def save(page, name, *, full_page=True):
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
+        findings = axe_violations(page)
+        assert findings == [], f"axe on {name} ({page.url}):\n" + "\n".join(findings)
         return path
 
     return save

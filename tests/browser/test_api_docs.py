@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_api_docs_render_from_vendored_redoc_without_leaving_the_site(browser, live_server, browser_screenshot):
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
         origin = urlsplit(live_server.url).netloc
@@ -29,6 +29,8 @@ def test_api_docs_render_from_vendored_redoc_without_leaving_the_site(browser, l
         expect(page.locator("script[src='/static/vendor/redoc/redoc.standalone.js']")).to_have_count(1)
         expect(page.get_by_role("heading", level=1)).to_contain_text("fieldapp API")
         browser_screenshot(page, "api-docs", full_page=False)  # the full page is ~16,000 px tall
+        page.set_viewport_size({"width": 360, "height": 740})
+        browser_screenshot(page, "api-docs-360x740", full_page=False)
         assert off_site == [], f"the docs page loaded from other sites: {off_site}"
         assert errors == [], "script errors in the docs page:\n" + "\n".join(errors)
     finally:

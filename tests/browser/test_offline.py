@@ -9,6 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import axe_violations
 from tests.browser.conftest import NO_KEEPALIVE
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,7 @@ def visit(page, path):
     page.goto(path)
     ready_for_offline(page)
     page.wait_for_function("p => window.FieldappVault.pages.has(location.origin + p)", arg=path, timeout=10000)
+    assert axe_violations(page) == []
 
 
 def badge(page):

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import axe_violations
 from tests.browser.test_offline import badge, visit
 
 pytestmark = pytest.mark.browser
@@ -19,6 +20,7 @@ def test_records_saved_offline_go_out_in_one_request(phone_page, dispatch):
     for step, waiting in (("Acknowledged", 1), ("En route", 2)):
         page.get_by_role("button", name=step).click()
         expect(badge(page)).to_have_text(f"{waiting} waiting to send")
+        assert axe_violations(page) == []  # offline, a record waiting
         page.reload()
         # the reloaded page draws its badge from the outbox: until then "hidden" below would pass at once
         expect(badge(page)).to_have_text(f"{waiting} waiting to send")

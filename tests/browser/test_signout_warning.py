@@ -9,6 +9,7 @@ poll that followed failed; this test was marked xfail for that until 2026-11-28.
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import axe_violations
 from tests.browser.test_offline import badge, visit
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,7 @@ def test_signing_out_with_records_waiting_warns_first(phone_page, dispatch):
     page.context.set_offline(True)
     page.get_by_role("button", name="Acknowledged").click()
     expect(badge(page)).to_have_text("1 waiting to send")
+    assert axe_violations(page) == []  # offline, a record waiting
     # The page's confirm() is recorded and answered "Cancel" (Chromium's own dialog plumbing under
     # Playwright proved unreliable for a confirm opened from an async submit handler).
     # A function, not an expression: Playwright calls an expression's value when it is a function, and so

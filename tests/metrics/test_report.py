@@ -1,0 +1,46 @@
+"""The printable report: a download named for its period, the program's record after the charts, a
+page with a main landmark and an icon."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from tests.fixtures import metrics_data
+
+
+@pytest.fixture
+def data(db, make_user):
+    return metrics_data.build(db.session, make_user("clinician"))
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    ("from=2026-07-01&to=2026-09-30", "fieldapp-report-2026-Q3.pdf"),
+    ("from=2026-01-01&to=2026-03-31", "fieldapp-report-2026-Q1.pdf"),
+    ("from=2026-03-01&to=2026-03-31", "fieldapp-report-2026-03.pdf"),
+    ("from=2025-01-01&to=2025-12-31", "fieldapp-report-2025.pdf"),
+    ("from=2026-02-01&to=2026-04-30", "fieldapp-report-2026-02-01_2026-04-30.pdf"),
+    ("from=2026-03-05&to=2026-03-19", "fieldapp-report-2026-03-05_2026-03-19.pdf"),
+])
+def test_the_pdf_downloads_as_an_attachment_named_for_its_period(pages, db, make_user, query, name):
+    response = pages(make_user("program_manager")).get(f"/metrics/report.pdf?{query}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+def test_the_pdf_lists_the_program_metrics_after_the_charts(pages, db, data, make_user):
+    response = pages(make_user("program_manager")).get("/metrics/report.pdf?from=2026-03-01&to=2026-03-31")
+    text = "".join(sheet.extract_text() for sheet in PdfReader(BytesIO(response.data)).pages)
+    charts, record = text.index("Charts"), text.index("The program's record")
+    assert charts < record < text.index("What the figures mean")
+    for label in ("Eligible calls received", "Source: 911", "Taken to hospital", "Unit-hours on shift",
+                  "Follow-up contacts"):
+        assert text.index(label) > record, label
+
+
+def test_the_report_page_has_a_main_landmark_an_icon_and_a_download_link(pages, db, data, make_user):
+    page = pages(make_user("program_manager")).get("/metrics/report?from=2026-03-01&to=2026-03-31")
+    html = page.get_data(as_text=True)
+    assert '<main id="main">' in html and "</main>" in html
+    assert 'rel="icon" href="/static/icons/icon-192.png"' in html
+    assert 'href="/metrics/report.pdf?from=2026-03-01&amp;to=2026-03-31" download>Download as PDF' in html
