@@ -34,8 +34,8 @@ def access_of_in(app, endpoint):
 def test_public_routes_are_only_the_expected_ones(app):
     public = sorted({endpoint for endpoint, _, _ in routes(app) if access_of_in(app, endpoint) == PUBLIC})
     assert public == sorted(["api-docs.openapi_json", "api-docs.openapi_redoc", "api_accounts.issue_token",
-                             "accounts.login", "mfa.code", "core.healthz", "core.home", "core.favicon", "static", "offline.manifest",
-                             "offline.service_worker", "offline.offline_page",
+                             "accounts.login", "mfa.code", "core.healthz", "core.home", "core.favicon", "static",
+                             "offline.manifest", "offline.service_worker", "offline.offline_page",
                              # the code step's passkey, single sign-on's start, return and back-channel logout
                              "passkeys.sign_in_options", "passkeys.sign_in_with_passkey",
                              "sso.start", "sso.callback", "sso.back_channel_logout"])
