@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install static run test test-tools test-lane-database test-lane-pages test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
+.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
 
 ## Python packages by uv (from PyPI, itself installed by pip): it fetches and installs in parallel and shows
 ## no build backend's warnings. First from uv's cache alone (~6 s on a machine that installed them before),
@@ -59,18 +59,18 @@ run: install
 	  $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'fieldapp:create_app()'
 
 ## Every test: ruff and the import contracts, then two lanes side by side (the suites mostly wait on a
-## database, a server or the browser, so two cores run both): the database lane is PostgreSQL
-## (TEST_POSTGRES_URL), then schemathesis against every operation of the OpenAPI document, then the two
-## hosts; the page lane is SQLite, then the browser tests in Chromium. Each lane's output is printed
-## whole when it ends. The SQLite and PostgreSQL runs are in a random order (pytest-randomly; the summary
+## database, a server or the browser, so two cores run both): the suite lane is PostgreSQL
+## (TEST_POSTGRES_URL), then SQLite, then schemathesis against every operation of the OpenAPI document,
+## then the two hosts (about 11 minutes here); the browser lane is the browser tests in Chromium (about
+## 12). Each lane's output is printed whole when it ends. The SQLite and PostgreSQL runs are in a random order (pytest-randomly; the summary
 ## ends with the seed: PYTEST_ARGS=--randomly-seed=N repeats an order); schemathesis, the two hosts and
 ## the browser run in file order (-p no:randomly). One suite alone: make test-sqlite, test-postgres ...
 test: install test-tools
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	@echo "Running two lanes side by side (database: PostgreSQL, fuzz, hosts; pages: SQLite, browser);"
-	@echo "each lane's output appears when it ends (about 10 minutes)."
-	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-database test-lane-pages
+	@echo "Running two lanes side by side (suites: PostgreSQL, SQLite, fuzz, hosts; browser: Chromium);"
+	@echo "each lane's output appears when it ends (about 12 minutes)."
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-suites test-lane-browser
 
 ## Debian's haproxy (two-host test) and chromium (browser tests), in one apt-get before the lanes start
 ## (two at once would fight over dpkg's lock).
@@ -81,15 +81,15 @@ test-tools:
 	  (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null || \
 	  echo "!! Could not install$$missing (run as root, or: sudo apt-get install$$missing)"; }
 
-test-lane-database:
-	@echo "=== database lane: PostgreSQL, schemathesis, two hosts ==="
+test-lane-suites:
+	@echo "=== suite lane: PostgreSQL, SQLite, schemathesis, two hosts ==="
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-hosts
 
-test-lane-pages:
-	@echo "=== page lane: SQLite, browser ==="
-	$(MAKE) --no-print-directory test-sqlite
+test-lane-browser:
+	@echo "=== browser lane: Chromium ==="
 	$(MAKE) --no-print-directory test-browser
 
 PYTEST_ARGS ?=
