@@ -79,9 +79,10 @@ def seeded_database(tmp_path_factory):
     return path, password, secret
 
 
-def serve(workdir, seeded_database, **settings):
+def serve(workdir, seeded_database, *, prepare=None, **settings):
     """The demo under gunicorn (gunicorn.conf.py) on a fresh copy of the seeded database, on a free
-    local port; ``settings`` are extra environment variables. A generator: ``yield from`` it."""
+    local port; ``settings`` are extra environment variables, ``prepare(env)`` runs before gunicorn
+    starts (a user made with the CLI). A generator: ``yield from`` it."""
     template, password, secret = seeded_database
     # SQLite's backup, not a file copy: the seeding process may leave its last writes in the -wal file
     # (a connection of its job thread still open at exit), which a copy of the main file would lose.
@@ -99,6 +100,8 @@ def serve(workdir, seeded_database, **settings):
            "REDIS_URL": "",
            "WEB_CONCURRENCY": "1",
            **settings}
+    if prepare is not None:
+        prepare(env)
 
     url = f"http://127.0.0.1:{_free_port()}"
     log_path = workdir / "gunicorn.log"

@@ -7,14 +7,12 @@ as a phone's screen lock would answer. The site is served as http://localhost (a
 an IP address)."""
 
 import json
-import os
-import sqlite3
 import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BIN, PHONE, REPO_ROOT, _free_port, _healthy
+from tests.browser.conftest import BIN, PHONE, REPO_ROOT, serve
 from tests.browser.test_mfa import fits_a_phone
 from tests.fixtures.sso import ROLE_MAP
 from tests.fixtures.waiting import wait_until
@@ -25,41 +23,22 @@ EMAIL = "carla@agency.example"
 
 @pytest.fixture(scope="module")
 def sso_server(tmp_path_factory, seeded_database, oidc_provider):
-    """fieldapp with single sign-on on, an admin-created user with an e-mail, checks every 2 s."""
-    workdir = tmp_path_factory.mktemp("sso_server")
-    template, password, secret = seeded_database
-    source, copy = sqlite3.connect(template), sqlite3.connect(workdir / "sso.db")
+    """fieldapp with single sign-on on, an admin-created user with an e-mail, checks every 2 s; served
+    as localhost (a WebAuthn RP ID is a name, not an address)."""
+    def add_carla(env):
+        subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "create-user", "carla", "--role", "officer",
+                        "--full-name", "Carla Cruz", "--email", EMAIL, "--password", "violet-harbor-engine-47"],
+                       cwd=REPO_ROOT, env=env, check=True, capture_output=True, timeout=60)
+
+    servers = serve(tmp_path_factory.mktemp("sso_server"), seeded_database, prepare=add_carla,
+                    AUTHLIB_INSECURE_TRANSPORT="1", OIDC_ISSUER=oidc_provider.issuer, OIDC_CLIENT_ID="fieldapp",
+                    OIDC_CLIENT_SECRET="s3cret", OIDC_DISPLAY_NAME="Sign in with Agency ID",
+                    OIDC_ROLE_MAP=json.dumps(ROLE_MAP), OIDC_CHECK_SECONDS="2", JOBS_SWEEP_SECONDS="1")
+    server = next(servers)
     try:
-        source.backup(copy)
+        yield server.url.replace("127.0.0.1", "localhost"), server.password
     finally:
-        source.close()
-        copy.close()
-    port = _free_port()
-    env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": secret, "REDIS_URL": "",
-           "DATABASE_URL": f"sqlite:///{workdir / 'sso.db'}", "SESSION_COOKIE_SECURE": "0", "WEB_CONCURRENCY": "1",
-           "AUTHLIB_INSECURE_TRANSPORT": "1", "OIDC_ISSUER": oidc_provider.issuer, "OIDC_CLIENT_ID": "fieldapp",
-           "OIDC_CLIENT_SECRET": "s3cret", "OIDC_DISPLAY_NAME": "Sign in with Agency ID",
-           "OIDC_ROLE_MAP": json.dumps(ROLE_MAP), "OIDC_CHECK_SECONDS": "2",
-           "JOBS_SWEEP_SECONDS": "1"}
-    subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "create-user", "carla", "--role", "officer",
-                    "--full-name", "Carla Cruz", "--email", EMAIL, "--password", "violet-harbor-engine-47"],
-                   cwd=REPO_ROOT, env=env, check=True, capture_output=True, timeout=60)
-    url = f"http://localhost:{port}"
-    with open(workdir / "gunicorn.log", "w") as log:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind",
-                                   f"127.0.0.1:{port}", "fieldapp:create_app()"],
-                                  cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until(lambda: server.poll() is not None or _healthy(f"http://127.0.0.1:{port}"), timeout=20, interval=0.2)
-        assert server.poll() is None, (workdir / "gunicorn.log").read_text()
-        yield url, password
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        servers.close()  # the server stops (serve's own finally)
 
 
 @pytest.fixture
