@@ -81,6 +81,8 @@ from fieldapp.web import views as core_views
 from fieldapp.web.assets import register_assets
 from fieldapp.web.errors import register_errorhandlers
 from fieldapp.web.templating import register_template_helpers
+from fieldapp.zones import api as zones_api
+from fieldapp.zones import views as zones_views
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,6 +147,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (passkey_views.bp, oidc_views.bp):  # passkeys and single sign-on (issue 22)
         app.register_blueprint(blueprint)
+    csrf.exempt(zones_api.blp)  # zones and response targets (issue 20)
+    api.register_blueprint(zones_api.blp)
+    app.register_blueprint(zones_views.bp)
     oidc.init_app(app)
 
 

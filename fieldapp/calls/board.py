@@ -17,7 +17,9 @@ from fieldapp.web.access import allow
 
 
 def _board(*, poll):
-    return {"rows": dispatch.board_rows(current_user, poll=poll), "views": units.unit_views()}
+    now = dispatch.board_now()
+    return {"rows": dispatch.board_rows(current_user, poll=poll, now=now), "views": units.unit_views(),
+            "server_now": now}
 
 
 @allow(DISPATCHER, ADMIN)

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
+from fieldapp.calls import response_clock
 from fieldapp.calls.models import Call
 from fieldapp.calls.services import address_key, board
 from fieldapp.clock import local_midnight, utcnow
@@ -29,6 +30,7 @@ class BoardRow:
     seconds: int  # time in the current status
     level: str  # OK, WARN (past the status's threshold) or ALERT (past twice the threshold)
     threshold_minutes: int | None
+    clock: response_clock.ResponseClock  # received -> on scene against the zone's target (issue 20)
 
     @property
     def in_status(self) -> str:
@@ -65,13 +67,19 @@ def rows(calls, *, now: datetime | None = None) -> list[BoardRow]:
     """The calls as board rows, by priority (1 first), then age (the longest waiting first)."""
     now = now or utcnow()
     thresholds = current_app.config["BOARD_STATUS_THRESHOLDS"]
+    clocks = response_clock.clocks(calls, now=now)
     made = []
     for call in calls:
         since = status_since(call)
         seconds = max(0, int((now - since).total_seconds()))
         limit = thresholds.get(call.status)
-        made.append(BoardRow(call, since, seconds, level_of(seconds, limit), limit))
+        made.append(BoardRow(call, since, seconds, level_of(seconds, limit), limit, clocks[call.id]))
     return sorted(made, key=lambda row: (row.call.priority, row.call.received_at, row.call.id))
+
+
+def board_now() -> datetime:
+    """The moment a board is drawn at (its clocks tick on from it in the browser)."""
+    return utcnow()
 
 
 def board_rows(user, *, poll: bool, now: datetime | None = None) -> list[BoardRow]:
