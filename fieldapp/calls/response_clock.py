@@ -37,7 +37,7 @@ class ResponseClock:
         """'12 of 15 min', 'Over by 3 min' (text, not colour alone); 'On scene in 9 of 15 min' once stopped."""
         minutes, target = self.seconds // 60, self.target_minutes
         if self.level == OVER:
-            over = max(1, -(-(self.seconds - target * 60) // 60))
+            over = max(1, (self.seconds - target * 60) // 60)
             return f"{'On scene, over' if self.stopped else 'Over'} by {over} min"
         return f"{'On scene in ' if self.stopped else ''}{minutes} of {target} min"
 

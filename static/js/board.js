@@ -111,7 +111,7 @@
 
   function clockText(seconds, target, stopped) {
     if (seconds > target * 60) {
-      var over = Math.max(1, Math.ceil((seconds - target * 60) / 60));
+      var over = Math.max(1, Math.floor((seconds - target * 60) / 60));
       return (stopped ? "On scene, over" : "Over") + " by " + over + " min";
     }
     return (stopped ? "On scene in " : "") + Math.floor(seconds / 60) + " of " + target + " min";
