@@ -102,10 +102,11 @@
   });
 
   /* The response clocks (issue 20): received -> on scene against each call's target, ticking here from
-     the server's times. The skew between this device's clock and the server's is taken when a board
-     is drawn (data-server-now), so a wrong phone clock does not move the colours. Amber from 75% of the
-     target, red past it, and the words say it too ("12 of 15 min", "Over by 3 min"). */
-  var WARN_SHARE = 0.75, skew = 0, skewOf = null;
+     the server's times. The skew between this device's clock and the server's is taken from the first
+     board drawn (data-server-now), so a wrong phone clock does not move the colours, and a board
+     refreshed later ticks on the same footing. Amber from 75% of the target, red past it, and the words
+     say it too ("12 of 15 min", "Over by 3 min"). */
+  var WARN_SHARE = 0.75, skew = null;
   var ICONS = { ok: "", warn: "\u26a0 ", over: "\u203c " };
   var SAID = { ok: "", warn: " (near the response target)", over: " (past the response target)" };
 
@@ -120,8 +121,7 @@
   function tick() {
     var board = document.querySelector("#board .board[data-server-now]");
     if (!board) return;
-    var serverNow = board.getAttribute("data-server-now");
-    if (serverNow !== skewOf) { skewOf = serverNow; skew = Date.now() - Date.parse(serverNow); }
+    if (skew === null) skew = Date.now() - Date.parse(board.getAttribute("data-server-now"));
     Array.prototype.forEach.call(board.querySelectorAll("[data-clock]"), function (el) {
       var target = Number(el.getAttribute("data-target-minutes")), stopped = el.hasAttribute("data-stopped");
       var seconds = stopped ? Number(el.getAttribute("data-stopped"))
