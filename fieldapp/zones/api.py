@@ -2,6 +2,8 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from fieldapp.apidoc import json_document
+from fieldapp.errors import ErrorSchema
 from fieldapp.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
 from fieldapp.web.access import allow
 from fieldapp.zones import services
@@ -12,6 +14,10 @@ blp = Blueprint("api_zones", __name__, url_prefix="/api/v1/zones",
 
 
 @blp.route("", methods=["GET"])
+@blp.doc(**json_document("The zones, a GeoJSON FeatureCollection (RFC 7946).", "application/json", {
+    "type": "object", "required": ["type", "features"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                   "features": {"type": "array", "items": {"type": "object"}}}}))
 @allow(DISPATCHER, ADMIN, PROGRAM_MANAGER)
 def zones():
     """The agency's zones as a GeoJSON FeatureCollection (RFC 7946); each feature's properties: ``id``,
@@ -20,7 +26,11 @@ def zones():
 
 
 @blp.route("", methods=["PUT"])
+@blp.doc(requestBody={"required": True, "description": "A GeoJSON FeatureCollection of Polygon/MultiPolygon "
+                      "features named in properties.name; at most ZONES_MAX_BYTES (1 MB).",
+                      "content": {"application/json": {"schema": {"type": "object"}}}})
 @blp.response(200, UploadOutSchema)
+@blp.alt_response(422, schema=ErrorSchema, description="The file was refused (each problem named); nothing changed.")
 @allow(ADMIN)
 def upload():
     """Replace the zones with a GeoJSON FeatureCollection of Polygon/MultiPolygon features, each with

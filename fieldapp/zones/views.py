@@ -34,8 +34,8 @@ def upload():
             raise Invalid("Choose a GeoJSON file of the zones.", fields={"file": ["Choose a file."]})
         summary = services.upload(file.read(), by=current_user)
     except ServiceError as error:
-        errors, status = form_errors(error)
-        return _page({"upload": error.fields.get("zones") or [error.message], "": errors[""]}, status)
+        _, status = form_errors(error)  # the problems are listed beside the upload form
+        return _page({"upload": error.fields.get("zones") or [error.message]}, status)
     flash("Zones saved: " + "; ".join(f"{what} {', '.join(names)}" for what, names in summary.items() if names)
           + ".", "success")
     return redirect(url_for("zones.admin"))
