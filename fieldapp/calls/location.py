@@ -9,6 +9,7 @@ location.
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldapp.calls.models import Call
 from fieldapp.extensions import db
@@ -32,6 +33,7 @@ def place(call: Call, lat: float | None, lon: float | None, source: str | None) 
     call.location_source = source if lat is not None else None
     found = zones.zone_at(lat, lon)
     call.zone_id = found.id if found else None
+    set_committed_value(call, "zone", found)  # a view of zone_id (no foreign key): kept in step by hand
 
 
 def after_intake(call: Call) -> None:
@@ -57,3 +59,4 @@ def rezone_all() -> None:
         zone_id = found.id if found else None
         if call.zone_id != zone_id:
             call.zone_id = zone_id
+            set_committed_value(call, "zone", found)

@@ -57,20 +57,19 @@ def upgrade():
     )
     with op.batch_alter_table('geocode_cache', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_geocode_cache_expires_at'), ['expires_at'], unique=False)
+    # calls.zone_id has no foreign key: SQLite would copy the whole calls table to add one, which the rows
+    # already pointing at calls refuse; fieldapp.zones.services.upload finds every call's zone again instead.
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('location_source', sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column('zone_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('breach_alerted_at', fieldapp.database.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_calls_zone_id'), ['zone_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_calls_zone_id_zones'), 'zones', ['zone_id'], ['id'],
-                                    ondelete='SET NULL')
     # Calls that came with coordinates came with them from the CAD (or the call taker).
     op.execute("UPDATE calls SET location_source = 'cad' WHERE lat IS NOT NULL AND lon IS NOT NULL")
 
 
 def downgrade():
     with op.batch_alter_table('calls', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_calls_zone_id_zones'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_calls_zone_id'))
         batch_op.drop_column('breach_alerted_at')
         batch_op.drop_column('zone_id')
