@@ -17,6 +17,7 @@ SWEEPS = (
     "fieldapp.push.jobs.sweep",
     "fieldapp.metrics.jobs.sweep",
     "fieldapp.accounts.oidc_checks.sweep",
+    "fieldapp.positions.jobs.sweep",
 )
 
 
