@@ -82,20 +82,20 @@ def record(unit_id, positions: list[dict], *, device_id: str, by) -> Recorded:
              "received_at": now} for at, p in sorted(by_time.items())]
     session = db.session
     insert = _upsert(session)
-    stored = session.execute(insert(UnitPosition).values(rows).on_conflict_do_nothing(
-        index_elements=["unit_id", "device_id", "recorded_at"])).rowcount
+    stored = len(session.execute(insert(UnitPosition).values(rows).on_conflict_do_nothing(
+        index_elements=["unit_id", "device_id", "recorded_at"]).returning(UnitPosition.id)).all())
     newest = rows[-1]
     offered = insert(LatestPosition).values(**{key: value for key, value in newest.items() if key != "user_id"})
     moved = session.execute(offered.on_conflict_do_update(
         index_elements=["unit_id"],
         set_={name: offered.excluded[name] for name in
               ("call_id", "device_id", "lat", "lon", "accuracy_m", "recorded_at", "received_at")},
-        where=LatestPosition.recorded_at < offered.excluded.recorded_at)).rowcount
+        where=LatestPosition.recorded_at < offered.excluded.recorded_at).returning(LatestPosition.unit_id)).first()
     latest = session.get(LatestPosition, unit.id, populate_existing=True)
-    if moved:
+    if moved is not None:
         position_recorded(unit, latest)
     session.commit()
-    return Recorded(stored=max(stored, 0), replayed=len(positions) - max(stored, 0), latest=latest)
+    return Recorded(stored=stored, replayed=len(positions) - stored, latest=latest)
 
 
 @dataclass

@@ -67,8 +67,9 @@ def test_twenty_concurrent_batches_keep_the_newest(app, api, shift, db):
     def send(i):
         client = app.test_client()
         with app.app_context():
-            body = {"device_id": f"device-{i}", "positions": [
-                {"lat": 40 + i / 100, "lon": -74.0, "accuracy_m": 5, "recorded_at": (base + timedelta(seconds=i)).isoformat()}]}
+            when = (base + timedelta(seconds=i)).isoformat()
+            body = {"device_id": f"device-{i}",
+                    "positions": [{"lat": 40 + i / 100, "lon": -74.0, "accuracy_m": 5, "recorded_at": when}]}
             barrier.wait()
             response = client.post(f"/api/v1/units/{shift.unit_id}/positions", json=body,
                                    headers={"Authorization": f"Bearer {token}"})
@@ -101,8 +102,8 @@ def test_bad_positions_are_refused_by_field(api, shift, db, position, field):
 
 
 def test_nan_in_the_json_and_huge_lists_are_refused(api, shift, db):
-    raw = api.client.post(f"/api/v1/units/{shift.unit_id}/positions",
-                          data='{"device_id": "d1", "positions": [{"lat": NaN, "lon": 0, "recorded_at": "%s"}]}' % at(5),
+    body = '{"device_id": "d1", "positions": [{"lat": NaN, "lon": 0, "recorded_at": "' + at(5) + '"}]}'
+    raw = api.client.post(f"/api/v1/units/{shift.unit_id}/positions", data=body,
                           headers={**api.headers(shift.officer), "Content-Type": "application/json"})
     assert 400 <= raw.status_code < 500
     huge = post(api, shift, [fix(seconds_ago=i) for i in range(101)])
