@@ -142,7 +142,7 @@ import L from "leaflet";
       button.type = "button";
       button.className = "button";
       button.textContent = placing === call.id ? "Click the map…" : "Place pin";
-      button.setAttribute("aria-label", "Place the pin of call #" + call.id + " on the map");
+      button.setAttribute("aria-label", button.textContent + " for call #" + call.id);
       button.addEventListener("click", function () { startPlacing(call.id); });
       item.appendChild(button);
       missing.appendChild(item);
