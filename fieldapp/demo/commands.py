@@ -19,8 +19,8 @@ from fieldapp.database import dialect_of
 from fieldapp.demo import history as demo_history
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
-from fieldapp.positions import services as positions
 from fieldapp.extensions import db
+from fieldapp.positions import services as positions
 from fieldapp.roles import ROLES
 from fieldapp.units import services as units
 from fieldapp.units.models import Unit
