@@ -138,7 +138,27 @@ def from_environment(instance_path: str) -> dict:
         **_push_settings(instance_path, development),
         **_sign_in_settings(),
         **_zone_settings(),
+        **_map_settings(),
     }
+
+
+def _map_settings() -> dict:
+    """Unit positions and the map (issue 20): retention, tiles, ETAs, routing, sharing while available."""
+    def number(name, low, high):
+        raw = os.environ.get(name, "").strip()
+        try:
+            value = float(raw) if raw else DEFAULTS[name]
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be from {low} to {high}.")
+        return value
+    return {"POSITION_RETENTION_DAYS": int(number("POSITION_RETENTION_DAYS", 1, 3650)),
+            "ETA_SPEED_KMH": number("ETA_SPEED_KMH", 1, 300),
+            "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", "").strip() or None,
+            "MAP_ATTRIBUTION": os.environ.get("MAP_ATTRIBUTION", "").strip(),
+            "ROUTING_URL": os.environ.get("ROUTING_URL", "").strip().rstrip("/") or None,
+            "SHARE_POSITION_WHEN_AVAILABLE": _bool("SHARE_POSITION_WHEN_AVAILABLE", False)}
 
 
 def _idle_minutes() -> float:
@@ -372,4 +392,12 @@ DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_REDOC_PATH": "docs",
     "OPENAPI_REDOC_URL": "/static/vendor/redoc/redoc.standalone.js",
+    # Unit positions and the map (issue 20, fieldapp.positions): history kept this many days; ETAs at
+    # this speed (or from an OSRM-compatible ROUTING_URL); tiles only when MAP_TILE_URL is set.
+    "POSITION_RETENTION_DAYS": 30,
+    "ETA_SPEED_KMH": 40.0,
+    "MAP_TILE_URL": None,
+    "MAP_ATTRIBUTION": "",
+    "ROUTING_URL": None,
+    "SHARE_POSITION_WHEN_AVAILABLE": False,
 }

@@ -24,6 +24,7 @@ from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.live import services as live
 from fieldapp.people import constants as people_constants
 from fieldapp.people import services as people
+from fieldapp.positions import services as positions
 from fieldapp.push import services as push
 from fieldapp.referrals import constants as referral_constants
 from fieldapp.units import services as units
@@ -38,6 +39,8 @@ def connect(app: Flask) -> None:
     fanout.call_changed.connect(crisis_line.call_changed)
     # Errors of the FHIR endpoints are FHIR OperationOutcomes.
     answer_errors_under("/api/v1/fhir/", fhir_outcome.answer)
+    # A unit's new position goes out on the live stream, to dispatch's map.
+    positions.position_recorded.connect(live.publish_position)
     # Sign-ins that end take their push subscriptions with them.
     accounts.sessions_ended.connect(push.end_subscriptions)
     # A unit's status is derived from its active calls.

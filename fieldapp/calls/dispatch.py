@@ -17,6 +17,7 @@ from fieldapp.calls.models import Call
 from fieldapp.calls.services import address_key, board
 from fieldapp.clock import local_midnight, utcnow
 from fieldapp.extensions import db
+from fieldapp.positions import ranking
 from fieldapp.units import services as units
 
 OK, WARN, ALERT = "ok", "warn", "alert"
@@ -92,10 +93,16 @@ _CHOICE_ORDER = {units.AVAILABLE: 0, c.ASSIGNED: 1, c.EN_ROUTE: 2, c.ON_SCENE: 3
                  units.OUT_OF_SERVICE: 5}
 
 
-def unit_choices(call: Call) -> list[units.UnitView]:
-    """Every active unit for assigning ``call``: available first, then the least committed, then off duty."""
+def unit_choices(call: Call) -> tuple[list[units.UnitView], dict]:
+    """Every active unit for assigning ``call``: available first, then the least committed, then off
+    duty; within each, the nearest to the call first (by the unit's last position, ETA beside it), and
+    units whose position is not known after those that are. Returns the units and unit id -> Distance."""
     views = units.unit_views()
-    return sorted(views, key=lambda v: (v.unit.id == call.unit_id, _CHOICE_ORDER[v.status], v.unit.call_sign))
+    near = ranking.distances(call.lat, call.lon, {v.unit.id for v in views})
+    far = float("inf")
+    return sorted(views, key=lambda v: (v.unit.id == call.unit_id, _CHOICE_ORDER[v.status],
+                                        near[v.unit.id].km if v.unit.id in near else far,
+                                        v.unit.call_sign)), near
 
 
 # --- closed calls ---------------------------------------------------------------------------

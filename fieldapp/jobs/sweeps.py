@@ -18,6 +18,7 @@ SWEEPS = (
     "fieldapp.metrics.jobs.sweep",
     "fieldapp.accounts.oidc_checks.sweep",
     "fieldapp.calls.breaches.sweep",
+    "fieldapp.positions.jobs.sweep",
 )
 
 
