@@ -28,7 +28,7 @@ from fieldapp.casefile import encounter_pages as encounters_views
 from fieldapp.casefile import encounters_api
 from fieldapp.casefile import notes_pages as notes_views
 from fieldapp.casefile import people_pages as people_views
-from fieldapp.database import normalize_database_url
+from fieldapp.database import engine_options, limit_statements, normalize_database_url
 from fieldapp.dbroles import db_roles_command
 from fieldapp.demo.commands import create_user_command, seed_demo_command
 from fieldapp.directory import api as directory_api
@@ -109,7 +109,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    with app.app_context():
+        limit_statements(db.engine, app.config["DATABASE_STATEMENT_TIMEOUT"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions are server-side rows; phones change IPs
