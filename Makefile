@@ -121,8 +121,8 @@ test-hosts: install
 
 ## Faults between the processes (tests/faults): a TCP fault proxy between the app and PostgreSQL
 ## (TEST_POSTGRES_URL) and between the live hub and Redis (TEST_REDIS_URL): 500 ms latency, connections
-## cut mid-transaction, partitions of FAULT_PARTITION_SECONDS (6 here; make bench-faults: 30). About a minute.
-FAULT_PARTITION_SECONDS ?= 6
+## cut mid-transaction, partitions of FAULT_PARTITION_SECONDS (10 here; make bench-faults: 30). About a minute.
+FAULT_PARTITION_SECONDS ?= 10
 test-faults: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  FAULT_PARTITION_SECONDS=$(FAULT_PARTITION_SECONDS) TEST_DATABASE_URL=$(TEST_POSTGRES_URL) \
@@ -169,7 +169,7 @@ bench-sync: install
 ## The fault tests with the issue's 30-second partitions (about two minutes); figures in
 ## test-artifacts/faults-figures.txt.
 bench-faults: install
-	$(MAKE) --no-print-directory test-faults FAULT_PARTITION_SECONDS=30
+	FAULTS_FULL=1 $(MAKE) --no-print-directory test-faults FAULT_PARTITION_SECONDS=30
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

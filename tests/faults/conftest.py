@@ -1,8 +1,8 @@
 """The app with a fault proxy (tests.faults.proxy) between it and PostgreSQL, or between the live hub
 and Redis. These tests need both servers: marked ``faults``, run by ``make test-faults``.
 
-``FAULT_PARTITION_SECONDS`` sets the partitions' length (6 s by default for the suite lane;
-``make bench-faults`` runs them with 30 s)."""
+``FAULT_PARTITION_SECONDS`` sets the partitions' length (10 s by default for the suite lane;
+``make bench-faults`` runs them with 30 s, and with ``FAULTS_FULL=1`` a status tap at 500 ms latency)."""
 
 import os
 import uuid
@@ -15,7 +15,8 @@ from fieldapp.extensions import db as _db
 from tests.faults.proxy import FaultProxy
 from tests.fixtures.clients import Api
 
-PARTITION_SECONDS = float(os.environ.get("FAULT_PARTITION_SECONDS", "6"))
+PARTITION_SECONDS = float(os.environ.get("FAULT_PARTITION_SECONDS", "10"))
+FULL = os.environ.get("FAULTS_FULL") == "1"  # make bench-faults: the slow cases too
 CONNECT_TIMEOUT = 2.0  # the app's DATABASE_CONNECT_TIMEOUT here: how long a request may wait to connect
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 

@@ -34,6 +34,7 @@ class _Link:
     def __init__(self, proxy, client: socket.socket):
         self.proxy, self.client, self.upstream = proxy, client, None
         self.closed = threading.Event()
+        self.answer_lost = False
 
     def run(self):
         proxy = self.proxy
@@ -59,15 +60,19 @@ class _Link:
                 if not data:
                     break
                 if late is not None:
+                    if self.answer_lost:  # upstream acted on the marked bytes and answered: now the cut
+                        break
                     late.put((time.monotonic() + self.proxy.latency, data))
                     continue
                 trigger = self.proxy._trigger
                 if trigger is not None and trigger[0] in data:
                     self.proxy._trigger = None
-                    if not trigger[1]:  # after it reaches upstream
-                        target.sendall(data)
                     self.proxy.triggered.set()
-                    break
+                    if trigger[1]:  # before it reaches upstream
+                        break
+                    # After: upstream must get and act on it (a reset sent at once could make its
+                    # kernel drop the unread bytes), so the cut waits for upstream's answer.
+                    self.answer_lost = True
                 target.sendall(data)
         except OSError:
             pass
