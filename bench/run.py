@@ -214,8 +214,8 @@ def _dashboard(url):
                 db.session.rollback()
             best = min(timings)
             print(f"dashboard data for {label}, with the period before: first {timings[0]:.3f} s, best {best:.3f} s, "
-                  f"median {statistics.median(timings):.3f} s (target < {target} s: "
-                  f"{_verdict(best < target, encounters >= 450_000)})")
+                  f"median {statistics.median(timings):.3f} s (target < {target} s, first and best: "
+                  f"{_verdict(max(timings[0], best) < target, encounters >= 450_000)})")
         _page(app, db, quarter, encounters >= 450_000)
         _refresh(db, year.last_day - timedelta(days=16))
         _check_equal(db.session, services, Periods, [year, quarter, Filters(quarter.start_date, quarter.end_date,
@@ -266,8 +266,9 @@ def _page(app, db, filters, full_size):
             views.dashboard()
             timings.append(time.perf_counter() - started)
             db.session.rollback()
-    print(f"dashboard page (HTML) for the default 90 days: first {timings[0]:.3f} s, best {min(timings):.3f} s "
-          f"(target < 0.3 s: {_verdict(min(timings) < 0.3, full_size)})")
+    print(f"dashboard page (HTML) for the default 90 days: first {timings[0]:.3f} s, best {min(timings):.3f} s, "
+          f"median {statistics.median(timings):.3f} s (target < 0.3 s, first and best: "
+          f"{_verdict(timings[0] < 0.3 and min(timings) < 0.3, full_size)})")
 
 
 def _check_equal(session, services, periods_class, cases):
