@@ -15,6 +15,7 @@ alternate for ``--rounds`` rounds; the best and the worst of each are printed. T
 
 import argparse
 import asyncio
+import os
 import secrets
 import subprocess
 import sys
@@ -140,6 +141,7 @@ def main(argv=None):
             host.stop()
         database.drop()
     print()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (timings on a busy machine are longer)")
     best = {label: min(seconds for seconds, _ in runs) for label, runs in results.items()}
     worst = {label: max(seconds for seconds, _ in runs) for label, runs in results.items()}
     for label, batch in (("baseline", OLD_BATCH), ("server", server_batch)):
