@@ -273,7 +273,9 @@ DEFAULTS = {
     "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "DATABASE_CONNECT_TIMEOUT": 5.0,  # connecting, and data unacknowledged on an open connection (PostgreSQL)
-    "DATABASE_STATEMENT_TIMEOUT": 60.0,  # PostgreSQL's statement_timeout for the app's connections; 0: none
+    # PostgreSQL's statement_timeout for the app's connections; 0 (the default): none, since an export
+    # streams from one statement for as long as it takes and `flask metrics rebuild` reads years.
+    "DATABASE_STATEMENT_TIMEOUT": 0.0,
     "SYNC_BATCH": 100,  # records per POST /api/v1/sync (at most fieldapp.sync.schemas.MAX_RECORDS)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
