@@ -1,5 +1,6 @@
 """Batch sync (POST /api/v1/sync): records as the outbox holds them, each saved alone, exactly once."""
 
+import re
 import uuid
 
 from fieldapp.calls.models import CallEvent
@@ -126,3 +127,13 @@ def test_a_lower_batch_size_is_told_and_held_to(app, api, pages, assigned_call, 
     refused = api.post("/api/v1/sync", {"records": three}, user=shift.officer)
     assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {"records": ["Longer than 2."]}
     assert api.get(f"/api/v1/calls/{assigned_call['id']}", user=shift.officer).get_json()["status"] == "assigned"
+
+
+def test_the_outbox_has_no_batch_size_of_its_own():
+    """static/js/outbox-send.js sends as many records per request as the server says (the browser test
+    tests/browser/test_outbox_batch.py watches it do so against a server that takes two)."""
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "outbox-send.js").read_text()
+    assert "who.sync_batch" in script
+    assert not re.search(r"BATCH\s*=\s*\d", script)
