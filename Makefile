@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live bench-positions clean
+.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-faults test-browser lint bench bench-live bench-positions bench-sync bench-faults clean
 
 ## Python packages by uv (from PyPI, itself installed by pip): it fetches and installs in parallel and shows
 ## no build backend's warnings. First from uv's cache alone (~6 s on a machine that installed them before),
@@ -87,6 +87,7 @@ test-lane-suites:
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-hosts
+	$(MAKE) --no-print-directory test-faults
 
 test-lane-browser:
 	@echo "=== browser lane: Chromium ==="
@@ -94,12 +95,12 @@ test-lane-browser:
 
 PYTEST_ARGS ?=
 test-sqlite: install
-	$(BIN)/pytest -q -m "not browser and not fuzz and not hosts" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not browser and not fuzz and not hosts and not faults" $(PYTEST_ARGS)
 
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz and not hosts" $(PYTEST_ARGS); \
+	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -q -m "not browser and not fuzz and not hosts and not faults" $(PYTEST_ARGS); \
 	elif [ -n "$$REQUIRE_SERVICES" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_SERVICES is set"; exit 1; \
 	else \
@@ -117,6 +118,20 @@ test-hosts: install
 	  (apt-get update -qq && apt-get install -y -qq haproxy) >/dev/null || \
 	  echo "Could not install haproxy (run as root, or: sudo apt-get install haproxy): the two-host test will be skipped"; }
 	$(BIN)/pytest -q -m hosts -p no:randomly
+
+## Faults between the processes (tests/faults): a TCP fault proxy between the app and PostgreSQL
+## (TEST_POSTGRES_URL) and between the live hub and Redis (TEST_REDIS_URL): 500 ms latency, connections
+## cut mid-transaction, partitions of FAULT_PARTITION_SECONDS (10 here; make bench-faults: 30). About a minute.
+FAULT_PARTITION_SECONDS ?= 10
+test-faults: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  FAULT_PARTITION_SECONDS=$(FAULT_PARTITION_SECONDS) TEST_DATABASE_URL=$(TEST_POSTGRES_URL) \
+	    $(BIN)/pytest -q -m faults -p no:randomly -rA $(PYTEST_ARGS) tests/faults; \
+	elif [ -n "$$REQUIRE_SERVICES" ]; then \
+	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_SERVICES is set"; exit 1; \
+	else \
+	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): fault tests SKIPPED (set TEST_POSTGRES_URL)"; \
+	fi
 
 ## The browser tests in Debian's Chromium, in file order and without reruns: a failure is a race to fix
 ## (wait for what the user sees, never for a time).
@@ -150,6 +165,17 @@ bench-live: install
 BENCH_POSITIONS_ARGS ?=
 bench-positions: install
 	$(BIN)/python -m bench.positions $(BENCH_POSITIONS_ARGS)
+
+## Batch sync (PostgreSQL + Redis): 1,000 queued outbox records through POST /api/v1/sync as the outbox sends
+## them (the server's batch size), against batches of 50 in the same run. BENCH_SYNC_ARGS="--records 500 --rounds 1".
+BENCH_SYNC_ARGS ?=
+bench-sync: install
+	$(BIN)/python -m bench.sync $(BENCH_SYNC_ARGS)
+
+## The fault tests with the issue's 30-second partitions (about two minutes); figures in
+## test-artifacts/faults-figures.txt.
+bench-faults: install
+	FAULTS_FULL=1 $(MAKE) --no-print-directory test-faults FAULT_PARTITION_SECONDS=30
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

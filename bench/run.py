@@ -1,7 +1,7 @@
 """``make bench``: load a synthetic data set into PostgreSQL, then time the export and the dashboard.
 
     .venv/bin/python -m bench.run [--encounters 1000000] [--server postgresql://postgres@127.0.0.1:5432/]
-                                  [--database fieldapp_bench] [--skip-load [--skip-rebuild]]
+                                  [--database fieldapp_bench] [--skip-load [--skip-rebuild]] [--skip-export]
 
 Prints, in one run:
   * the load time of the data set (generation + COPY + ANALYZE);
@@ -50,6 +50,7 @@ def main(argv=None):
     parser.add_argument("--skip-load", action="store_true", help="measure the data already loaded")
     parser.add_argument("--skip-rebuild", action="store_true",
                         help="with --skip-load: measure the roll-ups already built (the data has not changed)")
+    parser.add_argument("--skip-export", action="store_true", help="the dashboard only (no export, no COPY)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     url = args.server.rstrip("/") + "/" + args.database
@@ -64,6 +65,14 @@ def main(argv=None):
         total = sum(counts.values())
         print(f"load: {seconds:.1f} s for {total:,} rows ({total / seconds:,.0f} rows/s): "
               + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
+    if not args.skip_export:
+        _export(url)
+    if not (args.skip_load and args.skip_rebuild):
+        _rebuild_rollups(url)  # COPY bypassed the app: as after any bulk load, `flask metrics rebuild`
+    _dashboard(url)
+
+
+def _export(url):
     export = _export_in_child(url)
     copy = _copy_same_query(url)
     print(f"export (app, outcome log CSV, {FULL[0]} to {FULL[1]}): {export['rows']:,} rows in "
@@ -76,9 +85,6 @@ def main(argv=None):
     peak = export["maxrss_kb"] / 1024
     print(f"export process peak memory (VmHWM): {peak:.0f} MB, of which {export['baseline_kb'] / 1024:.0f} MB "
           f"before the export began (target < 150 MB: {'met' if peak < 150 else 'NOT met'})")
-    if not (args.skip_load and args.skip_rebuild):
-        _rebuild_rollups(url)  # COPY bypassed the app: as after any bulk load, `flask metrics rebuild`
-    _dashboard(url)
 
 
 def _verdict(ok: bool, full_size: bool) -> str:
@@ -202,7 +208,8 @@ def _dashboard(url):
         quarter = Filters(year.end_date - timedelta(days=90), year.end_date, ZONE)
         encounters = db.session.scalar(select(func.count()).select_from(Encounter)
                                        .join(Call, Call.id == Encounter.call_id).where(*year.call_conditions()))
-        print(f"roll-ups ready: {tracking.ready(db.session, ZONE)}")
+        print(f"roll-ups ready: {tracking.ready(db.session, ZONE)}; load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} cores (timings on a busy machine are longer)")
         for label, filters, target in [(f"{LAST_YEAR[0]} to {LAST_YEAR[1]} ({encounters:,} encounters)", year, 1.0),
                                        (f"the default 90 days ({quarter.start_date} to {quarter.end_date})",
                                         quarter, 0.3)]:
@@ -214,8 +221,8 @@ def _dashboard(url):
                 db.session.rollback()
             best = min(timings)
             print(f"dashboard data for {label}, with the period before: first {timings[0]:.3f} s, best {best:.3f} s, "
-                  f"median {statistics.median(timings):.3f} s (target < {target} s: "
-                  f"{_verdict(best < target, encounters >= 450_000)})")
+                  f"median {statistics.median(timings):.3f} s (target < {target} s, first and best: "
+                  f"{_verdict(max(timings[0], best) < target, encounters >= 450_000)})")
         _page(app, db, quarter, encounters >= 450_000)
         _refresh(db, year.last_day - timedelta(days=16))
         _check_equal(db.session, services, Periods, [year, quarter, Filters(quarter.start_date, quarter.end_date,
@@ -266,8 +273,9 @@ def _page(app, db, filters, full_size):
             views.dashboard()
             timings.append(time.perf_counter() - started)
             db.session.rollback()
-    print(f"dashboard page (HTML) for the default 90 days: first {timings[0]:.3f} s, best {min(timings):.3f} s "
-          f"(target < 0.3 s: {_verdict(min(timings) < 0.3, full_size)})")
+    print(f"dashboard page (HTML) for the default 90 days: first {timings[0]:.3f} s, best {min(timings):.3f} s, "
+          f"median {statistics.median(timings):.3f} s (target < 0.3 s, first and best: "
+          f"{_verdict(timings[0] < 0.3 and min(timings) < 0.3, full_size)})")
 
 
 def _check_equal(session, services, periods_class, cases):

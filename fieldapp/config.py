@@ -133,6 +133,13 @@ def from_environment(instance_path: str) -> dict:
         "BOARD_STATUS_THRESHOLDS": _board_thresholds(),
         # billing (issue 21): the folder of state billing profiles (default: the repository's billing_profiles/).
         "BILLING_PROFILES_DIR": os.environ.get("BILLING_PROFILES_DIR", "").strip() or None,
+        # issue 24: no request waits on an unreachable database longer than these (seconds; 0: no limit).
+        "DATABASE_CONNECT_TIMEOUT": float(os.environ.get("DATABASE_CONNECT_TIMEOUT")
+                                          or DEFAULTS["DATABASE_CONNECT_TIMEOUT"]),
+        "DATABASE_STATEMENT_TIMEOUT": float(os.environ.get("DATABASE_STATEMENT_TIMEOUT")
+                                            or DEFAULTS["DATABASE_STATEMENT_TIMEOUT"]),
+        # issue 24: records per POST /api/v1/sync, told to the outbox by GET /session/csrf (1-100).
+        "SYNC_BATCH": _bounded_int("SYNC_BATCH", DEFAULTS["SYNC_BATCH"], 1, 100),
         **_integration_settings(),
         **_program_settings(),
         **_push_settings(instance_path, development),
@@ -159,6 +166,15 @@ def _map_settings() -> dict:
             "MAP_ATTRIBUTION": os.environ.get("MAP_ATTRIBUTION", "").strip(),
             "ROUTING_URL": os.environ.get("ROUTING_URL", "").strip().rstrip("/") or None,
             "SHARE_POSITION_WHEN_AVAILABLE": _bool("SHARE_POSITION_WHEN_AVAILABLE", False)}
+def _bounded_int(name: str, default: int, low: int, high: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}.")
+    return number
 
 
 def _idle_minutes() -> float:
@@ -298,6 +314,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,
     "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "DATABASE_CONNECT_TIMEOUT": 5.0,  # connecting, and data unacknowledged on an open connection (PostgreSQL)
+    # PostgreSQL's statement_timeout for the app's connections; 0 (the default): none, since an export
+    # streams from one statement for as long as it takes and `flask metrics rebuild` reads years.
+    "DATABASE_STATEMENT_TIMEOUT": 0.0,
+    "SYNC_BATCH": 100,  # records per POST /api/v1/sync (at most fieldapp.sync.schemas.MAX_RECORDS)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "fieldapp_session",

@@ -98,6 +98,35 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def engine_options(config) -> dict:
+    """SQLAlchemy's engine options: the configured ones, and on PostgreSQL the network's timeouts
+    (issue 24), so that no request waits on a database it cannot reach: ``DATABASE_CONNECT_TIMEOUT``
+    for a connection (the whole start-up, not only TCP), and the same for data sent on an open one
+    that goes unacknowledged (``tcp_user_timeout``; keepalives find a silent peer between queries)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return options
+    seconds = config["DATABASE_CONNECT_TIMEOUT"]
+    network = {"connect_timeout": max(1, round(seconds)), "tcp_user_timeout": round(seconds * 1000),
+               "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 2, "keepalives_count": 3}
+    options["connect_args"] = {**network, **options.get("connect_args", {})}
+    return options
+
+
+def limit_statements(engine: Engine, seconds: float) -> None:
+    """Every new connection of ``engine`` ends a statement that runs longer than ``seconds``
+    (PostgreSQL's statement_timeout; 0: no limit). Set after connecting rather than as a start-up
+    option, which PgBouncer refuses."""
+    if engine.dialect.name != "postgresql" or not seconds:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _statement_timeout(dbapi_connection, connection_record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        dbapi_connection.commit()
+
+
 @contextmanager
 def owner_session():
     """A session on the owner's connection (``DATABASE_OWNER_URL``), else on the app's own."""

@@ -44,6 +44,13 @@ class Hub:
 
             self._redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2,
                                                health_check_interval=5)
+            # Whether Redis is back, asked while it is lost: one quick try, no retries, so that across
+            # a partition (no answer at all, not a refusal) reading the table is not held up (issue 24).
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            self._probe = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1,
+                                               retry=Retry(NoBackoff(), 0))
 
     @property
     def cross_process(self) -> bool:
@@ -162,7 +169,7 @@ class Hub:
                 log.warning("live: reading events failed", exc_info=True)
             if time.monotonic() >= retry_at:
                 try:
-                    self._redis.ping()
+                    self._probe.ping()
                     return
                 except Exception:  # noqa: BLE001 - still down
                     retry_at = time.monotonic() + self.app.config["LIVE_REDIS_RETRY_SECONDS"]

@@ -106,8 +106,10 @@ def ready():
 @allow(ANY_ROLE)
 @background
 def session_state():
-    """Who is signed in here and a fresh CSRF token, for the outbox before it sends."""
-    response = {"username": current_user.username, "role": current_user.role, "csrf_token": generate_csrf()}
+    """Who is signed in here, a fresh CSRF token and how many records one POST /api/v1/sync takes,
+    for the outbox before it sends (it never guesses the batch size)."""
+    response = {"username": current_user.username, "role": current_user.role, "csrf_token": generate_csrf(),
+                "sync_batch": current_app.config["SYNC_BATCH"]}
     return response
 
 

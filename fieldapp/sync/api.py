@@ -1,5 +1,7 @@
+from flask import current_app
 from flask_smorest import Blueprint
 
+from fieldapp.errors import Invalid
 from fieldapp.roles import CLINICIAN, OFFICER
 from fieldapp.sync import services
 from fieldapp.sync.schemas import SyncRequestSchema, SyncResponseSchema
@@ -13,8 +15,10 @@ blp = Blueprint("api_sync", __name__, url_prefix="/api/v1", description="Batch s
 @blp.response(200, SyncResponseSchema)
 @allow(OFFICER, CLINICIAN)
 def sync(data):
-    """Send what waits in the outbox, in order: up to 100 records, each the field form's address and
-    fields as the device saved them (the form's device-made ``id`` makes a resend a replay).
+    """Send what waits in the outbox, in order: up to the server's batch size of records (the
+    ``SYNC_BATCH`` setting, 100 by default, which ``GET /session/csrf`` reports as ``sync_batch``),
+    each the field form's address and fields as the device saved them (the form's device-made ``id``
+    makes a resend a replay).
 
     Each record is saved alone by the same service as its page (the batch is one transaction, each
     record's share undone alone when it does not land), and gets its own result in the same order:
@@ -23,4 +27,7 @@ def sync(data):
     again later). The request itself is 200 whenever it is valid;
     a 5xx for the request means nothing of the batch was saved.
     """
+    size = current_app.config["SYNC_BATCH"]
+    if len(data["records"]) > size:
+        raise Invalid(f"At most {size} records per request.", fields={"records": [f"Longer than {size}."]})
     return {"results": services.sync(data["records"])}

@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from fieldapp.schemas import BaseSchema, Text
 
-MAX_RECORDS = 100  # per request; the outbox sends fewer (static/js/outbox-send.js BATCH)
+MAX_RECORDS = 100  # per request at most; the SYNC_BATCH setting may lower it, GET /session/csrf reports it
 MAX_FIELDS = 300  # form fields per record
 
 

@@ -43,7 +43,12 @@
   /* Whether a status means "try this record again later" rather than "the server refused it". */
   function retryLater(status) { return status >= 500 || status === 408; }
 
-  var BATCH = 50;  // records per POST /api/v1/sync (the server takes up to 100)
+  /* Records per POST /api/v1/sync: what the server says it takes (GET /session/csrf "sync_batch"),
+     never a number of our own, so the two cannot differ. A server that does not say gets one at a time. */
+  function batchSize(who) {
+    var size = Number(who && who.sync_batch);
+    return size >= 1 ? Math.floor(size) : 1;
+  }
 
   function sendBatch(entries, token) {
     var records = entries.map(function (entry) {
@@ -87,7 +92,7 @@
         report.later += 1;
         if (report.state !== "offline") report.state = state;
       }
-      var refreshed = false;
+      var refreshed = false, BATCH = batchSize(who);
       for (var i = 0; i < entries.length; i += BATCH) {
         var batch = entries.slice(i, i + BATCH).filter(function (entry) {
           if (held[entry.url]) { report.later += 1; return false; }  // keeps its place behind the earlier one

@@ -1,5 +1,6 @@
 """Batch sync (POST /api/v1/sync): records as the outbox holds them, each saved alone, exactly once."""
 
+import re
 import uuid
 
 from fieldapp.calls.models import CallEvent
@@ -103,3 +104,36 @@ def test_each_saved_record_says_what_was_saved_for_the_page_the_device_opens_nex
     assert results[2]["location"] == f"/calls/{call_id}"
     again = api.post("/api/v1/sync", {"records": batch[2:3]}, user=shift.officer).get_json()["results"]
     assert [(r["result"], r["message"]) for r in again] == [("replayed", "This encounter was already saved.")]
+
+
+def test_the_session_tells_the_outbox_the_batch_size_the_endpoint_takes(app, api, pages, assigned_call, shift):
+    """The outbox sends as many records per request as GET /session/csrf says (static/js/outbox-send.js
+    has no number of its own), and that is exactly what POST /api/v1/sync takes."""
+    size = pages(shift.officer).get("/session/csrf").get_json()["sync_batch"]
+    assert size == app.config["SYNC_BATCH"] == 100
+    call_id = assigned_call["id"]
+    taken = api.post("/api/v1/sync", {"records": [status_record(call_id, "acknowledged", str(n)) for n in range(size)]},
+                     user=shift.officer)
+    assert taken.status_code == 200 and len(taken.get_json()["results"]) == size
+    longer = [status_record(call_id, "en_route", str(n)) for n in range(size + 1)]
+    refused = api.post("/api/v1/sync", {"records": longer}, user=shift.officer)
+    assert refused.status_code == 422 and "records" in refused.get_json()["error"]["fields"]
+
+
+def test_a_lower_batch_size_is_told_and_held_to(app, api, pages, assigned_call, shift, monkeypatch):
+    monkeypatch.setitem(app.config, "SYNC_BATCH", 2)
+    assert pages(shift.officer).get("/session/csrf").get_json()["sync_batch"] == 2
+    three = [status_record(assigned_call["id"], status) for status in ("acknowledged", "en_route", "on_scene")]
+    refused = api.post("/api/v1/sync", {"records": three}, user=shift.officer)
+    assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {"records": ["Longer than 2."]}
+    assert api.get(f"/api/v1/calls/{assigned_call['id']}", user=shift.officer).get_json()["status"] == "assigned"
+
+
+def test_the_outbox_has_no_batch_size_of_its_own():
+    """static/js/outbox-send.js sends as many records per request as the server says (the browser test
+    tests/browser/test_outbox_batch.py watches it do so against a server that takes two)."""
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "outbox-send.js").read_text()
+    assert "who.sync_batch" in script
+    assert not re.search(r"BATCH\s*=\s*\d", script)
