@@ -28,7 +28,7 @@ from fieldapp.casefile import encounter_pages as encounters_views
 from fieldapp.casefile import encounters_api
 from fieldapp.casefile import notes_pages as notes_views
 from fieldapp.casefile import people_pages as people_views
-from fieldapp.database import normalize_database_url
+from fieldapp.database import engine_options, normalize_database_url
 from fieldapp.dbroles import db_roles_command
 from fieldapp.demo.commands import create_user_command, seed_demo_command
 from fieldapp.directory import api as directory_api
@@ -96,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
         app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
             app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -90,6 +90,25 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def engine_options(config) -> dict:
+    """SQLAlchemy's engine options for the app's settings. Behind a pooler in transaction mode
+    (``DATABASE_POOLER=transaction``: PgBouncer's ``pool_mode = transaction``) a connection is another
+    client's between transactions, so nothing may live in the session: psycopg's prepared
+    statements are turned off (``prepare_threshold=None``). The app keeps no other session state:
+    advisory locks are transaction-scoped (``fieldapp.locks``), settings are ``SET LOCAL``, no
+    LISTEN, and server-side cursors live inside a transaction."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if config.get("DATABASE_POOLER") == "transaction" and url.startswith("postgresql"):
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+    return options
+
+
+def pooler_connect_args(config) -> dict:
+    """``connect_args`` for an engine made apart from the app's (the owner's, for migrations)."""
+    return {"prepare_threshold": None} if config.get("DATABASE_POOLER") == "transaction" else {}
+
+
 def normalize_database_url(url: str) -> str:
     """Accept the ``postgres://`` and ``postgresql://`` URLs hosting platforms hand out."""
     for prefix in ("postgres://", "postgresql://"):
@@ -102,7 +121,8 @@ def normalize_database_url(url: str) -> str:
 def owner_session():
     """A session on the owner's connection (``DATABASE_OWNER_URL``), else on the app's own."""
     url = current_app.config.get("DATABASE_OWNER_URL")
-    engine = create_engine(normalize_database_url(url)) if url else current_app.extensions["sqlalchemy"].engine
+    engine = create_engine(normalize_database_url(url), connect_args=pooler_connect_args(current_app.config)) \
+        if url else current_app.extensions["sqlalchemy"].engine
     try:
         with Session(engine) as session:
             yield session
