@@ -53,7 +53,7 @@ backend live
 """
 # A request may name its host (X-Test-Host: a) so a test can put a dispatcher on one host and a phone
 # on the other; without the header haproxy balances as in production.
-SERVER = ("    use-server {name} if {{{{ req.hdr(x-test-host) -m str {name} }}}}\n"
+SERVER = ("    use-server {name} if {{ req.hdr(x-test-host) -m str {name} }}\n"
           "    server {name} 127.0.0.1:{port} check inter 300 fall 1 rise 1")
 
 
@@ -80,7 +80,7 @@ class PgBouncer:
         binary = pgbouncer_binary()
         if binary is None:
             raise RuntimeError("pgbouncer is not installed (sudo apt-get install pgbouncer)")
-        os.chmod(self.workdir, 0o755)  # pgbouncer refuses root: it runs as nobody and reads its files
+        os.chmod(self.workdir, 0o755)  # noqa: S103 - pgbouncer refuses root: it runs as nobody and reads its files
         for name in ("pgbouncer.ini", "userlist.txt"):
             os.chmod(self.workdir / name, 0o644)
         command = [binary, str(self.workdir / "pgbouncer.ini")]
@@ -102,6 +102,11 @@ class PgBouncer:
             return True
         except psycopg.Error:
             return False
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError("haproxy ended: " + (self.workdir / "haproxy.log").read_text())
+        return stack.healthy(self.url)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -130,7 +135,7 @@ class HAProxy:
         self.process = subprocess.Popen([binary, "-f", str(self.workdir / "haproxy.cfg"), "-db"],  # noqa: S603
                                         stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        stack.wait_until(lambda: stack.healthy(self.url), "haproxy", 60)
+        stack.wait_until(self._answers, "haproxy", 60)
         return self
 
     def stop(self) -> None:

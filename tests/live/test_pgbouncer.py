@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from bench import cluster, stack
+from bench.load.crews import create_crews
 from fieldapp.database import engine_options
 from tests.live.sse import Stream
 from tests.live.test_hosts import ADMIN_URL, REDIS_URL, services_or_skip
@@ -35,14 +36,13 @@ def pooled_host(tmp_path):
     bouncer, host = cluster.PgBouncer(database.url, tmp_path / "pgbouncer", pool=2), None
     try:
         bouncer.start()
-        password = secrets.token_urlsafe(12)
         env = stack.environment(DATABASE_URL=bouncer.url, DATABASE_POOLER="transaction", REDIS_URL=REDIS_URL,
                                 SECRET_KEY=secrets.token_hex(32), LIVE_CHANNEL=f"test-pgb-{uuid.uuid4().hex}:events",
                                 WEB_CONCURRENCY=1, GUNICORN_THREADS=8)
         stack.release(env)  # the migrations, through the pooler too
-        stack.flask(env, "seed-demo", "--password", password, "--no-history")
+        crews = create_crews(bouncer.url, 1, browser_every=0, pooler="transaction")  # a unit, its crew, tokens
         host = stack.Host("pooled", env, *stack.free_ports(2), tmp_path).start()
-        yield host, password
+        yield host, crews
     finally:
         if host is not None:
             host.stop()
@@ -51,20 +51,14 @@ def pooled_host(tmp_path):
 
 
 def test_the_app_runs_through_pgbouncer_in_transaction_mode(pooled_host):
-    host, password = pooled_host
+    host, crews = pooled_host
     import aiohttp
 
     async def scenario():
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-            async def token(username):
-                async with http.post(host.web_url + "/api/v1/auth/token",
-                                     json={"username": username, "password": password}) as response:
-                    assert response.status == 201, await response.text()
-                    return {"Authorization": f"Bearer {(await response.json())['token']}"}
-
-            dispatcher, phone = await token("dispatcher"), await token("officer1")
-            async with http.get(host.web_url + "/api/v1/units", headers=dispatcher) as response:
-                cr1 = {u["call_sign"]: u["id"] for u in await response.json()}["CR-1"]
+            dispatcher = {"Authorization": f"Bearer {crews['dispatcher']['token']}"}
+            [unit] = crews["units"]
+            phone = {"Authorization": f"Bearer {unit['devices'][0]['token']}"}
             stream = Stream(await http.get(host.live_url + "/events", headers=phone))
             assert (await stream.frame(30))[0] == "hello"
 
@@ -79,7 +73,7 @@ def test_the_app_runs_through_pgbouncer_in_transaction_mode(pooled_host):
                     statuses.append(response.status)
                     call_id = (await response.json())["id"]
                 async with http.post(f"{host.web_url}/api/v1/calls/{call_id}/assign", headers=dispatcher,
-                                     json={"unit_id": cr1}) as response:
+                                     json={"unit_id": unit["id"]}) as response:
                     statuses.append(response.status)
                 return call_id, statuses
 
