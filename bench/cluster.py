@@ -103,11 +103,6 @@ class PgBouncer:
         except psycopg.Error:
             return False
 
-    def _answers(self) -> bool:
-        if self.process.poll() is not None:
-            raise RuntimeError("haproxy ended: " + (self.workdir / "haproxy.log").read_text())
-        return stack.healthy(self.url)
-
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -118,7 +113,7 @@ class HAProxy:
     """haproxy on a loopback port in front of ``hosts`` (stack.Host): /events to their live
     processes (leastconn), the rest to their web processes."""
 
-    def __init__(self, hosts, workdir: Path, *, maxconn: int = 20000):
+    def __init__(self, hosts, workdir: Path, *, maxconn: int = 8000):
         self.workdir, self.process = Path(workdir), None
         self.port = stack.free_ports(1)[0]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -137,6 +132,11 @@ class HAProxy:
         log.close()
         stack.wait_until(self._answers, "haproxy", 60)
         return self
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError("haproxy ended: " + (self.workdir / "haproxy.log").read_text())
+        return stack.healthy(self.url)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

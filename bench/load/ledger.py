@@ -28,6 +28,7 @@ class Ledger:
         self.phase, self.phases = "start", []  # [(name, started, ended)]
         self.burst = gevent.event.Event()  # set while a burst phase asks devices to drop at once
         self.assignments = []  # (call id, unit id, sent at, phase, [device numbers expected])
+        self.answered = {}  # call id -> when the assign request's answer came (the commit was before)
         self.receipts = {}  # (call id, device) -> (received at, stream requested at, how)
         self.connects = []  # (device, requested at, said hello at, resumed: bool, phase)
         self.api = []  # (name, seconds, status, phase)
@@ -94,12 +95,13 @@ class Ledger:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / "deliveries.csv", "w", newline="") as out:
             rows = csv.writer(out)
-            rows.writerow(["call_id", "unit_id", "device", "phase", "sent_at", "received_at", "stream_requested_at",
-                           "how"])
+            rows.writerow(["call_id", "unit_id", "device", "phase", "sent_at", "answered_at", "received_at",
+                           "stream_requested_at", "how"])
             for call_id, unit_id, sent_at, phase, devices in self.assignments:
+                answered = f"{self.answered[call_id]:.4f}" if call_id in self.answered else ""
                 for device in devices:
                     got = self.receipts.get((call_id, device))
-                    rows.writerow([call_id, unit_id, device, phase, f"{sent_at:.4f}",
+                    rows.writerow([call_id, unit_id, device, phase, f"{sent_at:.4f}", answered,
                                    *([f"{got[0]:.4f}", f"{got[1]:.4f}", got[2]] if got else ["", "", "missed"])])
         _write(folder / "connects.csv", ["device", "requested_at", "hello_at", "resumed", "phase"],
                ([d, f"{r:.4f}", f"{h:.4f}", int(resumed), p] for d, r, h, resumed, p in self.connects))

@@ -77,8 +77,10 @@ class Dispatcher(HttpUser):
         call_id = created.json()["id"]
         sent_at = time.monotonic()
         ledger.assigned(call_id, unit_id, sent_at)
-        self.client.post(f"/api/v1/calls/{call_id}/assign", headers=self.headers, json={"unit_id": unit_id},
-                         name="/api/v1/calls/<id>/assign")
+        answer = self.client.post(f"/api/v1/calls/{call_id}/assign", headers=self.headers,
+                                  json={"unit_id": unit_id}, name="/api/v1/calls/<id>/assign")
+        if answer.status_code == 200:
+            ledger.answered[call_id] = time.monotonic()
 
 
 class Prober(HttpUser):
@@ -109,8 +111,6 @@ def token(client, credentials) -> str:
 
 class LoadShape(LoadTestShape):
     """small -> ramp -> full -> burst -> (host-stop) -> grace, each phase waiting for its devices."""
-
-    use_common_options = True
 
     def __init__(self):
         super().__init__()

@@ -80,12 +80,14 @@ class Phone:
             response = self.client.get(path, headers=headers, stream=True, name="/events", timeout=(10, 60))
         except RequestException:
             return "failed"
+        reader = None
         try:
             if response.status_code != 200:
                 return "refused"
             reader = gevent.spawn(self.read, response, requested)
             while not reader.ready():
-                if ledger.burst.is_set() and self.number < BURST_DEVICES and self.bursts_seen < len(ledger.phases):
+                in_burst = self.number < BURST_DEVICES and self.bursts_seen < len(ledger.phases)
+                if in_burst and ledger.burst.is_set():  # the tower goes: this phone loses the network
                     self.bursts_seen = len(ledger.phases)
                     reader.kill()
                     return "burst"
@@ -93,11 +95,15 @@ class Phone:
                     self.next_drop = time.monotonic() + random.expovariate(1 / DROP_MEAN)
                     reader.kill()
                     return "offline"
-                reader.join(timeout=0.25)
+                gevent.wait([reader, ledger.burst] if in_burst else [reader], count=1,
+                            timeout=max(0.0, self.next_drop - time.monotonic()))
             return "ended" if reader.successful() else "failed"
-        finally:
+        finally:  # also when Locust stops the user (GreenletExit): the reader goes first, then the socket
             ledger.online.discard(self.number)
-            response.close()
+            if reader is not None:
+                reader.kill(timeout=5)
+            with contextlib.suppress(Exception):
+                response.close()
 
     def read(self, response, requested: float) -> None:
         buffer = b""
