@@ -54,7 +54,7 @@ backend live
 # A request may name its host (X-Test-Host: a) so a test can put a dispatcher on one host and a phone
 # on the other; without the header haproxy balances as in production.
 SERVER = ("    use-server {name} if {{ req.hdr(x-test-host) -m str {name} }}\n"
-          "    server {name} 127.0.0.1:{port} check inter 300 fall 1 rise 1")
+          "    server {name} 127.0.0.1:{port} check {check}")
 
 
 def pgbouncer_binary() -> str | None:
@@ -113,12 +113,12 @@ class HAProxy:
     """haproxy on a loopback port in front of ``hosts`` (stack.Host): /events to their live
     processes (leastconn), the rest to their web processes."""
 
-    def __init__(self, hosts, workdir: Path, *, maxconn: int = 8000):
+    def __init__(self, hosts, workdir: Path, *, maxconn: int = 8000, check: str = "inter 300 fall 1 rise 1"):
         self.workdir, self.process = Path(workdir), None
         self.port = stack.free_ports(1)[0]
         self.url = f"http://127.0.0.1:{self.port}"
-        web = "\n".join(SERVER.format(name=host.name, port=host.web_port) for host in hosts)
-        live = "\n".join(SERVER.format(name=host.name, port=host.live_port) for host in hosts)
+        web = "\n".join(SERVER.format(name=host.name, port=host.web_port, check=check) for host in hosts)
+        live = "\n".join(SERVER.format(name=host.name, port=host.live_port, check=check) for host in hosts)
         (self.workdir / "haproxy.cfg").write_text(HAPROXY.format(
             maxconn=maxconn, port=self.port, web_servers=web, live_servers=live))
 

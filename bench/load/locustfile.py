@@ -28,7 +28,7 @@ DEVICES = int(os.environ.get("LOAD_DEVICES", "1000"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
 RATE = float(os.environ.get("LOAD_RATE", "2"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "50"))
-GRACE = float(os.environ.get("LOAD_GRACE", "15"))
+GRACE = float(os.environ.get("LOAD_GRACE", "35"))  # > live.js's longest back-off (30 s)
 HOST_STOP = os.environ.get("LOAD_HOST_STOP") == "1"
 MEASURED = ("small", "full", "burst", "host-stop")
 

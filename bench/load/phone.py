@@ -37,13 +37,17 @@ def sign_in(client, credentials) -> dict:
         response = client.post("/api/v1/auth/token", json=login, name="/api/v1/auth/token")
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['token']}"}
-    page = client.get("/login", name="/login").text
-    marker = 'name="csrf_token" value="'
-    csrf = page[page.index(marker) + len(marker):].split('"', 1)[0]
-    response = client.post("/login", data={**login, "csrf_token": csrf}, allow_redirects=False, name="/login")
-    if response.status_code != 302:
-        raise RuntimeError(f"browser sign-in of {credentials['username']} answered {response.status_code}")
-    return {}
+    for attempt in range(1, 6):  # a busy server (503): the person tries again a little later
+        page = client.get("/login", name="/login").text
+        marker = 'name="csrf_token" value="'
+        if marker in page:
+            csrf = page[page.index(marker) + len(marker):].split('"', 1)[0]
+            response = client.post("/login", data={**login, "csrf_token": csrf}, allow_redirects=False,
+                                   name="/login")
+            if response.status_code == 302:
+                return {}
+        gevent.sleep(2 * attempt)
+    raise RuntimeError(f"browser sign-in of {credentials['username']} failed five times")
 
 
 class Phone:
@@ -63,10 +67,12 @@ class Phone:
         elif outcome in ("offline", "burst"):
             gevent.sleep(random.uniform(1, 5) if outcome == "offline" else random.uniform(0, BURST_SECONDS))
             self.resume_by = "query"  # the "online" event: connect() with ?after=
-        else:  # refused or failed: live.js polls, then a new EventSource after a back-off
+        else:  # refused or failed: live.js polls every 5 s, and opens a new EventSource after a back-off
             self.failures += 1
-            self.poll()
-            gevent.sleep(min(30.0, RETRY * self.failures))
+            reopen = time.monotonic() + min(30.0, RETRY * self.failures)
+            while (left := reopen - time.monotonic()) > 0:
+                self.poll()
+                gevent.sleep(min(5.0, left))
             self.resume_by = "query"
 
     def stream(self) -> str:

@@ -8,7 +8,7 @@ and starts nothing. Without, it starts the stack on loopback as the Procfile and
 a database of its own (made, then dropped), PgBouncer in transaction mode in front of it with
 --hosts 2, `release:`, then per host `web:` and `live:`, and haproxy in front of the hosts; it
 samples the app processes' memory and, with --host-stop, stops the second host when the run says so.
-Figures: printed; CSV files and a chart under test-artifacts/bench/.
+Figures: printed; CSV files and a chart under test-artifacts/bench/<one-host|two-hosts|remote>/.
 """
 
 import argparse
@@ -68,7 +68,7 @@ def local(args, raw: Path, phase_file: Path) -> None:
             crews_file.write_text(json.dumps(crews))
             for name in "ab"[:args.hosts]:
                 hosts.append(stack.Host(name, env, *stack.free_ports(2), workdir).start())
-            proxy = cluster.HAProxy(hosts, workdir).start()
+            proxy = cluster.HAProxy(hosts, workdir, check="inter 1s fall 3 rise 2").start()  # a busy host is not down
             print(f"{len(hosts)} host(s) up behind haproxy at {proxy.url}", flush=True)
             samples, stopped = [], []
 
@@ -136,7 +136,7 @@ def main(argv=None) -> int:
         parser.error("keep it bounded: 10-5000 devices, rate 0-50/s, 0-600 s")
     if args.base_url and not args.crews:
         parser.error("--base-url needs --crews (or LOAD_CREWS): the credentials file")
-    raw = OUT / "raw"
+    raw = OUT / ("remote" if args.base_url else "two-hosts" if args.hosts > 1 else "one-host") / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     for old in raw.glob("*.csv"):
         old.unlink()
