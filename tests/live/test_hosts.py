@@ -15,13 +15,42 @@ import uuid
 
 import pytest
 
-from bench import cluster, stack
+from bench import stack
 from tests.live.sse import Stream
 
 pytestmark = pytest.mark.hosts
 
 ADMIN_URL = os.environ.get("TEST_HOSTS_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+HAPROXY = """
+global
+    maxconn 2000
+defaults
+    mode http
+    option redispatch
+    retries 3
+    timeout connect 1s
+    timeout client 60s
+    timeout server 60s
+frontend fieldapp
+    bind 127.0.0.1:{port}
+    acl live_stream path /events
+    use_backend live if live_stream
+    default_backend web
+backend web
+    option httpchk GET /healthz
+    use-server a if {{ req.hdr(x-test-host) -m str a }}
+    use-server b if {{ req.hdr(x-test-host) -m str b }}
+    server a 127.0.0.1:{a_web} check inter 300 fall 1 rise 1
+    server b 127.0.0.1:{b_web} check inter 300 fall 1 rise 1
+backend live
+    balance leastconn
+    option httpchk GET /healthz
+    use-server a if {{ req.hdr(x-test-host) -m str a }}
+    use-server b if {{ req.hdr(x-test-host) -m str b }}
+    server a 127.0.0.1:{a_live} check inter 300 fall 1 rise 1
+    server b 127.0.0.1:{b_live} check inter 300 fall 1 rise 1
+"""
 
 
 def haproxy_or_skip() -> str:
@@ -57,7 +86,7 @@ def services_or_skip():
 
 @pytest.fixture
 def two_hosts(tmp_path):
-    haproxy_or_skip()
+    binary = haproxy_or_skip()
     services_or_skip()
     database = stack.Database(ADMIN_URL, "fieldapp_hosts")
     password = secrets.token_urlsafe(12)
@@ -68,14 +97,22 @@ def two_hosts(tmp_path):
     try:
         stack.release(env)
         stack.flask(env, "seed-demo", "--password", password, "--no-history")
-        hosts = [stack.Host(name, env, *stack.free_ports(2), tmp_path) for name in "ab"]
+        ports = stack.free_ports(5)
+        hosts = [stack.Host(name, env, ports[i * 2], ports[i * 2 + 1], tmp_path) for i, name in enumerate("ab")]
         for host in hosts:
             host.start()
-        proxy = cluster.HAProxy(hosts, tmp_path).start()  # X-Test-Host: a or b picks a host
-        yield proxy.url, hosts, password
+        config = tmp_path / "haproxy.cfg"
+        config.write_text(HAPROXY.format(port=ports[4], a_web=hosts[0].web_port, a_live=hosts[0].live_port,
+                                         b_web=hosts[1].web_port, b_live=hosts[1].live_port))
+        with open(tmp_path / "haproxy.log", "w") as log:
+            proxy = subprocess.Popen([binary, "-f", str(config), "-db"], stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{ports[4]}"
+        stack.wait_until(lambda: stack.healthy(url), "haproxy", 60)
+        yield url, hosts, password
     finally:
         if proxy is not None:
-            proxy.stop()
+            proxy.terminate()
+            proxy.wait(10)
         for host in hosts:
             host.stop()
         database.drop()
