@@ -1,7 +1,7 @@
 """Several hosts on one machine, as deploy/ describes them: PgBouncer in transaction mode in front of
 PostgreSQL, and haproxy in front of the hosts' `web:` and `live:` processes (both from Debian's
 packages; the Makefile installs them). Configurations are written into a temporary directory.
-Used by the two-host tests (tests/live/test_hosts.py, test_pgbouncer.py) and `make bench-live-hosts`."""
+Used by the pooler test (tests/live/test_pgbouncer.py) and `make bench-live` / `bench-live-hosts`."""
 
 import os
 import shutil
