@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-faults test-browser lint bench bench-live bench-positions bench-sync bench-faults clean
+.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts hosts-tools test-faults test-browser lint bench bench-live bench-live-hosts bench-positions bench-sync bench-faults clean
 
 ## Python packages by uv (from PyPI, itself installed by pip): it fetches and installs in parallel and shows
 ## no build backend's warnings. First from uv's cache alone (~6 s on a machine that installed them before),
@@ -76,6 +76,7 @@ test: install test-tools
 ## (two at once would fight over dpkg's lock).
 test-tools:
 	@missing=""; command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing="haproxy"; \
+	command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -z "$$missing" ] || { echo "Installing Debian's$$missing for the tests"; \
 	  (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null || \
@@ -113,10 +114,7 @@ test-fuzz: install
 
 ## Two app hosts (Procfile web + live) behind Debian's haproxy (installed when missing), sharing
 ## PostgreSQL (a database of their own, made from TEST_HOSTS_POSTGRES_URL) and Redis (TEST_REDIS_URL).
-test-hosts: install
-	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "Installing Debian's haproxy for the two-host test"; \
-	  (apt-get update -qq && apt-get install -y -qq haproxy) >/dev/null || \
-	  echo "Could not install haproxy (run as root, or: sudo apt-get install haproxy): the two-host test will be skipped"; }
+test-hosts: install hosts-tools
 	$(BIN)/pytest -q -m hosts -p no:randomly
 
 ## Faults between the processes (tests/faults): a TCP fault proxy between the app and PostgreSQL
@@ -132,6 +130,14 @@ test-faults: install
 	else \
 	  echo "!! PostgreSQL is not reachable at $(TEST_POSTGRES_URL): fault tests SKIPPED (set TEST_POSTGRES_URL)"; \
 	fi
+
+## Debian's haproxy and pgbouncer (the two-host test, the pooler test and make bench-live*), when missing.
+hosts-tools:
+	@missing=""; command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing="haproxy"; \
+	command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
+	[ -z "$$missing" ] || { echo "Installing Debian's$$missing for the hosts"; \
+	  (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null || \
+	  echo "Could not install$$missing (run as root, or: sudo apt-get install$$missing): the hosts tests will be skipped"; }
 
 ## The browser tests in Debian's Chromium, in file order and without reruns: a failure is a race to fix
 ## (wait for what the user sees, never for a time).
@@ -153,12 +159,22 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-## Live channel benchmark (PostgreSQL + Redis): one host as the Procfile starts it, N devices holding
-## streams, assignments at a steady rate, batch sync of queued outbox records. Default 1,000 devices;
-## quicker: make bench-live BENCH_LIVE_ARGS="--devices 200 --seconds 10".
+## Live channel load (Locust, bench/load/): phones holding /events as live.js does on a bad network, a
+## dispatcher assigning calls, an API request timed in the background; 10 devices, then N, then a burst of
+## 500 reconnects. Without BASE_URL it starts the stack (PostgreSQL + Redis, one host as the Procfile starts
+## it, haproxy in front); with BASE_URL=https://their.host and LOAD_CREWS=credentials.json it starts nothing
+## and measures that deployment. Figures printed and saved (CSV, chart) under test-artifacts/bench/.
+## Default 1,000 devices; quicker: make bench-live BENCH_LIVE_ARGS="--devices 200 --seconds 10".
+## The earlier hand-written client (and its batch-sync figure): $(BIN)/python -m bench.live
 BENCH_LIVE_ARGS ?=
-bench-live: install
-	$(BIN)/python -m bench.live $(BENCH_LIVE_ARGS)
+BASE_URL ?=
+bench-live: install hosts-tools
+	$(BIN)/python -m bench.load.run $(if $(BASE_URL),--base-url $(BASE_URL)) $(BENCH_LIVE_ARGS)
+
+## The same on two hosts behind haproxy with PgBouncer (transaction mode) in front of PostgreSQL:
+## 2,000 devices (1,000 per host), the second host stopped mid-run.
+bench-live-hosts: install hosts-tools
+	$(BIN)/python -m bench.load.run --hosts 2 --devices 2000 --host-stop $(BENCH_LIVE_ARGS)
 
 ## Unit positions (issue 20): 200 units posting every 15 s while 100 dispatcher streams watch the map;
 ## a short run: make bench-positions BENCH_POSITIONS_ARGS="--seconds 20".

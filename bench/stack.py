@@ -113,6 +113,19 @@ def peak_rss_mib(pids) -> float:
     return total / 1024
 
 
+def resident_mib(pids) -> float:
+    """The sum of the processes' resident memory now (VmRSS)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
 def cpu_seconds(pids) -> float:
     """The CPU time (user + system) the processes have used so far."""
     total = 0

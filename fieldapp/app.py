@@ -105,6 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
         app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
             app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -118,7 +119,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     with app.app_context():
         limit_statements(db.engine, app.config["DATABASE_STATEMENT_TIMEOUT"])

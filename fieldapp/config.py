@@ -109,6 +109,8 @@ def from_environment(instance_path: str) -> dict:
         # The owner's connection, for the retention commands (fieldapp.dbroles); never the web app's.
         "DATABASE_OWNER_URL": os.environ.get("DATABASE_OWNER_URL") or None,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # "transaction": PostgreSQL is reached through PgBouncer in transaction mode (no session state).
+        "DATABASE_POOLER": os.environ.get("DATABASE_POOLER", "").strip().lower() or None,
         # Sign-in throttling counts shared by every worker when Redis is there.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "LOGIN_LIMIT_PER_ADDRESS": _rate("LOGIN_LIMIT_PER_ADDRESS", DEFAULTS["LOGIN_LIMIT_PER_ADDRESS"]),
@@ -308,6 +310,7 @@ DEFAULTS = {
     "MAP_URL_TEMPLATE": "geo:0,0?q={address}",
     "REDIS_URL": None,
     "DATABASE_OWNER_URL": None,
+    "DATABASE_POOLER": None,
     # Retention: audit rows are kept at least a year (CJIS Security Policy 5.4.7; `audit prune`
     # refuses anything younger); live events are only for streams catching up, so a day is plenty.
     "LIVE_EVENTS_KEEP_HOURS": 24,

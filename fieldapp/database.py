@@ -90,6 +90,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def pooler_connect_args(config) -> dict:
+    """``connect_args`` for an engine made apart from the app's (the owner's, for migrations)."""
+    return {"prepare_threshold": None} if config.get("DATABASE_POOLER") == "transaction" else {}
+
+
 def normalize_database_url(url: str) -> str:
     """Accept the ``postgres://`` and ``postgresql://`` URLs hosting platforms hand out."""
     for prefix in ("postgres://", "postgresql://"):
@@ -99,17 +104,25 @@ def normalize_database_url(url: str) -> str:
 
 
 def engine_options(config) -> dict:
-    """SQLAlchemy's engine options: the configured ones, and on PostgreSQL the network's timeouts
-    (issue 24), so that no request waits on a database it cannot reach: ``DATABASE_CONNECT_TIMEOUT``
-    for a connection (the whole start-up, not only TCP), and the same for data sent on an open one
-    that goes unacknowledged (``tcp_user_timeout``; keepalives find a silent peer between queries)."""
+    """SQLAlchemy's engine options: the configured ones, and on PostgreSQL:
+
+    - the network's timeouts (issue 24), so that no request waits on a database it cannot reach:
+      ``DATABASE_CONNECT_TIMEOUT`` for a connection (the whole start-up, not only TCP), and the same
+      for data sent on an open one that goes unacknowledged (``tcp_user_timeout``; keepalives find a
+      silent peer between queries);
+    - behind a pooler in transaction mode (``DATABASE_POOLER=transaction``: PgBouncer's
+      ``pool_mode = transaction``) a connection is another client's between transactions, so nothing
+      may live in the session: psycopg's prepared statements are turned off
+      (``prepare_threshold=None``). The app keeps no other session state: advisory locks are
+      transaction-scoped (``fieldapp.locks``), settings are ``SET LOCAL``, no LISTEN, and server-side
+      cursors live inside a transaction."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    if not (config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql"):
         return options
     seconds = config["DATABASE_CONNECT_TIMEOUT"]
     network = {"connect_timeout": max(1, round(seconds)), "tcp_user_timeout": round(seconds * 1000),
                "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 2, "keepalives_count": 3}
-    options["connect_args"] = {**network, **options.get("connect_args", {})}
+    options["connect_args"] = {**network, **options.get("connect_args", {}), **pooler_connect_args(config)}
     return options
 
 
@@ -131,7 +144,8 @@ def limit_statements(engine: Engine, seconds: float) -> None:
 def owner_session():
     """A session on the owner's connection (``DATABASE_OWNER_URL``), else on the app's own."""
     url = current_app.config.get("DATABASE_OWNER_URL")
-    engine = create_engine(normalize_database_url(url)) if url else current_app.extensions["sqlalchemy"].engine
+    engine = create_engine(normalize_database_url(url), connect_args=pooler_connect_args(current_app.config)) \
+        if url else current_app.extensions["sqlalchemy"].engine
     try:
         with Session(engine) as session:
             yield session

@@ -7,7 +7,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import create_engine
 
-from fieldapp.database import normalize_database_url
+from fieldapp.database import normalize_database_url, pooler_connect_args
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -18,7 +18,8 @@ migrate_ext = current_app.extensions["migrate"]
 # Migrations run as the database's owner (README, "Two database roles"); the app's own role may not
 # ALTER its tables. Without DATABASE_OWNER_URL the app's connection is the owner's (SQLite, the demo).
 OWNER_URL = current_app.config.get("DATABASE_OWNER_URL")
-engine = create_engine(normalize_database_url(OWNER_URL)) if OWNER_URL else migrate_ext.db.engine
+engine = create_engine(normalize_database_url(OWNER_URL), connect_args=pooler_connect_args(current_app.config)) \
+    if OWNER_URL else migrate_ext.db.engine
 config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 target_metadata = migrate_ext.db.metadata
 
