@@ -38,7 +38,8 @@ def test_clinician_switches_to_spanish_and_the_field_pages_fit(phone_page, brows
     fits(page, "call", browser_screenshot)
 
     for path, heading in (("/referrals", "Derivaciones"), ("/followups", "Mis seguimientos"),
-                          ("/people/search?q=reyes", "Buscar a una persona"), ("/directory", "Directorio de servicios")):
+                          ("/people/search?q=reyes", "Buscar a una persona"),
+                          ("/directory", "Directorio de servicios")):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         fits(page, path.strip("/").split("?")[0].replace("/", "-"), browser_screenshot)
