@@ -3,7 +3,6 @@ from marshmallow import ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
 from fieldapp.calls import constants as c
-from fieldapp.i18n import english
 from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, SafeString, Text, UpdateSchema
 
@@ -79,7 +78,7 @@ class CallSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
     call_type = fields.String(dump_only=True)
-    call_type_label = fields.Function(lambda call: english(c.CALL_TYPES.get(call.call_type, "")) or None,
+    call_type_label = fields.Function(lambda call: str(c.CALL_TYPES.get(call.call_type, "")) or None,
                                       dump_only=True)
     priority = fields.Integer(dump_only=True)
     location = fields.Function(lambda call: {"address": call.address, "lat": call.lat, "lon": call.lon},

@@ -3,7 +3,6 @@ import re
 from marshmallow import ValidationError, fields
 
 from fieldapp.encounters import constants as c
-from fieldapp.i18n import english
 from fieldapp.i18n.messages import N_
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
 from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text, UpdateSchema
@@ -101,7 +100,7 @@ class EncounterSchema(BaseSchema):
     call_id = fields.Integer(dump_only=True)
     person = fields.Nested(PersonBriefSchema, dump_only=True, allow_none=True)
     outcome = fields.String(dump_only=True)
-    outcome_label = fields.Function(lambda e: english(c.OUTCOMES[e.outcome]), dump_only=True)
+    outcome_label = fields.Function(lambda e: str(c.OUTCOMES[e.outcome]), dump_only=True)
     hospitalization_type = fields.String(dump_only=True, allow_none=True)
     concerns = fields.List(fields.String(), dump_only=True)
     probable_cause = fields.Boolean(dump_only=True)

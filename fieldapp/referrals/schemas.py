@@ -1,7 +1,6 @@
 from marshmallow import fields, validate
 
 from fieldapp.directory.models import CATEGORIES
-from fieldapp.i18n import english
 from fieldapp.i18n.messages import N_
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.services import is_overdue
@@ -75,7 +74,7 @@ class ReferralSchema(BaseSchema):
     person_id = fields.UUID(dump_only=True, allow_none=True)
     service = fields.Nested(ServiceBriefSchema, dump_only=True)
     status = fields.String(dump_only=True)
-    status_label = fields.Function(lambda r: english(c.STATUS_LABELS[r.status]), dump_only=True)
+    status_label = fields.Function(lambda r: str(c.STATUS_LABELS[r.status]), dump_only=True)
     consent_type = fields.String(dump_only=True)
     consent_given_by = fields.String(dump_only=True)
     consent_at = fields.AwareDateTime(dump_only=True)

@@ -126,7 +126,8 @@ def english_words(text: str, data: list[str]) -> list[str]:
         stripped = _BRACKETED.sub(" ", text)
         nested, text = stripped != text, stripped
     for value in data:
-        text = text.replace(value, " ")
+        if len(value) >= 3 and value in text:
+            text = re.sub(r"(?<!\w)" + re.escape(value) + r"(?!\w)", " ", text)
     text = _NOT_WORDS.sub(" ", text)
     words = [word for word in _WORD.findall(text) if not word.isupper() and word != "fieldapp"]
     return words
