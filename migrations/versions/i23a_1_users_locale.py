@@ -1,7 +1,7 @@
 """languages (issue 23): the language each user chose for fieldapp's pages
 
 Revision ID: i23a_1
-Revises: i21b_1
+Revises: i20a_1
 Create Date: 2026-12-07 19:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i23a_1'
-down_revision = 'i21b_1'
+down_revision = 'i20a_1'
 branch_labels = None
 depends_on = None
 
