@@ -4,12 +4,14 @@ Registered on the calls blueprint by ``fieldapp.calls.views`` (endpoints ``calls
 """
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.calls import dispatch, services
 from fieldapp.calls import map as map_views
 from fieldapp.calls.schemas import AssignSchema
 from fieldapp.errors import ServiceError
+from fieldapp.i18n.messages import N_
 from fieldapp.roles import ADMIN, DISPATCHER
 from fieldapp.schemas import BaseSchema, Day, Int, Text
 from fieldapp.units import services as units
@@ -50,7 +52,7 @@ def assign_sheet(call_id):
             "unit_id": forms.as_number(request.form.get("unit_id", "")),
             "confirm_busy": request.form.get("confirm_busy") == "yes"})
         if errors:
-            flash("Choose a unit.", "error")
+            flash(_("Choose a unit."), "error")
             status = 422
         else:
             chosen = data["unit_id"]
@@ -60,11 +62,11 @@ def assign_sheet(call_id):
                 if error.code == "unit_busy":
                     warning = error.message
                 else:
-                    _, status = forms.form_errors(error)
+                    _errors, status = forms.form_errors(error)
                     flash(error.message, "error")
                 call = services.get_call(current_user, call_id, audit_read=False)
             else:
-                flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
+                flash(_("Call %(id)s assigned to %(call_sign)s.", id=call.id, call_sign=call.unit.call_sign), "success")
                 return redirect(url_for("calls.show", call_id=call.id) if back == "call" else url_for("calls.board"))
     choices, distances = dispatch.unit_choices(call)
     return render_template("calls/assign.html", call=call, choices=choices, distances=distances,
@@ -74,7 +76,7 @@ def assign_sheet(call_id):
 class ClosedSearchSchema(BaseSchema):
     q = Text(200)
     day = Day(allow_none=True)
-    page = Int(1, 10000, strict=False, message="Enter a page number from 1 to 10000.")
+    page = Int(1, 10000, strict=False, message=N_("Enter a page number from 1 to 10000."))
 
 
 @allow(DISPATCHER, ADMIN)

@@ -1,6 +1,7 @@
 """The program manager's dashboard: every metric of docs/metrics.md with charts and the period before."""
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldapp import clock
@@ -111,8 +112,8 @@ def metric_duration(seconds) -> str:
         return "–"
     seconds = round(seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return _("%(minutes)s min %(seconds)s s", minutes=seconds // 60, seconds=seconds % 60)
+    return _("%(hours)s h %(minutes)s min", hours=seconds // 3600, minutes=f"{seconds % 3600 // 60:02d}")
 
 
 @bp.app_template_filter("metric_share")
