@@ -3,6 +3,7 @@ from marshmallow import ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
 from fieldapp.calls import constants as c
+from fieldapp.languages import Language
 from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, SafeString, Text, UpdateSchema
 
 
@@ -39,6 +40,9 @@ class CallRecordFields(BaseSchema):
                                metadata={"description": "Required when eligible is false; refused otherwise: "
                                          + ", ".join(c.INELIGIBLE_REASONS) + "."})
     district = District(allow_none=True)
+    preferred_language = Language(allow_none=True)  # issue 23: the person's language
+    interpreter_needed = _bool(allow_none=True, metadata={
+        "description": "Whether the person needs an interpreter; null: not known."})
 
 
 class LocationSchema(BaseSchema):
@@ -98,6 +102,8 @@ class CallSchema(BaseSchema):
     final_call_type = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "The type found on scene or at clearing; null: as received (call_type)."})
     district = fields.String(dump_only=True, allow_none=True)
+    preferred_language = fields.String(dump_only=True, allow_none=True)
+    interpreter_needed = fields.Boolean(dump_only=True, allow_none=True)
 
 
 class CallDetailSchema(CallSchema):

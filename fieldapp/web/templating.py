@@ -5,7 +5,7 @@ import re
 
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.roles import LABELS as ROLE_LABELS
 
 
@@ -27,10 +27,26 @@ def register_template_helpers(app):
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
     app.add_template_global(tel_href)
+    app.add_template_global(language_label)
+    app.add_template_global(language_choices)
     app.jinja_env.globals.update(
         # an unknown zone fails here, at start-up
         ROLE_LABELS=ROLE_LABELS, TIMEZONE=clock.zone(clock.zone_name(app)).key,
     )
+
+
+def _ui_locale() -> str:
+    return "en"
+
+
+def language_label(tag: str | None) -> str:
+    """A person's preferred language named in the user's language, with its own name ("Spanish · español")."""
+    return languages.label(tag, _ui_locale())
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The language list of a form: English and Spanish first, then every other, in the user's language."""
+    return languages.choices(_ui_locale())
 
 
 def device(user_agent: str | None) -> str:
