@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
+.PHONY: install static catalogues translations run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
 
 ## Python packages by uv (from PyPI, itself installed by pip): it fetches and installs in parallel and shows
 ## no build backend's warnings. First from uv's cache alone (~6 s on a machine that installed them before),
@@ -39,7 +39,21 @@ static/dist/manifest.json: $(NPM_STAMP) scripts/build-static.mjs static/sw.js st
 
 static: static/dist/manifest.json
 
-install: $(STAMP) static
+## The translations (fieldapp.i18n, docs/i18n.md): each catalogue (.po, committed) compiled to .mo (not
+## committed); `make translations` extracts the marked strings into messages.pot and updates each .po.
+CATALOGUES := $(wildcard fieldapp/translations/*/LC_MESSAGES/messages.po)
+fieldapp/translations/%/LC_MESSAGES/messages.mo: fieldapp/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	@$(BIN)/pybabel -q compile --statistics -i $< -o $@ -l $*
+
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --add-location=file --sort-output \
+	  --project fieldapp --copyright-holder fieldapp -o fieldapp/translations/messages.pot .
+	$(BIN)/pybabel -q update -i fieldapp/translations/messages.pot -d fieldapp/translations --ignore-obsolete --no-fuzzy-matching
+	@$(MAKE) --no-print-directory catalogues
+
+catalogues: $(CATALOGUES:.po=.mo)
+
+install: $(STAMP) static catalogues
 
 ## Demo: migrate a SQLite database under instance/, load demo data, serve on :$(PORT) (make run PORT=8080).
 ## Quiet: the migration's output only when it fails, gunicorn's warnings and page requests (no static files;

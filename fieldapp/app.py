@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from fieldapp import (
     apidoc,
     commit_order,  # noqa: F401 - the one before-commit listener, in its fixed order
+    i18n,
     models,  # noqa: F401 - every model must be known to SQLAlchemy and Alembic
     wiring,
 )
@@ -115,6 +116,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are server-side rows; phones change IPs
     csrf.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
 
     api.init_app(app, spec_kwargs={**apidoc.prepare(api),
                                    "info": {"description": "fieldapp API v1. Authenticate with "

@@ -118,6 +118,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_BANNER": os.environ.get("LOGIN_BANNER", "").strip() or LOGIN_BANNER,
         "LIVE_CHANNEL": os.environ.get("LIVE_CHANNEL", "fieldapp:live:events"),
         "FIELDAPP_TIMEZONE": os.environ.get("FIELDAPP_TIMEZONE", "America/New_York"),
+        **_language_settings(),
         # The call page's Navigate link: {address} becomes the URL-encoded address.
         "MAP_URL_TEMPLATE": os.environ.get("MAP_URL_TEMPLATE", "").strip() or "geo:0,0?q={address}",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
@@ -166,6 +167,15 @@ def _board_thresholds() -> dict:
                               f"{', '.join(OPEN)}; got {pair!r}.")
         thresholds[status] = int(minutes)
     return thresholds
+
+def _language_settings() -> dict:
+    """DEFAULT_LOCALE and TIME_FORMAT_24H (fieldapp.i18n, README "Languages")."""
+    locale = os.environ.get("DEFAULT_LOCALE", "").strip() or DEFAULTS["DEFAULT_LOCALE"]
+    if locale not in ("en", "es"):
+        raise ConfigError(f"DEFAULT_LOCALE must be one of en, es (fieldapp's catalogues), not {locale!r}.")
+    hours = os.environ.get("TIME_FORMAT_24H", "").strip()
+    return {"DEFAULT_LOCALE": locale, "TIME_FORMAT_24H": _bool("TIME_FORMAT_24H", False) if hours else None}
+
 
 def _program_settings() -> dict:
     """fields (issue 11): the districts a call may be placed in, and the cost of a unit-hour."""
@@ -245,6 +255,10 @@ DEFAULTS = {
     "WEBAUTHN_ORIGIN": None,
     "WEBAUTHN_RP_NAME": "fieldapp",
     "FIELDAPP_TIMEZONE": "America/New_York",
+    # The language (fieldapp.i18n) of a user who chose none and whose browser asks for none fieldapp
+    # speaks; whether times read 17:25 (True), 5:25 PM (False) or as the user's locale writes them (None).
+    "DEFAULT_LOCALE": "en",
+    "TIME_FORMAT_24H": None,
     "MAP_URL_TEMPLATE": "geo:0,0?q={address}",
     "REDIS_URL": None,
     "DATABASE_OWNER_URL": None,

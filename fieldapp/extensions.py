@@ -1,5 +1,6 @@
 """Unbound extension objects; ``create_app`` binds them. Nothing else lives here."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -25,3 +26,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 api = FieldApi()
 limiter = Limiter(key_func=get_remote_address)  # only the sign-in routes carry limits (security.throttle)
+babel = Babel()  # the user's language and the agency's zone (fieldapp.i18n)

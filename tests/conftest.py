@@ -38,9 +38,10 @@ passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def pytest_sessionstart(session):
-    """The pages load the built static files (static/dist/, `make static`): build them when a source
-    changed since, as `make install` does, so a test never runs against an old bundle."""
-    subprocess.run(["make", "--no-print-directory", "--silent", "static"], check=True,
+    """The pages load the built static files (static/dist/, `make static`) and speak from the compiled
+    catalogues (`make catalogues`): build them when a source changed since, as `make install` does, so a
+    test never runs against an old bundle or translation."""
+    subprocess.run(["make", "--no-print-directory", "--silent", "static", "catalogues"], check=True,
                    cwd=Path(__file__).resolve().parent.parent)
 
 

@@ -31,6 +31,8 @@ class User(UserMixin, Base):
     credential: Mapped[str | None] = mapped_column(String(20))
     npi: Mapped[str | None] = mapped_column(String(10))
     bh_role: Mapped[str | None] = mapped_column(String(20))  # licensed | peer | NULL (neither)
+    # The language the user chose on the account page (fieldapp.i18n.LOCALES); NULL: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     # Flask-Login keeps the login session's id, not the user's, so revoking the session
     # row (logout, deactivation, "sign out everywhere") ends it at once.

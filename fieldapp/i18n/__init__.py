@@ -1,0 +1,60 @@
+"""The user's language (issue 23): Flask-Babel's locale and time-zone selectors.
+
+Which language a page speaks, in this order: the user's own choice (``users.locale``, set on the
+account page), else the browser's ``Accept-Language`` among the locales fieldapp has a catalogue for,
+else the agency's ``DEFAULT_LOCALE`` (default "en"). Times are shown in the agency's zone
+(``FIELDAPP_TIMEZONE``, fieldapp.clock). The catalogues live in ``fieldapp/translations`` (``make
+translations`` extracts and updates them; ``make install`` compiles them); docs/i18n.md has the
+glossary.
+"""
+
+from babel import Locale
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from fieldapp import clock
+from fieldapp.extensions import babel
+
+# The locales fieldapp speaks, English first; each but English has a catalogue in fieldapp/translations.
+LOCALES = ("en", "es")
+
+
+def supported() -> tuple[str, ...]:
+    """The locales a user may choose (``LOCALES`` unless the app's config says otherwise: tests add a
+    pseudo-locale)."""
+    return tuple(current_app.config.get("LOCALES") or LOCALES)
+
+
+def select_locale() -> str:
+    """The locale of this request: the user's choice, the browser's, the agency's."""
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
+    locales = supported()
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    if chosen in locales:
+        return chosen
+    return request.accept_languages.best_match(locales) or current_app.config["DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return clock.zone_name()
+
+
+def html_lang() -> str:
+    """The page's ``lang`` attribute (BCP 47: "es", "en-US")."""
+    locale = get_locale()
+    return str(locale).replace("_", "-") if locale else current_app.config["DEFAULT_LOCALE"]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) for each supported locale, for the account page."""
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in supported()]
+
+
+def init_app(app) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_locale=app.config["DEFAULT_LOCALE"],
+                   default_timezone=app.config["FIELDAPP_TIMEZONE"])
+    app.add_template_global(html_lang)
+    app.add_template_global(language_choices)
