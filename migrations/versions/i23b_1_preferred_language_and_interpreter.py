@@ -2,7 +2,7 @@
 interpreter needed (people.preferred_language exists: from now on a BCP 47 tag)
 
 Revision ID: i23b_1
-Revises: i21b_1
+Revises: i23a_1 (was i21b_1; chained after i23a's, merged in, so there is one head)
 Create Date: 2026-12-07 19:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i23b_1'
-down_revision = 'i21b_1'
+down_revision = 'i23a_1'
 branch_labels = None
 depends_on = None
 
