@@ -10,6 +10,8 @@ from flask import jsonify, render_template, request
 from marshmallow import Schema
 from marshmallow import fields as ma_fields
 
+from fieldapp.i18n.messages import translate, translate_fields
+
 
 class ServiceError(Exception):
     status = 400
@@ -98,6 +100,7 @@ def answer_errors_under(prefix: str, render: Callable) -> None:
 
 
 def error_response(status, code, message, fields=None, *, template="errors/error.html"):
+    message, fields = translate(message), translate_fields(fields or {})  # the user's language (issue 23)
     for prefix, render in ERROR_SHAPES.items():
         if request.path.startswith(prefix):
             return render(status, code, message, fields or {})

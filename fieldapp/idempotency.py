@@ -8,6 +8,7 @@ the same id with a different body is a conflict (ODK / Enketo practice).
 import hashlib
 import json
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.errors import Conflict
@@ -21,8 +22,8 @@ def fingerprint(payload: dict) -> str:
 
 def id_conflict(what: str, field: str = "id") -> Conflict:
     """The one answer for an id already used by a different record."""
-    return Conflict(f"A different {what} was already saved with this id.",
-                    fields={field: ["This id is already used by a different record."]}, code="id_conflict")
+    return Conflict(_("A different %(what)s was already saved with this id.", what=what),
+                    fields={field: [_("This id is already used by a different record.")]}, code="id_conflict")
 
 
 def check_replay(existing, body_hash: str, *, what: str):

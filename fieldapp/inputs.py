@@ -16,6 +16,7 @@ import json
 import re
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
@@ -51,7 +52,7 @@ def bounded_int_param(converter) -> dict:
 def refuse_ids_beyond_range(endpoint, values):
     """url_value_preprocessor: a path integer beyond the database's range names no record."""
     if values and any(isinstance(value, int) and value > INT32_MAX for value in values.values()):
-        raise NotFound("No such record.")
+        raise NotFound(_("No such record."))
 
 
 def _printable(name: str) -> str:
@@ -60,7 +61,7 @@ def _printable(name: str) -> str:
 
 
 def _refuse(name, message):
-    raise Invalid("Some fields are not valid.", fields={_printable(name): [message]})
+    raise Invalid(_("Some fields are not valid."), fields={_printable(name): [message]})
 
 
 def _check_pairs(pairs, *, query: bool):

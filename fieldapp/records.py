@@ -2,6 +2,8 @@
 
 import uuid
 
+from flask_babel import gettext as _
+
 from fieldapp.audit import services as audit
 from fieldapp.errors import NotFound
 from fieldapp.extensions import db
@@ -12,7 +14,7 @@ def get_visible(query, model, record_id, *, user, what: str, audit_read: bool):
     the user may not see is answered exactly like one that does not exist."""
     record = db.session.scalar(query.where(model.id == record_id)) if isinstance(record_id, uuid.UUID) else None
     if record is None:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(_("No such %(what)s.", what=what))
     if audit_read:
         audit.record(f"{what}.view", obj=record, user=user)
         db.session.commit()

@@ -2,6 +2,8 @@
 
 Access is declared per route with these names (``fieldapp.web.access``); ``fieldapp.security`` enforces it."""
 
+from flask_babel import lazy_gettext as _l
+
 OFFICER = "officer"
 CLINICIAN = "clinician"
 DISPATCHER = "dispatcher"
@@ -12,11 +14,11 @@ ROLES = (OFFICER, CLINICIAN, DISPATCHER, PROGRAM_MANAGER, ADMIN)
 UNIT_ROLES = (OFFICER, CLINICIAN)
 
 LABELS = {
-    OFFICER: "Officer",
-    CLINICIAN: "Clinician",
-    DISPATCHER: "Dispatcher",
-    PROGRAM_MANAGER: "Program manager",
-    ADMIN: "Admin",
+    OFFICER: _l("Officer"),
+    CLINICIAN: _l("Clinician"),
+    DISPATCHER: _l("Dispatcher"),
+    PROGRAM_MANAGER: _l("Program manager"),
+    ADMIN: _l("Admin"),
 }
 
 # Integration accounts sit beside users, never among them (fieldapp.integrations.accounts).

@@ -10,6 +10,7 @@ officers, dispatchers and program managers never receive them.
 """
 
 from flask import jsonify
+from flask_babel import gettext as _
 
 from fieldapp.errors import Forbidden
 from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
@@ -65,7 +66,7 @@ BRIEFING = {
 
 def fields_for(table: dict, role: str):
     if role not in table:
-        raise Forbidden("Your role does not allow this.")
+        raise Forbidden(_("Your role does not allow this."))
     return table[role]
 
 

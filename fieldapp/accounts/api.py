@@ -54,7 +54,7 @@ def revoke_token():
     """Revoke the bearer token this request carries."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send the token to revoke as 'Authorization: Bearer <token>'.")
+        raise Unauthorized(_("Send the token to revoke as 'Authorization: Bearer <token>'."))
     services.end_session(token.strip(), reason="auth.token_revoke")
 
 

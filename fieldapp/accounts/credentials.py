@@ -1,6 +1,7 @@
 """Password changes and unlocking: a user changes their own password, an admin resets one
 (the user must then choose their own) or lifts a lockout. Each is audited."""
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from fieldapp.accounts import passwords
@@ -16,7 +17,7 @@ WRONG_CURRENT = "This is not your current password."
 def policy_check(user: User, password: str, field: str) -> None:
     problems = passwords.policy_problems(password, username=user.username, full_name=user.full_name)
     if problems:
-        raise Invalid("The password cannot be used.", fields={field: problems})
+        raise Invalid(_("The password cannot be used."), fields={field: problems})
 
 
 def change_own_password(user: User, current_password: str, new_password: str, *,
@@ -28,10 +29,10 @@ def change_own_password(user: User, current_password: str, new_password: str, *,
         audit.record("user.password_change", obj=user, user=user, outcome="failure",
                      details={"reason": "wrong current password"})
         db.session.commit()
-        raise Invalid("Your current password is not right.", fields={"current_password": [WRONG_CURRENT]})
+        raise Invalid(_("Your current password is not right."), fields={"current_password": [WRONG_CURRENT]})
     if new_password == current_password:
-        raise Invalid("The password cannot be used.",
-                      fields={"new_password": ["Choose a password different from the current one."]})
+        raise Invalid(_("The password cannot be used."),
+                      fields={"new_password": [_("Choose a password different from the current one.")]})
     policy_check(user, new_password, "new_password")
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()

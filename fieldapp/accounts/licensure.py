@@ -12,6 +12,7 @@ python-stdnum's Luhn (``npi_valid``): the same check refuses a bad NPI here and 
 
 import re
 
+from flask_babel import gettext as _
 from stdnum import luhn
 
 from fieldapp.audit import services as audit
@@ -45,8 +46,8 @@ def set_licensure(user, data: dict, *, by):
     Only a clinician is a behavioral-health professional or peer worker on a unit's crew."""
     changes = {name: (data[name] or None) for name in FIELDS if name in data}
     if changes.get("bh_role") and user.role != CLINICIAN:
-        raise Invalid("Only clinicians are behavioral-health professionals or peer workers on a crew.",
-                      fields={"bh_role": ["Only for clinicians: change the role first."]})
+        raise Invalid(_("Only clinicians are behavioral-health professionals or peer workers on a crew."),
+                      fields={"bh_role": [_("Only for clinicians: change the role first.")]})
     before = {name: getattr(user, name) for name in changes}
     for name, value in changes.items():
         setattr(user, name, value)

@@ -1,5 +1,6 @@
 """Pages: the code step of signing in, setting up an authenticator app, an admin's reset."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.accounts import second_factor
@@ -25,7 +26,7 @@ def code():
     user = second_factor.challenge_user(token)
     if user is None:
         session.pop("mfa_challenge", None)
-        flash("Sign in again: the code step has expired.", "error")
+        flash(_("Sign in again: the code step has expired."), "error")
         return redirect(url_for("accounts.login"))
     error = None
     if request.method == "POST":

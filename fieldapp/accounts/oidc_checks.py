@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import requests
 from flask import current_app
+from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -119,7 +120,7 @@ def back_channel_logout(logout_token: str) -> int:
     """Check a provider's ``logout_token`` and end the sessions it names; answers how many provider
     accounts it ended. Refuses (``Invalid``) a token that is not the issuer's logout token for us."""
     if not isinstance(logout_token, str) or not 0 < len(logout_token) <= 8192:
-        raise Invalid("Send the provider's logout_token.", fields={"logout_token": ["Missing or too long."]})
+        raise Invalid(_("Send the provider's logout_token."), fields={"logout_token": [_("Missing or too long.")]})
     config = current_app.config
     client = oidc.client()
     metadata = client.load_server_metadata()
@@ -130,13 +131,13 @@ def back_channel_logout(logout_token: str) -> int:
                               aud={"essential": True, "value": config["OIDC_CLIENT_ID"]},
                               iat={"essential": True}).validate(token.claims)
     except (JoseError, ValueError) as error:
-        raise Invalid("The logout token is not valid.", fields={"logout_token": [str(error)[:200]]}) from None
+        raise Invalid(_("The logout token is not valid."), fields={"logout_token": [str(error)[:200]]}) from None
     claims = token.claims
     events = claims.get("events")
     if not isinstance(events, dict) or LOGOUT_EVENT not in events or "nonce" in claims \
             or not (claims.get("sub") or claims.get("sid")):
-        raise Invalid("The logout token is not a back-channel logout token.",
-                      fields={"logout_token": ["Not a logout token (events, sub or sid; no nonce)."]})
+        raise Invalid(_("The logout token is not a back-channel logout token."),
+                      fields={"logout_token": [_("Not a logout token (events, sub or sid; no nonce).")]})
     query = select(OidcIdentity).where(OidcIdentity.issuer == metadata.get("issuer"))
     if claims.get("sub"):
         query = query.where(OidcIdentity.subject == str(claims["sub"]))

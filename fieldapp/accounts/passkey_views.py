@@ -6,6 +6,7 @@ checked once; at sign-in the code step's own server-side challenge ends on succe
 cookie opens nothing."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
@@ -42,7 +43,7 @@ def _unlock_with_passkey(user, data) -> bool:
     """The idle lock opened by a passkey of the user, answering ``unlock_options``."""
     credential = data.get("credential")
     if not isinstance(credential, dict):
-        raise Invalid("Use your passkey.", fields={"credential": ["Use your passkey."]})
+        raise Invalid(_("Use your passkey."), fields={"credential": [_("Use your passkey.")]})
     return verified_again(user, credential)
 
 
@@ -72,7 +73,7 @@ def _options(key: str, made):
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
-        raise Invalid("Send the passkey's answer as 'credential'.", fields={"credential": ["Missing."]})
+        raise Invalid(_("Send the passkey's answer as 'credential'."), fields={"credential": [_("Missing.")]})
     return body
 
 
@@ -117,7 +118,7 @@ def remove(passkey_id):
     second_factor.factor_changed(current_user, keep=accounts.session_row(current_user.get_id()),
                                  action="passkey.remove")
     db.session.commit()
-    flash(f"Passkey “{passkey.name}” removed. You are signed out everywhere else.", "success")
+    flash(_("Passkey “%(name)s” removed. You are signed out everywhere else.", name=passkey.name), "success")
     return redirect(url_for("passkeys.index"))
 
 
@@ -126,7 +127,7 @@ def remove(passkey_id):
 def _challenged_user():
     user = second_factor.challenge_user(session.get("mfa_challenge"))
     if user is None:
-        raise Unauthorized("Sign in again: the code step has expired.", code="mfa_challenge_expired")
+        raise Unauthorized(_("Sign in again: the code step has expired."), code="mfa_challenge_expired")
     return user
 
 

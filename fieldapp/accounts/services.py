@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from fieldapp.accounts import lockout, passwords
@@ -32,7 +33,7 @@ def _token_hash(token: str) -> str:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.", fields={"id": ["No such user."]})
+        raise NotFound(_("No such user."), fields={"id": [_("No such user.")]})
     return user
 
 
@@ -48,14 +49,15 @@ def create_user(*, username, full_name, role, password, by=None, email=None) -> 
     username = username.strip().lower()
     email = (email or "").strip().lower() or None
     if role not in ROLES:
-        raise Invalid("Unknown role.", fields={"role": ["Choose a role from the list."]})
+        raise Invalid(_("Unknown role."), fields={"role": [_("Choose a role from the list.")]})
     problems = passwords.policy_problems(password, username=username, full_name=full_name)
     if problems:
-        raise Invalid("The password cannot be used.", fields={"password": problems})
+        raise Invalid(_("The password cannot be used."), fields={"password": problems})
     if find_user(username):
-        raise Conflict("That username is taken.", fields={"username": ["That username is taken."]})
+        raise Conflict(_("That username is taken."), fields={"username": [_("That username is taken.")]})
     if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("That e-mail address is taken.", fields={"email": ["Another user has this e-mail address."]})
+        raise Conflict(_("That e-mail address is taken."),
+                       fields={"email": [_("Another user has this e-mail address.")]})
     # A first password chosen by an admin must be replaced by the user (CLI and demo users choose their own).
     user = User(username=username, full_name=full_name.strip(), role=role, email=email,
                 password_hash=passwords.hash_password(password), must_change_password=by is not None)
@@ -68,7 +70,7 @@ def create_user(*, username, full_name, role, password, by=None, email=None) -> 
 
 def set_active(user: User, active: bool, *, by) -> User:
     if user.id == getattr(by, "id", None) and not active:
-        raise Invalid("You cannot deactivate your own account.")
+        raise Invalid(_("You cannot deactivate your own account."))
     user.active = active
     if not active:
         _revoke_all(user)
@@ -80,9 +82,9 @@ def set_active(user: User, active: bool, *, by) -> User:
 
 def set_role(user: User, role: str, *, by) -> User:
     if role not in ROLES:
-        raise Invalid("Unknown role.", fields={"role": ["Choose a role from the list."]})
+        raise Invalid(_("Unknown role."), fields={"role": [_("Choose a role from the list.")]})
     if user.id == getattr(by, "id", None):
-        raise Invalid("You cannot change your own role.")
+        raise Invalid(_("You cannot change your own role."))
     old = user.role
     user.role = role
     _revoke_all(user)  # a permission change takes effect at the next login
@@ -91,14 +93,23 @@ def set_role(user: User, role: str, *, by) -> User:
     return user
 
 
+def set_locale(user: User, locale: str | None, *, choices) -> User:
+    """The language of the user's pages (fieldapp.i18n); None or "" follows the browser."""
+    if locale and locale not in choices:
+        raise Invalid(_("Unknown language."), fields={"locale": [_("Choose a language from the list.")]})
+    user.locale = locale or None
+    db.session.commit()
+    return user
+
+
 def set_password(user: User, password: str, *, by) -> User:
     """An admin sets (resets) a user's password: the user must choose their own at next sign-in."""
     if user.id == getattr(by, "id", None):
-        raise Invalid("Change your own password on your account page.",
-                      fields={"password": ["Change your own password on your account page."]})
+        raise Invalid(_("Change your own password on your account page."),
+                      fields={"password": [_("Change your own password on your account page.")]})
     problems = passwords.policy_problems(password, username=user.username, full_name=user.full_name)
     if problems:
-        raise Invalid("The password cannot be used.", fields={"password": problems})
+        raise Invalid(_("The password cannot be used."), fields={"password": problems})
     user.password_hash = passwords.hash_password(password)
     user.password_changed_at = utcnow()
     user.must_change_password = True
@@ -277,7 +288,7 @@ def end_session(token: str, *, reason="auth.logout") -> None:
 def revoke_session(user: User, session_id: int) -> None:
     row = db.session.get(LoginSession, session_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         sessions_ended(session_id=row.id)

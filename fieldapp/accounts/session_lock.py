@@ -13,6 +13,8 @@ request's fields) and is counted against the account's 5-failure lock like a sig
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
 from fieldapp.accounts.services import idle_limit, load_session
@@ -48,7 +50,7 @@ def methods_for(user: User) -> list[str]:
 def _password(user: User, data: dict) -> bool:
     password = data.get("password")
     if not isinstance(password, str) or not password:
-        raise Invalid("Enter your password.", fields={"password": ["Enter your password."]})
+        raise Invalid(_("Enter your password."), fields={"password": [_("Enter your password.")]})
     return passwords.verify_password(user.password_hash, password)
 
 
@@ -75,10 +77,10 @@ def unlock(row: LoginSession, method: str, data: dict) -> None:
     user = row.user
     check = UNLOCK_METHODS.get(method if isinstance(method, str) else "")
     if check is None:
-        raise Invalid("Choose how to unlock.", fields={"method": [f"One of: {', '.join(sorted(UNLOCK_METHODS))}."]})
+        raise Invalid(_("Choose how to unlock."), fields={"method": [f"One of: {', '.join(sorted(UNLOCK_METHODS))}."]})
     if not lockout.reserve(user):
-        raise Invalid("Too many wrong tries: the account is locked for a few minutes. Wait, or sign out.",
-                      fields={"password": ["Too many wrong tries: wait a few minutes."]}, code="account_locked")
+        raise Invalid(_("Too many wrong tries: the account is locked for a few minutes. Wait, or sign out."),
+                      fields={"password": [_("Too many wrong tries: wait a few minutes.")]}, code="account_locked")
     try:
         passed = check(user, data)
     except Invalid:
@@ -92,7 +94,7 @@ def unlock(row: LoginSession, method: str, data: dict) -> None:
                          details={"username": user.username, "locked_until": locked_until.isoformat()})
         db.session.commit()
         field, message = REFUSED[method]
-        raise Invalid("The session is still locked.", fields={field: [message]}, code="unlock_failed")
+        raise Invalid(_("The session is still locked."), fields={field: [message]}, code="unlock_failed")
     lockout.succeeded(user)
     now = utcnow()
     locked_for = now - row.locked_at if row.locked_at else timedelta(0)

@@ -1,8 +1,10 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from fieldapp import i18n
 from fieldapp.accounts import credentials, licensure, services
 from fieldapp.accounts.schemas import LicensureSchema, PasswordChangeSchema, UserSchema
 from fieldapp.accounts.throttle import sign_in_limits
@@ -69,7 +71,7 @@ def logout():
     services.end_session(current_user.get_id())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -82,11 +84,20 @@ def sessions():
                            current_session_id=current.id if current else None)
 
 
+@bp.route("/account/language", methods=["POST"])
+@allow(ANY_ROLE)
+def set_language():
+    """The language of your own pages: one of fieldapp's, or "" for the browser's."""
+    services.set_locale(current_user, request.form.get("locale", ""), choices=i18n.supported())
+    flash(_("Language saved."), "info")  # said in the language just chosen
+    return redirect(url_for("accounts.sessions"))
+
+
 @bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])
 @allow(ANY_ROLE)
 def revoke_session(session_id):
     services.revoke_session(current_user, session_id)
-    flash("Session signed out.", "info")
+    flash(_("Session signed out."), "info")
     return redirect(url_for("accounts.sessions"))
 
 
@@ -109,9 +120,9 @@ def change_password():
                     current_user, data["current_password"], data["new_password"],
                     keep=services.session_row(current_user.get_id()))
             except ServiceError as error:
-                errors, _ = forms.form_errors(error)
+                errors, _unused = forms.form_errors(error)
             else:
-                flash("Your password is changed." + (" You are signed out everywhere else." if ended else ""),
+                flash(_("Your password is changed.") + (" You are signed out everywhere else." if ended else ""),
                       "success")
                 return redirect(url_for("accounts.sessions"))
     return render_template("accounts/change_password.html", errors=errors), 422 if errors else 200
@@ -130,9 +141,9 @@ def users():
             try:
                 user = services.create_user(by=current_user, **data)
             except ServiceError as error:
-                errors, _ = forms.form_errors(error)
+                errors, _unused = forms.form_errors(error)
             else:
-                flash(f"Created {user.username} ({user.role}).", "success")
+                flash(_("Created %(username)s (%(role)s).", username=user.username, role=user.role), "success")
                 return redirect(url_for("accounts.users"))
     return render_template("accounts/users.html", users=services.list_users(), roles=ROLES,
                            errors=errors, form=form, now=utcnow()), 422 if errors else 200
@@ -146,22 +157,22 @@ def update_user(user_id):
     try:
         if action == "deactivate":
             services.set_active(user, False, by=current_user)
-            flash(f"{user.username} is deactivated and signed out everywhere.", "success")
+            flash(_("%(username)s is deactivated and signed out everywhere.", username=user.username), "success")
         elif action == "activate":
             services.set_active(user, True, by=current_user)
-            flash(f"{user.username} can sign in again.", "success")
+            flash(_("%(username)s can sign in again.", username=user.username), "success")
         elif action == "role":
             services.set_role(user, request.form.get("role", ""), by=current_user)
-            flash(f"{user.username} is now {user.role}.", "success")
+            flash(_("%(username)s is now %(role)s.", username=user.username, role=user.role), "success")
         elif action == "password":
             services.set_password(user, request.form.get("password", ""), by=current_user)
-            flash(f"Password for {user.username} is reset; tell them in person. They must choose their own "
-                  "when they next sign in.", "success")
+            flash(_("Password for %(username)s is reset; tell them in person. They must choose their own "
+                    "when they next sign in.", username=user.username), "success")
         elif action == "unlock":
             credentials.unlock(user, by=current_user)
-            flash(f"{user.username} is unlocked and can sign in again.", "success")
+            flash(_("%(username)s is unlocked and can sign in again.", username=user.username), "success")
         else:
-            flash("Unknown action.", "error")
+            flash(_("Unknown action."), "error")
     except ServiceError as error:
         forms.flash_refusal(error)
     return redirect(url_for("accounts.users"))
@@ -187,9 +198,9 @@ def edit_licensure(user_id):
             try:
                 licensure.set_licensure(user, data, by=current_user)
             except ServiceError as error:
-                errors, _ = forms.form_errors(error)
+                errors, _unused = forms.form_errors(error)
             else:
-                flash(f"Billing details of {user.username} are saved.", "success")
+                flash(_("Billing details of %(username)s are saved.", username=user.username), "success")
                 return redirect(url_for("accounts.users"))
     return render_template("accounts/licensure.html", user=user, form=form, errors=errors,
                            BH_ROLES=licensure.BH_ROLES), 422 if errors else 200

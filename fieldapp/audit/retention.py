@@ -3,6 +3,7 @@ Policy 5.4.7), and the removal is itself audited so the remaining chain still ve
 
 from datetime import UTC, date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ def prune(session: Session, *, before: date, operator: str, also=None) -> AuditE
     limit = oldest_prunable(utcnow().date())
     if before > limit:
         raise Invalid(f"Audit records are kept at least a year: --before must be {limit.isoformat()} "
-                      "or earlier.", fields={"before": ["Younger than one year."]})
+                      "or earlier.", fields={"before": [_("Younger than one year.")]})
     cutoff = datetime.combine(before, datetime.min.time(), UTC)
     chain.lock(session)  # nothing is appended while the prefix is measured and removed
     removed_also = {name: remove(session) for name, remove in (also or {}).items()}

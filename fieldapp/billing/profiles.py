@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
 from fieldapp.errors import Invalid
@@ -67,9 +68,9 @@ def parse(text: str, suffix: str, source: str = "profile") -> dict:
 def load(name: str) -> dict:
     """The profile called ``name`` (NY reads billing_profiles/NY.yaml), validated."""
     if not isinstance(name, str) or not NAME.match(name):
-        raise Invalid("No such billing profile.", fields={"profile": ["Choose a billing profile from the list."]})
+        raise Invalid(_("No such billing profile."), fields={"profile": [_("Choose a billing profile from the list.")]})
     for suffix in SUFFIXES:
         path = directory() / f"{name}{suffix}"
         if path.is_file():
             return parse(path.read_text(encoding="utf-8"), suffix, source=path.name)
-    raise Invalid("No such billing profile.", fields={"profile": ["Choose a billing profile from the list."]})
+    raise Invalid(_("No such billing profile."), fields={"profile": [_("Choose a billing profile from the list.")]})

@@ -6,20 +6,22 @@ are the ones a program's biller needs to fix a record or drop it (docs/billing.m
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from fieldapp.accounts.licensure import npi_valid
 from fieldapp.units.crews import Team
 
 REASONS = {
-    "not_on_scene": "The call's timeline has no on-scene and cleared times.",
-    "no_crew": "No shift was open on the unit when it reached the scene: the responders are unknown.",
-    "law_enforcement_only": "Only law enforcement was on scene: section 1947 does not pay for it.",
-    "no_bh_professional": "No licensed behavioral-health professional was on scene.",
-    "npi_invalid": "The licensed professional's NPI is missing or fails its check digit (Luhn with 80840).",
-    "no_medicaid_id": "The person's Medicaid id was not recorded.",
-    "medicaid_id_format": "The Medicaid id does not have this state's format.",
-    "no_diagnosis": "This profile needs a diagnosis code and none was recorded.",
-    "below_minimum": "The time on scene is below the profile's minimum.",
-    "no_rule": "No rule of the profile fits this team and time on scene.",
+    "not_on_scene": _l("The call's timeline has no on-scene and cleared times."),
+    "no_crew": _l("No shift was open on the unit when it reached the scene: the responders are unknown."),
+    "law_enforcement_only": _l("Only law enforcement was on scene: section 1947 does not pay for it."),
+    "no_bh_professional": _l("No licensed behavioral-health professional was on scene."),
+    "npi_invalid": _l("The licensed professional's NPI is missing or fails its check digit (Luhn with 80840)."),
+    "no_medicaid_id": _l("The person's Medicaid id was not recorded."),
+    "medicaid_id_format": _l("The Medicaid id does not have this state's format."),
+    "no_diagnosis": _l("This profile needs a diagnosis code and none was recorded."),
+    "below_minimum": _l("The time on scene is below the profile's minimum."),
+    "no_rule": _l("No rule of the profile fits this team and time on scene."),
 }
 
 

@@ -57,5 +57,5 @@ def download(which):
     filters, name, _, errors = _form()
     if errors or not name:
         fields = {key: [value] for key, value in (errors or {"profile": "Choose a billing profile."}).items() if key}
-        raise Invalid("The billing export needs a period and a profile.", fields=fields)
+        raise Invalid(_("The billing export needs a period and a profile."), fields=fields)
     return streamed(services.billing_export(name, which, filters, by=current_user, via="web"))

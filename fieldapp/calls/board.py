@@ -4,6 +4,7 @@ Registered on the calls blueprint by ``fieldapp.calls.views`` (endpoints ``calls
 """
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.calls import dispatch, services
@@ -44,7 +45,7 @@ def assign_sheet(call_id):
             "unit_id": forms.as_number(request.form.get("unit_id", "")),
             "confirm_busy": request.form.get("confirm_busy") == "yes"})
         if errors:
-            flash("Choose a unit.", "error")
+            flash(_("Choose a unit."), "error")
             status = 422
         else:
             chosen = data["unit_id"]
@@ -54,11 +55,11 @@ def assign_sheet(call_id):
                 if error.code == "unit_busy":
                     warning = error.message
                 else:
-                    _, status = forms.form_errors(error)
+                    _errors, status = forms.form_errors(error)
                     flash(error.message, "error")
                 call = services.get_call(current_user, call_id, audit_read=False)
             else:
-                flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
+                flash(_("Call %(id)s assigned to %(call_sign)s.", id=call.id, call_sign=call.unit.call_sign), "success")
                 return redirect(url_for("calls.show", call_id=call.id) if back == "call" else url_for("calls.board"))
     return render_template("calls/assign.html", call=call, choices=dispatch.unit_choices(call),
                            warning=warning, chosen=chosen, back=back), status

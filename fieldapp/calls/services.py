@@ -7,6 +7,7 @@ Both the pages and the API call these; neither re-implements a rule. The unit's 
 import re
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
@@ -93,7 +94,7 @@ def get_call(user, call_id, *, audit_read=True) -> Call:
         visible_calls_query(user).where(Call.id == call_id))) if isinstance(call_id, int) else None
     if call is None:
         gone = taken.taken_away(user, call_id)
-        raise NotFound(gone, code="call_taken_away") if gone else NotFound("No such call.")
+        raise NotFound(gone, code="call_taken_away") if gone else NotFound(_("No such call."))
     if audit_read:
         audit.record("call.view", obj=call, user=user)
         db.session.commit()
@@ -181,11 +182,11 @@ def create_call(data: dict, *, by, with_call=None) -> tuple[Call, bool]:
 def check_eligibility(eligible: bool | None, reason: str | None) -> None:
     """A call not eligible for the team says why; a reason goes only with 'not eligible'."""
     if eligible is False and not reason:
-        raise Invalid("Say why the call is not eligible for the team.",
-                      fields={"ineligible_reason": ["Required when the call is not eligible."]})
+        raise Invalid(_("Say why the call is not eligible for the team."),
+                      fields={"ineligible_reason": [_("Required when the call is not eligible.")]})
     if eligible is not False and reason:
-        raise Invalid("A reason is only given when the call is not eligible.",
-                      fields={"ineligible_reason": ["Only when eligible is false."]})
+        raise Invalid(_("A reason is only given when the call is not eligible."),
+                      fields={"ineligible_reason": [_("Only when eligible is false.")]})
 
 
 RECORD_FIELDS = ("source", "eligible", "ineligible_reason", "district", "final_call_type", "preferred_language",
@@ -201,7 +202,7 @@ def update_details(call_id, data: dict, *, by) -> Call:
     get_call(by, call_id, audit_read=False)
     call = lock_call(call_id)
     if by.role != DISPATCHER and not is_crew(by, call):
-        raise Forbidden("Only dispatchers and the crew of the assigned unit can change this call's record.")
+        raise Forbidden(_("Only dispatchers and the crew of the assigned unit can change this call's record."))
     if "eligible" in data and data["eligible"] is not False and "ineligible_reason" not in data:
         data = {**data, "ineligible_reason": None}
     merged = {name: data.get(name, getattr(call, name)) for name in RECORD_FIELDS}
@@ -224,7 +225,7 @@ def lock_call(call_id) -> Call:
         .options(lazyload(Call.timeline))  # a change adds to it; read only if shown
         .execution_options(populate_existing=True))) if isinstance(call_id, int) else None
     if call is None:
-        raise NotFound("No such call.")
+        raise NotFound(_("No such call."))
     return call
 
 
@@ -234,8 +235,8 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
     call = lock_call(call_id)
     unit = units.get_unit(unit_id)
     if units.open_shift_of(unit) is None:
-        raise Invalid(f"{unit.call_sign} is not on duty; open a shift first.",
-                      fields={"unit_id": ["This unit is not on duty."]})
+        raise Invalid(_("%(call_sign)s is not on duty; open a shift first.", call_sign=unit.call_sign),
+                      fields={"unit_id": [_("This unit is not on duty.")]})
     busy = None if confirm_busy else units.busy_message(units.unit_view(unit), call)
     if busy:
         raise Conflict(busy, fields={"unit_id": [busy]}, code="unit_busy")
@@ -243,7 +244,7 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
         kind = "assigned"
     elif call.status in c.REASSIGNABLE:
         if call.unit_id == unit.id:
-            raise Conflict(f"The call is already assigned to {unit.call_sign}.")
+            raise Conflict(_("The call is already assigned to %(call_sign)s.", call_sign=unit.call_sign))
         kind = "reassigned"
     else:
         raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot be "
@@ -268,10 +269,10 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
 def cancel(call_id, reason: str, *, by) -> Call:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Say why the call is cancelled.", fields={"reason": ["A reason is required."]})
+        raise Invalid(_("Say why the call is cancelled."), fields={"reason": [_("A reason is required.")]})
     call = lock_call(call_id)
     if call.status not in c.OPEN:
-        raise Conflict(f"The call is already {c.STATUS_LABELS[call.status].lower()}.",
+        raise Conflict(_("The call is already %(lower)s.", lower=c.STATUS_LABELS[call.status].lower()),
                        code="invalid_transition")
     from_status = call.status
     call.status = c.CANCELLED

@@ -7,6 +7,8 @@ and writes its timeline entry the same way (``services.lock_call``, ``services.r
 import uuid
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+
 from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
@@ -50,25 +52,25 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
         if gone:
             raise Conflict(gone, code="call_taken_away")
     if not is_crew(by, call):
-        raise Forbidden("Only the crew of the assigned unit can change this call's status.")
+        raise Forbidden(_("Only the crew of the assigned unit can change this call's status."))
     if status not in next_statuses(call):
         allowed = ", ".join(c.STATUS_LABELS[s].lower() for s in next_statuses(call)) or "nothing"
         raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot become "
                        f"{c.STATUS_LABELS[status].lower()}; it can become: {allowed}.",
                        fields={"status": [f"Not allowed from {call.status}."]}, code="invalid_transition")
     if status == c.CLEARED and not disposition:
-        raise Invalid("Choose how the call ended before clearing it.",
-                      fields={"disposition": ["Required when clearing a call."]})
+        raise Invalid(_("Choose how the call ended before clearing it."),
+                      fields={"disposition": [_("Required when clearing a call.")]})
     if status != c.CLEARED and disposition:
-        raise Invalid("A disposition is only given when clearing.",
-                      fields={"disposition": ["Only allowed with status cleared."]})
+        raise Invalid(_("A disposition is only given when clearing."),
+                      fields={"disposition": [_("Only allowed with status cleared.")]})
     if final_call_type and status not in (c.ON_SCENE, c.TRANSPORTING, c.CLEARED):
-        raise Invalid("The final call type is given on scene or when clearing.",
-                      fields={"final_call_type": ["Only with status on_scene, transporting or cleared."]})
+        raise Invalid(_("The final call type is given on scene or when clearing."),
+                      fields={"final_call_type": [_("Only with status on_scene, transporting or cleared.")]})
     now = utcnow()
     if recorded_at and recorded_at > now + MAX_CLOCK_SKEW:
-        raise Invalid("The device time is in the future; check the phone's clock.",
-                      fields={"recorded_at": ["More than an hour ahead of the server."]})
+        raise Invalid(_("The device time is in the future; check the phone's clock."),
+                      fields={"recorded_at": [_("More than an hour ahead of the server.")]})
     from_status = call.status
     call.status = status
     if final_call_type:

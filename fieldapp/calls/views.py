@@ -1,6 +1,7 @@
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -92,11 +93,11 @@ def new():
         data, errors = forms.load(CallCreateSchema(), payload)
         if not errors:
             try:
-                call, _ = services.create_call(data, by=current_user)
+                call, _unused = services.create_call(data, by=current_user)
             except ServiceError as error:
-                errors, _ = forms.form_errors(error)
+                errors, _unused = forms.form_errors(error)
             else:
-                flash(f"Call {call.id} received. Assign it to a unit.", "success")
+                flash(_("Call %(id)s received. Assign it to a unit.", id=call.id), "success")
                 return redirect(url_for("calls.show", call_id=call.id))
     return render_template("calls/new.html", errors=errors, form=form, SOURCES=c.SOURCES,
                            INELIGIBLE_REASONS=c.INELIGIBLE_REASONS,
@@ -119,10 +120,10 @@ def cancel(call_id):
     data, errors = forms.load(CancelSchema(), {"reason": request.form.get("reason", "").strip()})
     try:
         if errors:
-            flash("Say why the call is cancelled.", "error")
+            flash(_("Say why the call is cancelled."), "error")
         else:
             services.cancel(call_id, data["reason"], by=current_user)
-            flash(f"Call {call_id} cancelled.", "success")
+            flash(_("Call %(call_id)s cancelled.", call_id=call_id), "success")
     except ServiceError as error:
         forms.flash_refusal(error)
     return redirect(url_for("calls.show", call_id=call_id))

@@ -6,6 +6,7 @@ The page and the outbox's batch sync (``fieldapp.sync.forms``) both save the for
 """
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -131,7 +132,7 @@ def save_encounter_form(call_id: int, form):
         data = shared(EncounterCreateSchema).load(encounter_payload(form))
         encounter, created = record.log_encounter(call_id, data, by=current_user)
     except ValidationError as error:
-        raise Invalid("Some answers need a change: see the fields marked below.",
+        raise Invalid(_("Some answers need a change: see the fields marked below."),
                       fields=_as_lists(by_input(forms.flat_errors(error.messages)))) from error
     except ServiceError as error:
         error.fields = _as_lists(by_input(error.fields or {}))

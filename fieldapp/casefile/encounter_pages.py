@@ -130,7 +130,7 @@ def set_billing(encounter_id):
         except ServiceError as error:
             errors, _ = forms.form_errors(error)
         else:
-            flash("Billing details saved.", "success")
+            flash(_("Billing details saved."), "success")
             return redirect(url_for("encounters.show", encounter_id=encounter.id))
     encounter = services.get_encounter(current_user, encounter_id, audit_read=False)
     return render_encounter(encounter, billing_form=form, billing_errors=errors, status=422)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.casefile.encounter_pages import render_encounter
@@ -26,7 +27,7 @@ def _save(save, form, schema):
     if errors:
         return None, errors, 422
     try:
-        record, _ = save(data)
+        record, _unused = save(data)
     except ServiceError as error:
         errors, status = forms.form_errors(error)
         return None, errors, status
@@ -35,7 +36,7 @@ def _save(save, form, schema):
 
 def _signed():
     due = " A follow-up task is open for you." if request.form.get("follow_up") else ""
-    flash(f"Note signed.{due}", "success")
+    flash(_("Note signed.%(due)s", due=due), "success")
 
 
 @bp.route("/encounters/<uuid:encounter_id>/notes", methods=["POST"])
@@ -73,7 +74,7 @@ def add_addendum(note_id):
     note = addendum or services.get_note(current_user, note_id, audit_read=False)
     on_person = request.form.get("return_to") == "person" and note.person_id is not None
     if addendum is not None:
-        flash("Addendum signed; the original note is unchanged.", "success")
+        flash(_("Addendum signed; the original note is unchanged."), "success")
         target = url_for("people.show", person_id=note.person_id) if on_person or note.encounter_id is None \
             else url_for("encounters.show", encounter_id=note.encounter_id)
         return redirect(f"{target}#note-{addendum.addendum_to_id}")
@@ -113,6 +114,6 @@ def done(followup_id):
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
-            flash("Follow-up marked done.", "success")
+            flash(_("Follow-up marked done."), "success")
             return redirect(url_for("notes.followups", team=request.args.get("team") or None))
     return _render_followups(failed=str(followup_id), form=request.form, errors=errors, status=status)

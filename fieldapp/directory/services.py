@@ -6,6 +6,7 @@ so seeding and imports cannot bypass them.
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -42,7 +43,7 @@ def get_organization(org_id, *, field="organization_id") -> Organization:
     key = _uuid(org_id)
     organization = db.session.get(Organization, key) if key else None
     if organization is None:
-        raise NotFound("No such organization.", fields={field: ["No such organization."]})
+        raise NotFound(_("No such organization."), fields={field: [_("No such organization.")]})
     return organization
 
 
@@ -54,7 +55,7 @@ def organization_exists(org_id) -> bool:
 def _clean_name(value) -> str:
     name = (value or "").strip()
     if not name:
-        raise Invalid("A name is required.", fields={"name": ["A name is required."]})
+        raise Invalid(_("A name is required."), fields={"name": [_("A name is required.")]})
     return name
 
 
@@ -121,16 +122,16 @@ def get_service(service_id) -> Service:
     key = _uuid(service_id)
     service = db.session.get(Service, key) if key else None
     if service is None:
-        raise NotFound("No such service.")
+        raise NotFound(_("No such service."))
     return service
 
 
 def _check_choices(data):
     if "category" in data and data["category"] not in CATEGORIES:
-        raise Invalid("Unknown category.", fields={"category": ["Choose one of: " + ", ".join(CATEGORIES) + "."]})
+        raise Invalid(_("Unknown category."), fields={"category": [_("Choose one of: ") + ", ".join(CATEGORIES) + "."]})
     if "status" in data and data["status"] not in SERVICE_STATUSES:
-        raise Invalid("Unknown status.",
-                      fields={"status": ["Choose one of: " + ", ".join(SERVICE_STATUSES) + "."]})
+        raise Invalid(_("Unknown status."),
+                      fields={"status": [_("Choose one of: ") + ", ".join(SERVICE_STATUSES) + "."]})
 
 
 def _service_values(data) -> dict:
@@ -151,7 +152,7 @@ def _service_values(data) -> dict:
 def create_service(data, by) -> Service:
     organization = get_organization(data.get("organization_id"))
     if "category" not in data:
-        raise Invalid("A category is required.", fields={"category": ["Choose a category."]})
+        raise Invalid(_("A category is required."), fields={"category": [_("Choose a category.")]})
     _check_choices(data)
     values = _service_values(data)
     values.pop("organization_id", None)

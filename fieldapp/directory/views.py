@@ -1,5 +1,6 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.directory import services
@@ -60,7 +61,7 @@ def create_organization():
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
-            flash(f"Added {organization.name}. Now add its services.", "success")
+            flash(_("Added %(name)s. Now add its services.", name=organization.name), "success")
             return redirect(url_for("directory.manage"))
     return _render_manage(org_form=form, org_errors=errors, status=status)
 
@@ -103,7 +104,7 @@ def change_service_status(service_id):
     service = services.get_service(service_id)
     data, errors = forms.load(ServiceSchema(partial=True), {"status": request.form.get("status", "")})
     if errors:
-        flash(f"Choose a status for {service.name}.", "error")
+        flash(_("Choose a status for %(name)s.", name=service.name), "error")
     else:
         before = service.status
         try:
@@ -112,9 +113,9 @@ def change_service_status(service_id):
             forms.flash_refusal(error)
         else:
             if service.status == before:
-                flash(f"{service.name} was already {service.status}.", "info")
+                flash(_("%(name)s was already %(status)s.", name=service.name, status=service.status), "info")
             else:
-                flash(f"{service.name} is now {service.status}.", "success")
+                flash(_("%(name)s is now %(status)s.", name=service.name, status=service.status), "success")
     return redirect(url_for("directory.manage"))
 
 
@@ -153,7 +154,7 @@ def edit_service(service_id):
             else:
                 after = _service_form(changed)
                 fields = [FIELD_LABELS[name] for name in FIELD_LABELS if before.get(name) != after.get(name)]
-                flash(f"Saved {changed.name}: changed {', '.join(fields)}." if fields
+                flash(_("Saved %(name)s: changed %(join)s.", name=changed.name, join=', '.join(fields)) if fields
                       else f"Nothing to save: {changed.name} was already like this.", "success" if fields else "info")
                 return redirect(url_for("directory.manage", _anchor="services"))
     return render_template("directory/edit_service.html", service=service, service_form=form, service_errors=errors,
@@ -179,7 +180,7 @@ def edit_organization(org_id):
             except ServiceError as error:
                 errors, status = forms.form_errors(error)
             else:
-                flash(f"Saved {organization.name}.", "success")
+                flash(_("Saved %(name)s.", name=organization.name), "success")
                 return redirect(url_for("directory.manage", _anchor="organizations"))
     return render_template("directory/edit_organization.html", organization=organization, org_form=form,
                            org_errors=errors), status

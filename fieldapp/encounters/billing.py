@@ -2,6 +2,8 @@
 was logged (an officer may have logged it, or the Medicaid id came later). Audited, naming the fields
 changed, never their values."""
 
+from flask_babel import gettext as _
+
 from fieldapp.audit import services as audit
 from fieldapp.encounters.models import Encounter
 from fieldapp.encounters.services import get_encounter
@@ -15,7 +17,7 @@ BILLING_FIELDS = ("place_of_service", "medicaid_id", "diagnosis_code")
 def set_billing_details(user, encounter_id, data: dict) -> Encounter:
     """Set the given fields (None clears one) on an encounter the clinician may see."""
     if user.role != CLINICIAN:
-        raise Forbidden("Only a clinician records an encounter's billing details.")
+        raise Forbidden(_("Only a clinician records an encounter's billing details."))
     encounter = get_encounter(user, encounter_id, audit_read=False)
     changed = sorted(name for name in BILLING_FIELDS if name in data and getattr(encounter, name) != data[name])
     for name in changed:

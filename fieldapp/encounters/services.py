@@ -1,6 +1,7 @@
 """Encounter rules: logging one per person contacted, consistency of the fields, who sees them."""
 
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, false, select
 
 from fieldapp.audit import services as audit
@@ -43,7 +44,7 @@ def _check_consistency(data: dict) -> None:
     if "person" not in data and "person_id" not in data:
         problems["person"] = ["Say who was contacted, or record them as unidentified."]
     if problems:
-        raise Invalid("Some answers do not fit together.", fields=problems)
+        raise Invalid(_("Some answers do not fit together."), fields=problems)
 
 
 def _record_problems(data: dict) -> dict:
@@ -75,8 +76,8 @@ CLINICIAN_FIELDS = ("medicaid_id", "diagnosis_code")
 def _clinician_only(data: dict, by) -> None:
     given = [name for name in CLINICIAN_FIELDS if data.get(name)]
     if given and by.role != CLINICIAN:
-        raise Invalid("Only a clinician records this.",
-                      fields={name: ["Only a clinician records this."] for name in given})
+        raise Invalid(_("Only a clinician records this."),
+                      fields={name: [_("Only a clinician records this.")] for name in given})
 
 
 NO_REFERRAL = "Choose a service or say why no referral was made."
@@ -111,7 +112,7 @@ def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encoun
         return existing, False
     call = calls.get_call(by, call_id, audit_read=False)
     if not calls.is_crew(by, call):
-        raise Forbidden("Only the crew of the assigned unit can log encounters on this call.")
+        raise Forbidden(_("Only the crew of the assigned unit can log encounters on this call."))
     if call.status in (call_constants.PENDING, call_constants.CANCELLED):
         raise Conflict(f"A {call_constants.STATUS_LABELS[call.status].lower()} call has no encounters.",
                        code="invalid_state")

@@ -1,5 +1,6 @@
 """Follow-up contacts: recorded by clinicians on a person or an encounter, idempotent on the device's id."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldapp.audit import services as audit
@@ -29,22 +30,22 @@ def record(data: dict, *, by) -> tuple[FollowUpContact, bool]:
         return existing, False
     encounter_id, person_id = data.get("encounter_id"), data.get("person_id")
     if bool(encounter_id) == bool(person_id):
-        raise Invalid("Say whom the follow-up was with: an encounter or a person.",
-                      fields={"encounter_id": ["Give either encounter_id or person_id (one of them)."]})
+        raise Invalid(_("Say whom the follow-up was with: an encounter or a person."),
+                      fields={"encounter_id": [_("Give either encounter_id or person_id (one of them).")]})
     if encounter_id:
         try:
             encounter = encounters.get_encounter(by, encounter_id, audit_read=False)
         except NotFound:
-            raise NotFound("No such encounter.", fields={"encounter_id": ["No such encounter."]}) from None
+            raise NotFound(_("No such encounter."), fields={"encounter_id": [_("No such encounter.")]}) from None
         person_id = encounter.person_id
         if data["contacted_at"] < encounter.call.received_at:
-            raise Invalid("A follow-up comes after the call.",
-                          fields={"contacted_at": ["Before the call was received."]})
+            raise Invalid(_("A follow-up comes after the call."),
+                          fields={"contacted_at": [_("Before the call was received.")]})
     else:
         try:
             people.get_person(by, person_id, audit_read=False)
         except NotFound:
-            raise NotFound("No such person.", fields={"person_id": ["No such person."]}) from None
+            raise NotFound(_("No such person."), fields={"person_id": [_("No such person.")]}) from None
     contact = FollowUpContact(id=data["id"], encounter_id=encounter_id, person_id=person_id,
                               contacted_at=data["contacted_at"], mode=data["mode"], reached=data["reached"],
                               result=data["result"], received_at=utcnow(), created_by_id=by.id,

@@ -47,7 +47,7 @@ def record(encounter_id):
     if errors:
         encounters.get_encounter(current_user, encounter_id, audit_read=False)  # 404 for an encounter not seen
         problems = "; ".join(f"{name.replace('_', ' ')}: {message}" for name, message in errors.items() if name)
-        flash(f"The follow-up contact was not saved. {problems or errors.get('', '')}", "error")
+        flash(_("The follow-up contact was not saved. %(get)s", get=problems or errors.get('', '')), "error")
     else:
-        flash("Follow-up contact recorded.", "success")
+        flash(_("Follow-up contact recorded."), "success")
     return redirect(url_for("encounters.show", encounter_id=encounter_id) + "#follow-up-contacts-heading")

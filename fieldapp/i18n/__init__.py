@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from fieldapp import clock
 from fieldapp.extensions import babel
+from fieldapp.i18n import formats
 
 # The locales fieldapp speaks, English first; each but English has a catalogue in fieldapp/translations.
 LOCALES = ("en", "es")
@@ -58,3 +59,4 @@ def init_app(app) -> None:
                    default_timezone=app.config["FIELDAPP_TIMEZONE"])
     app.add_template_global(html_lang)
     app.add_template_global(language_choices)
+    formats.register_filters(app)

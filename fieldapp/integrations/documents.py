@@ -5,6 +5,7 @@ part to read; every string in it has already passed ``fieldapp.inputs.check_requ
 import json
 
 from flask import request
+from flask_babel import gettext as _
 
 from fieldapp.errors import ServiceError
 
@@ -22,4 +23,4 @@ def read_json(limit: int, what: str):
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
-        raise ServiceError("The request body is not valid JSON.") from None
+        raise ServiceError(_("The request body is not valid JSON.")) from None

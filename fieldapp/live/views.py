@@ -11,6 +11,7 @@ import threading
 import time
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.accounts import session_lock
@@ -50,7 +51,7 @@ def last_event_id(headers, args) -> int:
     if not raw:
         return -1
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_EVENT_ID):
-        raise Invalid("Some fields are not valid.", fields={name: ["Give the id of the last event received."]})
+        raise Invalid(_("Some fields are not valid."), fields={name: [_("Give the id of the last event received.")]})
     return int(raw)
 
 

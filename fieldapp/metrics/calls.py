@@ -3,6 +3,7 @@
 from collections import Counter
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.dialects.postgresql import array
 
@@ -16,13 +17,13 @@ from fieldapp.metrics.filters import Periods
 
 # Reasons a call was not served; dispositions other than "encounter_logged" are reasons too.
 NOT_SERVED_REASONS = {
-    "never_assigned": "Never assigned (no unit available, or still pending)",
-    "cancelled_before_dispatch": "Cancelled before a unit was dispatched",
-    "cancelled_after_dispatch": "Cancelled after dispatch",
+    "never_assigned": _l("Never assigned (no unit available, or still pending)"),
+    "cancelled_before_dispatch": _l("Cancelled before a unit was dispatched"),
+    "cancelled_after_dispatch": _l("Cancelled after dispatch"),
     **{code: label for code, label in call_constants.DISPOSITIONS.items() if code != "encounter_logged"},
-    "no_encounter_recorded": "Cleared as 'encounter logged' but no encounter recorded",
-    "disposition_not_recorded": "Cleared with no known disposition",
-    "still_open": "Still open (assigned, not cleared)",
+    "no_encounter_recorded": _l("Cleared as 'encounter logged' but no encounter recorded"),
+    "disposition_not_recorded": _l("Cleared with no known disposition"),
+    "still_open": _l("Still open (assigned, not cleared)"),
 }
 # Response-time histogram: bucket edges in minutes; the last bucket is open-ended.
 RESPONSE_EDGES_MIN = (0, 5, 10, 15, 20, 30, 45, 60)

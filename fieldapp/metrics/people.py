@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import timedelta
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, and_, case, cast, func, select
 
 from fieldapp.calls.models import Call
@@ -18,8 +19,8 @@ from fieldapp.people.models import Person
 
 REPEAT_WINDOW_DAYS = 90
 AGE_GROUPS = ("under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
-AGE_GROUP_LABELS = {"under_18": "Under 18", "18_24": "18-24", "25_34": "25-34", "35_44": "35-44",
-                    "45_54": "45-54", "55_64": "55-64", "65_plus": "65 and over", "unknown": "Unknown"}
+AGE_GROUP_LABELS = {"under_18": _l("Under 18"), "18_24": "18-24", "25_34": "25-34", "35_44": "35-44",
+                    "45_54": "45-54", "55_64": "55-64", "65_plus": _l("65 and over"), "unknown": _l("Unknown")}
 AGE_GROUP_EDGES = (18, 25, 35, 45, 55, 65)  # the first age of each group after "under_18"
 
 

@@ -6,13 +6,15 @@ ones named "this" or "to date" end today; "last" ones are whole calendar months 
 
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 PRESETS = {
-    "this_month": "This month",
-    "last_month": "Last month",
-    "this_quarter": "This quarter",
-    "last_quarter": "Last quarter",
-    "year_to_date": "Year to date",
-    "last_12_months": "Last 12 months",
+    "this_month": _l("This month"),
+    "last_month": _l("Last month"),
+    "this_quarter": _l("This quarter"),
+    "last_quarter": _l("Last quarter"),
+    "year_to_date": _l("Year to date"),
+    "last_12_months": _l("Last 12 months"),
 }
 
 

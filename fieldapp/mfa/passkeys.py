@@ -17,6 +17,7 @@ import json
 from urllib.parse import urlsplit
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from webauthn import (
     base64url_to_bytes,
@@ -72,7 +73,7 @@ def _descriptors(user) -> list[PublicKeyCredentialDescriptor]:
 
 def registration_options(user) -> tuple[str, bytes]:
     """The browser's ``PublicKeyCredentialCreationOptions`` (JSON) and the challenge to keep."""
-    rp_id, _ = relying_party()
+    rp_id, _unused = relying_party()
     options = generate_registration_options(
         rp_id=rp_id, rp_name=current_app.config.get("WEBAUTHN_RP_NAME") or "fieldapp",
         user_id=f"fieldapp-user-{user.id}".encode(), user_name=user.username, user_display_name=user.full_name,
@@ -87,7 +88,7 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
     """Check the authenticator's answer to ``registration_options`` and keep the new passkey."""
     name = (name or "").strip() or "Passkey"
     if len(name) > 80:
-        raise Invalid("The name is too long.", fields={"name": ["At most 80 characters."]})
+        raise Invalid(_("The name is too long."), fields={"name": [_("At most 80 characters.")]})
     if len(passkeys_of(user)) >= MAX_PASSKEYS:
         raise Invalid(f"At most {MAX_PASSKEYS} passkeys.", fields={"credential": [f"At most {MAX_PASSKEYS} passkeys."]})
     rp_id, origin = relying_party()
@@ -101,7 +102,7 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
         raise Invalid(NOT_ACCEPTED, fields={"credential": [NOT_ACCEPTED]}, code="passkey_invalid") from None
     credential_id = bytes_to_base64url(verified.credential_id)
     if db.session.scalar(select(Passkey.id).where(Passkey.credential_id == credential_id)) is not None:
-        raise Invalid("This passkey is already set up.", fields={"credential": ["This passkey is already set up."]},
+        raise Invalid(_("This passkey is already set up."), fields={"credential": ["This passkey is already set up."]},
                       code="passkey_invalid")
     transports = credential.get("response", {}).get("transports") if isinstance(credential, dict) else None
     passkey = Passkey(user_id=user.id, credential_id=credential_id, public_key=verified.credential_public_key,
@@ -117,7 +118,7 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
 
 def authentication_options(user) -> tuple[str, bytes]:
     """The browser's ``PublicKeyCredentialRequestOptions`` (JSON) for ``user``'s passkeys, and the challenge."""
-    rp_id, _ = relying_party()
+    rp_id, _unused = relying_party()
     options = generate_authentication_options(rp_id=rp_id, allow_credentials=_descriptors(user),
                                               user_verification=UserVerificationRequirement.PREFERRED)
     return options_to_json(options), options.challenge
@@ -154,7 +155,7 @@ def remove(user, passkey_id: int) -> Passkey:
     """Remove one of ``user``'s passkeys (the caller commits, after ending other sessions)."""
     passkey = db.session.get(Passkey, passkey_id)
     if passkey is None or passkey.user_id != user.id:
-        raise NotFound("No such passkey.")
+        raise NotFound(_("No such passkey."))
     db.session.delete(passkey)
     audit.record("mfa.passkey_remove", obj=passkey, user=user, details={"name": passkey.name})
     return passkey

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Integer, Text, column, delete, or_, select, table, update
 
 from fieldapp.audit import services as audit
@@ -65,7 +66,7 @@ def begin_enrolment(user) -> TotpCredential:
     """A new pending secret (a second call replaces the pending one). Refused once enrolled."""
     credential = totp_of(user)
     if credential is not None and credential.confirmed_at is not None:
-        raise Conflict("A second factor is already set up. An admin can reset it if the device is lost.",
+        raise Conflict(_("A second factor is already set up. An admin can reset it if the device is lost."),
                        code="mfa_already_enrolled")
     if credential is None:
         credential = TotpCredential(user_id=user.id, secret="")
@@ -83,7 +84,7 @@ def confirm_enrolment(user, otp: str, *, also=None) -> list[str]:
     ``also()`` runs in the same unit of work once the code is right (accounts ends other sessions)."""
     credential = totp_of(user)
     if credential is None or credential.confirmed_at is not None:
-        raise Conflict("Start the set-up first." if credential is None else
+        raise Conflict(_("Start the set-up first.") if credential is None else
                        "A second factor is already set up.", code="mfa_not_pending")
     step = _matching_step(credential.secret, otp)
     if step is None:
@@ -104,8 +105,8 @@ def confirm_enrolment(user, otp: str, *, also=None) -> list[str]:
 def _new_recovery_codes(user) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
-    for _ in range(current_app.config["MFA_RECOVERY_CODES"]):
-        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    for _code in range(current_app.config["MFA_RECOVERY_CODES"]):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _letter in range(RECOVERY_LENGTH))
         codes.append("-".join(raw[i:i + 4] for i in range(0, RECOVERY_LENGTH, 4)))
         db.session.add(RecoveryCode(user_id=user.id, code_hash=_sha256(raw)))
     return codes

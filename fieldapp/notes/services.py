@@ -2,6 +2,7 @@
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,7 @@ def _require(user, *, write=False):
     """Notes and follow-ups are clinicians' (admins may read them for audit), whatever the caller."""
     allowed = (CLINICIAN,) if write else (CLINICIAN, ADMIN)
     if user.role not in allowed:
-        raise Forbidden("Clinical notes are for clinicians only.")
+        raise Forbidden(_("Clinical notes are for clinicians only."))
 
 
 def _replay(by, data, body_hash, what):
@@ -67,7 +68,7 @@ def add_note(*, data: dict, by, encounter_id=None, person_id=None, attach=None) 
         people.get_person(by, person_id, audit_read=False)
     due = data.get("follow_up_due")
     if due is not None and due <= utcnow():
-        raise Invalid("The follow-up is due in the past.", fields={"follow_up_due": ["Choose a future time."]})
+        raise Invalid(_("The follow-up is due in the past."), fields={"follow_up_due": [_("Choose a future time.")]})
     note = Note(id=data["id"], encounter_id=encounter_id, person_id=person_id, author_id=by.id,
                 body=data["body"], recorded_at=data.get("recorded_at") or utcnow(), request_hash=body_hash)
     return _save(note, data, body_hash, by=by, follow_up_due=due, attach=attach)
@@ -93,7 +94,7 @@ def get_note(user, note_id, *, audit_read=True) -> Note:
     _require(user)
     note = db.session.get(Note, note_id) if isinstance(note_id, uuid.UUID) else None
     if note is None:
-        raise NotFound("No such note.")
+        raise NotFound(_("No such note."))
     if audit_read:
         audit.record("note.view", obj=note, user=user)
         db.session.commit()
@@ -154,12 +155,12 @@ def mark_done(followup_id, outcome: str, *, by) -> FollowUp:
     _require(by, write=True)
     task = db.session.get(FollowUp, followup_id) if isinstance(followup_id, uuid.UUID) else None
     if task is None:
-        raise NotFound("No such follow-up.")
+        raise NotFound(_("No such follow-up."))
     outcome = (outcome or "").strip()
     if task.done_at is not None:
         if task.outcome == outcome:
             return task  # the same report sent again
-        raise Conflict("This follow-up is already done.", code="already_done")
+        raise Conflict(_("This follow-up is already done."), code="already_done")
     task.done_at = utcnow()
     task.done_by_id = by.id
     task.outcome = outcome

@@ -2,6 +2,7 @@
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, or_, select
 
 from fieldapp.audit import services as audit
@@ -20,8 +21,8 @@ def new_person(data: dict, *, by) -> Person:
 
     A device-made id that is already a person's is a conflict: link that person with ``person_id``."""
     if data.get("id") is not None and db.session.get(Person, data["id"]) is not None:
-        raise Conflict("A person with this id is already recorded; link them with person_id instead.",
-                       fields={"person.id": ["This id is already used by another person."]}, code="id_conflict")
+        raise Conflict(_("A person with this id is already recorded; link them with person_id instead."),
+                       fields={"person.id": [_("This id is already used by another person.")]}, code="id_conflict")
     person = Person(
         id=data.get("id") or uuid.uuid4(), unidentified=data.get("unidentified", False),
         given_name=data.get("given_name") or None, family_name=data.get("family_name") or None,
@@ -55,7 +56,7 @@ def search(user, q: str, *, limit=25):
     people it may see (``find_for_link``). Searches are audited.
     """
     if not sees_clinical(user.role) and not (user.role in UNIT_ROLES and units.shift_of_user(user)):
-        raise Forbidden("Only clinicians and units on shift can look people up.")
+        raise Forbidden(_("Only clinicians and units on shift can look people up."))
     terms = [term for term in q.lower().split() if term][:4]
     query = select(Person).where(Person.unidentified.is_(False))
     for term in terms:
@@ -81,5 +82,5 @@ def find_for_link(user, person_id) -> Person:
     person = db.session.scalar(visible_people_query(user).where(Person.id == person_id)) \
         if isinstance(person_id, uuid.UUID) else None
     if person is None:
-        raise NotFound("No such person.", fields={"person_id": ["No such person."]})
+        raise NotFound(_("No such person."), fields={"person_id": [_("No such person.")]})
     return person

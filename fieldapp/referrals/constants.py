@@ -1,10 +1,12 @@
 """Referral lifecycle, after the FHIR R4 Task statuses of the Gravity SDOH Clinical Care IG."""
 
+from flask_babel import lazy_gettext as _l
+
 MADE, ACCEPTED, DECLINED, UNABLE, IN_PROGRESS, COMPLETED, CANCELLED = (
     "made", "accepted", "declined", "unable_to_contact", "in_progress", "completed", "cancelled")
 STATUS_LABELS = {
-    MADE: "Made", ACCEPTED: "Accepted", DECLINED: "Declined", UNABLE: "Unable to contact",
-    IN_PROGRESS: "In progress", COMPLETED: "Completed", CANCELLED: "Cancelled",
+    MADE: _l("Made"), ACCEPTED: _l("Accepted"), DECLINED: _l("Declined"), UNABLE: _l("Unable to contact"),
+    IN_PROGRESS: _l("In progress"), COMPLETED: _l("Completed"), CANCELLED: _l("Cancelled"),
 }
 TRANSITIONS = {
     MADE: (ACCEPTED, DECLINED, UNABLE, CANCELLED),
@@ -16,7 +18,7 @@ OPEN = (MADE, UNABLE, ACCEPTED, IN_PROGRESS)
 # A step that is a failure must say why.
 NEEDS_REASON = (DECLINED, UNABLE, CANCELLED)
 
-CONSENT_TYPES = {"verbal": "Given verbally", "written": "Given in writing", "declined": "Declined"}
+CONSENT_TYPES = {"verbal": _l("Given verbally"), "written": _l("Given in writing"), "declined": _l("Declined")}
 # 42 CFR 2.31: what a written consent to disclose substance-use treatment records must name.
 PART2_ELEMENTS = {
     "patient_name": "Patient's name",

@@ -9,6 +9,7 @@ lifecycle rule as a clinician's (``services.apply_step``), with the partner as t
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from fieldapp.audit import services as audit
@@ -45,7 +46,7 @@ def get_referral(partner: Partner, referral_id, *, audit_read=True) -> Referral:
     referral = db.session.scalar(query.where(Referral.id == referral_id)) \
         if isinstance(referral_id, uuid.UUID) else None
     if referral is None:
-        raise NotFound("No such referral.")
+        raise NotFound(_("No such referral."))
     if audit_read:
         audit.record("referral.view", obj=referral, user=partner, details={"partner": partner.name})
         db.session.commit()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from fieldapp.audit import services as audit
@@ -33,21 +34,21 @@ def _check_consent(consent: dict, service: Service, by) -> None:
         if by.role != CLINICIAN:
             raise Forbidden("Referrals to substance-use treatment programs (42 CFR Part 2) are made by the clinician.")
         if consent["type"] == "verbal":
-            raise Invalid("A 42 CFR Part 2 program needs written consent.",
-                          fields={"consent.type": ["Written consent is required for this service."]})
+            raise Invalid(_("A 42 CFR Part 2 program needs written consent."),
+                          fields={"consent.type": [_("Written consent is required for this service.")]})
         if consent["type"] == "written":
             part2 = consent.get("part2") or {}
             missing = [name for name in c.PART2_ELEMENTS if part2.get(name) in (None, "")]
             if missing:
-                raise Invalid("The written consent is missing elements 42 CFR 2.31 requires.",
+                raise Invalid(_("The written consent is missing elements 42 CFR 2.31 requires."),
                               fields={f"consent.part2.{name}": [f"Required: {c.PART2_ELEMENTS[name]}."]
                                       for name in missing})
             if part2.get("revocation_explained") is not True:
-                raise Invalid("Tell the person they may revoke consent, and record that you did.",
-                              fields={"consent.part2.revocation_explained": ["Must be true."]})
+                raise Invalid(_("Tell the person they may revoke consent, and record that you did."),
+                              fields={"consent.part2.revocation_explained": [_("Must be true.")]})
     elif consent.get("part2"):
-        raise Invalid("Part 2 consent is only for substance-use treatment programs.",
-                      fields={"consent.part2": ["Not a 42 CFR Part 2 program."]})
+        raise Invalid(_("Part 2 consent is only for substance-use treatment programs."),
+                      fields={"consent.part2": [_("Not a 42 CFR Part 2 program.")]})
 
 
 def make_referral(encounter_id, data: dict, *, by) -> tuple[Referral, bool]:
@@ -81,10 +82,10 @@ def add_referral(encounter, data: dict, *, by, body_hash: str) -> Referral:
     """Check a new referral of ``encounter``'s person and add it to the session, not committed."""
     service = db.session.get(Service, data["service_id"])
     if service is None:
-        raise NotFound("No such service.", fields={"service_id": ["Choose a service from the list."]})
+        raise NotFound(_("No such service."), fields={"service_id": [_("Choose a service from the list.")]})
     if service.status != "active":
-        raise Invalid(f"{service.name} is {service.status}; choose another service.",
-                      fields={"service_id": [f"This service is {service.status}: choose another."]})
+        raise Invalid(_("%(name)s is %(status)s; choose another service.", name=service.name, status=service.status),
+                      fields={"service_id": [_("This service is %(status)s: choose another.", status=service.status)]})
     consent = data["consent"]
     _check_consent(consent, service, by)
     now = utcnow()
@@ -129,7 +130,7 @@ def change_status(referral_id, data: dict, *, by) -> tuple[ReferralEvent, bool]:
         return existing, False
     referral = get_referral(by, referral_id, audit_read=False)
     if not may_track(by, referral):
-        raise Forbidden("Clinicians, and whoever made the referral, track it.")
+        raise Forbidden(_("Clinicians, and whoever made the referral, track it."))
     return apply_step(referral, data, body_hash, actor=by, user_id=by.id)
 
 
@@ -153,8 +154,8 @@ def apply_step(referral: Referral, data: dict, body_hash: str, *, actor, user_id
                        f"{c.STATUS_LABELS[status].lower()}; it can become: {options}.",
                        fields={"status": [f"Not allowed from {referral.status}."]}, code="invalid_transition")
     if status in c.NEEDS_REASON and not reason:
-        raise Invalid(f"Say why the referral is {c.STATUS_LABELS[status].lower()}.",
-                      fields={"reason": ["A reason is required for this step."]})
+        raise Invalid(_("Say why the referral is %(lower)s.", lower=c.STATUS_LABELS[status].lower()),
+                      fields={"reason": [_("A reason is required for this step.")]})
     event = ReferralEvent(id=data["id"], referral=referral, from_status=referral.status, status=status,
                           reason=reason or None, user_id=user_id, partner=partner,
                           recorded_at=data.get("recorded_at") or utcnow(), request_hash=body_hash)

@@ -4,6 +4,7 @@ import contextlib
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import visibility
@@ -147,7 +148,7 @@ def change_status(referral_id):
             errors, status = forms.form_errors(error)
         else:
             if created:
-                flash(f"Referral is now {c.STATUS_LABELS[event.status].lower()}.", "success")
+                flash(_("Referral is now %(lower)s.", lower=c.STATUS_LABELS[event.status].lower()), "success")
             return redirect(url_for("referrals.show", referral_id=referral_id))
     referral = services.get_referral(current_user, referral_id, audit_read=False)
     return _render_referral(referral, form=form, errors=errors, status=status)

@@ -2,6 +2,8 @@
 the printed plan word them (Stanley & Brown, 2012; the VA's Safety Plan Treatment Manual)."""
 
 # key -> (the heading the person reads, the prompt the clinician asks)
+
+
 STEPS = {
     "warning_signs": ("Warning signs", "Thoughts, images, moods, situations or behaviour that tell me a crisis may "
                                        "be developing"),

@@ -3,6 +3,7 @@ the follow-up), read by clinicians (admins for audit), every read audited."""
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldapp.audit import services as audit
@@ -22,8 +23,8 @@ def _services(ids) -> list[dict]:
         try:
             service = directory.get_service(service_id)
         except NotFound:
-            raise Invalid("A chosen service is not in the directory.",
-                          fields={"services": ["No such service in the directory."]}) from None
+            raise Invalid(_("A chosen service is not in the directory."),
+                          fields={"services": [_("No such service in the directory.")]}) from None
         chosen.append({"id": str(service.id), "name": service.name, "phone": service.phone or ""})
     return chosen
 
@@ -31,7 +32,7 @@ def _services(ids) -> list[dict]:
 def as_text(steps: dict) -> str:
     """The plan as the signed note's words: each step's heading and lines, 988 always last of step 5."""
     lines = ["Safety plan (Stanley-Brown) made with the person."]
-    for number, (key, (heading, _)) in enumerate(STEPS.items(), start=1):
+    for number, (key, (heading, _help)) in enumerate(STEPS.items(), start=1):
         items = list(steps.get(key) or [])
         if key == "professionals":
             items += [f"{s['name']} {s['phone']}".strip() for s in steps.get("services", [])]
@@ -63,7 +64,7 @@ def make_plan(encounter_id, data: dict, *, by) -> tuple[SafetyPlan, bool]:
 def get_plan(user, plan_id) -> SafetyPlan:
     plan = db.session.get(SafetyPlan, plan_id) if isinstance(plan_id, uuid.UUID) else None
     if plan is None:
-        raise NotFound("No such safety plan.")
+        raise NotFound(_("No such safety plan."))
     notes.get_note(user, plan.note_id, audit_read=False)  # clinicians (admins for audit) only
     audit.record("safety_plan.view", obj=plan, user=user)
     db.session.commit()

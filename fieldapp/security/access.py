@@ -16,6 +16,7 @@ Object-level rules (which calls a unit may see) live in each domain's services.
 """
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.accounts import gates, second_factor, session_lock
@@ -62,7 +63,7 @@ def _load_token_user(req):
 @login_manager.unauthorized_handler
 def _unauthorized():
     if wants_json():
-        raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>'.")
+        raise Unauthorized(_("Sign in first: send 'Authorization: Bearer <token>'."))
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
@@ -74,7 +75,7 @@ def enforce_access():
         return None
     if policy is None:
         current_app.logger.error("endpoint %s declares no access; denied", request.endpoint)
-        raise Forbidden("This address is not open to anyone.")
+        raise Forbidden(_("This address is not open to anyone."))
     if integrations.concerns(policy):  # integration accounts (security.integrations), never a person
         return integrations.enforce(policy)
     if not current_user.is_authenticated:
@@ -86,7 +87,7 @@ def enforce_access():
         _locked()
     gates.password_change_first()
     if not role_allowed(policy, current_user.role):
-        raise Forbidden("Your role does not allow this.")
+        raise Forbidden(_("Your role does not allow this."))
     if not second_factor.session_assured(current_user) and not declared(request.endpoint, "enrolment_step"):
         if wants_json() and mfa.must_enrol(current_user):
             raise Forbidden("Set up a second factor first: POST /api/v1/me/mfa/totp, then "

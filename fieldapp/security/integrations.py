@@ -9,6 +9,7 @@ integration key is audited under ``integration:<name>``.
 """
 
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.audit import services as audit
@@ -47,17 +48,17 @@ def enforce(policy):
     account = integrations.authenticate(key) if key else None
     if not isinstance(policy, IntegrationPolicy):
         _audit(account, "denied", "integration key on a person's endpoint")
-        raise Forbidden("An integration key reaches only the integration endpoints.")
+        raise Forbidden(_("An integration key reaches only the integration endpoints."))
     if key is None:
         if current_user.is_authenticated:
-            raise Forbidden("Only integration accounts use this endpoint.")
-        raise Unauthorized("Send the integration's key: 'Authorization: Bearer fa_int_...'.")
+            raise Forbidden(_("Only integration accounts use this endpoint."))
+        raise Unauthorized(_("Send the integration's key: 'Authorization: Bearer fa_int_...'."))
     if account is None:
         _audit(None, "failure", "unknown or revoked integration key")
-        raise Unauthorized("This integration key is not valid, or it was revoked or rotated.")
+        raise Unauthorized(_("This integration key is not valid, or it was revoked or rotated."))
     if not policy.allows(account.kind, account.actions):
         _audit(account, "denied", f"needs {policy.actions.get(account.kind, 'another kind of account')}")
-        raise Forbidden("This integration account is not allowed to do this.")
+        raise Forbidden(_("This integration account is not allowed to do this."))
     _audit(account, "success")
     g.integration = integrations.actor(account)
     return None

@@ -9,6 +9,7 @@ nothing and answers 5xx, and the device sends it again (a replay for whatever ha
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
@@ -35,8 +36,8 @@ def _route(path: str):
         endpoint, args = None, {}
     if endpoint not in HANDLERS or any(isinstance(value, int) and not 0 < value <= INT32_MAX
                                        for value in args.values()):
-        raise NotFound("This record is not a field form the outbox can send.",
-                       fields={"path": ["Not a field form's address."]})
+        raise NotFound(_("This record is not a field form the outbox can send."),
+                       fields={"path": [_("Not a field form's address.")]})
     return endpoint, args
 
 
@@ -50,7 +51,7 @@ def process(record: dict) -> dict:
     try:
         endpoint, args = _route(record["path"])
         if not role_allowed(access_of(endpoint), current_user.role):
-            raise Forbidden("Your role does not allow this.")
+            raise Forbidden(_("Your role does not allow this."))
         created, location, warnings, saved = HANDLERS[endpoint](args, MultiDict(record["fields"]))
         if db.session().in_transaction():
             db.session.commit()  # a replay reads only: its savepoint ends here, the next record starts afresh

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -25,8 +27,8 @@ AVAILABLE, OUT_OF_SERVICE = "available", "out_of_service"
 # The unit's status while its most advanced active call is at that step (the calls' status names).
 ASSIGNED, EN_ROUTE, ON_SCENE, TRANSPORTING = "assigned", "en_route", "on_scene", "transporting"
 UNIT_STATUS_LABELS = {
-    AVAILABLE: "Available", ASSIGNED: "Assigned", EN_ROUTE: "En route", ON_SCENE: "On scene",
-    TRANSPORTING: "Transporting", OUT_OF_SERVICE: "Out of service",
+    AVAILABLE: _l("Available"), ASSIGNED: _l("Assigned"), EN_ROUTE: _l("En route"), ON_SCENE: _l("On scene"),
+    TRANSPORTING: _l("Transporting"), OUT_OF_SERVICE: _l("Out of service"),
 }
 # The most advanced active call decides what the unit is doing.
 _PRECEDENCE = {"assigned": 1, "acknowledged": 1, "en_route": 2, "on_scene": 3, "transporting": 4}
@@ -75,7 +77,7 @@ def derive_status(shift, active_calls) -> str:
 def get_unit(unit_id) -> Unit:
     unit = db.session.get(Unit, unit_id) if isinstance(unit_id, int) else None
     if unit is None:
-        raise NotFound("No such unit.", fields={"unit_id": ["No such unit."]})
+        raise NotFound(_("No such unit."), fields={"unit_id": [_("No such unit.")]})
     return unit
 
 
@@ -131,7 +133,7 @@ def unit_view(unit: Unit) -> UnitView:
 def create_unit(call_sign: str, *, by) -> Unit:
     call_sign = call_sign.strip().upper()
     if db.session.scalar(select(Unit).where(Unit.call_sign == call_sign)):
-        raise Conflict("That call sign is taken.", fields={"call_sign": ["That call sign is taken."]})
+        raise Conflict(_("That call sign is taken."), fields={"call_sign": [_("That call sign is taken.")]})
     unit = Unit(call_sign=call_sign)
     db.session.add(unit)
     db.session.flush()
@@ -143,23 +145,23 @@ def create_unit(call_sign: str, *, by) -> Unit:
 def _crew_member(user_id, role, field_name) -> User:
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None:
-        raise NotFound("No such user.", fields={field_name: ["No such user."]})
+        raise NotFound(_("No such user."), fields={field_name: [_("No such user.")]})
     if not user.active:
-        raise Invalid(f"{user.full_name} is deactivated.", fields={field_name: ["This user is deactivated."]})
+        raise Invalid(f"{user.full_name} is deactivated.", fields={field_name: [_("This user is deactivated.")]})
     if user.role != role:
-        raise Invalid(f"{user.full_name} is not a {role}.", fields={field_name: [f"Choose a {role}."]})
+        raise Invalid(f"{user.full_name} is not a {role}.", fields={field_name: [_("Choose a %(role)s.", role=role)]})
     busy = shift_of_user(user)
     if busy is not None:
         raise Conflict(f"{user.full_name} is already on shift with {busy.unit.call_sign}.",
-                       fields={field_name: [f"Already on shift with {busy.unit.call_sign}."]})
+                       fields={field_name: [_("Already on shift with %(call_sign)s.", call_sign=busy.unit.call_sign)]})
     return user
 
 
 def open_shift(unit: Unit, *, clinician_id, officer_id, by) -> Shift:
     if not unit.active:
-        raise Invalid(f"{unit.call_sign} is retired.")
+        raise Invalid(_("%(call_sign)s is retired.", call_sign=unit.call_sign))
     if open_shift_of(unit) is not None:
-        raise Conflict(f"{unit.call_sign} already has an open shift; close it first.")
+        raise Conflict(_("%(call_sign)s already has an open shift; close it first.", call_sign=unit.call_sign))
     clinician = _crew_member(clinician_id, CLINICIAN, "clinician_id")
     officer = _crew_member(officer_id, OFFICER, "officer_id")
     shift = Shift(unit=unit, clinician=clinician, officer=officer, started_by_id=getattr(by, "id", None))
@@ -178,7 +180,7 @@ def open_shift(unit: Unit, *, clinician_id, officer_id, by) -> Shift:
 def close_shift(unit: Unit, *, by) -> Shift:
     shift = open_shift_of(unit)
     if shift is None:
-        raise Conflict(f"{unit.call_sign} has no open shift.")
+        raise Conflict(_("%(call_sign)s has no open shift.", call_sign=unit.call_sign))
     if active_calls(unit.id):
         raise Conflict(f"{unit.call_sign} still has active calls; clear or reassign them first.")
     shift.ended_at = utcnow()

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.errors import ServiceError
@@ -25,10 +26,10 @@ def create():
     data, errors = load(UnitCreateSchema(), {"call_sign": request.form.get("call_sign", "")})
     try:
         if errors:
-            flash("Call sign: " + errors.get("call_sign", errors[""]), "error")
+            flash(_("Call sign: ") + errors.get("call_sign", errors[""]), "error")
         else:
             unit = services.create_unit(data["call_sign"], by=current_user)
-            flash(f"Unit {unit.call_sign} created. Open a shift to put it on duty.", "success")
+            flash(_("Unit %(call_sign)s created. Open a shift to put it on duty.", call_sign=unit.call_sign), "success")
     except ServiceError as error:
         flash_refusal(error)
     return redirect(url_for("units.index"))
@@ -41,7 +42,7 @@ def open_shift(unit_id):
     data, errors = load(ShiftCreateSchema(), {"clinician_id": as_number(request.form.get("clinician_id", "")),
                                               "officer_id": as_number(request.form.get("officer_id", ""))})
     if errors:
-        flash(f"Choose a clinician and an officer for {unit.call_sign}.", "error")
+        flash(_("Choose a clinician and an officer for %(call_sign)s.", call_sign=unit.call_sign), "error")
         return redirect(url_for("units.index"))
     try:
         shift = services.open_shift(unit, by=current_user, **data)
@@ -58,7 +59,7 @@ def close_shift(unit_id):
     unit = services.get_unit(unit_id)
     try:
         services.close_shift(unit, by=current_user)
-        flash(f"{unit.call_sign} is off duty.", "success")
+        flash(_("%(call_sign)s is off duty.", call_sign=unit.call_sign), "success")
     except ServiceError as error:
         flash_refusal(error)
     return redirect(url_for("units.index"))

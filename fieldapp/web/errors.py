@@ -4,6 +4,7 @@ here: pages that show a refusal on their form (``fieldapp.web.forms.submit``) co
 """
 
 from flask import current_app, g, has_request_context, make_response, request
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import event
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
@@ -27,7 +28,7 @@ def _handle_service_error(error: ServiceError):
 
 def _handle_validation_error(error: ValidationError):
     db.session.rollback()
-    return error_response(422, "invalid", "Some fields are not valid.", flatten_fields(error.messages))
+    return error_response(422, "invalid", _("Some fields are not valid."), flatten_fields(error.messages))
 
 
 def _handle_http_exception(error: HTTPException):
@@ -40,8 +41,8 @@ def _handle_http_exception(error: HTTPException):
         fields = flatten_fields(data.get("errors") or data.get("messages"))
         if status == 400 and "_schema" not in fields:
             status = 422
-        message = data.get("message") or ("Some fields are not valid." if status == 422 else
-                                          "The request body is not valid JSON.")
+        message = data.get("message") or (_("Some fields are not valid.") if status == 422 else
+                                          _("The request body is not valid JSON."))
     if status == 403:
         _audit_denied(message)
     response = error_response(status, data.get("code") or HTTP_CODES.get(status, "error"), message, fields)
@@ -68,11 +69,11 @@ def _committed(session):
 
 def failure_message() -> str:
     if request.method in ("GET", "HEAD", "OPTIONS"):
-        return "Something went wrong on our side. Please try again."
+        return _("Something went wrong on our side. Please try again.")
     if g.get("commit_state"):
-        return ("Something went wrong on our side after your change reached the database. "
-                "It may have been saved: check before you try again.")
-    return "Something went wrong on our side; nothing was saved. Please try again."
+        return _("Something went wrong on our side after your change reached the database. "
+                 "It may have been saved: check before you try again.")
+    return _("Something went wrong on our side; nothing was saved. Please try again.")
 
 
 # The database cannot be reached (refused, dropped, the pool exhausted): 503 with Retry-After,
@@ -83,9 +84,9 @@ RETRY_AFTER_SECONDS = 10
 
 def _database_unavailable(error: Exception):
     current_app.logger.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
-    message = ("The database cannot be reached right now. " + (
-        "Your change may have reached it before the connection broke: check before you try again."
-        if g.get("commit_state") else "Nothing was saved; please try again in a few seconds."))
+    message = (_("The database cannot be reached right now. ") + (
+        _("Your change may have reached it before the connection broke: check before you try again.")
+        if g.get("commit_state") else _("Nothing was saved; please try again in a few seconds.")))
     # Flask-Login's template context asks who is signed in, which needs the database: nobody, here.
     login_manager._update_request_context_with_user()
     response = make_response(error_response(503, "database_unavailable", message, template="errors/unavailable.html"))
@@ -107,11 +108,11 @@ def _handle_unexpected(error: Exception):
     if isinstance(error, IntegrityError) and g.get("commit_state") != "done":
         # A safety net: a unique key or reference the services did not check first. Nothing saved.
         current_app.logger.error("integrity error answered 409", exc_info=error)
-        return error_response(409, "conflict", "This conflicts with a record already saved; nothing was saved.")
+        return error_response(409, "conflict", _("This conflicts with a record already saved; nothing was saved."))
     if isinstance(error, DataError) and g.get("commit_state") != "done":
         # A safety net: a value the schemas let through but the database refuses. Nothing saved.
         current_app.logger.error("data error answered 422", exc_info=error)
-        return error_response(422, "invalid", "A value is outside what can be stored; nothing was saved.")
+        return error_response(422, "invalid", _("A value is outside what can be stored; nothing was saved."))
     current_app.logger.exception("unhandled error")
     return error_response(500, "internal_error", failure_message())
 

@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
+from fieldapp.i18n.messages import translate, translate_fields
 
 
 def as_number(value):
@@ -28,7 +29,7 @@ def load(schema, payload: dict):
     try:
         return schema.load(payload), {}
     except ValidationError as error:
-        return None, flat_errors(error.messages)
+        return None, flat_errors(translate_fields(error.messages))
 
 
 def refused(error: ServiceError) -> ServiceError:
@@ -47,16 +48,16 @@ def form_errors(error: ServiceError) -> tuple[dict, int]:
     """What a form page shows for a service's refusal: (field -> message with "" the form-wide one, status)."""
     refused(error)
     errors = {key: " ".join(value) if isinstance(value, list) else str(value)
-              for key, value in error.fields.items()}
-    errors[""] = error.message
+              for key, value in translate_fields(error.fields).items()}
+    errors[""] = translate(error.message)
     return errors, error.status
 
 
 def flash_refusal(error: ServiceError) -> None:
     """A refusal on a page that answers with a redirect: its message and its fields' messages, flashed."""
     refused(error)
-    flash(" ".join([error.message, *[" ".join(v) if isinstance(v, list) else str(v)
-                                     for v in error.fields.values()]]), "error")
+    flash(" ".join([translate(error.message), *[" ".join(v) if isinstance(v, list) else str(v)
+                                                for v in translate_fields(error.fields).values()]]), "error")
 
 
 def flat_errors(messages, prefix=""):

@@ -1,8 +1,9 @@
-"""Jinja filters and globals: times in the agency's zone, ages, labels. A part's own vocabulary for
-templates (the call types and statuses) is added by ``fieldapp.wiring``."""
+"""Jinja filters and globals: ages, devices, labels (dates and times: fieldapp.i18n.formats). A part's own
+vocabulary for templates (the call types and statuses) is added by ``fieldapp.wiring``."""
 
 import re
 
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp import clock, languages
@@ -13,16 +14,15 @@ def register_template_helpers(app):
     def age(value):
         seconds = int((clock.utcnow() - value).total_seconds()) if value else 0
         if seconds < 60:
-            return "just now"
+            return _("just now")
         minutes = seconds // 60
         if minutes < 60:
-            return f"{minutes} min ago"
+            return _("%(minutes)s min ago", minutes=minutes)
         hours, minutes = divmod(minutes, 60)
         if hours < 24:
-            return f"{hours} h {minutes} min ago"
-        return f"{hours // 24} d {hours % 24} h ago"
+            return _("%(hours)s h %(minutes)s min ago", hours=hours, minutes=minutes)
+        return _("%(days)s d %(hours)s h ago", days=hours // 24, hours=hours % 24)
 
-    app.add_template_filter(clock.format_local, "localtime")
     app.add_template_filter(device)
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
@@ -58,8 +58,8 @@ def device(user_agent: str | None) -> str:
                                            ("Windows", "Windows"), ("Mac OS", "Mac"), ("Linux", "Linux"))
                    if key in agent), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or (agent[:40] if agent else "Unknown device")
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or (agent[:40] if agent else _("Unknown device"))
 
 
 _EXTENSION = re.compile(r"(?i)\s*(?<![a-z])(?:ext\.?|extension|x)\s*(?=\d)")

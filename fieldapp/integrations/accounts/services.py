@@ -10,6 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldapp.audit import services as audit
@@ -70,7 +71,7 @@ def list_accounts() -> list[IntegrationAccount]:
 def get_account(account_id) -> IntegrationAccount:
     account = db.session.get(IntegrationAccount, account_id) if isinstance(account_id, int) else None
     if account is None:
-        raise NotFound("No such integration account.")
+        raise NotFound(_("No such integration account."))
     return account
 
 
@@ -78,7 +79,7 @@ def _check(kind, actions, organization_id, webhook_url):
     problems = {}
     if kind not in KINDS:
         problems["kind"] = [f"One of: {', '.join(KINDS)}."]
-        raise Invalid("Choose the kind of integration.", fields=problems)
+        raise Invalid(_("Choose the kind of integration."), fields=problems)
     unknown = set(actions) - set(ACTIONS[kind])
     if unknown or not actions:
         problems["actions"] = [f"Choose from: {', '.join(ACTIONS[kind])}."]
@@ -94,7 +95,7 @@ def _check(kind, actions, organization_id, webhook_url):
         if message:
             problems["webhook_url"] = [message]
     if problems:
-        raise Invalid("Some fields are not valid.", fields=problems)
+        raise Invalid(_("Some fields are not valid."), fields=problems)
 
 
 def create_account(*, name: str, kind: str, actions=None, organization_id=None, webhook_url=None,
@@ -102,12 +103,12 @@ def create_account(*, name: str, kind: str, actions=None, organization_id=None, 
     """Returns (account, key, webhook secret): the key and the secret are shown this once."""
     name = (name or "").strip()
     if not name:
-        raise Invalid("Name the integration.", fields={"name": ["A name is required."]})
+        raise Invalid(_("Name the integration."), fields={"name": [_("A name is required.")]})
     actions = sorted(set(actions or ACTIONS.get(kind, ())))
     webhook_url = (webhook_url or "").strip() or None
     _check(kind, actions, organization_id, webhook_url)
     if db.session.scalar(select(IntegrationAccount.id).where(IntegrationAccount.name == name)):
-        raise Conflict("That name is taken.", fields={"name": ["That name is taken."]})
+        raise Conflict(_("That name is taken."), fields={"name": [_("That name is taken.")]})
     key, key_id, key_hash = _new_key()
     secret = new_webhook_secret() if kind in WEBHOOK_KINDS else None
     account = IntegrationAccount(name=name, kind=kind, actions=actions, organization_id=organization_id,
@@ -126,7 +127,7 @@ def rotate_key(account_id, *, by) -> tuple[IntegrationAccount, str]:
     """A new key, shown once; the old one stops working at once."""
     account = get_account(account_id)
     if not account.active:
-        raise Conflict("A revoked integration gets no new key; create a new integration.")
+        raise Conflict(_("A revoked integration gets no new key; create a new integration."))
     key, account.key_id, account.key_hash = _new_key()
     account.key_rotated_at = utcnow()
     audit.record("integration.rotate_key", obj=account, user=by, details={"name": account.name})

@@ -1,6 +1,7 @@
 """Admin pages: integration accounts (the key shown once), and their webhook deliveries."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -80,7 +81,7 @@ def rotate(account_id):
 @allow(ADMIN)
 def revoke(account_id):
     account = services.revoke(account_id, by=current_user)
-    flash(f"{account.name}'s key is revoked; it can no longer reach fieldapp.", "success")
+    flash(_("%(name)s's key is revoked; it can no longer reach fieldapp.", name=account.name), "success")
     return redirect(url_for("integrations.show", account_id=account_id))
 
 
@@ -89,7 +90,7 @@ def revoke(account_id):
 def set_webhook(account_id):
     try:
         services.set_webhook(account_id, request.form.get("webhook_url", "")[:600], by=current_user)
-        flash("Webhook address saved.", "success")
+        flash(_("Webhook address saved."), "success")
     except ServiceError as error:
         flash_refusal(error)
     return redirect(url_for("integrations.show", account_id=account_id))
@@ -99,5 +100,5 @@ def set_webhook(account_id):
 @allow(ADMIN)
 def retry(delivery_id):
     delivery = webhooks.retry_now(delivery_id, by=current_user)
-    flash(f"Delivery {delivery.id} will be sent again now.", "success")
+    flash(_("Delivery %(id)s will be sent again now.", id=delivery.id), "success")
     return redirect(url_for("integrations.show", account_id=delivery.integration_id))

@@ -6,6 +6,7 @@ Calls are made only through the calls services."""
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +35,7 @@ def _same_again(by, key: str, body_hash: str) -> CrisisHandoff | None:
     if existing is not None and existing.request_hash != body_hash:
         raise Conflict("This identifier was already sent with a different ServiceRequest; send a change as a "
                        "new hand-off or call the team.", code="id_conflict",
-                       fields={"ServiceRequest.identifier": ["Already used by a different ServiceRequest."]})
+                       fields={"ServiceRequest.identifier": [_("Already used by a different ServiceRequest.")]})
     return existing
 
 
@@ -48,7 +49,7 @@ def _call_data(handoff: intake.Handoff, by) -> dict:
     try:
         return CallCreateSchema().load(payload)
     except ValidationError as error:
-        raise Invalid("The ServiceRequest does not make a valid call.", fields=error.messages) from None
+        raise Invalid(_("The ServiceRequest does not make a valid call."), fields=error.messages) from None
 
 
 def receive(body, *, by) -> Outcome:
@@ -86,8 +87,8 @@ def receive_eido(raw, *, by):
     incident = eido.incident_of(raw)
     owner = eido.owner_of(incident)
     if owner is not None and owner != by.integration_id:  # another system's incident: never touched
-        raise Conflict("Another system already sent an incident with this id; use your own incident ids.",
-                       fields={"incidentComponent.internalIncidentId": ["Already used by another system."]})
+        raise Conflict(_("Another system already sent an incident with this id; use your own incident ids."),
+                       fields={"incidentComponent.internalIncidentId": [_("Already used by another system.")]})
     outcome = eido.receive(raw, by=by, integration_id=by.integration_id, source=SOURCE)
     call = outcome.call
     handoff = db.session.scalar(select(CrisisHandoff).where(CrisisHandoff.call_id == call.id))
@@ -110,7 +111,7 @@ def get_handoff(by, handoff_id) -> CrisisHandoff:
     """The center's own hand-off; another center's, or none, is 404."""
     handoff = db.session.get(CrisisHandoff, handoff_id) if isinstance(handoff_id, uuid.UUID) else None
     if handoff is None or handoff.integration_id != by.integration_id:
-        raise NotFound("No such ServiceRequest.")
+        raise NotFound(_("No such ServiceRequest."))
     return handoff
 
 
@@ -121,8 +122,8 @@ def handoffs_based_on(by, reference: str | None, *, limit: int = 100) -> list[Cr
         try:
             handoff_id = uuid.UUID(reference.removeprefix("ServiceRequest/"))
         except ValueError:
-            raise Invalid("based-on is ServiceRequest/<id>.",
-                          fields={"based-on": ["Not a ServiceRequest reference."]}) from None
+            raise Invalid(_("based-on is ServiceRequest/<id>."),
+                          fields={"based-on": [_("Not a ServiceRequest reference.")]}) from None
         query = query.where(CrisisHandoff.id == handoff_id)
     return list(db.session.scalars(query.order_by(CrisisHandoff.created_at.desc()).limit(limit)))
 

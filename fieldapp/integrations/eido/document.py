@@ -8,6 +8,8 @@ can be read as a list or as its first item, and components are found by ``$id`` 
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from fieldapp.errors import Invalid
 
 
@@ -41,7 +43,7 @@ def text(value, field: str, *, max_length=2000) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise Invalid(f"{field} must be text.", fields={field: ["Must be a string."]})
+        raise Invalid(_("%(field)s must be text.", field=field), fields={field: [_("Must be a string.")]})
     value = value.strip()
     return value[:max_length] or None
 
@@ -51,7 +53,7 @@ def texts(value, field: str, *, max_length=500) -> list[str]:
     found = []
     for item in as_list(value):
         if not isinstance(item, str):
-            raise Invalid(f"{field} must be text.", fields={field: ["Must be a string or a list of strings."]})
+            raise Invalid(f"{field} must be text.", fields={field: [_("Must be a string or a list of strings.")]})
         if item.strip():
             found.append(item.strip()[:max_length])
     return found
@@ -64,10 +66,10 @@ def timestamp(value, field: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"{field} is not an ISO 8601 date-time.", fields={field: ["Not a date-time."]}) from None
+        raise Invalid(f"{field} is not an ISO 8601 date-time.", fields={field: [_("Not a date-time.")]}) from None
     if moment.tzinfo is None:
-        raise Invalid(f"{field} has no UTC offset; fieldapp does not guess time zones.",
-                      fields={field: ["Give the UTC offset (Z or +hh:mm)."]})
+        raise Invalid(_("%(field)s has no UTC offset; fieldapp does not guess time zones.", field=field),
+                      fields={field: [_("Give the UTC offset (Z or +hh:mm).")]})
     return moment
 
 
@@ -77,11 +79,11 @@ MAX_DEPTH = 20
 def check_clean(value, depth=0, where="document") -> None:
     """Refuse what no database column can hold (NUL bytes, lone surrogates) and absurd nesting."""
     if depth > MAX_DEPTH:
-        raise Invalid("The EIDO document is nested too deeply.", fields={where: [f"At most {MAX_DEPTH} levels."]})
+        raise Invalid(_("The EIDO document is nested too deeply."), fields={where: [f"At most {MAX_DEPTH} levels."]})
     if isinstance(value, str):
         if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
-            raise Invalid("The EIDO document holds text that is not valid (a NUL byte or a lone surrogate).",
-                          fields={where: ["Not valid text."]})
+            raise Invalid(_("The EIDO document holds text that is not valid (a NUL byte or a lone surrogate)."),
+                          fields={where: [_("Not valid text.")]})
     elif isinstance(value, dict):
         for key, item in value.items():
             check_clean(key, depth + 1, where)
@@ -96,7 +98,7 @@ class Document:
 
     def __init__(self, raw: dict):
         if not isinstance(raw, dict):
-            raise Invalid("An EIDO document is a JSON object.", fields={"_schema": ["Expected an object."]})
+            raise Invalid(_("An EIDO document is a JSON object."), fields={"_schema": [_("Expected an object.")]})
         check_clean(raw)
         self.raw = raw
         self.components: dict[str, list[dict]] = {}
@@ -107,7 +109,7 @@ class Document:
             kind = key[:-len("component")].lower()
             items = as_list(value)
             if not all(isinstance(item, dict) for item in items):
-                raise Invalid(f"{key} must hold objects.", fields={key: ["Expected objects."]})
+                raise Invalid(_("%(key)s must hold objects.", key=key), fields={key: [_("Expected objects.")]})
             self.components.setdefault(kind, []).extend(items)
             for item in items:
                 component_id = ci_get(item, "$id")

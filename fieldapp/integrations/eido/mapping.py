@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from fieldapp import languages
 from fieldapp.calls import constants as c
@@ -69,7 +70,7 @@ def incident_of(doc: Document) -> dict:
     if not incidents:
         raise Invalid("The EIDO document has no incidentComponent: fieldapp needs the incident (its type and "
                       "id) to make a call. A call-transfer EIDO without an incident cannot create a call.",
-                      fields={"incidentComponent": ["Missing: required to create or update a call."]})
+                      fields={"incidentComponent": [_("Missing: required to create or update a call.")]})
     return incidents[0]
 
 
@@ -78,11 +79,11 @@ def incident_id_of(doc: Document, incident: dict) -> str:
              or text(doc.get("incidentTrackingIdentifier"), "incidentTrackingIdentifier")
              or text(ci_get(incident, "$id"), "incidentComponent.$id"))
     if not value:
-        raise Invalid("The incident has no id: send internalIncidentId or incidentTrackingIdentifier.",
-                      fields={"incidentComponent.internalIncidentId": ["Missing."]})
+        raise Invalid(_("The incident has no id: send internalIncidentId or incidentTrackingIdentifier."),
+                      fields={"incidentComponent.internalIncidentId": [_("Missing.")]})
     if len(value) > 64:
-        raise Invalid("The incident id is longer than 64 characters.",
-                      fields={"incidentComponent.internalIncidentId": ["At most 64 characters."]})
+        raise Invalid(_("The incident id is longer than 64 characters."),
+                      fields={"incidentComponent.internalIncidentId": [_("At most 64 characters.")]})
     return value
 
 
@@ -109,8 +110,8 @@ def priority_of(incident: dict) -> int:
     if number is None:
         return 2
     if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 10:
-        raise Invalid("incidentCommonPriorityNumber must be a whole number from 0 to 10.",
-                      fields={"incidentCommonPriorityNumber": ["A whole number from 0 to 10."]})
+        raise Invalid(_("incidentCommonPriorityNumber must be a whole number from 0 to 10."),
+                      fields={"incidentCommonPriorityNumber": [_("A whole number from 0 to 10.")]})
     return 1 if number >= 8 else 2 if number >= 5 else 3 if number >= 3 else 4
 
 
@@ -135,7 +136,7 @@ def location_of(doc: Document, incident: dict) -> tuple[pidf.Place, list[str]]:
     if best is None:
         raise Invalid("The EIDO document gives no usable location: fieldapp needs a civic address "
                       "(PIDF-LO in locationByValue) or coordinates.",
-                      fields={"locationComponent": ["No civic address or coordinates."]})
+                      fields={"locationComponent": [_("No civic address or coordinates.")]})
     if not best.address:
         best.address = f"{best.lat:.6f}, {best.lon:.6f}"
     return best, lines
@@ -160,7 +161,7 @@ def cautions_of(doc: Document) -> tuple[list[str], list[str]]:
                  max_length=100)])) or "Caution"
         severity = (text(ci_get(component, "cautionSeverity"), f"{name}.cautionSeverity") or "normal").lower()
         if severity not in SEVERITIES:
-            raise Invalid(f"{name}.cautionSeverity must be one of {', '.join(SEVERITIES)}.",
+            raise Invalid(_("%(name)s.cautionSeverity must be one of %(join)s.", name=name, join=', '.join(SEVERITIES)),
                           fields={f"{name}.cautionSeverity": [f"One of: {', '.join(SEVERITIES)}."]})
         lowered = what.lower()
         code = next((code for code, words in CAUTION_WORDS if any(word in lowered for word in words)), "other")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from flask_babel import gettext as _
 
 from fieldapp.errors import Invalid
 
@@ -55,14 +56,14 @@ def _civic(element) -> tuple[str | None, str | None]:
 
 def parse(xml: str, field: str) -> Place:
     if not isinstance(xml, str):
-        raise Invalid(f"{field} must be a PIDF-LO XML string.", fields={field: ["Must be a string."]})
+        raise Invalid(_("%(field)s must be a PIDF-LO XML string.", field=field), fields={field: ["Must be a string."]})
     if len(xml) > MAX_XML:
-        raise Invalid(f"{field} is too large.", fields={field: [f"At most {MAX_XML} characters."]})
+        raise Invalid(_("%(field)s is too large.", field=field), fields={field: [f"At most {MAX_XML} characters."]})
     try:
         root = SafeET.fromstring(xml.strip())
     except DefusedXmlException:
-        raise Invalid(f"{field} declares entities or a DTD; such XML is refused.",
-                      fields={field: ["Entities and DTDs are not accepted."]}) from None
+        raise Invalid(_("%(field)s declares entities or a DTD; such XML is refused.", field=field),
+                      fields={field: [_("Entities and DTDs are not accepted.")]}) from None
     except SafeET.ParseError:
         match = _POS.search(xml)
         lat, lon = _coordinates(*match.groups()) if match else (None, None)

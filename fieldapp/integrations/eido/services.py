@@ -8,6 +8,7 @@ Calls are made and changed only through the calls services.
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -56,8 +57,8 @@ def _create(intake: mapping.Intake, *, by, source: str, call_source: str) -> Out
     try:
         data = CallCreateSchema().load(payload)
     except ValidationError as error:
-        raise Invalid("The EIDO document does not make a valid call.", fields=error.messages) from None
-    call, _ = calls.create_call(data, by=by)
+        raise Invalid(_("The EIDO document does not make a valid call."), fields=error.messages) from None
+    call, _created = calls.create_call(data, by=by)
     return Outcome(call, CREATED)
 
 
@@ -91,7 +92,7 @@ def receive(raw: dict, *, by, integration_id=None, source="911") -> Outcome:
     intake = mapping.read(doc)
     if intake.updated_at is None:
         raise Invalid("The EIDO document has no lastUpdateTimeStamp: without it an update cannot be told "
-                      "from a replay.", fields={"lastUpdateTimeStamp": ["Missing."]})
+                      "from a replay.", fields={"lastUpdateTimeStamp": [_("Missing.")]})
     call_source, sender = source, "988" if source == "988" else "CAD"
     source = f"{sender} {by.name}" if getattr(by, "name", None) else sender
     record = db.session.scalar(select(EidoIncident).where(EidoIncident.incident_id == intake.incident_id))
@@ -100,8 +101,8 @@ def receive(raw: dict, *, by, integration_id=None, source="911") -> Outcome:
     call = changes.call_by_external_id(intake.incident_id)
     if call is None:
         if intake.cancelled:
-            raise Invalid("The incident is cancelled and fieldapp never had it: nothing to do.",
-                          fields={"incidentComponent.incidentStatusCommonRegistryText": ["Cancelled."]})
+            raise Invalid(_("The incident is cancelled and fieldapp never had it: nothing to do."),
+                          fields={"incidentComponent.incidentStatusCommonRegistryText": [_("Cancelled.")]})
         outcome = _create(intake, by=by, source=source, call_source=call_source)
     else:
         outcome = _update(call, intake, by=by, source=source)

@@ -5,6 +5,7 @@ import json
 import uuid
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -82,7 +83,7 @@ def _owner(value: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(value.removeprefix("Organization/"))
     except ValueError:
-        raise Invalid("owner is Organization/<id>.", fields={"owner": ["Not an organization reference."]}) from None
+        raise Invalid(_("owner is Organization/<id>."), fields={"owner": ["Not an organization reference."]}) from None
 
 
 def _statuses(value: str | None) -> list[str] | None:
@@ -91,7 +92,7 @@ def _statuses(value: str | None) -> list[str] | None:
     wanted = [part.strip() for part in value.split(",") if part.strip()]
     unknown = [status for status in wanted if status not in codes.REFERRAL_STATUS]
     if unknown:
-        raise Invalid("Unknown Task status.", fields={"status": [f"Not a Task status here: {', '.join(unknown)}."]})
+        raise Invalid(_("Unknown Task status."), fields={"status": [f"Not a Task status here: {', '.join(unknown)}."]})
     return [codes.REFERRAL_STATUS[status] for status in wanted]
 
 
@@ -115,7 +116,7 @@ def search_tasks(query):
     acting = partner.current_partner()
     if acting is not None:
         if owner not in (None, acting.organization_id):
-            raise Forbidden("A partner sees only the Tasks its own organization owns.")
+            raise Forbidden(_("A partner sees only the Tasks its own organization owns."))
         found, role = partners.list_referrals(acting, status=statuses, limit=query["count"]), PARTNER
     else:
         found = referrals.list_referrals(current_user, status=statuses, organization_id=owner, limit=query["count"])
@@ -135,7 +136,7 @@ def update_task(data, referral_id):
     status the Task already has changes nothing."""
     acting = partner.require_partner()
     if data.get("id") not in (None, referral_id):
-        raise Invalid("The Task's id does not match the address.", fields={"id": ["Does not match."]})
+        raise Invalid(_("The Task's id does not match the address."), fields={"id": [_("Does not match.")]})
     reason = (data.get("statusReason") or {}).get("text")
-    referral, _ = partners.change_status(acting, referral_id, codes.REFERRAL_STATUS[data["status"]], reason)
+    referral, _changed = partners.change_status(acting, referral_id, codes.REFERRAL_STATUS[data["status"]], reason)
     return fhir_response(render.task(referral, PARTNER))

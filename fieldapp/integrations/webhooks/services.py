@@ -12,6 +12,7 @@ import json
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from fieldapp.audit import services as audit
@@ -111,7 +112,7 @@ def attempt(delivery: WebhookDelivery) -> bool:
 def deliver_stream(integration_id: int, call_id: int, *, limit: int = 100) -> int:
     """Send what is due for one (integration, call), oldest first. Returns how many were delivered."""
     sent = 0
-    for _ in range(limit):
+    for _attempt in range(limit):
         delivery = _claim_head(integration_id, call_id)
         if delivery is None or not attempt(delivery):
             break
@@ -149,7 +150,7 @@ def retry_now(delivery_id, *, by) -> WebhookDelivery:
     """Make a pending or failed delivery due now, with a fresh count of attempts."""
     delivery = db.session.get(WebhookDelivery, delivery_id) if isinstance(delivery_id, int) else None
     if delivery is None:
-        raise NotFound("No such delivery.")
+        raise NotFound(_("No such delivery."))
     if delivery.status != DELIVERED:
         delivery.status, delivery.attempts, delivery.next_attempt_at = PENDING, 0, utcnow()
         audit.record("integration.webhook_retry", obj=delivery, user=by,
