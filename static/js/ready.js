@@ -110,7 +110,7 @@
         card.appendChild(badge);
       }
       badge.classList.toggle("is-ready", !!held);
-      badge.textContent = held ? "✓ Ready offline" : "Not yet ready offline";
+      badge.textContent = held ? "✓ " + t("Ready offline") : t("Not yet ready offline");
     }
   }
 
