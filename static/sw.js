@@ -126,8 +126,14 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "locale" && data.locale) {
     // a page's language, zone and clock, kept for the notifications written while no page is open
-    self.FieldappI18n.use({ locale: data.locale, zone: data.zone, hours24: data.hours24 });
-    event.waitUntil(self.FieldappI18n.remember(data.locale, data.zone, data.hours24).catch(() => {}));
+    // A new language also refreshes the offline page kept at install (it was rendered in the language of then).
+    event.waitUntil(self.FieldappI18n.recall().then((before) => {
+      const changed = before.locale !== data.locale;
+      self.FieldappI18n.use({ locale: data.locale, zone: data.zone, hours24: data.hours24 });
+      return Promise.all([self.FieldappI18n.remember(data.locale, data.zone, data.hours24),
+        changed ? caches.open(STATIC).then((cache) => cache.add(new Request("/offline", { credentials: "same-origin" })))
+          : null]);
+    }).catch(() => {}));
   } else if (data.type === "logout") {
     event.waitUntil(Promise.all([self.FieldappVault.lock(), caches.delete(CLEAR_PAGES)]).catch(() => {}));
   } else if (data.type === "cache-page" && data.url) {

@@ -103,13 +103,14 @@
   function build() {
     var user = document.querySelector('meta[name="fieldapp-user"]');
     var minutes = Number(document.body.getAttribute("data-idle-minutes") || 30);
-    var idle = minutes >= 1 ? Math.round(minutes) + " minutes" : Math.round(minutes * 60) + " seconds";
+    var idle = minutes >= 1 ? tn("{n} minute", "{n} minutes", Math.round(minutes))
+      : tn("{n} second", "{n} seconds", Math.round(minutes * 60));
     var dialog = element("dialog", { id: "unlock-sheet", class: "sheet lock-sheet", "aria-labelledby": "unlock-title" });
     var form = element("form", { method: "dialog", novalidate: "" });
     form.appendChild(element("h2", { id: "unlock-title" }, t("Locked")));
     form.appendChild(element("p", { class: "help" },
-      "fieldapp was not used here for " + idle + ", so it is locked. What is on the page and " +
-      "waiting to send stays on this device. Enter your password to go on."));
+      t("fieldapp was not used here for {idle}, so it is locked. What is on the page and waiting to send stays on this device. Enter your password to go on.",
+        { idle: idle })));
     var error = element("p", { class: "field-error", id: "unlock-error", role: "alert", hidden: "" });
     form.appendChild(error);
     form.appendChild(element("label", { for: "unlock-username" }, t("Username")));

@@ -91,8 +91,8 @@
     form.setAttribute("data-replaces", String(seq));
     if (window.FieldappFieldErrors && !form.closest("[hidden]")) {  // at its fields, the summary in view and focused
       var error = entry.error || { message: entry.message, fields: {} };
-      window.FieldappFieldErrors.show(form, { message: t("The server refused this record: {message}", { message: error.message || entry.message })
-        + " Correct it below and save again.", fields: error.fields || {} });
+      window.FieldappFieldErrors.show(form, { message: t("The server refused this record: {message} Correct it below and save again.",
+        { message: error.message || entry.message }), fields: error.fields || {} });
       return;
     }
     notice(t("The server refused this record: {message} Correct it below and save again.", { message: entry.message }), "error");
