@@ -68,6 +68,12 @@ def primary(tag: str | None) -> str | None:
     return canonical(tag).split("-")[0] if is_tag(tag) else None
 
 
+def spoken_of(offered: tuple[str, ...], *tags: str | None) -> str:
+    """The first of ``offered`` (e.g. ("en", "es")) that one of the person's tags speaks, in their order;
+    else the first offered: the language a text the person hears or keeps comes in."""
+    return next((primary(tag) for tag in tags if primary(tag) in offered), offered[0])
+
+
 def label(tag: str | None, locale: str = "en") -> str:
     """The language's name in ``locale``, with its own name where it differs ("Spanish · español")."""
     if not tag:

@@ -3,6 +3,8 @@ vocabulary for templates (the call types and statuses) is added by ``fieldapp.wi
 
 import re
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
@@ -29,6 +31,7 @@ def register_template_helpers(app):
     app.add_template_global(tel_href)
     app.add_template_global(language_label)
     app.add_template_global(language_choices)
+    app.add_template_global(languages.spoken_of, "spoken_of")
     app.jinja_env.globals.update(
         # an unknown zone fails here, at start-up
         ROLE_LABELS=ROLE_LABELS, TIMEZONE=clock.zone(clock.zone_name(app)).key,
@@ -36,7 +39,9 @@ def register_template_helpers(app):
 
 
 def _ui_locale() -> str:
-    return "en"
+    """The user's language (Flask-Babel's locale of the request), for naming other languages in it."""
+    locale = get_locale() if has_request_context() else None
+    return str(locale) if locale else "en"
 
 
 def language_label(tag: str | None) -> str:
