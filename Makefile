@@ -46,7 +46,7 @@ fieldapp/translations/%/LC_MESSAGES/messages.mo: fieldapp/translations/%/LC_MESS
 	@$(BIN)/pybabel -q compile --statistics -i $< -o $@ -l $*
 
 translations: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --add-location=file --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --add-location=file --sort-output \
 	  --project fieldapp --copyright-holder fieldapp -o fieldapp/translations/messages.pot .
 	$(BIN)/pybabel -q update -i fieldapp/translations/messages.pot -d fieldapp/translations --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel -q extract -F babel-js.cfg --no-default-keywords -k t -k tn:1,2 --add-location=file \

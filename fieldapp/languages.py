@@ -16,10 +16,11 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from marshmallow import ValidationError
 
+from fieldapp.i18n.messages import N_
 from fieldapp.schemas import SafeString
 
 SHORT_LIST = ("en", "es")  # offered first on every form; any other language follows
-MESSAGE = "Give the language as a BCP 47 code, such as en, es or es-MX."
+MESSAGE = N_("Give the language as a BCP 47 code, such as en, es or es-MX.")
 # language (2-3 letters; 4-8 are reserved or registered: CLDR does not name them), script, region, variants
 _TAG = re.compile(r"^(?P<language>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?(?:-(?P<region>[A-Za-z]{2}|\d{3}))?"
                   r"(?P<variants>(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*)$")

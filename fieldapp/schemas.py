@@ -22,6 +22,7 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from fieldapp.clock import utcnow
+from fieldapp.i18n.messages import N_
 
 INT32_MAX = 2**31 - 1  # PostgreSQL integer / serial columns
 
@@ -31,8 +32,8 @@ INT32_MAX = 2**31 - 1  # PostgreSQL integer / serial columns
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-CONTROL_MESSAGE = "Remove the invisible control character (such as NUL) from this text."
-SURROGATE_MESSAGE = "This text holds a broken character; type it again."
+CONTROL_MESSAGE = N_("Remove the invisible control character (such as NUL) from this text.")
+SURROGATE_MESSAGE = N_("This text holds a broken character; type it again.")
 
 
 def text_problem(value: str) -> str | None:
@@ -46,15 +47,15 @@ def text_problem(value: str) -> str | None:
 
 # marshmallow's own wording -> words for the person filling in the form. A field's own message wins.
 PLAIN_WORDS = {
-    "Missing data for required field.": "This field is required.",
-    "Field may not be null.": "This field cannot be empty.",
-    "Not a valid UUID.": "This is not a valid id.",
-    "Not a valid boolean.": "Answer yes or no.",
-    "Not a valid string.": "Enter text here.",
-    "Not a valid integer.": "Enter a whole number.",
-    "Not a valid list.": "Give a list here.",
-    "Invalid input type.": "Give a group of fields here.",
-    "Not a valid date.": "Enter a date like 2026-11-24.",
+    "Missing data for required field.": N_("This field is required."),
+    "Field may not be null.": N_("This field cannot be empty."),
+    "Not a valid UUID.": N_("This is not a valid id."),
+    "Not a valid boolean.": N_("Answer yes or no."),
+    "Not a valid string.": N_("Enter text here."),
+    "Not a valid integer.": N_("Enter a whole number."),
+    "Not a valid list.": N_("Give a list here."),
+    "Invalid input type.": N_("Give a group of fields here."),
+    "Not a valid date.": N_("Enter a date like 2026-11-24."),
 }
 
 
@@ -70,7 +71,7 @@ class BaseSchema(Schema):
     """Unknown fields are refused (marshmallow's default), so a typo is a 422 naming the field.
     Every refusal is worded for a person (``PLAIN_WORDS``), never marshmallow's own wording."""
 
-    error_messages = {"unknown": "This field is not accepted here."}
+    error_messages = {"unknown": N_("This field is not accepted here.")}
 
     def on_bind_field(self, field_name, field_obj):
         _plain_words(field_obj)
@@ -99,7 +100,7 @@ class UpdateSchema(BaseSchema):
     @validates_schema
     def _something_to_change(self, data, **kwargs):
         if not data:
-            raise ValidationError("Send at least one field to change.", "_schema")
+            raise ValidationError(N_("Send at least one field to change."), "_schema")
 
 
 class SafeString(fields.String):
@@ -122,7 +123,7 @@ def Text(max_length, *, required=False, min_length=None, **kwargs):  # noqa: N80
         **kwargs)
 
 
-def Choice(values, message="Choose one of the listed options.", **kwargs):  # noqa: N802
+def Choice(values, message=N_("Choose one of the listed options."), **kwargs):  # noqa: N802
     """One of ``values`` (a sequence, or a dict whose keys are the values). The OpenAPI document
     lists them as an ``enum``; a refusal says ``message``, not the validator's list."""
     messages = kwargs.setdefault("error_messages", {})
@@ -228,7 +229,7 @@ class BoundedDate(fields.Date):
 
 
 def Day(earliest=date(2000, 1, 1), latest=lambda: _latest_date_on_earth() + 5 * YEAR,  # noqa: N802
-        message="Enter a date from 2000-01-01 to five years from today.", **kwargs):
+        message=N_("Enter a date from 2000-01-01 to five years from today."), **kwargs):
     return BoundedDate(earliest, latest, message, **kwargs)
 
 

@@ -2,11 +2,12 @@ from marshmallow import ValidationError, fields, validate
 
 from fieldapp.accounts import licensure
 from fieldapp.accounts.passwords import MAX_LENGTH
+from fieldapp.i18n.messages import N_
 from fieldapp.roles import ROLES
 from fieldapp.schemas import BaseSchema, Choice, SafeString, Text, UpdateSchema, UserBriefSchema
 
 USERNAME = validate.Regexp(r"^[a-z0-9._-]{2,80}$",
-                           error="2-80 characters: lower-case letters, digits, '.', '_' or '-'.")
+                           error=N_("2-80 characters: lower-case letters, digits, '.', '_' or '-'."))
 
 
 class TokenRequestSchema(BaseSchema):
@@ -33,7 +34,7 @@ class UserSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     username = fields.String(required=True, validate=USERNAME)
     full_name = Text(120, required=True)
-    role = Choice(ROLES, "Choose a role.", required=True)
+    role = Choice(ROLES, N_("Choose a role."), required=True)
     password = Text(MAX_LENGTH, required=True, load_only=True)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254),
                          metadata={"description": "How single sign-on finds this account (optional)."})
@@ -61,21 +62,21 @@ class LicensureSchema(BaseSchema):
     """billing (issue 21): what an admin sets on a clinician for claims (docs/billing.md)."""
 
     credential = SafeString(allow_none=True, validate=validate.Regexp(
-        licensure.CREDENTIAL, error="Up to 20 letters, digits, '.', '-' or '/', like LCSW or MD."),
+        licensure.CREDENTIAL, error=N_("Up to 20 letters, digits, '.', '-' or '/', like LCSW or MD.")),
         metadata={"description": "As written on a claim: LCSW, LMHC, MD, CPS ..."})
     npi = NpiField(allow_none=True, metadata={"description": "The National Provider Identifier: 10 digits "
                                               "with a Luhn check digit over 80840 + the number."})
-    bh_role = Choice(licensure.BH_ROLES, "Choose licensed behavioral-health professional or peer worker.",
+    bh_role = Choice(licensure.BH_ROLES, N_("Choose licensed behavioral-health professional or peer worker."),
                      allow_none=True, metadata={"description": "licensed | peer | null (clinicians only)."})
 
 
 class UserUpdateSchema(UpdateSchema, LicensureSchema):
     active = fields.Boolean(truthy={True}, falsy={False})
-    role = Choice(ROLES, "Choose a role.")
+    role = Choice(ROLES, N_("Choose a role."))
     password = Text(MAX_LENGTH, load_only=True,
                     metadata={"description": "A new password; the user must change it at next sign-in."})
     unlock = fields.Boolean(truthy={True}, falsy={False}, load_only=True,
-                            validate=validate.Equal(True, error="Send true to unlock the account."),
+                            validate=validate.Equal(True, error=N_("Send true to unlock the account.")),
                             metadata={"description": "Lift a lockout after failed logins."})
 
 

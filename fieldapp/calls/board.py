@@ -10,6 +10,7 @@ from flask_login import current_user
 from fieldapp.calls import dispatch, services
 from fieldapp.calls.schemas import AssignSchema
 from fieldapp.errors import ServiceError
+from fieldapp.i18n.messages import N_
 from fieldapp.roles import ADMIN, DISPATCHER
 from fieldapp.schemas import BaseSchema, Day, Int, Text
 from fieldapp.units import services as units
@@ -68,7 +69,7 @@ def assign_sheet(call_id):
 class ClosedSearchSchema(BaseSchema):
     q = Text(200)
     day = Day(allow_none=True)
-    page = Int(1, 10000, strict=False, message="Enter a page number from 1 to 10000.")
+    page = Int(1, 10000, strict=False, message=N_("Enter a page number from 1 to 10000."))
 
 
 @allow(DISPATCHER, ADMIN)

@@ -3,6 +3,8 @@ from marshmallow import ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
 from fieldapp.calls import constants as c
+from fieldapp.i18n import english
+from fieldapp.i18n.messages import N_
 from fieldapp.languages import Language
 from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, SafeString, Text, UpdateSchema
 
@@ -14,7 +16,7 @@ class District(SafeString):
         metadata = kwargs.setdefault("metadata", {})
         metadata.setdefault("description", "The district or beat of the call: one of the agency's DISTRICTS "
                                            "setting (GET /api/v1/calls/vocabularies lists them).")
-        super().__init__(validate=validate.Length(max=40, error="Use at most 40 characters."), **kwargs)
+        super().__init__(validate=validate.Length(max=40, error=N_("Use at most 40 characters.")), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         name = super()._deserialize(value, attr, data, **kwargs)
@@ -32,11 +34,11 @@ def _bool(**kwargs):
 class CallRecordFields(BaseSchema):
     """fields (issue 11): eligibility, source and district, given at intake or later (PATCH)."""
 
-    source = Choice(c.SOURCES, "Choose where the call came from.", allow_none=True, metadata={
+    source = Choice(c.SOURCES, N_("Choose where the call came from."), allow_none=True, metadata={
         "description": "Where the call came from: " + ", ".join(c.SOURCES) + ". CAD (EIDO) calls are 911."})
     eligible = _bool(allow_none=True, metadata={
         "description": "Whether the call was eligible for the co-responder team; null: not assessed."})
-    ineligible_reason = Choice(c.INELIGIBLE_REASONS, "Choose why the call was not eligible.", allow_none=True,
+    ineligible_reason = Choice(c.INELIGIBLE_REASONS, N_("Choose why the call was not eligible."), allow_none=True,
                                metadata={"description": "Required when eligible is false; refused otherwise: "
                                          + ", ".join(c.INELIGIBLE_REASONS) + "."})
     district = District(allow_none=True)
@@ -47,16 +49,16 @@ class CallRecordFields(BaseSchema):
 
 class LocationSchema(BaseSchema):
     address = Text(200, required=True)
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90, error="A latitude is from -90 to 90."))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90, error=N_("A latitude is from -90 to 90.")))
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180, error="A longitude is from -180 to 180."))
 
 
 class CallCreateSchema(CallRecordFields):
-    call_type = Choice(c.CALL_TYPES, "Choose a call type.", required=True)
-    priority = Int(1, 4, message="Choose a priority from 1 (emergency) to 4 (routine).", required=True)
+    call_type = Choice(c.CALL_TYPES, N_("Choose a call type."), required=True)
+    priority = Int(1, 4, message=N_("Choose a priority from 1 (emergency) to 4 (routine)."), required=True)
     location = fields.Nested(LocationSchema, required=True)
     narrative = Text(4000)
-    cautions = Many(Choice(c.CAUTIONS, "Choose cautions from the list."), len(c.CAUTIONS))
+    cautions = Many(Choice(c.CAUTIONS, N_("Choose cautions from the list.")), len(c.CAUTIONS))
     callback = Text(40, allow_none=True)
     external_id = Text(64, allow_none=True)
     handoff_note = Text(4000, allow_none=True, metadata={
@@ -81,7 +83,8 @@ class CallSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
     call_type = fields.String(dump_only=True)
-    call_type_label = fields.Function(lambda call: c.CALL_TYPES.get(call.call_type), dump_only=True)
+    call_type_label = fields.Function(lambda call: english(c.CALL_TYPES.get(call.call_type, "")) or None,
+                                      dump_only=True)
     priority = fields.Integer(dump_only=True)
     location = fields.Function(lambda call: {"address": call.address, "lat": call.lat, "lon": call.lon},
                                dump_only=True)
@@ -115,12 +118,12 @@ class CallDetailSchema(CallSchema):
 class CallDetailsSchema(UpdateSchema, CallRecordFields):
     """A change to what the record says about a call (PATCH /api/v1/calls/<id>)."""
 
-    final_call_type = Choice(c.CALL_TYPES, "Choose a call type.", allow_none=True, metadata={
+    final_call_type = Choice(c.CALL_TYPES, N_("Choose a call type."), allow_none=True, metadata={
         "description": "The type found on scene or at clearing (call_type stays the initial one)."})
 
 
 class CallQuerySchema(BaseSchema):
-    status = DelimitedList(Choice(c.STATUSES, "Choose call statuses from the list."),
+    status = DelimitedList(Choice(c.STATUSES, N_("Choose call statuses from the list.")),
                            validate=validate.Length(max=len(c.STATUSES)))
     unit_id = Id("unit", strict=False)
 
@@ -138,11 +141,11 @@ class CancelSchema(BaseSchema):
 
 class StatusChangeSchema(BaseSchema):
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user tapped."})
-    status = Choice(c.UNIT_STATUSES, "Choose a status the unit can tap.", required=True)
+    status = Choice(c.UNIT_STATUSES, N_("Choose a status the unit can tap."), required=True)
     recorded_at = Moment(metadata={"description": "The device's time of the change."})
-    disposition = Choice(c.DISPOSITIONS, "Choose how the call ended.", allow_none=True,
+    disposition = Choice(c.DISPOSITIONS, N_("Choose how the call ended."), allow_none=True,
                          metadata={"description": "Required with status 'cleared'; refused with any other."})
-    final_call_type = Choice(c.CALL_TYPES, "Choose a call type.", allow_none=True, metadata={
+    final_call_type = Choice(c.CALL_TYPES, N_("Choose a call type."), allow_none=True, metadata={
         "description": "The type found on scene: only with status 'on_scene', 'transporting' or 'cleared'."})
 
 

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
+from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Choice, Text, UpdateSchema
 
 
@@ -23,9 +24,9 @@ class ServiceSchema(BaseSchema):
     organization_name = fields.String(dump_only=True, attribute="organization.name")
     name = Text(200, required=True)
     description = Text(4000)
-    category = Choice(CATEGORIES, "Choose a category.", required=True)
+    category = Choice(CATEGORIES, N_("Choose a category."), required=True)
     category_label = fields.Function(lambda service: CATEGORIES.get(service.category), dump_only=True)
-    status = Choice(SERVICE_STATUSES, "Choose active, inactive, defunct or temporarily closed.",
+    status = Choice(SERVICE_STATUSES, N_("Choose active, inactive, defunct or temporarily closed."),
                     load_default="active")
     eligibility_description = Text(4000)
     phone = Text(40, allow_none=True)
@@ -33,14 +34,14 @@ class ServiceSchema(BaseSchema):
     address = Text(200, allow_none=True)
     latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90, error="A latitude is from -90 to 90."))
     longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180,
-                                                                     error="A longitude is from -180 to 180."))
+                                                                     error=N_("A longitude is from -180 to 180.")))
     part2_program = fields.Boolean()
     updated_at = fields.AwareDateTime(dump_only=True)
 
 
 class ServiceQuerySchema(BaseSchema):
     q = Text(100)
-    category = Choice(CATEGORIES, "Choose a category.")
+    category = Choice(CATEGORIES, N_("Choose a category."))
     include_inactive = fields.Boolean(load_default=False)
 
 

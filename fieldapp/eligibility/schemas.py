@@ -2,18 +2,19 @@ from marshmallow import fields
 
 from fieldapp.calls import constants as call_constants
 from fieldapp.eligibility.constants import NOT_SENT_REASONS
+from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Choice, Day, Int, _latest_date_on_earth
 
 
 class NotSentCountCreateSchema(BaseSchema):
-    day = Day(latest=_latest_date_on_earth, message="Enter a date from 2000-01-01 to today.", required=True,
+    day = Day(latest=_latest_date_on_earth, message=N_("Enter a date from 2000-01-01 to today."), required=True,
               metadata={"description": "The local day (agency time zone), YYYY-MM-DD."})
-    count = Int(0, 10000, message="Enter a whole number of calls from 0 to 10000.", required=True, metadata={
+    count = Int(0, 10000, message=N_("Enter a whole number of calls from 0 to 10000."), required=True, metadata={
         "description": "Eligible calls of that day never sent to the team (for this reason and source). "
                        "Recording the same day, reason and source again replaces the count."})
-    reason = Choice(NOT_SENT_REASONS, "Choose why the calls were not sent.", allow_none=True,
+    reason = Choice(NOT_SENT_REASONS, N_("Choose why the calls were not sent."), allow_none=True,
                     metadata={"description": "Why not sent: " + ", ".join(NOT_SENT_REASONS) + "."})
-    source = Choice(call_constants.SOURCES, "Choose where the calls came from.", allow_none=True,
+    source = Choice(call_constants.SOURCES, N_("Choose where the calls came from."), allow_none=True,
                     metadata={"description": "Where the calls came from: " + ", ".join(call_constants.SOURCES)})
 
 

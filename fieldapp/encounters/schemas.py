@@ -3,6 +3,8 @@ import re
 from marshmallow import ValidationError, fields
 
 from fieldapp.encounters import constants as c
+from fieldapp.i18n import english
+from fieldapp.i18n.messages import N_
 from fieldapp.people.schemas import PersonBriefSchema, PersonSchema
 from fieldapp.schemas import BaseSchema, Choice, Many, Moment, Text, UpdateSchema
 
@@ -29,7 +31,7 @@ class CodeField(fields.String):
 class BillingFieldsSchema(BaseSchema):
     """billing (issue 21; docs/billing.md): where, and what only a clinician records."""
 
-    place_of_service = Choice(c.PLACES_OF_SERVICE, "Choose where the person was met.", allow_none=True, metadata={
+    place_of_service = Choice(c.PLACES_OF_SERVICE, N_("Choose where the person was met."), allow_none=True, metadata={
         "description": "The CMS place-of-service code: " + ", ".join(c.PLACES_OF_SERVICE) + "."})
     medicaid_id = CodeField(c.MEDICAID_ID, "A Medicaid id is 4 to 20 letters and digits.", metadata={
         "description": "The person's Medicaid id, when given. Clinicians only (recorded and seen)."})
@@ -46,31 +48,31 @@ class EncounterFieldsSchema(BillingFieldsSchema):
     made with it (referrals sit above encounters)."""
 
     id = fields.UUID(required=True, metadata={"description": "Made by the device when the user pressed Save."})
-    outcome = Choice(c.OUTCOMES, "Choose what happened.", required=True)
-    hospitalization_type = Choice(c.HOSPITALIZATION_TYPES, "Choose voluntary, involuntary hold or medical.",
+    outcome = Choice(c.OUTCOMES, N_("Choose what happened."), required=True)
+    hospitalization_type = Choice(c.HOSPITALIZATION_TYPES, N_("Choose voluntary, involuntary hold or medical."),
                                   allow_none=True, metadata={"description": "Required when the outcome is "
                                                              "'hospitalized'; refused otherwise."})
-    concerns = Many(Choice(c.CONCERNS, "Choose concerns from the list."), len(c.CONCERNS))
+    concerns = Many(Choice(c.CONCERNS, N_("Choose concerns from the list.")), len(c.CONCERNS))
     person = fields.Nested(PersonSchema, metadata={"description": "A new person. Give this or person_id."})
     person_id = fields.UUID(metadata={"description": "A person already recorded. Give this or person."})
     probable_cause = fields.Boolean(truthy={True}, falsy={False})
     diverted = fields.Boolean(truthy={True}, falsy={False}, metadata={
         "description": "Only with probable_cause true, and never with the outcome 'arrested'."})
     use_of_force = fields.Boolean(truthy={True}, falsy={False})
-    force_type = Choice(c.FORCE_TYPES, "Choose the kind of force from the list.", allow_none=True,
+    force_type = Choice(c.FORCE_TYPES, N_("Choose the kind of force from the list."), allow_none=True,
                         metadata={"description": "Required when use_of_force is true; refused otherwise."})
     enforcement_action = fields.Boolean(truthy={True}, falsy={False})
-    transport = Choice(c.TRANSPORTS, "Choose how the person was transported.")
+    transport = Choice(c.TRANSPORTS, N_("Choose how the person was transported."))
     narrative = Text(4000)
     no_referral_reason = Text(500, metadata={
         "description": "Only with the outcome 'referred' and no referral: why none was made."})
     recorded_at = Moment(metadata={"description": "The device's time of saving."})
     # fields (issue 11): docs/metrics.md, "On scene, in detail".
-    primary_concern = Choice(c.CONCERNS, "Choose the primary concern among the concerns ticked.", allow_none=True,
+    primary_concern = Choice(c.CONCERNS, N_("Choose the primary concern among the concerns ticked."), allow_none=True,
                              metadata={"description": "The main presenting concern: one of ``concerns``."})
-    contact_mode = Choice(c.CONTACT_MODES, "Choose how the person was contacted.", allow_none=True,
+    contact_mode = Choice(c.CONTACT_MODES, N_("Choose how the person was contacted."), allow_none=True,
                           metadata={"description": "How the person was contacted: " + ", ".join(c.CONTACT_MODES)})
-    transport_destination = Choice(c.DESTINATIONS, "Choose where the person was taken.", allow_none=True, metadata={
+    transport_destination = Choice(c.DESTINATIONS, N_("Choose where the person was taken."), allow_none=True, metadata={
         "description": "Where the person was taken: only with a transport other than 'none'."})
     declined_services = fields.Boolean(truthy={True}, falsy={False}, metadata={
         "description": "The person was contacted and declined services (an outcome detail, as Iowa City counts it)."})
@@ -82,7 +84,7 @@ class EncounterFieldsSchema(BillingFieldsSchema):
         "description": "When backup was requested: only with backup_requested."})
     backup_arrived_at = Moment(allow_none=True, metadata={
         "description": "When backup arrived: only with backup_requested, not before backup_requested_at."})
-    backup_reason = Choice(c.BACKUP_REASONS, "Choose why backup was requested.", allow_none=True, metadata={
+    backup_reason = Choice(c.BACKUP_REASONS, N_("Choose why backup was requested."), allow_none=True, metadata={
         "description": "Required with backup_requested: " + ", ".join(c.BACKUP_REASONS) + "."})
 
 
@@ -99,7 +101,7 @@ class EncounterSchema(BaseSchema):
     call_id = fields.Integer(dump_only=True)
     person = fields.Nested(PersonBriefSchema, dump_only=True, allow_none=True)
     outcome = fields.String(dump_only=True)
-    outcome_label = fields.Function(lambda e: c.OUTCOMES[e.outcome], dump_only=True)
+    outcome_label = fields.Function(lambda e: english(c.OUTCOMES[e.outcome]), dump_only=True)
     hospitalization_type = fields.String(dump_only=True, allow_none=True)
     concerns = fields.List(fields.String(), dump_only=True)
     probable_cause = fields.Boolean(dump_only=True)

@@ -1,6 +1,7 @@
 from marshmallow import fields
 
 from fieldapp.followup_contacts import constants as c
+from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Choice, Moment
 
 
@@ -11,11 +12,11 @@ class FollowUpContactCreateSchema(BaseSchema):
     person_id = fields.UUID(allow_none=True, metadata={
         "description": "The person followed up, when there is no encounter. Give this or encounter_id."})
     contacted_at = Moment(required=True, metadata={"description": "When the contact (or the attempt) was made."})
-    mode = Choice(c.MODES, "Choose how the contact was made.", required=True,
+    mode = Choice(c.MODES, N_("Choose how the contact was made."), required=True,
                   metadata={"description": "How: " + ", ".join(c.MODES) + "."})
     reached = fields.Boolean(truthy={True}, falsy={False}, required=True, metadata={
         "description": "Whether the person was reached (an attempt that reached no one counts too)."})
-    result = Choice(c.RESULTS, "Choose what came of the contact.", required=True,
+    result = Choice(c.RESULTS, N_("Choose what came of the contact."), required=True,
                     metadata={"description": "What came of it: " + ", ".join(c.RESULTS) + "."})
 
 

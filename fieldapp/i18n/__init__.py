@@ -8,9 +8,12 @@ translations`` extracts and updates them; ``make install`` compiles them); docs/
 glossary.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from babel import Locale
 from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 from fieldapp import clock
@@ -46,6 +49,20 @@ def html_lang() -> str:
     """The page's ``lang`` attribute (BCP 47: "es", "en-US")."""
     locale = get_locale()
     return str(locale).replace("_", "-") if locale else current_app.config["DEFAULT_LOCALE"]
+
+
+def english(text) -> str:
+    """A vocabulary label (a lazy_gettext string) as English, for what leaves the app or is stored:
+    webhooks, FHIR, API labels, live events. Codes beside it are what programs should read."""
+    with force_locale("en"):
+        return str(text)
+
+
+@contextmanager
+def speaking(locale: str | None) -> Iterator[None]:
+    """Messages written for another user (a push to a crew member) in that user's language."""
+    with force_locale(locale if locale in supported() else current_app.config["DEFAULT_LOCALE"]):
+        yield
 
 
 def language_choices() -> list[tuple[str, str]]:

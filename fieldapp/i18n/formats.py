@@ -123,6 +123,11 @@ def date_hint() -> str:
                    iso="-".join(names[part] for part in "ymd"))
 
 
+def looks_like_date(text: str) -> bool:
+    """Three groups of digits joined by / . or - (04/02/1990, 1990-04-02)."""
+    return bool(_PARTS.match(text or ""))
+
+
 def parse_typed_date(text: str) -> date | None:
     """A date typed in the user's local order or as ISO 8601; None when it is neither (the caller
     names the field in its error)."""

@@ -63,3 +63,9 @@ def translate_fields(fields):
     if isinstance(fields, list | tuple):
         return [translate_fields(value) for value in fields]
     return translate(fields)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+    """Marks a message for the catalogue and leaves it as it is: schemas' messages are fixed at import
+    time, so ``translate`` finds their translation when they are answered."""
+    return message

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fieldapp import locks
 from fieldapp.calls import constants as c
 from fieldapp.extensions import db
+from fieldapp.i18n import english
 from fieldapp.live.events import ALL, Event
 from fieldapp.live.models import LiveEvent
 from fieldapp.roles import ADMIN, DISPATCHER, UNIT_ROLES
@@ -32,8 +33,8 @@ def publish(kind: str, call, *, unit_id=None, encounter=None) -> None:
     with db.session.no_autoflush:  # loading the unit must not flush the change early (commit_or_replay does)
         call_sign = call.unit.call_sign if call.unit else None
     payload = {"type": kind, "call_id": call.id, "unit_id": unit_id, "status": call.status,
-               "status_label": c.STATUS_LABELS[call.status],
-               "call_type": c.CALL_TYPES.get(call.call_type, call.call_type),
+               "status_label": english(c.STATUS_LABELS[call.status]),
+               "call_type": english(c.CALL_TYPES.get(call.call_type, call.call_type)),
                "priority": call.priority, "address": call.address,
                # what an open call page says when the call leaves the unit: "Reassigned to CR-2",
                # "Cancelled: <reason>" (static/js/live.js)

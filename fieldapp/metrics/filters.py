@@ -15,6 +15,7 @@ from marshmallow import ValidationError, fields, pre_load, validates_schema
 from fieldapp import clock
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls.models import Call
+from fieldapp.i18n.messages import N_
 from fieldapp.metrics.presets import PRESETS, preset_days
 from fieldapp.metrics.sql import bucket_index
 from fieldapp.schemas import BaseSchema, Choice, Day, Id
@@ -112,11 +113,11 @@ class FilterSchema(BaseSchema):
                                            "time). Default: 90 days ending with `to`."})
     to = Day(metadata={"description": "Last day counted (YYYY-MM-DD, agency time): the first quarter "
                        "is from=2026-01-01&to=2026-03-31. Default: today."})
-    preset = Choice(PRESETS, "Choose a period.", metadata={
+    preset = Choice(PRESETS, N_("Choose a period."), metadata={
         "description": "A named period instead of from/to: " + ", ".join(PRESETS) + " (fieldapp.metrics.presets)."})
     unit_id = Id("unit", strict=False, allow_none=True,
                  metadata={"description": "Only calls (last) assigned to this unit."})
-    call_type = Choice(call_constants.CALL_TYPES, "Choose a call type.", allow_none=True,
+    call_type = Choice(call_constants.CALL_TYPES, N_("Choose a call type."), allow_none=True,
                        metadata={"description": "Only calls of this APCO incident type."})
 
     @pre_load
@@ -128,7 +129,7 @@ class FilterSchema(BaseSchema):
     def _check_period(self, data, **kwargs):
         start, last = data.get("from_"), data.get("to")
         if data.get("preset") and (start or last):
-            raise ValidationError("Choose a named period or dates, not both.", "preset")
+            raise ValidationError(N_("Choose a named period or dates, not both."), "preset")
         if start and last:
             if last < start:
                 raise ValidationError(f"The last day ({last.isoformat()}) is before the first "

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, or_, select
 
 from fieldapp.audit import services as audit
-from fieldapp.errors import Conflict, Forbidden, NotFound
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.extensions import db
 from fieldapp.hooks import Slot
+from fieldapp.i18n import formats
 from fieldapp.people.models import Person
 from fieldapp.records import get_visible
 from fieldapp.roles import UNIT_ROLES
@@ -48,8 +49,22 @@ def visible_people_query(user):
     return select(Person).where(False)
 
 
+def typed_date_term(term: str) -> str:
+    """A date of birth typed the user's way (04/02/1990 in en-US, 02/04/1990 in es) or as ISO 8601, as
+    the stored ISO text (1990-04-02); any other term as it is. Something shaped like a date that is
+    none is refused, naming the search field and the format to type."""
+    if not formats.looks_like_date(term):
+        return term
+    day = formats.parse_typed_date(term)
+    if day is None:
+        raise Invalid(_("“%(text)s” is not a date.", text=term),
+                      fields={"q": [_("Type a date of birth as %(hint)s.", hint=formats.date_hint())]})
+    return day.isoformat()
+
+
 def search(user, q: str, *, limit=25):
-    """Find people by name (any order of given and family name) or date of birth (YYYY-MM-DD).
+    """Find people by name (any order of given and family name) or date of birth (the user's local
+    format or YYYY-MM-DD).
 
     Clinicians search everyone. A unit on shift searches everyone too, to recognise a known person,
     but sees only the officer's fields (``visibility.PERSON``) and may link an encounter only to
@@ -57,7 +72,7 @@ def search(user, q: str, *, limit=25):
     """
     if not sees_clinical(user.role) and not (user.role in UNIT_ROLES and units.shift_of_user(user)):
         raise Forbidden(_("Only clinicians and units on shift can look people up."))
-    terms = [term for term in q.lower().split() if term][:4]
+    terms = [typed_date_term(term) for term in q.lower().split() if term][:4]
     query = select(Person).where(Person.unidentified.is_(False))
     for term in terms:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

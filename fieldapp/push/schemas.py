@@ -3,6 +3,7 @@ import re
 from cryptography.hazmat.primitives.asymmetric import ec
 from marshmallow import ValidationError, fields
 
+from fieldapp.i18n.messages import N_
 from fieldapp.push.keys import b64url_decode
 from fieldapp.schemas import BaseSchema, SafeString, Text
 
@@ -26,7 +27,7 @@ def _p256_point(value):
     try:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(value))
     except ValueError:
-        raise ValidationError("This is not a P-256 public key.") from None
+        raise ValidationError(N_("This is not a P-256 public key.")) from None
 
 
 class PublicKeySchema(BaseSchema):

@@ -11,13 +11,16 @@ import re
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, update
 
+from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.clock import utcnow
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
+from fieldapp.i18n import speaking
 from fieldapp.jobs import queue as jobs
 from fieldapp.push import keys, sender
 from fieldapp.push.models import EXPIRED, FAILED, PENDING, SENT, PushMessage, PushSubscription
@@ -119,9 +122,9 @@ def payload(kind: str, call) -> dict:
     """What the lock screen may show: ids, type, priority, a street-level address. Never names,
     narrative, callback numbers, cautions or clinical text (push services relay it)."""
     label = c.CALL_TYPES.get(call.call_type, call.call_type)
-    titles = {"assigned": f"New call: {label} (P{call.priority})",
-              "reassigned": f"Call {call.id} reassigned to another unit",
-              "cancelled": f"Call {call.id} cancelled"}
+    titles = {"assigned": _("New call: %(label)s (P%(priority)s)", label=label, priority=call.priority),
+              "reassigned": _("Call %(id)s reassigned to another unit", id=call.id),
+              "cancelled": _("Call %(id)s cancelled", id=call.id)}
     return {"kind": kind, "call_id": call.id, "call_type": call.call_type, "priority": call.priority,
             "address": short_address(call.address), "title": titles[kind],
             "url": f"/calls/{call.id}" if kind != "reassigned" else "/my/calls"}
@@ -143,8 +146,9 @@ def call_changed(kind: str, call, *, unit_id: int | None = None, encounter=None)
     if kind not in KINDS or unit_id is None or not keys.enabled(current_app.config):
         return
     ttl, urgency = KINDS[kind]
-    body = payload(kind, call)
     for subscription in crew_subscriptions(unit_id):
+        with speaking(db.session.get(User, subscription.user_id).locale):  # the crew member's language
+            body = payload(kind, call)
         message = PushMessage(subscription_id=subscription.id, call_id=call.id, kind=kind, payload=body,
                               ttl_seconds=ttl, urgency=urgency)
         db.session.add(message)

@@ -1,6 +1,8 @@
 from marshmallow import fields, validate
 
 from fieldapp.directory.models import CATEGORIES
+from fieldapp.i18n import english
+from fieldapp.i18n.messages import N_
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.services import is_overdue
 from fieldapp.schemas import DUE_TIME, BaseSchema, Choice, Many, Moment, PastDay, Text
@@ -73,7 +75,7 @@ class ReferralSchema(BaseSchema):
     person_id = fields.UUID(dump_only=True, allow_none=True)
     service = fields.Nested(ServiceBriefSchema, dump_only=True)
     status = fields.String(dump_only=True)
-    status_label = fields.Function(lambda r: c.STATUS_LABELS[r.status], dump_only=True)
+    status_label = fields.Function(lambda r: english(c.STATUS_LABELS[r.status]), dump_only=True)
     consent_type = fields.String(dump_only=True)
     consent_given_by = fields.String(dump_only=True)
     consent_at = fields.AwareDateTime(dump_only=True)
@@ -91,10 +93,10 @@ class ReferralSchema(BaseSchema):
 
 
 class ReferralQuerySchema(BaseSchema):
-    status = Many(Choice(c.STATUS_LABELS, "Choose referral statuses from the list."), len(c.STATUS_LABELS))
+    status = Many(Choice(c.STATUS_LABELS, N_("Choose referral statuses from the list.")), len(c.STATUS_LABELS))
     overdue = fields.Boolean()
     due_within_days = fields.Integer(
-        validate=validate.Range(1, 366, error="Choose from 1 to 366 days."),
+        validate=validate.Range(1, 366, error=N_("Choose from 1 to 366 days.")),
         metadata={"description": "Open referrals due within this many days (overdue ones included)."})
     mine = fields.Boolean()
     q = Text(100, metadata={"description": "Words of the person's name or the service's or organization's name."})

@@ -1,6 +1,7 @@
 from marshmallow import fields, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from fieldapp.i18n.messages import N_
 from fieldapp.safetyplans.constants import ITEM_CHARS, SERVICES_MAX, STEP_ITEMS, STEPS
 from fieldapp.schemas import DUE_TIME, BaseSchema, Many, Moment, Text
 
@@ -28,7 +29,7 @@ class SafetyPlanCreateSchema(BaseSchema):
     @validates_schema
     def _something_planned(self, data, **kwargs):
         if not any(data.get(key) for key in STEPS) and not data.get("services"):
-            raise ValidationError("Write at least one step of the plan with the person.", "warning_signs")
+            raise ValidationError(N_("Write at least one step of the plan with the person."), "warning_signs")
 
 
 class SafetyPlanSchema(BaseSchema):

@@ -1,11 +1,12 @@
 from marshmallow import fields, validate
 
+from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Id, UserBriefSchema
 
 
 class UnitCreateSchema(BaseSchema):
     call_sign = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9-]{1,20}$", error="1-20 letters, digits or '-', such as CR-1."))
+        r"^[A-Za-z0-9-]{1,20}$", error=N_("1-20 letters, digits or '-', such as CR-1.")))
 
 
 class ShiftCreateSchema(BaseSchema):

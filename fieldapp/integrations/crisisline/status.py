@@ -17,6 +17,7 @@ from fieldapp.clock import utcnow
 from fieldapp.directory.models import Service
 from fieldapp.encounters.models import Encounter
 from fieldapp.extensions import db
+from fieldapp.i18n import english
 from fieldapp.integrations.crisisline.models import CrisisHandoff
 from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.referrals.models import Referral
@@ -65,7 +66,7 @@ def task(handoff: CrisisHandoff) -> dict:
     """The hand-off's Task (FHIR R4): its id is the hand-off's, basedOn and focus the ServiceRequest."""
     call = handoff.call
     status = _task_status(call)
-    label = c.STATUS_LABELS[call.status]
+    label = english(c.STATUS_LABELS[call.status])
     business = label + (f": {call.unit.call_sign}" if call.unit and call.status in c.ACTIVE else "")
     resource = {
         "resourceType": "Task", "id": str(handoff.id),
@@ -104,7 +105,7 @@ def payload(event: str, handoff: CrisisHandoff) -> dict:
     """A webhook body: the event and the Task as it stands, with the call's id and unit."""
     call = handoff.call
     current = task(handoff)
-    fieldapp = {"callId": call.id, "status": call.status, "statusLabel": c.STATUS_LABELS[call.status],
+    fieldapp = {"callId": call.id, "status": call.status, "statusLabel": english(c.STATUS_LABELS[call.status]),
                 "unit": call.unit.call_sign if call.unit else None}
     if call.status == c.CLEARED:
         fieldapp["disposition"] = call.disposition

@@ -214,8 +214,8 @@ def language_of(doc: Document, incident: dict) -> tuple[str | None, str | None]:
             try:
                 return languages.canonical(tag), None
             except ValueError:
-                raise Invalid("The person's language code is not an ISO 639 or BCP 47 code.",
-                              fields={LANGUAGE_CODE: [languages.MESSAGE]}) from None
+                raise Invalid(_("The person's language code is not an ISO 639 or BCP 47 code."),
+                              fields={LANGUAGE_CODE: [_(languages.MESSAGE)]}) from None
         name = text(ci_get(spoken, "LanguageName"), LANGUAGE_CODE.replace("Code", "Name"), max_length=60)
         if name:
             tag = languages.by_name(name)

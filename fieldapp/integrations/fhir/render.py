@@ -11,6 +11,7 @@ import json
 
 from fieldapp import visibility
 from fieldapp.directory.models import CATEGORIES
+from fieldapp.i18n import english
 from fieldapp.integrations.fhir import codes
 from fieldapp.people.schemas import PersonSchema
 from fieldapp.referrals import constants as c
@@ -123,7 +124,7 @@ def task(referral, role: str) -> dict:
     labels = _part2_labels(referral)
     resource = {
         "resourceType": "Task", "id": str(referral.id), "meta": labels.get("meta"), "status": status,
-        "businessStatus": {"text": c.STATUS_LABELS[referral.status]}, "intent": "order",
+        "businessStatus": {"text": english(c.STATUS_LABELS[referral.status])}, "intent": "order",
         "code": {"coding": [{"system": codes.TASK_CODE, "code": "fulfill", "display": "Fulfill the focal request"}]},
         "focus": {"reference": f"ServiceRequest/{referral.id}"}, "for": _subject(referral, role),
         "authoredOn": _when(referral.created_at), "lastModified": _when(_last_change(referral)),
@@ -132,9 +133,9 @@ def task(referral, role: str) -> dict:
         "note": labels.get("note"),
     }
     if status in codes.NEEDS_STATUS_REASON:
-        reason = last_reason(referral) or c.STATUS_LABELS[referral.status]
+        reason = last_reason(referral) or english(c.STATUS_LABELS[referral.status])
         if referral.status == c.UNABLE:
-            reason = f"Unable to contact: {reason}" if reason != c.STATUS_LABELS[c.UNABLE] else reason
+            reason = f"Unable to contact: {reason}" if reason != english(c.STATUS_LABELS[c.UNABLE]) else reason
         resource["statusReason"] = {"text": reason}
     return _present(resource)
 

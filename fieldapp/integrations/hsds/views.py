@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from fieldapp.i18n.messages import N_
 from fieldapp.integrations.hsds.importer import Report, import_document
 from fieldapp.integrations.hsds.reader import HsdsFileError, read_upload
 from fieldapp.roles import ADMIN
@@ -19,7 +20,7 @@ def import_file():
         return render_template("directory/import.html", report=None)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        report = Report(source="(no file)", error="Choose a file to import.")
+        report = Report(source="(no file)", error=N_("Choose a file to import."))
     else:
         try:
             document = read_upload(upload.filename, upload.read())

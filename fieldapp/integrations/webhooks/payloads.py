@@ -8,6 +8,7 @@ call id, the unit's status step) is under ``fieldapp``. Never names, narrative o
 
 from fieldapp.calls import constants as c
 from fieldapp.clock import utcnow
+from fieldapp.i18n import english
 
 # fieldapp call status -> the words of the NENA Incident Status registry we send beside it.
 EIDO_STATUS = {c.PENDING: "Pending", c.ASSIGNED: "Dispatched", c.ACKNOWLEDGED: "Dispatched",
@@ -23,7 +24,7 @@ def call_payload(event: str, call, *, encounter=None) -> dict:
         "incidentStatusCommonRegistryText": [EIDO_STATUS[call.status]],
         "incidentStatusInternalText": [call.status],
     }
-    fieldapp = {"callId": call.id, "status": call.status, "statusLabel": c.STATUS_LABELS[call.status],
+    fieldapp = {"callId": call.id, "status": call.status, "statusLabel": english(c.STATUS_LABELS[call.status]),
                 "unit": call.unit.call_sign if call.unit else None}
     if call.status == c.CLEARED and call.disposition:
         fieldapp["disposition"] = call.disposition
