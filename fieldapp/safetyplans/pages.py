@@ -4,6 +4,7 @@ the other field forms), and the plan as the person takes it, one printed page in
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -52,7 +53,7 @@ def create(encounter_id):
     status = 422
     if not errors:
         try:
-            plan, _ = services.make_plan(encounter_id, data, by=current_user)
+            plan, _created = services.make_plan(encounter_id, data, by=current_user)
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
