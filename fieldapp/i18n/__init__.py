@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from babel import Locale
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale, get_locale
-from flask_login import current_user
 
 from fieldapp import clock
 from fieldapp.extensions import babel
@@ -35,7 +34,9 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["DEFAULT_LOCALE"]
     locales = supported()
-    chosen = getattr(current_user, "locale", None) if current_user else None
+    # The user this request already loaded (Flask-Login keeps it in g): choosing a language never
+    # queries the database itself, so the page saying the database is unreachable still renders.
+    chosen = getattr(g.get("_login_user"), "locale", None)
     if chosen in locales:
         return chosen
     return request.accept_languages.best_match(locales) or current_app.config["DEFAULT_LOCALE"]

@@ -49,7 +49,7 @@ CONSENT_STATEMENT = {
     "en": "We would like to refer you to a service that can help. To do that, we will share your name, how to "
           "reach you and why we are referring you with that service. You can say no, and saying no will not "
           "change the help you get today. You can change your mind later. Do you agree?",
-    "es": "Queremos referirle a un servicio que le puede ayudar. Para eso, compartiremos con ese servicio su "
-          "nombre, cómo comunicarnos con usted y el motivo de la referencia. Puede decir que no, y eso no "
+    "es": "Queremos derivarle a un servicio que le puede ayudar. Para eso, compartiremos con ese servicio su "
+          "nombre, cómo comunicarnos con usted y el motivo de la derivación. Puede decir que no, y eso no "
           "cambiará la ayuda que recibe hoy. Puede cambiar de opinión más adelante. ¿Está de acuerdo?",
 }
