@@ -34,7 +34,7 @@ $(NPM_STAMP): package.json package-lock.json
 	@touch $(NPM_STAMP)
 
 static/dist/manifest.json: $(NPM_STAMP) scripts/build-static.mjs static/sw.js static/push-sw.js \
-  $(wildcard static/js/*.js static/css/*.css static/icons/*.png)
+  $(wildcard static/js/*.js static/css/*.css static/icons/*.png fieldapp/translations/*/LC_MESSAGES/js.po)
 	@node scripts/build-static.mjs
 
 static: static/dist/manifest.json
@@ -49,6 +49,10 @@ translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --add-location=file --sort-output \
 	  --project fieldapp --copyright-holder fieldapp -o fieldapp/translations/messages.pot .
 	$(BIN)/pybabel -q update -i fieldapp/translations/messages.pot -d fieldapp/translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel-js.cfg --no-default-keywords -k t -k tn:1,2 --add-location=file \
+	  --sort-output --project fieldapp --copyright-holder fieldapp -o fieldapp/translations/js.pot .
+	$(BIN)/pybabel -q update -D js -i fieldapp/translations/js.pot -d fieldapp/translations --ignore-obsolete \
+	  --no-fuzzy-matching
 	@$(MAKE) --no-print-directory catalogues
 
 catalogues: $(CATALOGUES:.po=.mo)

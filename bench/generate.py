@@ -122,8 +122,8 @@ class Generator:
         writers["people"].write_row((
             person_id, unidentified, None if unidentified else f"Given{self.counts['people']}",
             None if unidentified else f"Family{self.counts['people']}", dob, None if dob else age,
-            self.pick(self.genders), json.dumps(sorted(set(races))), "English" if self.rng.random() < 0.85
-            else "Spanish", at))
+            self.pick(self.genders), json.dumps(sorted(set(races))), "en" if self.rng.random() < 0.85
+            else "es", at))
         self.counts["people"] += 1
         self.recent_people.append(person_id)
         if len(self.recent_people) > 20000:

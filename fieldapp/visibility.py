@@ -28,7 +28,7 @@ PERSON = {
     CLINICIAN: ALL,
     ADMIN: ALL,
     OFFICER: ("id", "display_name", "unidentified", "given_name", "family_name", "dob", "approx_age",
-              "gender", "preferred_language"),
+              "gender", "preferred_language", "interpreter_needed"),
     PARTNER: ("id", "display_name"),
 }
 
@@ -58,9 +58,9 @@ BRIEFING = {
     CLINICIAN: ALL,
     ADMIN: ALL,
     OFFICER: ("call_id", "prior_calls", "prior_encounters", "last_contact_at", "outcomes", "recent", "cautions",
-              "use_of_force_count", "people"),
+              "use_of_force_count", "people", "preferred_language", "interpreter_needed"),
     DISPATCHER: ("call_id", "prior_calls", "prior_encounters", "last_contact_at", "outcomes", "recent", "cautions",
-                 "use_of_force_count"),
+                 "use_of_force_count", "preferred_language", "interpreter_needed"),
 }
 
 

@@ -11,9 +11,11 @@
 //                 alerts, errors at their fields, the idle lock, passkeys, the sign-in sheet, pages kept
 //                 ready for offline use
 //   encounter.js  the encounter form; board.js the dispatch board
-//   sw.js         the service worker: the vault, the outbox's first three files, push-sw.js, then sw.js
+//   sw.js         the service worker: i18n.js, the vault, the outbox's first three files, push-sw.js, then sw.js
+// Every bundle gets the JavaScript catalogues (fieldapp/translations/<locale>/LC_MESSAGES/js.po, issue 23)
+// as FIELDAPP_CATALOGS: static/js/i18n.js (first in app.js and field.js) looks texts up in them, online or not.
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
@@ -22,8 +24,8 @@ const STATIC = new URL("../static/", import.meta.url).pathname;
 const DIST = join(STATIC, "dist");
 const OUTBOX = ["outbox-store", "outbox-settle", "outbox-send", "outbox-page", "outbox-list"];
 const BUNDLES = {
-  app: ["app", "vault"],
-  field: ["app", "vault", ...OUTBOX, "live", "push", "fielderrors", "lock", "passkeys", "signin", "ready", "share"],
+  app: ["i18n", "app", "vault"],
+  field: ["i18n", "app", "vault", ...OUTBOX, "live", "push", "fielderrors", "lock", "passkeys", "signin", "ready", "share"],
   encounter: ["encounter"],
   board: ["board", "map"],  // map.js: the dispatch map (Leaflet from npm), on the board and /map
 };
@@ -35,6 +37,39 @@ const OFFLINE = ["css/app.css", "js/field.js", "js/encounter.js", "icons/icon-19
 const TARGET = ["chrome100", "firefox100", "safari15"];
 
 const manifest = {};
+
+// The JavaScript catalogues: {locale: {msgid: msgstr | [singular, plural]}}, translated and not fuzzy only
+// (an untranslated text shows in English; tests/i18n checks that js.po has none).
+function readPo(path) {
+  const messages = {};
+  let entry = {}, key = null, fuzzy = false;
+  const unquote = (text) => JSON.parse(text);
+  const finish = () => {
+    if (entry.msgid && !fuzzy) {
+      const forms = Object.keys(entry).filter((k) => k.startsWith("msgstr[")).sort().map((k) => entry[k]);
+      const value = entry.msgid_plural !== undefined ? forms : entry.msgstr;
+      if (Array.isArray(value) ? value.every(Boolean) : value) messages[entry.msgid] = value;
+    }
+    entry = {}; key = null; fuzzy = false;
+  };
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) { finish(); continue; }
+    if (line.startsWith("#,") && line.includes("fuzzy")) { fuzzy = true; continue; }
+    if (line.startsWith("#")) continue;
+    const match = /^(msgid_plural|msgid|msgstr(?:\[\d+\])?|msgctxt) (".*")$/.exec(line);
+    if (match) { key = match[1]; entry[key] = unquote(match[2]); } else if (key && line.startsWith('"')) entry[key] += unquote(line);
+  }
+  finish();
+  return messages;
+}
+
+const TRANSLATIONS = new URL("../fieldapp/translations/", import.meta.url).pathname;
+const CATALOGS = {};
+for (const locale of existsSync(TRANSLATIONS) ? readdirSync(TRANSLATIONS) : []) {
+  const po = join(TRANSLATIONS, locale, "LC_MESSAGES", "js.po");
+  if (existsSync(po)) CATALOGS[locale] = readPo(po);
+}
+const I18N = { FIELDAPP_CATALOGS: JSON.stringify(CATALOGS) };
 
 function hashed(name, body) {
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
@@ -64,7 +99,7 @@ rmSync(DIST, { recursive: true, force: true });
 mkdirSync(DIST, { recursive: true });
 
 for (const [name, files] of Object.entries(BUNDLES)) {
-  write(`js/${name}.js`, await bundle(imports(files), join(STATIC, "js")));
+  write(`js/${name}.js`, await bundle(imports(files), join(STATIC, "js"), files.includes("i18n") ? I18N : {}));
 }
 for (const name of STYLES) {
   const result = await esbuild.build({
@@ -83,8 +118,8 @@ for (const name of ICONS) {
 // The service worker: its precache list names the hashed files, so a new build is a new worker (the
 // browser compares its bytes).
 const precache = ["/offline", "/manifest.webmanifest", ...OFFLINE.map((name) => `/static/${manifest[name]}`)];
-const worker = await bundle(`${imports(["js/vault", "js/outbox-store", "js/outbox-settle", "js/outbox-send", "push-sw"])}
-import "./sw.js";`, STATIC, { FIELDAPP_PRECACHE: JSON.stringify(precache) });
+const worker = await bundle(`${imports(["js/i18n", "js/vault", "js/outbox-store", "js/outbox-settle", "js/outbox-send", "push-sw"])}
+import "./sw.js";`, STATIC, { FIELDAPP_PRECACHE: JSON.stringify(precache), ...I18N });
 writeFileSync(join(DIST, "sw.js"), worker);
 manifest["sw.js"] = "dist/sw.js";
 

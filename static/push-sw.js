@@ -5,10 +5,14 @@
 self.addEventListener("push", (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
-  const title = data.title || "fieldapp: call update";
+  event.waitUntil(self.FieldappI18n.recall().then(() => notify(data)));  // in the user's language (i18n.js)
+});
+
+function notify(data) {
+  const title = data.title || t("fieldapp: call update");
   const body = [data.call_type && data.priority ? `${data.call_type} · P${data.priority}` : "", data.address || ""]
-    .filter(Boolean).join(" · ") || "Open fieldapp for details.";
-  event.waitUntil(self.registration.showNotification(title, {
+    .filter(Boolean).join(" · ") || t("Open fieldapp for details.");
+  return self.registration.showNotification(title, {
     body,
     tag: data.call_id ? `call-${data.call_id}` : "fieldapp",  // a newer alert about a call replaces the older
     renotify: true,
@@ -16,8 +20,8 @@ self.addEventListener("push", (event) => {
     icon: "/static/icons/icon-192.png",
     badge: "/static/icons/icon-192.png",
     data: { url: data.url || "/my/calls", call_id: data.call_id, kind: data.kind },
-  }));
-});
+  });
+}
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();

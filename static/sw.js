@@ -72,25 +72,31 @@ async function page(request) {
 async function markOffline(cached) {
   const saved = new Date(cached.headers.get("Date") || Date.now());
   const minutes = Math.max(0, Math.round((Date.now() - saved.getTime()) / 60000));
-  const age = minutes < 1 ? "just now" : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
   const text = await cached.text();
-  const banner = `<p class="offline-banner" role="status">Offline: showing what this device saved at ` +
-    `${agencyTime(saved, text)} (${age}). Anything you save is kept here and sent when you are back online.</p>`;
+  useLanguageOf(text);
+  const I18n = self.FieldappI18n;
+  const age = minutes < 1 ? t("just now") : minutes < 120 ? t("{n} min ago", { n: I18n.number(minutes) })
+    : t("{n} h ago", { n: I18n.number(Math.round(minutes / 60)) });
+  const words = t("Offline: showing what this device saved at {time} ({age}). Anything you save is kept here and sent when you are back online.",
+    { time: I18n.time(saved), age });
+  const banner = `<p class="offline-banner" role="status">${escapeHtml(words)}</p>`;
   const html = text.replace('<main id="main">', `<main id="main">${banner}`);
   const headers = new Headers(cached.headers);
   headers.set("X-Fieldapp-From-Device", "1");
   return new Response(html, { status: 200, headers });
 }
 
-/* 24-hour time in the agency's zone, as the pages show it (the zone is on the page's <body>). */
-function agencyTime(date, html) {
+/* The page's own language, zone and clock (its <html lang>, <body data-timezone data-hours24>): the banner
+   speaks as the page does, and times are in the agency's zone (static/js/i18n.js). */
+function useLanguageOf(html) {
+  const lang = (/<html[^>]*\slang="([^"]+)"/.exec(html) || [])[1];
   const zone = (/<body[^>]*data-timezone="([^"]+)"/.exec(html) || [])[1];
-  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  try {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone }).format(date);
-  } catch (error) {
-    return new Intl.DateTimeFormat("en-US", options).format(date);
-  }
+  const hours24 = (/<body[^>]*data-hours24="([^"]*)"/.exec(html) || [])[1];
+  self.FieldappI18n.use({ ...(lang ? { locale: lang } : {}), ...(zone ? { zone } : {}), ...(hours24 !== undefined ? { hours24 } : {}) });
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
 async function shellFile(request) {
@@ -118,7 +124,17 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "logout") {
+  if (data.type === "locale" && data.locale) {
+    // a page's language, zone and clock, kept for the notifications written while no page is open
+    // A new language also refreshes the offline page kept at install (it was rendered in the language of then).
+    event.waitUntil(self.FieldappI18n.recall().then((before) => {
+      const changed = before.locale !== data.locale;
+      self.FieldappI18n.use({ locale: data.locale, zone: data.zone, hours24: data.hours24 });
+      return Promise.all([self.FieldappI18n.remember(data.locale, data.zone, data.hours24),
+        changed ? caches.open(STATIC).then((cache) => cache.add(new Request("/offline", { credentials: "same-origin" })))
+          : null]);
+    }).catch(() => {}));
+  } else if (data.type === "logout") {
     event.waitUntil(Promise.all([self.FieldappVault.lock(), caches.delete(CLEAR_PAGES)]).catch(() => {}));
   } else if (data.type === "cache-page" && data.url) {
     // The page a user just looked at: keep it for offline use if the server allows.

@@ -65,6 +65,10 @@ class Call(Base):
     district: Mapped[str | None] = mapped_column(String(40), index=True)  # one of the DISTRICTS setting
     # issue 21: what the 988 counselor said at the warm hand-off, shown on its own on the call page.
     handoff_note: Mapped[str | None] = mapped_column(Text)
+    # issue 23: the person's language as the call taker or the intake heard it (a BCP 47 tag,
+    # fieldapp.languages) and whether an interpreter is needed (NULL: not known).
+    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    interpreter_needed: Mapped[bool | None]
 
     unit: Mapped[Unit | None] = relationship()
     zone: Mapped[Zone | None] = relationship(primaryjoin=lambda: foreign(Call.zone_id) == Zone.id, viewonly=True)

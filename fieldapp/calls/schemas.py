@@ -4,6 +4,7 @@ from webargs.fields import DelimitedList
 
 from fieldapp.calls import constants as c
 from fieldapp.i18n.messages import N_
+from fieldapp.languages import Language
 from fieldapp.schemas import BaseSchema, Choice, Id, Int, Many, Moment, SafeString, Text, UpdateSchema
 
 
@@ -40,6 +41,9 @@ class CallRecordFields(BaseSchema):
                                metadata={"description": "Required when eligible is false; refused otherwise: "
                                          + ", ".join(c.INELIGIBLE_REASONS) + "."})
     district = District(allow_none=True)
+    preferred_language = Language(allow_none=True)  # issue 23: the person's language
+    interpreter_needed = _bool(allow_none=True, metadata={
+        "description": "Whether the person needs an interpreter; null: not known."})
 
 
 class LocationSchema(BaseSchema):
@@ -104,6 +108,8 @@ class CallSchema(BaseSchema):
         "description": "Where lat/lon came from: cad, geocoder or pin (a pin wins); null: no location."})
     zone = fields.Function(lambda call: {"id": call.zone.id, "name": call.zone.name} if call.zone else None,
                            dump_only=True, allow_none=True, metadata={"description": "The zone lat/lon lie in."})
+    preferred_language = fields.String(dump_only=True, allow_none=True)
+    interpreter_needed = fields.Boolean(dump_only=True, allow_none=True)
 
 
 class PinSchema(BaseSchema):

@@ -162,6 +162,7 @@ def create_call(data: dict, *, by, with_call=None) -> tuple[Call, bool]:
         external_id=external_id, request_hash=body_hash, status=c.PENDING,
         source=data.get("source"), eligible=data.get("eligible"), ineligible_reason=data.get("ineligible_reason"),
         district=data.get("district"), handoff_note=data.get("handoff_note") or None,
+        preferred_language=data.get("preferred_language"), interpreter_needed=data.get("interpreter_needed"),
     )
     db.session.add(call)
     record_event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
@@ -190,7 +191,8 @@ def check_eligibility(eligible: bool | None, reason: str | None) -> None:
                       fields={"ineligible_reason": [_("Only when eligible is false.")]})
 
 
-RECORD_FIELDS = ("source", "eligible", "ineligible_reason", "district", "final_call_type")
+RECORD_FIELDS = ("source", "eligible", "ineligible_reason", "district", "final_call_type", "preferred_language",
+                 "interpreter_needed")
 
 
 def update_details(call_id, data: dict, *, by) -> Call:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from fieldapp import languages
 from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
 from fieldapp.calls import map as map_views
@@ -88,7 +89,7 @@ def new():
                          "lon": forms.as_number(form.get("lon", ""))},
             "narrative": form.get("narrative", ""), "cautions": form.getlist("cautions"),
             "callback": form.get("callback") or None, "external_id": form.get("external_id") or None,
-            **record_fields_payload(form),
+            **record_fields_payload(form), **languages.form_payload(form),
         }
         data, errors = forms.load(CallCreateSchema(), payload)
         if not errors:

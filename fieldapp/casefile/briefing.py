@@ -13,6 +13,7 @@ from fieldapp.encounters.models import Encounter
 from fieldapp.encounters.schemas import EncounterSchema
 from fieldapp.extensions import db
 from fieldapp.notes.models import FollowUp
+from fieldapp.people.models import Person
 from fieldapp.referrals import constants as referral_status
 from fieldapp.referrals.models import Referral
 from fieldapp.visibility import sees_clinical
@@ -47,6 +48,7 @@ def briefing(user, call_id) -> dict:
         "cautions": sorted({flag for earlier in earlier_calls for flag in earlier.cautions}),
         "use_of_force_count": sum(1 for encounter in priors if encounter.use_of_force),
         "people": [person for person in people.values() if person is not None],
+        **language_of(call),
     }
     if sees_clinical(user.role) and people:
         ids = list(people)
@@ -60,6 +62,18 @@ def briefing(user, call_id) -> dict:
     audit.record("call.briefing", obj=call, user=user, details={"prior_encounters": len(priors)})
     db.session.commit()
     return result
+
+
+def language_of(call) -> dict:
+    """The person's language for the top of the briefing (issue 23): the call's, else that of a person
+    already met on this call."""
+    if call.preferred_language or call.interpreter_needed:
+        return {"preferred_language": call.preferred_language, "interpreter_needed": call.interpreter_needed}
+    for person in db.session.scalars(select(Person).join(Encounter, Encounter.person_id == Person.id)
+                                     .where(Encounter.call_id == call.id).order_by(Encounter.recorded_at)):
+        if person.preferred_language or person.interpreter_needed:
+            return {"preferred_language": person.preferred_language, "interpreter_needed": person.interpreter_needed}
+    return {"preferred_language": None, "interpreter_needed": None}
 
 
 def logged_on(user, call) -> list[dict] | None:

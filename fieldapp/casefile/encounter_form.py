@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
@@ -32,8 +32,8 @@ DEFAULT_GIVEN_BY = "the person"  # consent given by the person contacted, unless
 # The form's inputs in page order: the first one refused gets the focus.
 INPUTS = ("outcome", "hospitalization_type", "referral_service_id", "no_referral_reason", "referral_consent",
           "referral_given_by", "person_mode", "age_band", "approx_age", "given_name", "family_name", "dob",
-          "q", "person_id", "gender", "race_ethnicity", "preferred_language", "concerns", "probable_cause",
-          "diverted", "enforcement_action", "use_of_force", "force_type", "transport",
+          "q", "person_id", "gender", "race_ethnicity", "preferred_language", "interpreter_needed", "concerns",
+          "probable_cause", "diverted", "enforcement_action", "use_of_force", "force_type", "transport",
           # fields (issue 11): templates/encounters/_record_details.html
           "contact_mode", "primary_concern", "transport_destination", "declined_services", "officer_engaged",
           "backup_requested", "backup_reason", "backup_requested_time", "backup_arrived_time",
@@ -79,7 +79,7 @@ def _person(form, *, unidentified: bool) -> dict:
     age = forms.as_number(form.get("approx_age", "")) or forms.as_number(form.get("age_band", ""))
     person = {"unidentified": unidentified, "approx_age": age,
               "gender": form.get("gender") or None, "race_ethnicity": form.getlist("race_ethnicity"),
-              "preferred_language": form.get("preferred_language", "").strip() or None}
+              **languages.form_payload(form)}
     if not unidentified:
         person.update(given_name=form.get("given_name", "").strip() or None,
                       family_name=form.get("family_name", "").strip() or None, dob=form.get("dob") or None)

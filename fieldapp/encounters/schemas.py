@@ -162,3 +162,6 @@ class BriefingSchema(BaseSchema):
     people = fields.List(fields.Nested(PersonBriefSchema), dump_only=True)
     active_referrals = fields.List(fields.Nested(ActiveReferralSchema), dump_only=True)
     open_followups = fields.Integer(dump_only=True)
+    preferred_language = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "The person's language (BCP 47): the call's, else a person's met on this call."})
+    interpreter_needed = fields.Boolean(dump_only=True, allow_none=True)

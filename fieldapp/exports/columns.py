@@ -5,7 +5,7 @@ it). Identified rows keep the record ids and exact times; de-identified rows (HI
 45 CFR 164.514(b)(2)) keep only pseudonymous keys, the year and intervals in seconds.
 """
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.exports.deidentify import Pseudonymizer
 
 # fields (issue 11): the program's record, in both variants (none of it identifies a person: the district is
@@ -68,7 +68,8 @@ OUTCOMES = {
         ("age", "Age in years on the day of the call (from the date of birth, else the estimated age)."),
         ("gender", "Self-reported gender (people.constants.GENDERS)."),
         ("race_ethnicity", "Self-reported race/ethnicity, OMB SPD 15 categories, ';'-separated."),
-        ("preferred_language", "Preferred language as recorded."),
+        ("preferred_language", "Preferred language, a BCP 47 tag (es, es-MX); free text recorded before BCP 47."),
+        ("interpreter_needed", "The person needs an interpreter (true/false; empty: not known)."),
         *RECORD,
         ("backup_requested_at", "When police backup was requested (UTC)."),
         ("backup_arrived_at", "When police backup arrived (UTC)."),
@@ -102,7 +103,9 @@ OUTCOMES = {
         ("age", "Age in years; 90 and over is '90+'."),
         ("gender", "Self-reported gender."),
         ("race_ethnicity", "Self-reported race/ethnicity, ';'-separated."),
-        ("preferred_language", "Preferred language."),
+        ("preferred_language", "Preferred language as a category: the ISO 639 language of its BCP 47 tag "
+                               "(es for es-MX); 'other' for free text recorded before BCP 47."),
+        ("interpreter_needed", "The person needs an interpreter (empty: not known)."),
         *RECORD,
     ],
 }
@@ -160,6 +163,12 @@ def header(kind: str, variant: str) -> list[str]:
     return [name for name, _ in COLUMNS[kind][variant]]
 
 
+def language_category(value: str | None) -> str | None:
+    """A published language: the language subtag of a BCP 47 tag, 'other' for free text (which may name
+    anything, so it is never published as written)."""
+    return languages.primary(value) or ("other" if value else None)
+
+
 def row_maker(kind: str, variant: str, *, secret: str, zone: str):
     """What turns a query row into an export row: nothing for the identified logs (the database
     formats every value, ``fieldapp.exports.queries``); for the de-identified ones, the person id,
@@ -168,8 +177,12 @@ def row_maker(kind: str, variant: str, *, secret: str, zone: str):
         return None
     keys, local = Pseudonymizer(secret), clock.zone(zone)
     if kind == "outcomes":
+        spoken = header(kind, variant).index("preferred_language")
+
         def make(row):
-            return (keys.person(row[0]), keys.call(row[1]), row[2].astimezone(local).year, *row[3:])
+            made = [keys.person(row[0]), keys.call(row[1]), row[2].astimezone(local).year, *row[3:]]
+            made[spoken] = language_category(made[spoken])
+            return tuple(made)
     else:
         def make(row):
             return (keys.person(row[0]), row[1].astimezone(local).year, *row[2:])

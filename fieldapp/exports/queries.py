@@ -122,7 +122,8 @@ def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as
                    ("person_unidentified", "bool", Person.unidentified),
                    ("age", "plain", case((age > OLDEST_PUBLISHED_AGE, "90+"), else_=cast(age, String))),
                    ("gender", "plain", Person.gender), ("race_ethnicity", "codes", Person.race_ethnicity),
-                   ("preferred_language", "text", Person.preferred_language), *record]
+                   ("preferred_language", "text", Person.preferred_language),
+                   ("interpreter_needed", "bool", Person.interpreter_needed), *record]
     else:
         columns = [
             ("encounter_id", "uuid", Encounter.id), ("call_id", "plain", Call.id),
@@ -133,7 +134,8 @@ def outcome_log(filters: Filters, dialect_name: str, *, variant="identified", as
             ("person_id", "uuid", Encounter.person_id), ("person_unidentified", "bool", Person.unidentified),
             ("age", "plain", age), ("gender", "plain", Person.gender),
             ("race_ethnicity", "codes", Person.race_ethnicity),
-            ("preferred_language", "text", Person.preferred_language), *record,
+            ("preferred_language", "text", Person.preferred_language),
+            ("interpreter_needed", "bool", Person.interpreter_needed), *record,
             ("backup_requested_at", "time", Encounter.backup_requested_at),
             ("backup_arrived_at", "time", Encounter.backup_arrived_at)]
     return (

@@ -9,16 +9,19 @@ column sums; its row totals still add up across outcomes.
 
 import csv
 import io
+from collections import Counter
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select, true
+from sqlalchemy import case, func, select, true
 
 from fieldapp.calls.constants import CALL_TYPES
 from fieldapp.calls.models import Call
 from fieldapp.database import dialect_of
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.encounters.models import Encounter
+from fieldapp.exports.columns import language_category
 from fieldapp.exports.suppression import Tables, cross_table, suppress
+from fieldapp.languages import SHORT_LIST
 from fieldapp.metrics import sql
 from fieldapp.metrics.buckets import months_of
 from fieldapp.metrics.common import grouped_counts
@@ -62,6 +65,7 @@ def tables_for(session, filters: Filters) -> tuple[Tables, list]:
         ("race_ethnicity", list(RACE_ETHNICITY), _counts(session, base.join(
             Person, Person.id == Encounter.person_id).join(race, true()).add_columns(race.c.value, Encounter.outcome))),
         _districts(session, base),
+        *_languages(session, with_person),
     ]
     tables = Tables()
     for name, rows, counts in layout:
@@ -78,6 +82,22 @@ def _districts(session, base):
     configured = list(current_app.config.get("DISTRICTS", ())) if has_app_context() else []
     found = sorted({district for district, _ in counts} - set(configured) - {NOT_RECORDED})
     return "district", [*configured, *found, NOT_RECORDED], counts
+
+
+def _languages(session, with_person):
+    """issue 23: encounters by the person's language (its ISO 639 subtag: English, Spanish, then any other
+    found, 'other' for free text, ``not_recorded``) and by whether an interpreter was needed; suppressed
+    like the rest (a rare language is a small cell)."""
+    counts = Counter()
+    for (tag, outcome), n in _counts(session, with_person.add_columns(Person.preferred_language,
+                                                                       Encounter.outcome)).items():
+        counts[(language_category(tag) or NOT_RECORDED, outcome)] += n
+    found = sorted({code for code, _ in counts} - {*SHORT_LIST, "other", NOT_RECORDED})
+    needed = _counts(session, with_person.add_columns(
+        case((Person.interpreter_needed.is_(True), "yes"), (Person.interpreter_needed.is_(False), "no"),
+             else_=NOT_RECORDED).label("interpreter"), Encounter.outcome))
+    return [("preferred_language", [*SHORT_LIST, *found, "other", NOT_RECORDED], dict(counts)),
+            ("interpreter_needed", ["yes", "no", NOT_RECORDED], needed)]
 
 
 def build(session, filters: Filters) -> list[dict]:

@@ -16,6 +16,7 @@ from fieldapp.database import dialect_of
 from fieldapp.metrics import fast, program, program_times, tracking
 from fieldapp.metrics.calls import NOT_SERVED_REASONS, calls_and_times
 from fieldapp.metrics.filters import Filters, Periods
+from fieldapp.metrics.languages import languages
 from fieldapp.metrics.outcomes import encounters_and_equity, follow_ups, referrals
 from fieldapp.metrics.people import AGE_GROUP_LABELS, AGE_GROUPS, people
 
@@ -53,7 +54,10 @@ def compute_together(session, periods: Periods, *, now: datetime | None = None, 
 
 
 def _with_program(session, periods, now, parts, results):
-    """fields (issue 11): each period's ``program`` figures (docs/metrics.md, "Eligible calls served" on)."""
+    """fields (issue 11): each period's ``program`` figures (docs/metrics.md, "Eligible calls served" on);
+    issue 23: calls by the person's language and interpreter needed."""
+    for result, spoken in zip(results, languages(session, periods), strict=True):
+        result["language"] = spoken
     counts_part, durations_part = parts
     counted = counts_part(session, periods)
     extras = program_times.program_times(session, periods, now or utcnow(), counted, durations_part(session, periods))

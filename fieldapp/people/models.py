@@ -20,7 +20,8 @@ class Person(Base):
     approx_age: Mapped[int | None]
     gender: Mapped[str] = mapped_column(String(20), default="not_recorded")
     race_ethnicity: Mapped[list] = mapped_column(JSON, default=lambda: ["not_recorded"])
-    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    preferred_language: Mapped[str | None] = mapped_column(String(40))  # BCP 47 (fieldapp.languages)
+    interpreter_needed: Mapped[bool | None]  # issue 23; NULL: not known
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -1,6 +1,7 @@
 from marshmallow import ValidationError, fields, validates_schema
 
 from fieldapp.i18n.messages import N_
+from fieldapp.languages import Language
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.schemas import BaseSchema, BirthDate, Choice, Int, Many, Text
 
@@ -15,7 +16,9 @@ class PersonSchema(BaseSchema):
     approx_age = Int(0, 120, message=N_("Enter an age from 0 to 120."), allow_none=True)
     gender = Choice(GENDERS, N_("Choose a gender from the list."), load_default="not_recorded")
     race_ethnicity = Many(Choice(RACE_ETHNICITY, N_("Choose race and ethnicity from the list.")), len(RACE_ETHNICITY))
-    preferred_language = Text(40, allow_none=True)
+    preferred_language = Language(allow_none=True)
+    interpreter_needed = fields.Boolean(allow_none=True, truthy={True}, falsy={False}, metadata={
+        "description": "Whether the person needs an interpreter; null: not known."})
     created_at = fields.AwareDateTime(dump_only=True)
 
     @validates_schema

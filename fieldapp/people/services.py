@@ -29,7 +29,8 @@ def new_person(data: dict, *, by) -> Person:
         given_name=data.get("given_name") or None, family_name=data.get("family_name") or None,
         dob=data.get("dob"), approx_age=data.get("approx_age"), gender=data.get("gender") or "not_recorded",
         race_ethnicity=sorted(set(data.get("race_ethnicity") or ["not_recorded"])),
-        preferred_language=data.get("preferred_language") or None, created_by_id=getattr(by, "id", None))
+        preferred_language=data.get("preferred_language") or None,
+        interpreter_needed=data.get("interpreter_needed"), created_by_id=getattr(by, "id", None))
     db.session.add(person)
     return person
 

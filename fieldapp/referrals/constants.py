@@ -41,3 +41,15 @@ PART2_REDISCLOSURE_NOTICE = (
     "least one of the following applies: disclosure is expressly permitted by the written consent "
     "of the person to whom this record pertains or as otherwise permitted by 42 CFR part 2."
 )
+
+# issue 23: the consent to a referral as the clinician reads it to the person, in the person's language
+# (English or Spanish, by their preferred language; the other one at hand), whatever the screen speaks.
+CONSENT_LANGUAGES = ("en", "es")
+CONSENT_STATEMENT = {
+    "en": "We would like to refer you to a service that can help. To do that, we will share your name, how to "
+          "reach you and why we are referring you with that service. You can say no, and saying no will not "
+          "change the help you get today. You can change your mind later. Do you agree?",
+    "es": "Queremos derivarle a un servicio que le puede ayudar. Para eso, compartiremos con ese servicio su "
+          "nombre, cómo comunicarnos con usted y el motivo de la derivación. Puede decir que no, y eso no "
+          "cambiará la ayuda que recibe hoy. Puede cambiar de opinión más adelante. ¿Está de acuerdo?",
+}

@@ -4,6 +4,7 @@ the other field forms), and the plan as the person takes it, one printed page in
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -11,7 +12,7 @@ from fieldapp.directory import services as directory
 from fieldapp.encounters import services as encounters
 from fieldapp.errors import ServiceError
 from fieldapp.roles import ADMIN, CLINICIAN
-from fieldapp.safetyplans import services
+from fieldapp.safetyplans import printed, services
 from fieldapp.safetyplans.constants import CRISIS_LINE, STEPS
 from fieldapp.safetyplans.form import default_follow_up, load_plan
 from fieldapp.web import forms
@@ -52,7 +53,7 @@ def create(encounter_id):
     status = 422
     if not errors:
         try:
-            plan, _ = services.make_plan(encounter_id, data, by=current_user)
+            plan, _created = services.make_plan(encounter_id, data, by=current_user)
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
@@ -66,4 +67,11 @@ def create(encounter_id):
 @bp.route("/safety-plans/<uuid:plan_id>")
 @allow(CLINICIAN, ADMIN)
 def show(plan_id):
-    return render_template("safetyplans/show.html", plan=services.get_plan(current_user, plan_id))
+    """The plan as the person takes it, in their language (``?lang=en|es`` switches), whatever the UI's."""
+    plan = services.get_plan(current_user, plan_id)
+    encounter = encounters.get_encounter(current_user, plan.encounter_id, audit_read=False)
+    person = encounter.person
+    language = printed.printed_language(person.preferred_language if person else None,
+                                        encounter.call.preferred_language, requested=request.args.get("lang"))
+    words = printed.texts(language, author=plan.author.full_name, signed_at=plan.signed_at)
+    return render_template("safetyplans/show.html", plan=plan, printed_in=language, words=words)

@@ -3,10 +3,12 @@ vocabulary for templates (the call types and statuses) is added by ``fieldapp.wi
 
 import re
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.roles import LABELS as ROLE_LABELS
 
 
@@ -27,10 +29,29 @@ def register_template_helpers(app):
     app.add_template_filter(age)
     app.add_template_global(generate_csrf, "csrf_token")
     app.add_template_global(tel_href)
+    app.add_template_global(language_label)
+    app.add_template_global(language_choices)
+    app.add_template_global(languages.spoken_of, "spoken_of")
     app.jinja_env.globals.update(
         # an unknown zone fails here, at start-up
         ROLE_LABELS=ROLE_LABELS, TIMEZONE=clock.zone(clock.zone_name(app)).key,
     )
+
+
+def _ui_locale() -> str:
+    """The user's language (Flask-Babel's locale of the request), for naming other languages in it."""
+    locale = get_locale() if has_request_context() else None
+    return str(locale) if locale else "en"
+
+
+def language_label(tag: str | None) -> str:
+    """A person's preferred language named in the user's language, with its own name ("Spanish · español")."""
+    return languages.label(tag, _ui_locale())
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The language list of a form: English and Spanish first, then every other, in the user's language."""
+    return languages.choices(_ui_locale())
 
 
 def device(user_agent: str | None) -> str:

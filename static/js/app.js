@@ -43,12 +43,11 @@
       .then(function (html) {
         board.innerHTML = html;
         var stamp = document.getElementById("board-updated");
-        if (stamp) stamp.textContent = "Last updated " + (window.FieldappTime ? window.FieldappTime.format(new Date())
-          : new Date().toLocaleTimeString([], { hourCycle: "h23" }));  // the agency's zone, 24-hour
+        if (stamp) stamp.textContent = t("Last updated {time}", { time: FieldappI18n.time(new Date()) });  // the agency's zone
       })
       .catch(function () {
         var stamp = document.getElementById("board-updated");
-        if (stamp) stamp.textContent = "Could not update; retrying.";
+        if (stamp) stamp.textContent = t("Could not update; retrying.");
       });
   }
 
@@ -125,7 +124,7 @@
     if (waiting) {
       var mark = document.createElement("span");
       mark.className = "waiting-mark";
-      mark.textContent = " · waiting to send";
+      mark.textContent = " · " + t("waiting to send");
       badge.appendChild(mark);
     }
     var next = JSON.parse(steps.getAttribute("data-transitions"))[status] || [];
@@ -138,7 +137,7 @@
     var log = steps.querySelector("[data-log-encounter]");  // the main step on scene; cleared: the exception
     if (log) {
       log.classList.toggle("button-primary", status === "on_scene" || status === "transporting");
-      log.textContent = status === "cleared" ? "Log a late encounter" : "Log an encounter";
+      log.textContent = status === "cleared" ? t("Log a late encounter") : t("Log an encounter");
     }
   }
 

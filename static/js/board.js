@@ -63,8 +63,8 @@
   function showMode() {
     var text = document.getElementById("board-live-text");
     // "delayed": the server has lost its link to the other servers and reads the database instead
-    var wanted = live === "delayed" ? "Live, delayed: changes appear within a few seconds."
-      : live ? "Live: changes appear as they happen." : "Updates every 10 seconds.";
+    var wanted = live === "delayed" ? t("Live, delayed: changes appear within a few seconds.")
+      : live ? t("Live: changes appear as they happen.") : t("Updates every 10 seconds.");
     if (text && text.textContent !== wanted) {
       text.textContent = wanted;
       text.parentNode.classList.toggle("is-live", live === true);
@@ -72,7 +72,7 @@
     }
     var button = document.getElementById("board-sound");
     if (button) {
-      var on = !muted(), label = "Sound: " + (on ? "on" : "off");
+      var on = !muted(), label = on ? t("Sound: on") : t("Sound: off");
       if (button.hidden) button.hidden = false;
       if (button.getAttribute("aria-pressed") !== String(on)) button.setAttribute("aria-pressed", String(on));
       if (button.textContent !== label) button.textContent = label;

@@ -33,11 +33,11 @@
     var outcome = form.querySelector("input[name=outcome]:checked");
     if (outcome) parts.push(outcome.closest("label").textContent.trim());
     var service = form.querySelector("input[name=referral_service_id]:checked:not([disabled])");
-    if (service && service.value) parts.push("to " + service.closest("label").querySelector("span").firstChild.textContent.trim());
+    if (service && service.value) parts.push(t("to {service}", { service: service.closest("label").querySelector("span").firstChild.textContent.trim() }));
     var age = form.querySelector("input[name=age_band]:checked:not([disabled])");
     var given = form.querySelector("input[name=given_name]:not([disabled])");
     if (given && given.value.trim()) parts.push(given.value.trim());
-    else if (age) parts.push("age: " + age.closest("label").textContent.trim());
+    else if (age) parts.push(t("age: {age}", { age: age.closest("label").textContent.trim() }));
     return parts.join(" · ");
   }
 

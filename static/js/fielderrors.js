@@ -104,7 +104,7 @@
     summary.id = "error-summary";
     var heading = document.createElement("p");
     heading.className = "error-summary-title";
-    heading.textContent = (error && error.message) || "This was not saved.";
+    heading.textContent = (error && error.message) || t("This was not saved.");
     summary.appendChild(heading);
     general.filter(function (text) { return text !== heading.textContent; }).forEach(function (text) {
       var p = document.createElement("p");

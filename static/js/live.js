@@ -23,7 +23,7 @@
     box.innerHTML = "";
     var link = document.createElement("a");
     link.href = "/calls/" + event.call_id;
-    link.textContent = "New call assigned: " + event.call_type + " (P" + event.priority + ") at " + event.address;
+    link.textContent = t("New call assigned: {type} (P{priority}) at {address}", { type: event.call_type, priority: event.priority, address: event.address });
     box.appendChild(link);
   }
 
@@ -70,8 +70,8 @@
      cancellation of a call is news about one of ours): say so on its open page at once, take away the
      taps, and settle what waits in the outbox for it with the same words. */
   function leftTheUnit(event) {
-    var message = event.type === "call.cancelled" ? "Cancelled: " + (event.reason || "no reason given")
-      : "Reassigned to " + (event.unit_call_sign || "another unit");
+    var message = event.type === "call.cancelled" ? t("Cancelled: {reason}", { reason: event.reason || t("no reason given") })
+      : t("Reassigned to {unit}", { unit: event.unit_call_sign || t("another unit") });
     if (window.FieldappOutbox && window.FieldappOutbox.resolveCall) {
       window.FieldappOutbox.resolveCall(event.call_id, message).then(function (touched) {
         if (touched && window.FieldappOutbox.run) window.FieldappOutbox.run();
@@ -83,13 +83,13 @@
     var note = document.createElement("p");
     note.className = "flash flash-error call-gone";
     note.setAttribute("role", "alert");
-    note.textContent = message + ". This call is no longer yours; nothing more can be recorded on it here.";
+    note.textContent = t("{message}. This call is no longer yours; nothing more can be recorded on it here.", { message: message });
     box.innerHTML = "";
     box.appendChild(note);
     var status = document.getElementById("call-status");
     if (status) {
       status.className = "status status-" + (event.type === "call.cancelled" ? "cancelled" : "reassigned");
-      status.textContent = event.type === "call.cancelled" ? "Cancelled" : "Reassigned";
+      status.textContent = event.type === "call.cancelled" ? t("Cancelled") : t("Reassigned");
     }
     document.querySelectorAll("[data-transitions], [data-crew-only]").forEach(function (el) { el.hidden = true; });
     return true;

@@ -90,10 +90,10 @@
       var problem = (await response.json()).error || {};
       var fields = problem.fields || {};
       var first = Object.keys(fields)[0];
-      error.textContent = first ? [].concat(fields[first])[0] : (problem.message || "The session is still locked.");
+      error.textContent = first ? [].concat(fields[first])[0] : (problem.message || t("The session is still locked."));
       error.hidden = false;
     } catch (problem) {
-      error.textContent = "No connection. What you entered stays on this device; try again when you have a signal.";
+      error.textContent = t("No connection. What you entered stays on this device; try again when you have a signal.");
       error.hidden = false;
     } finally {
       submit.disabled = false;
@@ -103,23 +103,24 @@
   function build() {
     var user = document.querySelector('meta[name="fieldapp-user"]');
     var minutes = Number(document.body.getAttribute("data-idle-minutes") || 30);
-    var idle = minutes >= 1 ? Math.round(minutes) + " minutes" : Math.round(minutes * 60) + " seconds";
+    var idle = minutes >= 1 ? tn("{n} minute", "{n} minutes", Math.round(minutes))
+      : tn("{n} second", "{n} seconds", Math.round(minutes * 60));
     var dialog = element("dialog", { id: "unlock-sheet", class: "sheet lock-sheet", "aria-labelledby": "unlock-title" });
     var form = element("form", { method: "dialog", novalidate: "" });
-    form.appendChild(element("h2", { id: "unlock-title" }, "Locked"));
+    form.appendChild(element("h2", { id: "unlock-title" }, t("Locked")));
     form.appendChild(element("p", { class: "help" },
-      "fieldapp was not used here for " + idle + ", so it is locked. What is on the page and " +
-      "waiting to send stays on this device. Enter your password to go on."));
+      t("fieldapp was not used here for {idle}, so it is locked. What is on the page and waiting to send stays on this device. Enter your password to go on.",
+        { idle: idle })));
     var error = element("p", { class: "field-error", id: "unlock-error", role: "alert", hidden: "" });
     form.appendChild(error);
-    form.appendChild(element("label", { for: "unlock-username" }, "Username"));
+    form.appendChild(element("label", { for: "unlock-username" }, t("Username")));
     form.appendChild(element("input", { id: "unlock-username", name: "username", autocomplete: "username",
                                         readonly: "", value: user ? user.content : "" }));
-    form.appendChild(element("label", { for: "unlock-password" }, "Password"));
+    form.appendChild(element("label", { for: "unlock-password" }, t("Password")));
     form.appendChild(element("input", { id: "unlock-password", name: "password", type: "password",
                                         autocomplete: "current-password", "aria-describedby": "unlock-error" }));
     var actions = element("div", { class: "actions" });
-    var submit = element("button", { type: "submit", class: "primary" }, "Unlock");
+    var submit = element("button", { type: "submit", class: "primary" }, t("Unlock"));
     actions.appendChild(submit);
     var offered = (document.body.getAttribute("data-unlock-methods") || "password").split(" ");
     Object.keys(methods).filter(function (name) { return offered.indexOf(name) >= 0; }).forEach(function (name) {
@@ -132,7 +133,7 @@
       });
       actions.appendChild(button);
     });
-    var signOut = element("button", { type: "button" }, "Sign out");
+    var signOut = element("button", { type: "button" }, t("Sign out"));
     signOut.addEventListener("click", function () {
       var logout = document.querySelector("form.logout");
       if (logout) logout.submit(); else location.assign("/login");
@@ -146,7 +147,7 @@
       event.preventDefault();
       var password = form.elements.password.value;
       form.elements.password.value = "";
-      if (!password) { error.textContent = "Enter your password."; error.hidden = false; return; }
+      if (!password) { error.textContent = t("Enter your password."); error.hidden = false; return; }
       unlockWith({ method: "password", password: password }, error, submit);
     });
     return dialog;

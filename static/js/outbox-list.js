@@ -18,11 +18,11 @@
     var entries = (await outbox.store.all()).filter(function (e) { return !e.user || e.user === currentUser(); });
     list.innerHTML = "";
     var state = document.getElementById("outbox-state");
-    if (state) state.textContent = navigator.onLine ? "Online." : "Offline: records will be sent when the connection returns.";
+    if (state) state.textContent = navigator.onLine ? t("Online.") : t("Offline: records will be sent when the connection returns.");
     if (!entries.length) {
       var empty = document.createElement("li");
       empty.className = "card empty";
-      empty.textContent = "Nothing is waiting. Everything saved on this device has reached the server.";
+      empty.textContent = t("Nothing is waiting. Everything saved on this device has reached the server.");
       list.appendChild(empty);
       return;
     }
@@ -30,8 +30,7 @@
       var item = document.createElement("li");
       if (entry.locked) {  // sealed, and this device has not got the key back yet (vault.js)
         item.className = "card";
-        item.textContent = "A record sealed on this device: it opens and is sent once this device is " +
-          "online with you signed in.";
+        item.textContent = t("A record sealed on this device: it opens and is sent once this device is online with you signed in.");
         list.appendChild(item);
         return;
       }
@@ -42,26 +41,25 @@
       title.appendChild(strong);
       var meta = document.createElement("p");
       meta.className = "meta";
-      meta.textContent = (entry.status === "refused" ? (entry.closed ? "Not sent" : "Set aside") : "Waiting") +
-        " · saved " + (window.FieldappTime ? window.FieldappTime.format(entry.created_at, true)
-          : new Date(entry.created_at).toLocaleString());
+      meta.textContent = (entry.status === "refused" ? (entry.closed ? t("Not sent") : t("Set aside")) : t("Waiting")) +
+        " · " + t("saved {time}", { time: FieldappI18n.dateTime(entry.created_at) });
       item.appendChild(title);
       item.appendChild(meta);
       if (entry.status === "refused") {
         var why = document.createElement("p");
         why.className = "field-error";
-        why.textContent = entry.closed ? entry.message : "The server said: " + entry.message;
+        why.textContent = entry.closed ? entry.message : t("The server said: {message}", { message: entry.message });
         item.appendChild(why);
         var actions = document.createElement("div");
         actions.className = "actions";
-        if (!entry.closed) actions.appendChild(button("Fix and save again", function () {
+        if (!entry.closed) actions.appendChild(button(t("Fix and save again"), function () {
           location.assign(entry.page + (entry.page.indexOf("?") < 0 ? "?" : "&") + "restore=" + entry.seq);
         }));
-        if (!entry.closed) actions.appendChild(button("Try again", async function () {
+        if (!entry.closed) actions.appendChild(button(t("Try again"), async function () {
           entry.status = "waiting"; delete entry.message; await outbox.store.put(entry); run();
         }));
-        actions.appendChild(button("Discard", async function () {
-          if (window.confirm("Discard this record? It was never saved on the server.")) {
+        actions.appendChild(button(t("Discard"), async function () {
+          if (window.confirm(t("Discard this record? It was never saved on the server."))) {
             await outbox.store.remove(entry.seq); updateBadge(); renderList();
           }
         }));
@@ -81,7 +79,7 @@
     var form = Array.prototype.filter.call(document.forms, function (f) {
       return new URL(actionOf(f)).pathname === path;
     })[0];
-    if (!form) { notice("The form for this record is not on this page.", "error"); return; }
+    if (!form) { notice(t("The form for this record is not on this page."), "error"); return; }
     var values = {};
     entry.fields.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -93,11 +91,11 @@
     form.setAttribute("data-replaces", String(seq));
     if (window.FieldappFieldErrors && !form.closest("[hidden]")) {  // at its fields, the summary in view and focused
       var error = entry.error || { message: entry.message, fields: {} };
-      window.FieldappFieldErrors.show(form, { message: "The server refused this record: " + (error.message || entry.message)
-        + " Correct it below and save again.", fields: error.fields || {} });
+      window.FieldappFieldErrors.show(form, { message: t("The server refused this record: {message} Correct it below and save again.",
+        { message: error.message || entry.message }), fields: error.fields || {} });
       return;
     }
-    notice("The server refused this record: " + entry.message + " Correct it below and save again.", "error");
+    notice(t("The server refused this record: {message} Correct it below and save again.", { message: entry.message }), "error");
     form.scrollIntoView();
   }
 

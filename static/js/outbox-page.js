@@ -59,8 +59,9 @@
     }
     badge.hidden = !entries.length;
     badge.classList.toggle("outbox-refused", refused > 0);
-    badge.textContent = refused ? waiting + " waiting · " + refused + " set aside" : waiting + " waiting to send";
-    badge.setAttribute("aria-label", badge.textContent + ": open the list");
+    badge.textContent = refused ? t("{waiting} waiting · {refused} set aside", { waiting: FieldappI18n.number(waiting), refused: FieldappI18n.number(refused) })
+      : tn("{n} waiting to send", "{n} waiting to send", waiting);
+    badge.setAttribute("aria-label", t("{badge}: open the list", { badge: badge.textContent }));
     return entries;
   }
 
@@ -78,7 +79,7 @@
     var waiting = entries.filter(function (e) { return e.status === "waiting"; }).length;
     if (report.state === "done" && !waiting) backoff = 5000;
     if (report.state === "signin" && waiting && !(options && options.attend)) {
-      notice("Sign in again to send " + waiting + " saved record(s).", "error");
+      notice(tn("Sign in again to send {n} saved record.", "Sign in again to send {n} saved records.", waiting), "error");
       offerSignIn();
     }
     if ((report.state === "offline" || report.state === "error") && waiting) scheduleRetry();
@@ -92,7 +93,7 @@
     var box = document.getElementById("outbox-notice");
     if (!box || !window.FieldappSignIn || box.querySelector("button")) return;
     box.appendChild(document.createTextNode(" "));
-    box.appendChild(button("Sign in", function () {
+    box.appendChild(button(t("Sign in"), function () {
       window.FieldappSignIn.open().then(function (signedIn) { if (signedIn) { box.remove(); run(); } });
     }));
   }
@@ -109,7 +110,7 @@
     var label = form.getAttribute("data-outbox-label");
     var button = submitter || form.querySelector("button[type=submit], button:not([type])");
     if (label) return label;
-    return (button ? button.textContent.trim() : "Form") + " · " + document.title.replace(/ · fieldapp$/, "");
+    return (button ? button.textContent.trim() : t("Form")) + " · " + document.title.replace(/ · fieldapp$/, "");
   }
 
   function actionOf(form) {
@@ -171,7 +172,7 @@
     var returned = result.returned;
     if (returned) {  // refused while online: shown at its fields, never kept in the outbox
       if (window.FieldappFieldErrors) window.FieldappFieldErrors.show(form, returned.error);
-      else notice("Not saved: " + returned.error.message, "error", form);
+      else notice(t("Not saved: {message}", { message: returned.error.message }), "error", form);
       return;
     }
     var saved = await outbox.store.get(seq);
@@ -181,13 +182,13 @@
         .catch(function () {});
     }
     if (saved && saved.status === "refused") {
-      notice("Not saved: " + saved.message, "error", form);
+      notice(t("Not saved: {message}", { message: saved.message }), "error", form);
     } else if (saved && report.state === "signin") {
-      notice("Saved on this device. Sign in again to send it.", "error", form);
+      notice(t("Saved on this device. Sign in again to send it."), "error", form);
       offerSignIn();
       form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
     } else if (saved) {
-      notice("Saved on this device. It will be sent as soon as there is a connection.", "success", form);
+      notice(t("Saved on this device. It will be sent as soon as there is a connection."), "success", form);
       buttons.forEach(function (b) { b.disabled = true; });
       form.dispatchEvent(new CustomEvent("fieldapp:queued", { bubbles: true }));
     }
@@ -199,8 +200,8 @@
     if (!/\/logout$/.test(form.getAttribute("action") || "") || form.dataset.confirmed) return;
     event.preventDefault();
     var entries = (await outbox.store.all()).filter(function (e) { return e.user === currentUser(); });
-    if (entries.length && !window.confirm(entries.length + " record(s) on this device have not been sent. " +
-        "They stay here and are sent the next time you sign in on this device. Sign out anyway?")) return;
+    if (entries.length && !window.confirm(tn("{n} record on this device has not been sent. It stays here and is sent the next time you sign in on this device. Sign out anyway?",
+        "{n} records on this device have not been sent. They stay here and are sent the next time you sign in on this device. Sign out anyway?", entries.length))) return;
     form.dataset.confirmed = "1";
     await clearDeviceCopies();
     form.submit();

@@ -27,7 +27,7 @@
         .replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
       if (text && parts.indexOf(text) < 0) parts.push(text);
     }
-    return parts.join(" ") || "The server refused this record.";
+    return parts.join(" ") || t("The server refused this record.");
   }
 
   function messageOf(error) {

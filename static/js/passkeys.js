@@ -29,7 +29,7 @@
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error((data.error && data.error.message) || "The server refused (" + response.status + ").");
+        if (!response.ok) throw new Error((data.error && data.error.message) || t("The server refused ({status}).", { status: response.status }));
         return data;
       });
     });
@@ -58,15 +58,15 @@
   }
 
   function explain(error) {
-    if (error && error.name === "NotAllowedError") return "The passkey was cancelled or timed out. Try again.";
-    if (error && error.name === "InvalidStateError") return "This passkey is already set up.";
-    return (error && error.message) || "The passkey did not work.";
+    if (error && error.name === "NotAllowedError") return t("The passkey was cancelled or timed out. Try again.");
+    if (error && error.name === "InvalidStateError") return t("This passkey is already set up.");
+    return (error && error.message) || t("The passkey did not work.");
   }
 
   function wire(block, run) {
     var button = block.querySelector("[data-passkey-start]"), message = block.querySelector("[data-passkey-error]");
     if (!window.PublicKeyCredential || !navigator.credentials) {
-      message.textContent = "This browser cannot use passkeys.";
+      message.textContent = t("This browser cannot use passkeys.");
       message.hidden = false;
       button.disabled = true;
       return;
@@ -98,7 +98,7 @@
 
   /* The idle lock's sheet (lock.js) offers "Use a passkey" to a user who has one. */
   if (window.FieldappLock && window.PublicKeyCredential && navigator.credentials) {
-    window.FieldappLock.register("passkey", { label: "Use a passkey", fields: function () {
+    window.FieldappLock.register("passkey", { label: t("Use a passkey"), fields: function () {
       return post("/unlock/passkey/options").then(function (options) {
         options.challenge = bytes(options.challenge);
         options.allowCredentials = descriptors(options.allowCredentials);

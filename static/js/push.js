@@ -15,7 +15,7 @@
       method: method, credentials: "same-origin", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
     }).then(function (response) {
-      if (!response.ok && response.status !== 204) throw new Error("The server refused (" + response.status + ").");
+      if (!response.ok && response.status !== 204) throw new Error(t("The server refused ({status}).", { status: response.status }));
       return response;
     });
   }
@@ -41,8 +41,7 @@
     }
 
     if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-      show("This browser cannot show call alerts. On an iPhone, add fieldapp to the Home Screen " +
-           "(Share, then Add to Home Screen) and open it from there.", null);
+      show(t("This browser cannot show call alerts. On an iPhone, add fieldapp to the Home Screen (Share, then Add to Home Screen) and open it from there."), null);
       return;
     }
     fetch("/api/v1/push/public-key", { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -56,24 +55,24 @@
           if (subscription && Notification.permission === "granted") {
             // Tell the server again: after a new sign-in it belongs to this session.
             return send("POST", subscription.toJSON()).then(function () {
-              show("Call alerts are on for this phone.", true);
+              show(t("Call alerts are on for this phone."), true);
             });
           }
           if (Notification.permission === "denied") {
-            show("Notifications are blocked for fieldapp in this browser's settings. Allow them there to get call alerts.", null);
+            show(t("Notifications are blocked for fieldapp in this browser's settings. Allow them there to get call alerts."), null);
           } else {
-            show("Call alerts are off for this phone.", false);
+            show(t("Call alerts are off for this phone."), false);
           }
           return null;
         });
       })
-      .catch(function () { show("Call alerts could not be checked right now; try again later.", false); });
+      .catch(function () { show(t("Call alerts could not be checked right now; try again later."), false); });
 
     on.addEventListener("click", function () {
       on.disabled = true;
       Notification.requestPermission().then(function (permission) {
         if (permission !== "granted") {
-          show("Without permission to show notifications, fieldapp cannot alert you. You can allow it in the browser's settings.", false);
+          show(t("Without permission to show notifications, fieldapp cannot alert you. You can allow it in the browser's settings."), false);
           return null;
         }
         return navigator.serviceWorker.ready.then(function (registration) {
@@ -81,10 +80,10 @@
         }).then(function (subscription) {
           return send("POST", subscription.toJSON());
         }).then(function () {
-          show("Call alerts are on for this phone.", true);
+          show(t("Call alerts are on for this phone."), true);
         });
       }).catch(function (error) {
-        show("Call alerts could not be turned on: " + error.message, false);
+        show(t("Call alerts could not be turned on: {message}", { message: error.message }), false);
       }).then(function () { on.disabled = false; });
     });
 
@@ -97,9 +96,9 @@
         var endpoint = subscription.endpoint;
         return subscription.unsubscribe().then(function () { return send("DELETE", { endpoint: endpoint }); });
       }).then(function () {
-        show("Call alerts are off for this phone.", false);
+        show(t("Call alerts are off for this phone."), false);
       }).catch(function (error) {
-        show("Call alerts could not be turned off: " + error.message, true);
+        show(t("Call alerts could not be turned off: {message}", { message: error.message }), true);
       }).then(function () { off.disabled = false; });
     });
   }

@@ -5,29 +5,12 @@
    the connection returns and when a live event says the unit's calls changed. Pages of calls no
    longer assigned are dropped. The server decides what may be kept (X-Fieldapp-Offline: never an
    officer's clinical notes); the copies are sealed under the user's key (static/js/vault.js) and
-   cleared at sign-out (static/js/outbox-page.js).
-
-   Also: times shown by scripts in the agency's zone, 24-hour, like the pages (FieldappTime). */
+   cleared at sign-out (static/js/outbox-page.js). (Times shown by scripts: static/js/i18n.js.) */
 (function () {
   "use strict";
   var pages = window.FieldappVault && window.FieldappVault.pages;
   var CREW = ["officer", "clinician"];
   var running = null, again = false, lastRun = 0;
-  var zone = document.body && document.body.getAttribute("data-timezone") || undefined;
-
-  function formatter(withDate) {
-    var options = { timeZone: zone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" };
-    if (withDate) { options.month = "short"; options.day = "numeric"; }
-    try { return new Intl.DateTimeFormat("en-US", options); } catch (error) {  // an unknown zone name
-      delete options.timeZone;
-      return new Intl.DateTimeFormat("en-US", options);
-    }
-  }
-
-  window.FieldappTime = {
-    zone: zone,
-    format: function (value, withDate) { return formatter(withDate).format(new Date(value)); },
-  };
 
   function isCrew() { return CREW.indexOf(document.body && document.body.getAttribute("data-role")) >= 0; }
 
@@ -110,7 +93,7 @@
         card.appendChild(badge);
       }
       badge.classList.toggle("is-ready", !!held);
-      badge.textContent = held ? "✓ Ready offline" : "Not yet ready offline";
+      badge.textContent = held ? "✓ " + t("Ready offline") : t("Not yet ready offline");
     }
   }
 

@@ -40,27 +40,27 @@
     var user = document.querySelector('meta[name="fieldapp-user"]');
     var dialog = element("dialog", { id: "signin-sheet", class: "sheet", "aria-labelledby": "signin-title" });
     var form = element("form", { method: "dialog", novalidate: "" });
-    form.appendChild(element("h2", { id: "signin-title" }, "Sign in again"));
+    form.appendChild(element("h2", { id: "signin-title" }, t("Sign in again")));
     form.appendChild(element("p", { class: "help" },
-      "Your session has ended. What you entered is kept on this page and is sent once you are signed in."));
+      t("Your session has ended. What you entered is kept on this page and is sent once you are signed in.")));
     var error = element("p", { class: "field-error", id: "signin-error", role: "alert", hidden: "" });
     form.appendChild(error);
     var first = element("div", { "data-step": "password" });
-    first.appendChild(element("label", { for: "signin-username" }, "Username"));
+    first.appendChild(element("label", { for: "signin-username" }, t("Username")));
     first.appendChild(element("input", { id: "signin-username", name: "username", autocomplete: "username",
                                          readonly: "", value: user ? user.content : "" }));
-    first.appendChild(element("label", { for: "signin-password" }, "Password"));
+    first.appendChild(element("label", { for: "signin-password" }, t("Password")));
     first.appendChild(element("input", { id: "signin-password", name: "password", type: "password",
                                          autocomplete: "current-password", "aria-describedby": "signin-error" }));
     var second = element("div", { "data-step": "code", hidden: "" });
-    second.appendChild(element("label", { for: "signin-code" }, "Code from your authenticator app (or a recovery code)"));
+    second.appendChild(element("label", { for: "signin-code" }, t("Code from your authenticator app (or a recovery code)")));
     second.appendChild(element("input", { id: "signin-code", name: "code", autocomplete: "one-time-code",
                                           inputmode: "numeric", "aria-describedby": "signin-error" }));
     form.appendChild(first);
     form.appendChild(second);
     var actions = element("div", { class: "actions" });
-    var submit = element("button", { type: "submit", class: "primary", value: "go" }, "Sign in");
-    var later = element("button", { type: "button", value: "later" }, "Not now");
+    var submit = element("button", { type: "submit", class: "primary", value: "go" }, t("Sign in"));
+    var later = element("button", { type: "button", value: "later" }, t("Not now"));
     actions.appendChild(submit);
     actions.appendChild(later);
     form.appendChild(actions);
@@ -84,7 +84,7 @@
       try {
         if (step === "password") {
           var password = form.elements.password.value;
-          if (!password) { fail("Enter your password."); return; }
+          if (!password) { fail(t("Enter your password.")); return; }
           var page = await fetch("/login", { credentials: "same-origin", headers: { Accept: "text/html" } });
           var answer = await post("/login", { username: form.elements.username.value, password: password,
                                               csrf_token: csrfOf(await page.text()) });
@@ -93,10 +93,10 @@
             codeToken = csrfOf(answer.html);
             first.hidden = true;
             second.hidden = false;
-            submit.textContent = "Confirm";
+            submit.textContent = t("Confirm");
             form.elements.code.focus();
           } else if (answer.path === "/login" || answer.status >= 400) {
-            fail(errorOf(answer.html, "The username or password is wrong."));
+            fail(errorOf(answer.html, t("The username or password is wrong.")));
             form.elements.password.value = "";
             form.elements.password.focus();
           } else {
@@ -104,24 +104,24 @@
           }
         } else {
           var code = form.elements.code.value.trim();
-          if (!code) { fail("Enter the code."); return; }
+          if (!code) { fail(t("Enter the code.")); return; }
           var result = await post("/login/code", { code: code, csrf_token: codeToken });
           if (result.path === "/login/code") {
             codeToken = csrfOf(result.html) || codeToken;
-            fail(errorOf(result.html, "The code is wrong."));
+            fail(errorOf(result.html, t("The code is wrong.")));
             form.elements.code.value = "";
           } else if (result.path === "/login") {  // the code step expired: the password again
             step = "password";
             first.hidden = false;
             second.hidden = true;
-            submit.textContent = "Sign in";
-            fail("The code step has expired. Enter your password again.");
+            submit.textContent = t("Sign in");
+            fail(t("The code step has expired. Enter your password again."));
           } else {
             finish(true);
           }
         }
       } catch (problem) {
-        fail("No connection. What you entered stays on this device; try again when you have a signal.");
+        fail(t("No connection. What you entered stays on this device; try again when you have a signal."));
       } finally {
         submit.disabled = false;
       }
@@ -130,7 +130,7 @@
       step = "password";
       first.hidden = false;
       second.hidden = true;
-      submit.textContent = "Sign in";
+      submit.textContent = t("Sign in");
       error.hidden = true;
       form.elements.password.value = "";
       form.elements.code.value = "";

@@ -152,7 +152,7 @@ def test_people_search_and_read(api, encounter, shift, make_user, db):
     by_dob = api.get("/api/v1/people?q=1990-04", user=clinician).get_json()
     assert len(by_dob) == 1
     officer_found = api.get("/api/v1/people?q=reyes", user=shift.officer).get_json()
-    assert "race_ethnicity" not in officer_found[0] and officer_found[0]["preferred_language"] == "Spanish"
+    assert "race_ethnicity" not in officer_found[0] and officer_found[0]["preferred_language"] == "en"
     assert api.get("/api/v1/people?q=%25%25", user=clinician).get_json() == []  # "%%" is text, not a wildcard
     short = api.get("/api/v1/people?q=a", user=clinician)
     assert short.status_code == 422 and "q" in short.get_json()["error"]["fields"]

@@ -369,7 +369,7 @@ def test_the_public_summary_suppresses_small_counts(api, data, manager):
     grand = next(row for row in rows if row["table"] == "all" and row["outcome"] == "total")
     assert grand["suppressed"] == "true" and grand["count"] == ""
     assert {row["table"] for row in rows} == {"month", "call_type", "gender", "age_group", "race_ethnicity", "district",
-                                             "all"}
+                                             "preferred_language", "interpreter_needed", "all"}
     text = response.get_data(as_text=True)
     for identifier in IDENTIFIERS:
         assert identifier not in text

@@ -28,7 +28,7 @@ PSEUDO_LOCALE = "el"
 OPEN, CLOSE = "⟦", "⟧"
 _ACCENTS = str.maketrans("aeiouAEIOUcnyCNY", "áéíóúÁÉÍÓÚçñýÇÑÝ")
 # What must survive translation untouched: %(name)s and %% placeholders, HTML entities and tags.
-_KEEP = re.compile(r"(%\([^)]+\)[sd]|%%|&[#\w]+;|<[^>]+>)")
+_KEEP = re.compile(r"(%\([^)]+\)[sd]|%%|&[#\w]+;|<[^>]+>|\{\w+\})")  # {name}: the JavaScript placeholders
 
 
 def pseudo(text: str) -> str:

@@ -62,7 +62,7 @@ class World:
                               dob=draw(st.sampled_from([None, date(1990, 3, 10), date(2010, 2, 28)])),
                               approx_age=draw(st.sampled_from([None, 30, 70])),
                               race_ethnicity=draw(st.sampled_from([["white"], ["black", "white"], []])),
-                              preferred_language="English") for n in range(4)]
+                              preferred_language="en") for n in range(4)]
         self.calls, self.encounters, self.referrals, self.kept = [], [], [], set()
         session.add_all([*self.units, org, *self.services, *self.people])
 

@@ -11,6 +11,9 @@ callback     the Patient's first ``phone`` telecom
 priority     stat / asap -> 1, urgent -> 2, routine -> 4
 note         every note's text: the counselor's warm hand-off
 identifier   the center's own id of the hand-off (system|value): the same one again is the same request
+language     the Patient's communication (the one marked preferred, else the first): language.coding of
+             urn:ietf:bcp:47 (else a coding without a system), a BCP 47 tag; the extension
+             patient-interpreterRequired (valueBoolean): interpreter needed
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import ValidationError
 
+from fieldapp import languages
 from fieldapp.calls import constants as c
 from fieldapp.errors import Invalid
 
@@ -36,6 +40,8 @@ REASON_CODES = {
     (ICD10CM, "R45.6"): "MTLV", (ICD10CM, "R45.89"): "MNTL", (ICD10CM, "F99"): "MNTL",
 }
 PHONE_CHARACTERS = set("0123456789+-(). ")
+BCP47 = "urn:ietf:bcp:47"
+INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 
 
 @dataclass
@@ -49,6 +55,8 @@ class Handoff:
     callback: str | None
     note: str | None
     lines: list = field(default_factory=list)  # narrative lines: the person, the reason
+    preferred_language: str | None = None  # BCP 47 (fieldapp.languages)
+    interpreter_needed: bool | None = None
 
 
 def refuse(expression: str, message: str, detail: str | None = None):
@@ -139,6 +147,27 @@ def _person(request: ServiceRequest):
     return "Person: " + ", ".join(facts), _phone(patient, index), address, f"{SR}.contained[{index}].address"
 
 
+def _language(request: ServiceRequest) -> tuple[str | None, bool | None]:
+    """(BCP 47 tag, interpreter needed) from the contained Patient's communication and extension."""
+    reference = request.subject.reference
+    if reference is None:
+        return None, None
+    index, patient = _contained(request, reference, "Patient", f"{SR}.subject.reference")
+    interpreter = next((extension.valueBoolean for extension in patient.extension or []
+                        if extension.url == INTERPRETER_REQUIRED and extension.valueBoolean is not None), None)
+    spoken = list(enumerate(patient.communication or []))
+    spoken.sort(key=lambda item: not item[1].preferred)  # the preferred one first, else in order
+    for number, communication in spoken[:1]:
+        for place, coding in enumerate(communication.language.coding or []):
+            if coding.system in (BCP47, None) and coding.code:
+                try:
+                    return languages.canonical(coding.code), interpreter
+                except ValueError:
+                    refuse(f"{SR}.contained[{index}].communication[{number}].language.coding[{place}].code",
+                           "The person's language is not a BCP 47 code.", languages.MESSAGE)
+    return None, interpreter
+
+
 def _reason(request: ServiceRequest) -> tuple[str, str]:
     """(call type, narrative line) from reasonCode[0]: its text and a coding fieldapp can map."""
     if not request.reasonCode:
@@ -223,6 +252,8 @@ def read(body) -> Handoff:
     call_type, reason_line = _reason(request)
     address, lat, lon = _location(request, person_address, person_where)
     notes = [note.text.strip() for note in request.note or [] if note.text and note.text.strip()]
-    return Handoff(identifier=_identifier(request), call_type=call_type, priority=PRIORITIES[request.priority],
+    language, interpreter = _language(request)
+    return Handoff(preferred_language=language, interpreter_needed=interpreter,
+                   identifier=_identifier(request), call_type=call_type, priority=PRIORITIES[request.priority],
                    address=address, lat=lat, lon=lon, callback=callback,
                    note="\n".join(notes)[:4000] or None, lines=[person_line, reason_line])

@@ -44,7 +44,8 @@ def _call_data(handoff: intake.Handoff, by) -> dict:
     narrative = "\n".join([f"From 988 {by.name}" + (f", hand-off {number}." if number else "."), *handoff.lines])
     payload = {"call_type": handoff.call_type, "priority": handoff.priority, "source": SOURCE,
                "location": {"address": handoff.address, "lat": handoff.lat, "lon": handoff.lon},
-               "narrative": narrative[:4000], "callback": handoff.callback, "handoff_note": handoff.note}
+               "narrative": narrative[:4000], "callback": handoff.callback, "handoff_note": handoff.note,
+               "preferred_language": handoff.preferred_language, "interpreter_needed": handoff.interpreter_needed}
     try:
         return CallCreateSchema().load(payload)
     except ValidationError as error:

@@ -15,6 +15,11 @@ cautions       cautionComponent -> fieldapp caution codes, and a narrative line 
 notes          notesComponent.notesActionComments (HTML) -> narrative lines.
 reporting party personComponent with a Caller / ReportingParty role -> a narrative line.
 cancellation   incidentStatusCommonRegistryText containing "Cancelled" (or "Canceled").
+language       the person's (a person component that is not the reporting party's, else the first) NIEM
+               nc:PersonPrimaryLanguage in ncPersonComponent: LanguageCode (ISO 639 / BCP 47: "spa" and
+               "es" are both es), else LanguageName ("Spanish"); a name fieldapp cannot place becomes a
+               narrative line, a code that is none is refused. EIDO has no element for an interpreter:
+               interpreter_needed stays unknown. Taken when the call is made, not from later updates.
 """
 
 import html
@@ -25,6 +30,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 
+from fieldapp import languages
 from fieldapp.calls import constants as c
 from fieldapp.errors import Invalid
 from fieldapp.integrations.eido import pidf
@@ -56,6 +62,7 @@ class Intake:
     received_at: datetime | None = None
     cancelled: bool = False
     cancel_reason: str | None = None
+    preferred_language: str | None = None
 
 
 def incident_of(doc: Document) -> dict:
@@ -188,6 +195,34 @@ def reporting_party_of(doc: Document, incident: dict) -> list[str]:
     return lines[:3]
 
 
+LANGUAGE_CODE = "personComponent.ncPersonComponent.PersonPrimaryLanguage.LanguageCode"
+
+
+def language_of(doc: Document, incident: dict) -> tuple[str | None, str | None]:
+    """(BCP 47 tag, narrative line) of the person's primary language, where the document says it."""
+    people = doc.follow(incident, "personReference") or doc.of_kind("person")
+    def reports(component):
+        roles = texts(ci_get(component, "personIncidentRoleRegistryText"), "personIncidentRoleRegistryText")
+        return any(role.lower() in REPORTING_ROLES for role in roles)
+    for component in sorted(people, key=reports):  # the person in crisis before the caller
+        spoken = ci_get(ci_get(component, "ncPersonComponent"), "PersonPrimaryLanguage")
+        if not isinstance(spoken, dict):
+            continue
+        code = text(ci_get(spoken, "LanguageCode"), LANGUAGE_CODE, max_length=40)
+        if code:
+            tag = languages.ALIASES.get(code.lower(), code)
+            try:
+                return languages.canonical(tag), None
+            except ValueError:
+                raise Invalid(_("The person's language code is not an ISO 639 or BCP 47 code."),
+                              fields={LANGUAGE_CODE: [_(languages.MESSAGE)]}) from None
+        name = text(ci_get(spoken, "LanguageName"), LANGUAGE_CODE.replace("Code", "Name"), max_length=60)
+        if name:
+            tag = languages.by_name(name)
+            return tag, None if tag else f"Preferred language (as the CAD gave it): {name}"
+    return None, None
+
+
 def cancellation_of(incident: dict) -> tuple[bool, str | None]:
     statuses = texts(ci_get(incident, "incidentStatusCommonRegistryText"), "incidentStatusCommonRegistryText")
     if not any(status.lower() in ("cancelled", "canceled") for status in statuses):
@@ -205,10 +240,11 @@ def read(doc: Document) -> Intake:
     received_at = timestamp(ci_get(calls[0], "callStartTimestamp"), "callComponent.callStartTimestamp") \
         if calls else None
     cancelled, reason = cancellation_of(incident)
-    return Intake(
+    language, language_line = language_of(doc, incident)
+    return Intake(preferred_language=language,
         incident_id=incident_id_of(doc, incident), updated_at=doc.latest_update(), call_type=call_type,
         priority=priority_of(incident), address=place.address[:200], lat=place.lat, lon=place.lon,
         callback=callback_of(doc), cautions=cautions,
         lines=[line for line in [type_line, *caution_lines, *location_lines, *reporting_party_of(doc, incident),
-                                 *notes_of(doc, incident)] if line],
+                                 language_line, *notes_of(doc, incident)] if line],
         received_at=received_at, cancelled=cancelled, cancel_reason=reason)

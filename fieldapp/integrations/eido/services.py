@@ -44,7 +44,8 @@ def _create(intake: mapping.Intake, *, by, source: str, call_source: str) -> Out
                "location": {"address": intake.address, "lat": intake.lat, "lon": intake.lon},
                "narrative": _narrative(intake, source), "cautions": intake.cautions,
                "callback": intake.callback, "external_id": intake.incident_id,
-               "source": call_source}  # a CAD incident came through 911, a crisis line's through 988
+               "source": call_source,  # a CAD incident came through 911, a crisis line's through 988
+               "preferred_language": intake.preferred_language}
     if call_source == "988":  # a 988 center's notes are its counselor's warm hand-off
         notes = [line.removeprefix("Note: ") for line in intake.lines if line.startswith("Note: ")]
         payload["handoff_note"] = "\n".join(notes)[:4000] or None
