@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
 
-.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live clean
+.PHONY: install static run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts test-browser lint bench bench-live bench-positions clean
 
 ## Python packages by uv (from PyPI, itself installed by pip): it fetches and installs in parallel and shows
 ## no build backend's warnings. First from uv's cache alone (~6 s on a machine that installed them before),
@@ -144,6 +144,12 @@ bench: install
 BENCH_LIVE_ARGS ?=
 bench-live: install
 	$(BIN)/python -m bench.live $(BENCH_LIVE_ARGS)
+
+## Unit positions (issue 20): 200 units posting every 15 s while 100 dispatcher streams watch the map;
+## a short run: make bench-positions BENCH_POSITIONS_ARGS="--seconds 20".
+BENCH_POSITIONS_ARGS ?=
+bench-positions: install
+	$(BIN)/python -m bench.positions $(BENCH_POSITIONS_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

@@ -66,6 +66,8 @@ from fieldapp.notes import api as notes_api
 from fieldapp.offline import views as offline_views
 from fieldapp.offline.views import mark_offline_pages
 from fieldapp.people import api as people_api
+from fieldapp.positions import api as positions_api
+from fieldapp.positions import views as positions_views
 from fieldapp.push import api as push_api
 from fieldapp.push import keys as push_keys
 from fieldapp.push.commands import push_cli
@@ -81,6 +83,8 @@ from fieldapp.web import views as core_views
 from fieldapp.web.assets import register_assets
 from fieldapp.web.errors import register_errorhandlers
 from fieldapp.web.templating import register_template_helpers
+from fieldapp.zones import api as zones_api
+from fieldapp.zones import views as zones_views
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,17 +138,21 @@ def register_blueprints(app: Flask) -> None:
                       exports_api.blp, mfa_api.blp, integrations_api.blp, eido_api.blp, hsds_api.blp, fhir_api.blp,
                       crisis_line_api.blp,
                       sync_api.blp, not_sent_api.blp, follow_up_contacts_api.blp,
-                      push_api.blp, lock_views.blp):
+                      push_api.blp, lock_views.blp, positions_api.blp):
         csrf.exempt(blueprint)  # the API checks CSRF itself for cookie sessions (security.access)
         api.register_blueprint(blueprint)
     for blueprint in (core_views.bp, accounts_views.bp, units_views.bp, calls_views.bp, directory_views.bp,
                       encounters_views.bp, referrals_views.bp, notes_views.bp, people_views.bp, audit_views.bp,
                       metrics_views.bp, metrics_report.bp, exports_views.bp, live_views.bp, offline_views.bp,
                       mfa_views.bp, integrations_views.bp, hsds_views.bp, not_sent_views.bp,
-                      follow_up_contacts_views.bp, safety_plan_pages.bp, lock_views.bp, billing_views.bp):
+                      follow_up_contacts_views.bp, safety_plan_pages.bp, lock_views.bp, billing_views.bp,
+                      positions_views.bp):
         app.register_blueprint(blueprint)
     for blueprint in (passkey_views.bp, oidc_views.bp):  # passkeys and single sign-on (issue 22)
         app.register_blueprint(blueprint)
+    csrf.exempt(zones_api.blp)  # zones and response targets (issue 20)
+    api.register_blueprint(zones_api.blp)
+    app.register_blueprint(zones_views.bp)
     oidc.init_app(app)
 
 

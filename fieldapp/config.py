@@ -137,7 +137,28 @@ def from_environment(instance_path: str) -> dict:
         **_program_settings(),
         **_push_settings(instance_path, development),
         **_sign_in_settings(),
+        **_zone_settings(),
+        **_map_settings(),
     }
+
+
+def _map_settings() -> dict:
+    """Unit positions and the map (issue 20): retention, tiles, ETAs, routing, sharing while available."""
+    def number(name, low, high):
+        raw = os.environ.get(name, "").strip()
+        try:
+            value = float(raw) if raw else DEFAULTS[name]
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be from {low} to {high}.")
+        return value
+    return {"POSITION_RETENTION_DAYS": int(number("POSITION_RETENTION_DAYS", 1, 3650)),
+            "ETA_SPEED_KMH": number("ETA_SPEED_KMH", 1, 300),
+            "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", "").strip() or None,
+            "MAP_ATTRIBUTION": os.environ.get("MAP_ATTRIBUTION", "").strip(),
+            "ROUTING_URL": os.environ.get("ROUTING_URL", "").strip().rstrip("/") or None,
+            "SHARE_POSITION_WHEN_AVAILABLE": _bool("SHARE_POSITION_WHEN_AVAILABLE", False)}
 
 
 def _idle_minutes() -> float:
@@ -180,6 +201,29 @@ def _program_settings() -> dict:
     if cost_value is not None and not 0 <= cost_value < 100000:
         raise ConfigError("COST_PER_UNIT_HOUR must be from 0 to 100000.")
     return {"DISTRICTS": districts, "COST_PER_UNIT_HOUR": cost_value}
+
+
+def _zone_settings() -> dict:
+    """issue 20: the response target outside every zone, the zones file's size and the geocoder."""
+    def number(name, low, high, kind=int):
+        value = os.environ.get(name, "").strip()
+        try:
+            parsed = kind(value) if value else DEFAULTS[name]
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, not {value!r}.") from None
+        if not low <= parsed <= high:
+            raise ConfigError(f"{name} must be from {low} to {high}.")
+        return parsed
+    kind = os.environ.get("GEOCODER_KIND", "").strip().lower()
+    if kind not in ("", "nominatim", "pelias"):
+        raise ConfigError(f"GEOCODER_KIND must be nominatim or pelias (or empty: told by the answer), not {kind!r}.")
+    return {"RESPONSE_TARGET_MINUTES": number("RESPONSE_TARGET_MINUTES", 1, 1440),
+            "ZONES_MAX_BYTES": number("ZONES_MAX_BYTES", 1024, 16 * 1024 * 1024),
+            "GEOCODER_URL": os.environ.get("GEOCODER_URL", "").strip() or None,
+            "GEOCODER_KIND": kind or None,
+            "GEOCODER_CACHE_DAYS": number("GEOCODER_CACHE_DAYS", 1, 3650),
+            "GEOCODER_TIMEOUT_SECONDS": number("GEOCODER_TIMEOUT_SECONDS", 0.5, 60, float),
+            "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "").strip() or DEFAULTS["GEOCODER_USER_AGENT"]}
 
 
 def _integration_settings() -> dict:
@@ -331,6 +375,15 @@ DEFAULTS = {
     # twice as long: a pending call waits for a unit, an assigned one for the crew's acknowledgement.
     "BOARD_STATUS_THRESHOLDS": {"pending": 2, "assigned": 2, "acknowledged": 5, "en_route": 20,
                                 "on_scene": 60, "transporting": 45},
+    # issue 20: a call outside every zone (or in one without a target for its priority) must have a unit
+    # on scene within this many minutes; the zones file's size; the geocoder (off without a URL).
+    "RESPONSE_TARGET_MINUTES": 30,
+    "ZONES_MAX_BYTES": 1024 * 1024,
+    "GEOCODER_URL": None,
+    "GEOCODER_KIND": None,  # nominatim | pelias; None: told by the answer's shape
+    "GEOCODER_CACHE_DAYS": 30,
+    "GEOCODER_TIMEOUT_SECONDS": 5.0,
+    "GEOCODER_USER_AGENT": "fieldapp geocoding",  # Nominatim's usage policy asks for an identifying agent
     # flask-smorest / OpenAPI
     "API_TITLE": "fieldapp API",
     "API_VERSION": "v1",
@@ -339,4 +392,12 @@ DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_REDOC_PATH": "docs",
     "OPENAPI_REDOC_URL": "/static/vendor/redoc/redoc.standalone.js",
+    # Unit positions and the map (issue 20, fieldapp.positions): history kept this many days; ETAs at
+    # this speed (or from an OSRM-compatible ROUTING_URL); tiles only when MAP_TILE_URL is set.
+    "POSITION_RETENTION_DAYS": 30,
+    "ETA_SPEED_KMH": 40.0,
+    "MAP_TILE_URL": None,
+    "MAP_ATTRIBUTION": "",
+    "ROUTING_URL": None,
+    "SHARE_POSITION_WHEN_AVAILABLE": False,
 }

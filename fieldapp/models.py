@@ -30,10 +30,12 @@ from fieldapp.mfa.passkey_models import Passkey
 from fieldapp.notes.models import FollowUp, Note
 from fieldapp.offline.models import DeviceStorageKey
 from fieldapp.people.models import Person
+from fieldapp.positions.models import LatestPosition, UnitPosition
 from fieldapp.push.models import PushMessage, PushSubscription
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.safetyplans.models import SafetyPlan
 from fieldapp.units.models import Shift, Unit
+from fieldapp.zones.models import GeocodeResult, ResponseTarget, Zone
 
 __all__ = ["AuditEvent", "Call", "CallEvent", "CrisisHandoff", "EidoIncident", "Encounter", "FollowUp",
            "IntegrationAccount", "KnownDevice", "LiveEvent", "Location", "LoginChallenge", "LoginSession", "Note",
@@ -43,4 +45,5 @@ __all__ = ["AuditEvent", "Call", "CallEvent", "CrisisHandoff", "EidoIncident", "
            "CallDay", "CallDuration", "ContactDay", "DurationDay", "EncounterDay", "FollowUpDay", "ReferralDay",
            "RollupState", "NotSentCount", "FollowUpContact", "ProgramDay",
            "PushMessage", "PushSubscription", "DeviceStorageKey", "SafetyPlan", "OidcIdentity",
-           "OidcLoginSession", "Passkey"]
+           "OidcLoginSession", "Passkey", "UnitPosition", "LatestPosition",
+           "Zone", "ResponseTarget", "GeocodeResult"]

@@ -12,6 +12,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.calls import briefing as call_briefing
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import fanout
+from fieldapp.calls import location as call_location
 from fieldapp.calls import services as calls
 from fieldapp.casefile import briefing
 from fieldapp.encounters import constants as encounter_constants
@@ -23,9 +24,11 @@ from fieldapp.integrations.webhooks import services as webhooks
 from fieldapp.live import services as live
 from fieldapp.people import constants as people_constants
 from fieldapp.people import services as people
+from fieldapp.positions import services as positions
 from fieldapp.push import services as push
 from fieldapp.referrals import constants as referral_constants
 from fieldapp.units import services as units
+from fieldapp.zones import services as zones
 
 
 def connect(app: Flask) -> None:
@@ -36,6 +39,8 @@ def connect(app: Flask) -> None:
     fanout.call_changed.connect(crisis_line.call_changed)
     # Errors of the FHIR endpoints are FHIR OperationOutcomes.
     answer_errors_under("/api/v1/fhir/", fhir_outcome.answer)
+    # A unit's new position goes out on the live stream, to dispatch's map.
+    positions.position_recorded.connect(live.publish_position)
     # Sign-ins that end take their push subscriptions with them.
     accounts.sessions_ended.connect(push.end_subscriptions)
     # A unit's status is derived from its active calls.
@@ -46,6 +51,8 @@ def connect(app: Flask) -> None:
     call_briefing.briefing_of.provide(briefing.briefing)
     # What was logged on a call (the call page lists it).
     call_briefing.encounters_of.provide(briefing.logged_on)
+    # New zones: every call's zone is found again from its coordinates (issue 20).
+    zones.zones_changed.connect(call_location.rezone_all)
     # The parts' vocabularies (code -> label tables), for every page's templates: CALL_TYPES,
     # STATUS_LABELS, ...; E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, ...
     app.jinja_env.globals.update(call_constants.TEMPLATE_GLOBALS)

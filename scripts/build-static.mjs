@@ -23,11 +23,11 @@ const DIST = join(STATIC, "dist");
 const OUTBOX = ["outbox-store", "outbox-settle", "outbox-send", "outbox-page", "outbox-list"];
 const BUNDLES = {
   app: ["app", "vault"],
-  field: ["app", "vault", ...OUTBOX, "live", "push", "fielderrors", "lock", "passkeys", "signin", "ready"],
+  field: ["app", "vault", ...OUTBOX, "live", "push", "fielderrors", "lock", "passkeys", "signin", "ready", "share"],
   encounter: ["encounter"],
-  board: ["board"],
+  board: ["board", "map"],  // map.js: the dispatch map (Leaflet from npm), on the board and /map
 };
-const STYLES = ["app", "metrics", "report", "users"];
+const STYLES = ["app", "metrics", "report", "users", "map"];
 const ICONS = ["icon-192.png", "icon-512.png", "icon-maskable-192.png", "icon-maskable-512.png",
   "apple-touch-icon.png"];
 // What the service worker keeps for offline use besides its own pages: the signed-in pages' files.
@@ -69,7 +69,7 @@ for (const [name, files] of Object.entries(BUNDLES)) {
 for (const name of STYLES) {
   const result = await esbuild.build({
     entryPoints: [join(STATIC, "css", `${name}.css`)], bundle: true, minify: true, target: TARGET, write: false,
-    logLevel: "warning",
+    logLevel: "warning", loader: { ".png": "empty" },  // Leaflet's marker and layer icons: the map draws circles
   });
   write(`css/${name}.css`, result.outputFiles[0].contents);
 }

@@ -3,7 +3,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldapp.calls import constants as c
-from fieldapp.calls import services
+from fieldapp.calls import locate, services
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import (
     AssignSchema,
@@ -14,6 +14,7 @@ from fieldapp.calls.schemas import (
     CallQuerySchema,
     CallSchema,
     CancelSchema,
+    PinSchema,
     StatusChangeSchema,
     VocabularySchema,
 )
@@ -105,3 +106,13 @@ def change_status(data, call_id):
                                             disposition=data.get("disposition"), by=current_user,
                                             final_call_type=data.get("final_call_type"))
     return entry, 201 if created else 200
+
+
+@blp.route("/<int:call_id>/location", methods=["PUT"])
+@blp.arguments(PinSchema)
+@blp.response(200, CallDetailSchema)
+@allow(DISPATCHER, ADMIN)
+def drop_pin(data, call_id):
+    """Put the call where a dispatcher dropped a pin on the map: the pin wins over the CAD's and the
+    geocoder's coordinates (``location_source`` becomes ``pin``); the call's zone is found again. Audited."""
+    return locate.drop_pin(call_id, data["lat"], data["lon"], by=current_user)

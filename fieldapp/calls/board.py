@@ -3,10 +3,11 @@
 Registered on the calls blueprint by ``fieldapp.calls.views`` (endpoints ``calls.board``, ...).
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fieldapp.calls import dispatch, services
+from fieldapp.calls import map as map_views
 from fieldapp.calls.schemas import AssignSchema
 from fieldapp.errors import ServiceError
 from fieldapp.roles import ADMIN, DISPATCHER
@@ -17,12 +18,17 @@ from fieldapp.web.access import allow
 
 
 def _board(*, poll):
-    return {"rows": dispatch.board_rows(current_user, poll=poll), "views": units.unit_views()}
+    now = dispatch.board_now()
+    return {"rows": dispatch.board_rows(current_user, poll=poll, now=now), "views": units.unit_views(),
+            "server_now": now}
 
 
 @allow(DISPATCHER, ADMIN)
 def board():
-    return render_template("calls/board.html", **_board(poll=False))
+    response = current_app.make_response(render_template("calls/board.html", map_settings=map_views.settings(),
+                                                         **_board(poll=False)))
+    response.csp_img_src = map_views.tile_origin()  # the map's tiles (fieldapp.security.headers)
+    return response
 
 
 @allow(DISPATCHER, ADMIN)
@@ -60,7 +66,8 @@ def assign_sheet(call_id):
             else:
                 flash(f"Call {call.id} assigned to {call.unit.call_sign}.", "success")
                 return redirect(url_for("calls.show", call_id=call.id) if back == "call" else url_for("calls.board"))
-    return render_template("calls/assign.html", call=call, choices=dispatch.unit_choices(call),
+    choices, distances = dispatch.unit_choices(call)
+    return render_template("calls/assign.html", call=call, choices=choices, distances=distances,
                            warning=warning, chosen=chosen, back=back), status
 
 

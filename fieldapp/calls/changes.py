@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
-from fieldapp.calls import fanout, services
+from fieldapp.calls import fanout, location, services
 from fieldapp.calls.models import Call
 from fieldapp.extensions import db
 
@@ -23,6 +23,9 @@ def amend(call_id, changes: dict, *, by, source: str, new_lines=(), commit=True)
     """Apply ``changes`` (any of call_type, priority, address, lat, lon, cautions, callback) and append
     ``new_lines`` to the narrative. Returns (call, what changed); nothing is written if nothing did."""
     call = services.lock_call(call_id)
+    # A dispatcher's pin wins over the CAD's position; a CAD update without one keeps the geocoder's.
+    if not location.may_replace(call, location.CAD) or (changes.get("lat") is None and call.lat is not None):
+        changes = {field: value for field, value in changes.items() if field not in ("lat", "lon")}
     changed, before = [], {}
     for field, value in changes.items():
         if field not in _LABELS:
@@ -35,6 +38,11 @@ def amend(call_id, changes: dict, *, by, source: str, new_lines=(), commit=True)
             changed.append(field)
     if "address" in changed:
         call.address_key = services.address_key(call.address)
+    if "lat" in changed or "lon" in changed:
+        location.place(call, call.lat, call.lon, location.CAD if call.lat is not None else None)
+    if "address" in changed and call.location_source in (None, location.GEOCODER) and "lat" not in changed:
+        location.place(call, None, None, None)  # the geocoder's answer was for the old address
+        location.ask_geocoder(call)
     lines = [line for line in new_lines if line and line not in call.narrative.splitlines()]
     if lines:
         call.narrative = "\n".join(filter(None, [call.narrative, *lines]))[:4000]

@@ -12,10 +12,12 @@ from sqlalchemy import func, or_, select
 
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
+from fieldapp.calls import response_clock
 from fieldapp.calls.models import Call
 from fieldapp.calls.services import address_key, board
 from fieldapp.clock import local_midnight, utcnow
 from fieldapp.extensions import db
+from fieldapp.positions import ranking
 from fieldapp.units import services as units
 
 OK, WARN, ALERT = "ok", "warn", "alert"
@@ -29,6 +31,7 @@ class BoardRow:
     seconds: int  # time in the current status
     level: str  # OK, WARN (past the status's threshold) or ALERT (past twice the threshold)
     threshold_minutes: int | None
+    clock: response_clock.ResponseClock  # received -> on scene against the zone's target (issue 20)
 
     @property
     def in_status(self) -> str:
@@ -65,13 +68,19 @@ def rows(calls, *, now: datetime | None = None) -> list[BoardRow]:
     """The calls as board rows, by priority (1 first), then age (the longest waiting first)."""
     now = now or utcnow()
     thresholds = current_app.config["BOARD_STATUS_THRESHOLDS"]
+    clocks = response_clock.clocks(calls, now=now)
     made = []
     for call in calls:
         since = status_since(call)
         seconds = max(0, int((now - since).total_seconds()))
         limit = thresholds.get(call.status)
-        made.append(BoardRow(call, since, seconds, level_of(seconds, limit), limit))
+        made.append(BoardRow(call, since, seconds, level_of(seconds, limit), limit, clocks[call.id]))
     return sorted(made, key=lambda row: (row.call.priority, row.call.received_at, row.call.id))
+
+
+def board_now() -> datetime:
+    """The moment a board is drawn at (its clocks tick on from it in the browser)."""
+    return utcnow()
 
 
 def board_rows(user, *, poll: bool, now: datetime | None = None) -> list[BoardRow]:
@@ -84,10 +93,16 @@ _CHOICE_ORDER = {units.AVAILABLE: 0, c.ASSIGNED: 1, c.EN_ROUTE: 2, c.ON_SCENE: 3
                  units.OUT_OF_SERVICE: 5}
 
 
-def unit_choices(call: Call) -> list[units.UnitView]:
-    """Every active unit for assigning ``call``: available first, then the least committed, then off duty."""
+def unit_choices(call: Call) -> tuple[list[units.UnitView], dict]:
+    """Every active unit for assigning ``call``: available first, then the least committed, then off
+    duty; within each, the nearest to the call first (by the unit's last position, ETA beside it), and
+    units whose position is not known after those that are. Returns the units and unit id -> Distance."""
     views = units.unit_views()
-    return sorted(views, key=lambda v: (v.unit.id == call.unit_id, _CHOICE_ORDER[v.status], v.unit.call_sign))
+    near = ranking.distances(call.lat, call.lon, {v.unit.id for v in views})
+    far = float("inf")
+    return sorted(views, key=lambda v: (v.unit.id == call.unit_id, _CHOICE_ORDER[v.status],
+                                        near[v.unit.id].km if v.unit.id in near else far,
+                                        v.unit.call_sign)), near
 
 
 # --- closed calls ---------------------------------------------------------------------------

@@ -25,6 +25,6 @@ call_changed = Hook("calls.call_changed", "A call changed: (kind, call, unit_id=
 
 def announce(kind: str, call, *, unit_id: int | None = None, encounter=None) -> None:
     """``kind`` is ``call.created``, ``call.assigned`` (``unit_id`` the new unit), ``call.reassigned``
-    (``unit_id`` the unit it left), ``call.cancelled``, ``call.status``, ``call.updated`` or
-    ``encounter.outcome`` (with ``encounter``)."""
+    (``unit_id`` the unit it left), ``call.cancelled``, ``call.status``, ``call.updated``, ``call.breach``
+    (its response target passed, ``fieldapp.calls.breaches``) or ``encounter.outcome`` (with ``encounter``)."""
     call_changed(kind, call, unit_id=unit_id, encounter=encounter)

@@ -2,12 +2,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from fieldapp.accounts.models import User
 from fieldapp.clock import utcnow
 from fieldapp.database import Base
 from fieldapp.units.models import Unit
+from fieldapp.zones.models import Zone
 
 
 class Call(Base):
@@ -29,6 +30,13 @@ class Call(Base):
                                              active_history=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # issue 20: where lat/lon came from (fieldapp.calls.location: cad < geocoder < pin; a pin wins), the
+    # zone they lie in, and when the call's response clock passed its target (alerted once).
+    location_source: Mapped[str | None] = mapped_column(String(10))
+    # No foreign key (the migration says why): zones.services.upload places every call again in the same
+    # unit of work, so a removed zone leaves no call pointing at it.
+    zone_id: Mapped[int | None] = mapped_column(index=True)
+    breach_alerted_at: Mapped[datetime | None]
     narrative: Mapped[str] = mapped_column(Text, default="")
     cautions: Mapped[list] = mapped_column(JSON, default=list)
     callback: Mapped[str | None] = mapped_column(String(40))
@@ -59,6 +67,7 @@ class Call(Base):
     handoff_note: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit | None] = relationship()
+    zone: Mapped[Zone | None] = relationship(primaryjoin=lambda: foreign(Call.zone_id) == Zone.id, viewonly=True)
     created_by: Mapped[User | None] = relationship()
     timeline: Mapped[list["CallEvent"]] = relationship(
         back_populates="call", order_by="CallEvent.received_at", lazy="selectin")

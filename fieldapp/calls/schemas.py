@@ -98,6 +98,19 @@ class CallSchema(BaseSchema):
     final_call_type = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "The type found on scene or at clearing; null: as received (call_type)."})
     district = fields.String(dump_only=True, allow_none=True)
+    location_source = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "Where lat/lon came from: cad, geocoder or pin (a pin wins); null: no location."})
+    zone = fields.Function(lambda call: {"id": call.zone.id, "name": call.zone.name} if call.zone else None,
+                           dump_only=True, allow_none=True, metadata={"description": "The zone lat/lon lie in."})
+
+
+class PinSchema(BaseSchema):
+    """A dispatcher's pin on the map (PUT /api/v1/calls/<id>/location)."""
+
+    lat = fields.Float(required=True, allow_nan=False,
+                       validate=validate.Range(-90, 90, error="A latitude is from -90 to 90."))
+    lon = fields.Float(required=True, allow_nan=False,
+                       validate=validate.Range(-180, 180, error="A longitude is from -180 to 180."))
 
 
 class CallDetailSchema(CallSchema):

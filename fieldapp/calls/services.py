@@ -15,6 +15,7 @@ from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.calls import fanout, taken
+from fieldapp.calls import location as where
 from fieldapp.calls.models import Call, CallEvent
 from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -169,6 +170,7 @@ def create_call(data: dict, *, by, with_call=None) -> tuple[Call, bool]:
         db.session.rollback()
         existing = db.session.scalar(select(Call).where(Call.external_id == external_id))
         return check_replay(existing, body_hash, what="call"), False
+    where.after_intake(call)
     audit.record("call.create", obj=call, user=by, details={"call_type": call.call_type})
     if with_call is not None:
         with_call(call)

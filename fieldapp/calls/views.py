@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 
 from fieldapp.calls import board, services
 from fieldapp.calls import constants as c
+from fieldapp.calls import map as map_views
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.briefing import briefing_of, encounters_of
 from fieldapp.calls.schemas import CallCreateSchema, CancelSchema, StatusChangeSchema
@@ -128,3 +129,4 @@ def cancel(call_id):
 
 
 board.register(bp)  # the dispatchers' board: fieldapp/calls/board.py
+map_views.register(bp)  # the dispatch map: fieldapp/calls/map.py

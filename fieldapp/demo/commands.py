@@ -17,9 +17,11 @@ from fieldapp.casefile import services as record
 from fieldapp.clock import utcnow
 from fieldapp.database import dialect_of
 from fieldapp.demo import history as demo_history
+from fieldapp.demo import places
 from fieldapp.directory import services as directory
 from fieldapp.errors import ServiceError
 from fieldapp.extensions import db
+from fieldapp.positions import services as positions
 from fieldapp.roles import ROLES
 from fieldapp.units import services as units
 from fieldapp.units.models import Unit
@@ -159,6 +161,7 @@ def _seed_setup(password):
                             by=users["admin"])
     licensure.set_licensure(users["clinician2"], {"credential": "CPS", "bh_role": "peer"}, by=users["admin"])
     _seed_directory(users["admin"])
+    places.seed_zones(users["admin"])
     for call_sign in ("CR-1", "CR-2", "CR-3"):
         units.create_unit(call_sign, by=users["admin"])
 
@@ -172,8 +175,8 @@ def _seed_today():
     units.open_shift(cr2, clinician_id=users["clinician2"].id, officer_id=users["officer2"].id, by=dispatcher)
     now = utcnow()
 
-    def call(minutes_ago, call_type, priority, address, narrative, cautions=()):
-        data = {"call_type": call_type, "priority": priority, "location": {"address": address},
+    def call(minutes_ago, call_type, priority, address, narrative, cautions=(), where=None):
+        data = {"call_type": call_type, "priority": priority, "location": {"address": address, **(where or {})},
                 "narrative": narrative, "cautions": list(cautions), "callback": "555-0100",
                 "received_at": now - timedelta(minutes=minutes_ago)}
         return calls.create_call(data, by=dispatcher)[0]
@@ -183,15 +186,20 @@ def _seed_today():
             status_changes.change_status(target.id, event_id=uuid.uuid4(), status=status, recorded_at=None,
                                          disposition=disposition if status == "cleared" else None, by=crew)
 
-    call(3, "WELFARE", 3, "400 Pine St, Apt 2", "Neighbour worried: older man not seen for two days.")
+    call(3, "WELFARE", 3, "400 Pine St, Apt 2", "Neighbour worried: older man not seen for two days.",
+         where=places.downtown(0.004, -0.006))
+    # Downtown P1 (target 15 min), 12 minutes old and no unit there yet: the board's clock is amber.
     first = call(12, "SUICTHRT", 1, "18 Harbor View Rd",
-                 "Caller's adult son texting goodbye messages; locked in bedroom.", ["firearm"])
+                 "Caller's adult son texting goodbye messages; locked in bedroom.", ["firearm"],
+                 where=places.downtown(0.012, 0.018))
     calls.assign(first.id, cr1.id, by=dispatcher)
     second = call(25, "EDP", 2, "Central Library, 200 Main St",
-                  "Man shouting at patrons, appears disoriented.", ["violence_history"])
+                  "Man shouting at patrons, appears disoriented.", ["violence_history"],
+                  where=places.downtown(0, 0.001))
     calls.assign(second.id, cr2.id, by=dispatcher)
     tap(users["officer2"], second, "acknowledged", "en_route", "on_scene")
-    third = call(95, "MNTL", 3, "Riverside Park bench by the boathouse", "Woman in distress, crying.")
+    third = call(95, "MNTL", 3, "Riverside Park bench by the boathouse", "Woman in distress, crying.",
+                 where=places.downtown(-0.021, -0.015))
     calls.assign(third.id, cr1.id, by=dispatcher)
     tap(users["clinician1"], third, "acknowledged", "en_route", "on_scene")
     # The person the people search's help names ("reyes jor", templates/people/search.html).
@@ -202,3 +210,11 @@ def _seed_today():
                                                "given_name": "Jordan", "family_name": "Reyes",
                                                "approx_age": 34}}, by=users["clinician1"])
     tap(users["clinician1"], third, "cleared", disposition="encounter_logged")
+    # Where the units are (issue 20): a short trail for each crew on shift, so the map shows them
+    # (they turn grey two minutes after the seed, as a phone that stopped sending would).
+    lat0, lon0 = places.CENTER  # the demo city, where its zones and calls are (places.py)
+    for crew, unit, (lat, lon) in ((users["officer1"], cr1, (lat0 - 0.006, lon0 + 0.004)),
+                                   (users["officer2"], cr2, (lat0 + 0.012, lon0 - 0.009))):
+        trail = [{"lat": lat - 0.002 * step, "lon": lon - 0.0015 * step, "accuracy_m": 8.0,
+                  "recorded_at": now - timedelta(seconds=30 * step)} for step in range(4, -1, -1)]
+        positions.record(unit.id, trail, device_id=f"demo-{unit.call_sign}", by=crew)

@@ -27,6 +27,7 @@ from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
 from fieldapp.casefile import services as record
+from fieldapp.demo import places
 from fieldapp.directory.models import Service
 from fieldapp.encounters.constants import FOLLOW_UP_AFTER, FOLLOW_UP_HOURS
 from fieldapp.extensions import db
@@ -131,8 +132,9 @@ class _History:
         call_type = self.pick(CALL_TYPES)
         dispatcher = self.users["dispatcher"]
         address = f"{self.rng.randrange(1, 999)} {self.rng.choice(STREETS)}"
+        location = {"address": address, **places.coordinates(self.number)}
         call = self.at(received, lambda: calls.create_call(
-            {"call_type": call_type, "priority": self.rng.choice((1, 2, 2, 3, 3, 4)), "location": {"address": address},
+            {"call_type": call_type, "priority": self.rng.choice((1, 2, 2, 3, 3, 4)), "location": location,
              "narrative": "Demo call.", "cautions": [], "external_id": f"DEMO-{self.number:04d}",
              "received_at": received}, by=dispatcher)[0])
         fate = self.pick(FATES)

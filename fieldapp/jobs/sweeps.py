@@ -17,6 +17,8 @@ SWEEPS = (
     "fieldapp.push.jobs.sweep",
     "fieldapp.metrics.jobs.sweep",
     "fieldapp.accounts.oidc_checks.sweep",
+    "fieldapp.calls.breaches.sweep",
+    "fieldapp.positions.jobs.sweep",
 )
 
 

@@ -21,6 +21,7 @@ from fieldapp.roles import ADMIN, DISPATCHER, UNIT_ROLES
 from fieldapp.units import services as units
 
 _PENDING = "fieldapp_live_pending"
+POSITION = "unit.position"  # a unit's latest position (fieldapp.positions), for dispatch's map
 _WRITTEN = "fieldapp_live_written"
 
 
@@ -41,6 +42,15 @@ def publish(kind: str, call, *, unit_id=None, encounter=None) -> None:
                "reason": call.cancel_reason if call.status == c.CANCELLED else None}
     db.session.info.setdefault(_PENDING, []).append(
         LiveEvent(kind=kind, call_id=call.id, unit_id=unit_id, payload=payload))
+
+
+def publish_position(unit, latest) -> None:
+    """Add an event about a unit's new latest position (``positions.position_recorded``): for dispatch
+    only (no unit id on the row, so no crew's stream carries it); the map moves the unit's marker."""
+    payload = {"type": POSITION, "unit": unit.id, "call_sign": unit.call_sign, "call_id": None,
+               "position_call_id": latest.call_id, "lat": latest.lat, "lon": latest.lon,
+               "accuracy_m": latest.accuracy_m, "recorded_at": latest.recorded_at.isoformat()}
+    db.session.info.setdefault(_PENDING, []).append(LiveEvent(kind=POSITION, unit_id=None, payload=payload))
 
 
 def write_pending(session):

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template
 from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import OUTCOMES
 from fieldapp.extensions import db
-from fieldapp.metrics import section1947, services
+from fieldapp.metrics import section1947, services, zone_times
 from fieldapp.metrics.program import labels as program_labels
 from fieldapp.metrics.views import chart_context, filter_choices, filter_form, preset_links, query_args, typed
 from fieldapp.referrals.constants import STATUS_LABELS
@@ -108,7 +108,8 @@ def _page(pdf: bool = False):
                            previous=filters.previous(), figures=key_figures(report["current"]), figure=figure,
                            program_figures=program_figures(),
                            charts=chart_context(report["current"]), args=query_args(filters),
-                           s1947=section1947.figures(db.session, filters), **context), 200
+                           s1947=section1947.figures(db.session, filters), zt=zone_times.figures(db.session, filters),
+                           ZONE_STEPS=zone_times.STEPS, **context), 200
 
 
 @bp.route("/metrics/report")

@@ -8,7 +8,7 @@ from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
 from fieldapp.extensions import db
-from fieldapp.metrics import charts, definitions, section1947, services
+from fieldapp.metrics import charts, definitions, section1947, services, zone_times
 from fieldapp.metrics.filters import FilterSchema, filters_from
 from fieldapp.metrics.presets import PRESETS
 from fieldapp.metrics.program import labels as program_labels
@@ -67,7 +67,8 @@ def dashboard():
         REFERRAL_STATUSES=REFERRAL_STATUSES, CATEGORIES=CATEGORIES, GENDERS=GENDERS, RACE_ETHNICITY=RACE_ETHNICITY,
         AGE_GROUPS=services.AGE_GROUP_LABELS, REASONS=services.NOT_SERVED_REASONS, export_args=query_args(filters),
         typed=typed(filters, errors), presets=preset_links(filters), PROGRAM=program_labels(),
-        s1947=section1947.figures(db.session, filters), **filter_choices())
+        s1947=section1947.figures(db.session, filters), zt=zone_times.figures(db.session, filters),
+        ZONE_STEPS=zone_times.STEPS, **filter_choices())
 
 
 def chart_context(current: dict) -> dict:

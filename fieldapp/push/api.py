@@ -7,7 +7,7 @@ from fieldapp.accounts import services as accounts
 from fieldapp.errors import ErrorSchema
 from fieldapp.push import services
 from fieldapp.push.schemas import EndpointSchema, PublicKeySchema, SubscriptionOutSchema, SubscriptionSchema
-from fieldapp.roles import CLINICIAN, OFFICER
+from fieldapp.roles import ADMIN, CLINICIAN, DISPATCHER, OFFICER
 from fieldapp.web.access import ANY_ROLE, allow
 
 blp = Blueprint("api_push", __name__, url_prefix="/api/v1", description="Web Push call alerts")
@@ -30,12 +30,13 @@ def public_key():
 @blp.alt_response(200, schema=SubscriptionOutSchema, description="This endpoint was already subscribed "
                   "for you: its keys are updated, no second subscription is made.")
 @blp.alt_response(404, schema=ErrorSchema, description=OFF)
-@allow(OFFICER, CLINICIAN)
+@allow(OFFICER, CLINICIAN, DISPATCHER, ADMIN)
 def subscribe(data):
     """Receive call alerts on this device: send ``PushSubscription.toJSON()``.
 
     The crew on shift for a unit get a notification when a call is assigned to the unit, and when
-    one of its calls is reassigned away or cancelled. The endpoint must be ``https`` on a public
+    one of its calls is reassigned away or cancelled. Dispatchers and admins (the supervisors) get one
+    when a call passes its response target with no unit on scene. The endpoint must be ``https`` on a public
     address (422 naming ``endpoint`` otherwise). The subscription ends when you sign out of this
     session, and when your account is deactivated or its role or password changes."""
     row = accounts.session_row(current_user.get_id())

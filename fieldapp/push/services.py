@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
+from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
 from fieldapp.clock import utcnow
@@ -21,6 +22,7 @@ from fieldapp.extensions import db
 from fieldapp.jobs import queue as jobs
 from fieldapp.push import keys, sender
 from fieldapp.push.models import EXPIRED, FAILED, PENDING, SENT, PushMessage, PushSubscription
+from fieldapp.roles import ADMIN, DISPATCHER
 from fieldapp.units.models import Shift
 
 JOB = "fieldapp.push.jobs.deliver"
@@ -29,7 +31,10 @@ KEEP_DONE = timedelta(days=1)
 # kind -> (TTL seconds, Urgency). Every kind may send a crew somewhere (or stop them going), so all
 # wake a sleeping phone; after 10 minutes the dispatcher has radioed or re-dispatched, and a late
 # alert is noise (RFC 8030 5.2 TTL, 5.3 Urgency).
-KINDS = {"assigned": (600, "high"), "reassigned": (600, "high"), "cancelled": (600, "high")}
+KINDS = {"assigned": (600, "high"), "reassigned": (600, "high"), "cancelled": (600, "high"),
+         # issue 20: a call passed its response target; told to the supervisors (SUPERVISORS), not the crew.
+         "breach": (600, "high")}
+SUPERVISORS = (DISPATCHER, ADMIN)
 GONE = (404, 410)  # RFC 8030 7.3: the subscription has expired or was removed
 
 
@@ -121,10 +126,11 @@ def payload(kind: str, call) -> dict:
     label = c.CALL_TYPES.get(call.call_type, call.call_type)
     titles = {"assigned": f"New call: {label} (P{call.priority})",
               "reassigned": f"Call {call.id} reassigned to another unit",
-              "cancelled": f"Call {call.id} cancelled"}
+              "cancelled": f"Call {call.id} cancelled",
+              "breach": f"Call {call.id} (P{call.priority}) is past its response target"}
     return {"kind": kind, "call_id": call.id, "call_type": call.call_type, "priority": call.priority,
             "address": short_address(call.address), "title": titles[kind],
-            "url": f"/calls/{call.id}" if kind != "reassigned" else "/my/calls"}
+            "url": {"reassigned": "/my/calls", "breach": "/board"}.get(kind, f"/calls/{call.id}")}
 
 
 def crew_subscriptions(unit_id: int) -> list[PushSubscription]:
@@ -136,15 +142,23 @@ def crew_subscriptions(unit_id: int) -> list[PushSubscription]:
         PushSubscription.user_id.in_((shift.clinician_id, shift.officer_id))).order_by(PushSubscription.id)).all()
 
 
+def supervisor_subscriptions() -> list[PushSubscription]:
+    """Every subscribed device of a dispatcher or admin (the supervisors told of a breached target)."""
+    return db.session.scalars(select(PushSubscription).join(User, User.id == PushSubscription.user_id)
+                              .where(User.role.in_(SUPERVISORS), User.active.is_(True))
+                              .order_by(PushSubscription.id)).all()
+
+
 def call_changed(kind: str, call, *, unit_id: int | None = None, encounter=None) -> None:
     """Owe each device of ``unit_id``'s crew a notification about ``call`` (a channel of
-    ``calls.fanout``: ``call.assigned``, ``call.reassigned`` away from the unit, ``call.cancelled``)."""
+    ``calls.fanout``: ``call.assigned``, ``call.reassigned`` away from the unit, ``call.cancelled``),
+    and each supervisor's device one about ``call.breach``."""
     kind = kind.removeprefix("call.")
-    if kind not in KINDS or unit_id is None or not keys.enabled(current_app.config):
+    if kind not in KINDS or (unit_id is None and kind != "breach") or not keys.enabled(current_app.config):
         return
     ttl, urgency = KINDS[kind]
     body = payload(kind, call)
-    for subscription in crew_subscriptions(unit_id):
+    for subscription in (supervisor_subscriptions() if kind == "breach" else crew_subscriptions(unit_id)):
         message = PushMessage(subscription_id=subscription.id, call_id=call.id, kind=kind, payload=body,
                               ttl_seconds=ttl, urgency=urgency)
         db.session.add(message)

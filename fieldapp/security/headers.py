@@ -11,7 +11,11 @@ DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 
 def set_security_headers(response, *, secure: bool, docs: bool):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+    csp = DOCS_CSP if docs else CSP
+    extra_images = getattr(response, "csp_img_src", None)  # the map's tile server (fieldapp.calls.map)
+    if extra_images:
+        csp = csp.replace("img-src 'self' data:", f"img-src 'self' data: {extra_images}")
+    headers.setdefault("Content-Security-Policy", csp)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

@@ -13,6 +13,7 @@ from fieldapp.casefile.note_form import load_note
 from fieldapp.errors import Invalid
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import AddendumCreateSchema, NoteCreateSchema
+from fieldapp.positions.views import record_form
 from fieldapp.referrals import constants as referral_constants
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.form import referral_payload
@@ -93,6 +94,11 @@ def safety_plan(args, form):
         "Safety plan signed. Print it for the person to keep." if created else "This safety plan was already saved."
 
 
+def position(args, form):
+    recorded = record_form(args["unit_id"], form)
+    return recorded.stored > 0, None, [], None
+
+
 # The page endpoint a form posts to -> its handler.
 HANDLERS = {
     "calls.change_status": call_status,
@@ -103,4 +109,5 @@ HANDLERS = {
     "notes.add_to_person": note_on_person,
     "notes.add_addendum": addendum,
     "safetyplans.create": safety_plan,
+    "positions.record": position,
 }

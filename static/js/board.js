@@ -101,12 +101,56 @@
     showMode();
   });
 
+  /* The response clocks (issue 20): received -> on scene against each call's target, ticking here from
+     the server's times. The skew between this device's clock and the server's is taken from the first
+     board drawn (data-server-now), so a wrong phone clock does not move the colours, and a board
+     refreshed later ticks on the same footing. Amber from 75% of the target, red past it, and the words
+     say it too ("12 of 15 min", "Over by 3 min"). */
+  var WARN_SHARE = 0.75, skew = null;
+  var ICONS = { ok: "", warn: "\u26a0 ", over: "\u203c " };
+  var SAID = { ok: "", warn: " (near the response target)", over: " (past the response target)" };
+
+  function clockText(seconds, target, stopped) {
+    if (seconds > target * 60) {
+      var over = Math.max(1, Math.floor((seconds - target * 60) / 60));
+      return (stopped ? "On scene, over" : "Over") + " by " + over + " min";
+    }
+    return (stopped ? "On scene in " : "") + Math.floor(seconds / 60) + " of " + target + " min";
+  }
+
+  function tick() {
+    var board = document.querySelector("#board .board[data-server-now]");
+    if (!board) return;
+    if (skew === null) skew = Date.now() - Date.parse(board.getAttribute("data-server-now"));
+    Array.prototype.forEach.call(board.querySelectorAll("[data-clock]"), function (el) {
+      var target = Number(el.getAttribute("data-target-minutes")), stopped = el.hasAttribute("data-stopped");
+      var seconds = stopped ? Number(el.getAttribute("data-stopped"))
+        : Math.max(0, Math.floor((Date.now() - skew - Date.parse(el.getAttribute("data-started"))) / 1000));
+      var level = seconds > target * 60 ? "over" : seconds >= WARN_SHARE * target * 60 ? "warn" : "ok";
+      var text = clockText(seconds, target, stopped), shown = el.querySelector(".clock-text");
+      if (shown && shown.textContent !== text) shown.textContent = text;
+      if (!el.classList.contains("clock-" + level)) {
+        el.className = "clock clock-" + level;
+        el.querySelector(".clock-icon").textContent = ICONS[level];
+        el.querySelector(".clock-level").textContent = SAID[level];
+      }
+    });
+  }
+  api.tick = tick;
+
+  // A call passed its target (the server's sweep said so on the live stream): the same two tones.
+  document.addEventListener("fieldapp:live", function (event) {
+    if (event.detail && event.detail.type === "call.breach" && !muted()) api.beep();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var main = document.getElementById("main");
     if (!main || !document.getElementById("board")) return;
     check();
     showMode();
+    tick();
+    setInterval(tick, 1000);
     // live.js replaces all of #main, app.js the #board inside it: look again after either.
-    new MutationObserver(function () { check(); showMode(); }).observe(main, { childList: true, subtree: true });
+    new MutationObserver(function () { check(); showMode(); tick(); }).observe(main, { childList: true, subtree: true });
   });
 })();

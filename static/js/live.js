@@ -5,7 +5,8 @@
   var path = location.pathname;
   var onUnitPage = path === "/my/calls" || /^\/calls\/\d+/.test(path);
   var onBoard = path === "/board";
-  if (!onUnitPage && !onBoard) return;
+  var onMap = path === "/map";  // the dispatch map (map.js) follows the same events
+  if (!onUnitPage && !onBoard && !onMap) return;
 
   var lastId = null, source = null, failures = 0, pollTimer = null;
 
@@ -54,7 +55,10 @@
           if (timeline && freshTimeline) timeline.innerHTML = freshTimeline.innerHTML;
           return;
         }
+        var mapPanel = document.getElementById("map-panel");  // the board's map keeps its markers
         main.innerHTML = fresh.innerHTML;
+        var mapSlot = document.getElementById("map-panel");
+        if (mapPanel && mapSlot) mapSlot.replaceWith(mapPanel);
         if (keep) main.insertBefore(keep, main.firstChild);
         document.dispatchEvent(new CustomEvent("fieldapp:refreshed"));
       }).catch(function () {});
@@ -93,6 +97,7 @@
 
   function handle(event) {
     document.dispatchEvent(new CustomEvent("fieldapp:live", { detail: event }));
+    if (event.type === "unit.position") return;  // a unit moved: only the map (map.js) redraws
     if (event.type === "call.assigned" && onUnitPage) { banner(event); alertUser(); }
     if (crew && (event.type === "call.reassigned" || event.type === "call.cancelled") && leftTheUnit(event)) return;
     var thisCall = path.match(/^\/calls\/(\d+)/);

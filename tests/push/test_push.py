@@ -207,8 +207,11 @@ def test_keys_must_be_the_right_length(api, db, shift, push_on, service):
     assert response.status_code == 422 and "auth" in response.get_json()["error"]["fields"]["keys"]
 
 
-def test_only_unit_crews_subscribe(api, db, dispatcher, push_on, service):
-    response = api.post("/api/v1/me/push-subscriptions", service().device("x").subscription(), user=dispatcher)
+def test_only_unit_crews_and_supervisors_subscribe(api, db, make_user, push_on, service):
+    """Dispatchers and admins are told of calls past their response target (issue 20); program managers
+    of nothing."""
+    response = api.post("/api/v1/me/push-subscriptions", service().device("x").subscription(),
+                        user=make_user("program_manager"))
     assert response.status_code == 403
 
 

@@ -1,0 +1,142 @@
+"""The agency's zones as GeoJSON (RFC 7946): checking an upload, and which zone holds a point.
+
+Shapely (GEOS) does the geometry: ring validity (self-intersection, a hole outside its shell) and
+point-in-polygon, which are easy to get subtly wrong by hand. Positions are [longitude, latitude].
+"""
+
+import json
+from dataclasses import dataclass
+
+from shapely import prepared
+from shapely.geometry import Point, shape
+from shapely.validation import explain_validity
+
+from fieldapp.errors import Invalid
+
+MAX_FEATURES = 200
+MAX_POSITIONS = 100_000
+MAX_NAME = 80
+MAX_PROBLEMS = 10  # one refusal names at most this many problems
+TYPES = ("Polygon", "MultiPolygon")
+
+
+@dataclass
+class CheckedZone:
+    name: str
+    geometry: dict  # the feature's geometry, as uploaded
+    bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+
+
+def parse(raw: bytes | str, *, max_bytes: int) -> dict:
+    """The upload as a JSON object, or a refusal saying why it is not one."""
+    if len(raw) > max_bytes:
+        raise Invalid(f"The zones file is too large: {len(raw) // 1024} KB, at most {max_bytes // 1024} KB.",
+                      fields={"zones": ["Too large."]}, code="too_large")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Invalid(f"The zones file is not JSON: {error}.", fields={"zones": ["Not JSON."]}) from None
+
+
+def _ring_problems(ring, where: str, count: list) -> list[str]:
+    if not isinstance(ring, list):
+        return [f"{where} is not a list of positions."]
+    problems = []
+    for index, position in enumerate(ring):
+        if (not isinstance(position, list) or len(position) < 2
+                or not all(isinstance(n, int | float) and not isinstance(n, bool) for n in position[:2])):
+            return [f"{where}, position {index + 1} is not [longitude, latitude]."]
+        lon, lat = position[0], position[1]
+        if not -180 <= lon <= 180 or not -90 <= lat <= 90:
+            return [f"{where}, position {index + 1} ({lon}, {lat}) is out of range: longitude from -180 to 180, "
+                    "latitude from -90 to 90 (positions are [longitude, latitude])."]
+    count[0] += len(ring)
+    if len(ring) < 4:
+        problems.append(f"{where} has {len(ring)} positions; a ring needs at least 4 (the first repeated last).")
+    elif ring[0][:2] != ring[-1][:2]:
+        problems.append(f"{where} is not closed: its last position must repeat its first.")
+    return problems
+
+
+def _geometry_problems(geometry, label: str, count: list) -> list[str]:
+    if not isinstance(geometry, dict) or geometry.get("type") not in TYPES:
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        return [f"{label} is a {kind or 'missing'} geometry; zones are Polygon or MultiPolygon."]
+    coordinates = geometry.get("coordinates")
+    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        return [f"{label} has no coordinates."]
+    problems = []
+    for p, rings in enumerate(polygons):
+        if not isinstance(rings, list) or not rings:
+            problems.append(f"{label} has an empty polygon.")
+            continue
+        for r, ring in enumerate(rings):
+            where = f"{label}, {'polygon ' + str(p + 1) + ', ' if len(polygons) > 1 else ''}ring {r + 1}"
+            problems += _ring_problems(ring, where, count)
+    if not problems:
+        made = shape(geometry)
+        if not made.is_valid:
+            problems.append(f"{label} is not a valid polygon: {explain_validity(made)} "
+                            "(a ring crosses itself or another ring).")
+    return problems
+
+
+def check(document) -> list[CheckedZone]:
+    """The zones of a GeoJSON FeatureCollection, or a refusal naming each problem (at most
+    MAX_PROBLEMS): every feature needs a name and a valid Polygon or MultiPolygon."""
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise Invalid("The zones file must be a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\").",
+                      fields={"zones": ["Not a FeatureCollection."]})
+    features = document.get("features")
+    if not isinstance(features, list) or not features:
+        raise Invalid("The FeatureCollection has no features: give at least one zone.",
+                      fields={"zones": ["No features."]})
+    if len(features) > MAX_FEATURES:
+        raise Invalid(f"The file has {len(features)} zones; at most {MAX_FEATURES}.",
+                      fields={"zones": ["Too many features."]}, code="too_large")
+    problems, zones, seen, count = [], [], set(), [0]
+    for index, feature in enumerate(features):
+        label = f"Feature {index + 1}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(f"{label} is not a GeoJSON Feature.")
+            continue
+        properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        name = properties.get("name")
+        name = name.strip() if isinstance(name, str) else ""
+        if not name:
+            problems.append(f"{label} has no name (properties.name).")
+        elif len(name) > MAX_NAME:
+            problems.append(f"{label}'s name is longer than {MAX_NAME} characters.")
+        elif name.casefold() in seen:
+            problems.append(f"{label}'s name \"{name}\" is used by another feature; zone names must differ.")
+        else:
+            seen.add(name.casefold())
+            label = f"{label} (\"{name}\")"
+        found = _geometry_problems(feature.get("geometry"), label, count)
+        problems += found
+        if not found and name:
+            zones.append(CheckedZone(name, feature["geometry"], shape(feature["geometry"]).bounds))
+    if count[0] > MAX_POSITIONS:
+        problems.append(f"The zones have {count[0]} positions in all; at most {MAX_POSITIONS} (simplify them).")
+    if problems:
+        more = len(problems) - MAX_PROBLEMS
+        shown = problems[:MAX_PROBLEMS] + ([f"... and {more} more."] if more > 0 else [])
+        raise Invalid("The zones were not saved: " + " ".join(shown), fields={"zones": shown})
+    return zones
+
+
+class Locator:
+    """Which zone holds a point, over a set of zones (prepared geometries; built once per lookup batch)."""
+
+    def __init__(self, zones):
+        self.zones = [(zone, prepared.prep(shape(zone.geometry))) for zone in zones]
+
+    def zone_at(self, lat: float, lon: float):
+        """The first zone (by name) holding the point, boundary included; None outside every zone."""
+        point = Point(lon, lat)
+        for zone, geometry in self.zones:
+            if zone.min_lon <= lon <= zone.max_lon and zone.min_lat <= lat <= zone.max_lat \
+                    and geometry.covers(point):
+                return zone
+        return None
