@@ -63,14 +63,17 @@ def create_user_command(username, role, full_name, password, email):
               help="Write the history's progress here ('demo history 120/400'; make run: the terminal).")
 def seed_demo_command(password, history, progress_to):
     """Load demo users, units CR-1 and CR-2 with open shifts, calls in several states, and 90 days of history."""
-    if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
-        _seed(password)
-        click.echo("Demo data loaded.")
+    fresh = db.session.scalar(select(User).where(User.username == "dispatcher")) is None
+    if fresh:
+        _seed_setup(password)
     else:
         click.echo("Demo data is already there; logins unchanged.")
         password = password if password != DEMO_PASSWORD else f"{DEMO_PASSWORD} (unless changed)"
-    if history:
+    if history:  # before today's shifts open: the history writes the units' past shifts
         _seed_history(_progress(progress_to) if progress_to else None)
+    if fresh:
+        _seed_today()
+        click.echo("Demo data loaded.")
     _finish_jobs()
     click.echo(f"\nDemo logins (password: {password})")
     for username, name, role in DEMO_USERS:
@@ -108,14 +111,19 @@ def _seed_history(progress=None):
     users = {user.username: user for user in db.session.scalars(
         select(User).where(User.username.in_([username for username, _, _ in DEMO_USERS])))}
     demo_units = [db.session.scalar(select(Unit).where(Unit.call_sign == sign)) for sign in ("CR-1", "CR-2")]
-    if len(users) < len(DEMO_USERS) or None in demo_units or None in map(units.open_shift_of, demo_units):
-        click.echo("Demo history skipped: the demo users or units CR-1 and CR-2 (on duty) are not all there.")
+    if len(users) < len(DEMO_USERS) or None in demo_units:
+        click.echo("Demo history skipped: the demo users or units CR-1 and CR-2 are not all there.")
+        return
+    if demo_history.written():
+        click.echo("Demo history is already there.")
+        return
+    if any(units.open_shift_of(unit) for unit in demo_units):
+        click.echo("Demo history skipped: CR-1 or CR-2 is on duty, and the history writes their past shifts "
+                   "(it goes into a fresh demo database: make clean run).")
         return
     started = time.perf_counter()
     written = demo_history.seed(users, demo_units, progress)
-    if written is None:
-        click.echo("Demo history is already there.")
-    else:
+    if written is not None:
         click.echo(f"Demo history: {written} calls over {demo_history.DAYS} days "
                    f"({time.perf_counter() - started:.0f} s).")
 
@@ -144,19 +152,25 @@ def _seed_directory(admin):
                                       "part2_program": part2}, admin)
 
 
-def _seed(password):
+def _seed_setup(password):
+    """The users, their credentials, the directory and the units (off duty)."""
     users = {username: accounts.create_user(username=username, full_name=name, role=role, password=password)
              for username, name, role in DEMO_USERS}
-    dispatcher = users["dispatcher"]
     # billing (issue 21): the clinicians' credentials (an NPI with a right check digit; docs/billing.md).
     licensure.set_licensure(users["clinician1"], {"credential": "LCSW", "npi": "1234567893", "bh_role": "licensed"},
                             by=users["admin"])
     licensure.set_licensure(users["clinician2"], {"credential": "CPS", "bh_role": "peer"}, by=users["admin"])
     _seed_directory(users["admin"])
     places.seed_zones(users["admin"])
-    cr1 = units.create_unit("CR-1", by=users["admin"])
-    cr2 = units.create_unit("CR-2", by=users["admin"])
-    units.create_unit("CR-3", by=users["admin"])
+    for call_sign in ("CR-1", "CR-2", "CR-3"):
+        units.create_unit(call_sign, by=users["admin"])
+
+
+def _seed_today():
+    """Today: CR-1 and CR-2 on duty, and calls in several states."""
+    users = {user.username: user for user in db.session.scalars(select(User))}
+    cr1, cr2 = (db.session.scalar(select(Unit).where(Unit.call_sign == sign)) for sign in ("CR-1", "CR-2"))
+    dispatcher = users["dispatcher"]
     units.open_shift(cr1, clinician_id=users["clinician1"].id, officer_id=users["officer1"].id, by=dispatcher)
     units.open_shift(cr2, clinician_id=users["clinician2"].id, officer_id=users["officer2"].id, by=dispatcher)
     now = utcnow()

@@ -1,11 +1,16 @@
-"""90 days of demo history for ``flask seed-demo``: calls, encounters, referrals and follow-ups.
+"""90 days of demo history for ``flask seed-demo``: shifts, calls, encounters, referrals and follow-ups.
 
-Everything is written through the app's own services (calls, encounters, referrals, notes), as the
-dispatcher and the two units' crews would, each step run as of its moment in the past
-(``fieldapp.clock.clock_at``): a call is received, dispatched, the crew taps its statuses,
-logs what happened, refers and follows up days later. The random choices come from one seeded
-generator, so every run writes the same history (relative to today). Each history call carries a
-CAD incident id ``DEMO-nnnn``: when the first is there, the history is not written again.
+Everything is written through the app's own services (units, calls, encounters, referrals, notes), as
+the dispatcher and the two units' crews would, each step run as of its moment in the past
+(``fieldapp.clock.clock_at``): each day the two crews open their shifts (``SHIFT_HOURS``), a call is
+received, dispatched to a unit on duty, the crew taps its statuses, logs what happened, refers and
+follows up days later; the shifts close when their calls are done. The random choices come from one
+seeded generator, so every run writes the same history (relative to today). Each history call carries
+a CAD incident id ``DEMO-nnnn``: when the first is there, the history is not written again.
+
+A day's calls and the later steps that fall due that day are saved as one batch, the way a phone's
+outbox of records is (``fieldapp.uow.transaction``): each service runs and "commits" as it always
+does, and what a commit does besides (the live events, the audit chain) is done once for the day.
 
 The daily roll-ups are marked stale while the history is written and rebuilt once at the end
 (``flask metrics rebuild``), which is much quicker than refreshing a day at every commit.
@@ -17,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from fieldapp import clock
+from fieldapp import clock, uow
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
@@ -32,8 +37,13 @@ from fieldapp.notes import services as notes
 from fieldapp.notes.models import FollowUp
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import Referral
+from fieldapp.units import services as units
 
 DAYS = 90
+# Local hours each crew is on duty (CR-1 with the licensed clinician, CR-2 with the peer), and when calls
+# come in: the last call is done before the later shift ends (at most about 2 h 10 min), well before midnight.
+SHIFT_HOURS = [(7, 19), (11, 23)]
+CALLS_FROM, CALLS_UNTIL = 7, 21
 SEED = 2026
 FIRST_ID = "DEMO-0001"
 
@@ -64,6 +74,7 @@ class _History:
                                                                  Service.status == "active")
                                            .order_by(Service.name)).all()
         self.people, self.number = [], 0
+        self.on_duty: list[list[datetime]] = []  # this day's shift of each crew: [begins, ends]
         self.pending: list[tuple[datetime, callable]] = []  # later steps (referral steps, follow-ups done)
 
     def pick(self, pairs):
@@ -81,18 +92,33 @@ class _History:
             return step(*args, **kwargs)
 
     def run(self, progress=None):
-        """Write every day's calls; ``progress(written, total)`` after each call when given."""
+        """Write every day's shifts and calls; ``progress(written, total)`` after each call when given."""
         start = clock.local_midnight(clock.today() - timedelta(days=DAYS - 1))  # the dashboard's default 90 days
         counts = [self.rng.choice((3, 4, 4, 5, 5, 6)) for _ in range(DAYS - 1)]  # to yesterday: today's are live
         total = sum(counts)
         for day, count in enumerate(counts):
-            midnight = start + timedelta(days=day)
-            for _ in range(count):
-                self.call(midnight + timedelta(minutes=self.rng.randrange(24 * 60)))
+            self.day(start + timedelta(days=day), count, progress, total)
+        self.catch_up(self.now)
+
+    def day(self, midnight: datetime, count: int, progress, total: int):
+        """One day: the crews' shifts open, the calls in the order they came, the shifts close."""
+        dispatcher = self.users["dispatcher"]
+        self.on_duty = []
+        for (unit, officer, clinician), (begins, ends) in zip(self.crews, SHIFT_HOURS, strict=True):
+            self.at(midnight + timedelta(hours=begins), units.open_shift, unit, clinician_id=clinician.id,
+                    officer_id=officer.id, by=dispatcher)
+            self.on_duty.append([midnight + timedelta(hours=begins), midnight + timedelta(hours=ends)])
+        received = sorted(midnight + timedelta(minutes=self.rng.randrange(CALLS_FROM * 60, CALLS_UNTIL * 60))
+                          for _ in range(count))
+        next_midnight = midnight + timedelta(days=1)
+        with clock.clock_at(min(next_midnight, self.now)), uow.transaction(savepoints=False):
+            for moment in received:
+                self.call(moment)
                 if progress:
                     progress(self.number, total)
-            self.catch_up(midnight + timedelta(days=1))
-        self.catch_up(self.now)
+            self.catch_up(next_midnight)
+        for (unit, _, _), (_, ends) in zip(self.crews, self.on_duty, strict=True):
+            self.at(ends, units.close_shift, unit, by=dispatcher)
 
     def catch_up(self, until: datetime):
         """The later steps whose time has come, in time order."""
@@ -116,20 +142,27 @@ class _History:
             self.at(received + timedelta(minutes=self.rng.randrange(2, 20)), calls.cancel, call.id,
                     "Caller says the person has left.", by=dispatcher)
             return
-        unit, officer, clinician = self.rng.choice(self.crews)
         moment = received + timedelta(seconds=self.rng.randrange(30, 600))
+        crew = self.rng.choice([index for index, (begins, ends) in enumerate(self.on_duty) if begins <= moment < ends])
+        unit, officer, clinician = self.crews[crew]
         self.at(moment, calls.assign, call.id, unit.id, by=dispatcher)
         for status, minutes in (("acknowledged", (0, 2)), ("en_route", (0, 3)), ("on_scene", (3, 14))):
             moment += timedelta(seconds=self.rng.randrange(minutes[0] * 60 + 20, minutes[1] * 60 + 60))
             self.tap(call, officer, status, moment)
             if fate == "cancelled_after" and status == "en_route":
                 self.at(moment + timedelta(minutes=3), calls.cancel, call.id, "Handled by patrol.", by=dispatcher)
+                self.done_at(crew, moment + timedelta(minutes=3))
                 return
         moment += timedelta(minutes=self.rng.randrange(15, 90))
         if fate == "served":
             for _ in range(self.rng.choice((1, 1, 1, 1, 2))):
                 self.encounter(call, call_type, clinician, moment - timedelta(minutes=5))
         self.tap(call, officer, "cleared", moment, "encounter_logged" if fate == "served" else fate)
+        self.done_at(crew, moment)
+
+    def done_at(self, crew: int, moment: datetime):
+        """The crew's shift closes once its last call is done (a few minutes later)."""
+        self.on_duty[crew][1] = max(self.on_duty[crew][1], moment + timedelta(minutes=5))
 
     def tap(self, call, crew, status, moment, disposition=None):
         self.at(moment, status_changes.change_status, call.id, event_id=self.uid(), status=status,
@@ -206,10 +239,16 @@ class _History:
                 task_id, "Reached by phone; engaged with services.", by=clinician)))
 
 
-def seed(users, units, progress=None) -> int | None:
+def written() -> bool:
+    """Whether the history is there (its first call)."""
+    return db.session.scalar(select(Call.id).where(Call.external_id == FIRST_ID)) is not None
+
+
+def seed(users, demo_units, progress=None) -> int | None:
     """Write the history unless it is there; the number of calls written (None: already there).
-    ``progress(written, total)`` is called after each call."""
-    if db.session.scalar(select(Call.id).where(Call.external_id == FIRST_ID)) is not None:
+    The units must be off duty (it opens and closes their past shifts). ``progress(written, total)``
+    is called after each call."""
+    if written():
         return None
     zone_state = db.session.get(RollupState, 1)
     if zone_state is None:
@@ -217,7 +256,7 @@ def seed(users, units, progress=None) -> int | None:
         zone_state = db.session.get(RollupState, 1)
     zone_state.stale = True  # the day-by-day refresh is skipped; one rebuild at the end
     db.session.commit()
-    history = _History(users, units, clock.utcnow().replace(microsecond=0))
+    history = _History(users, demo_units, clock.utcnow().replace(microsecond=0))
     # One writer, this one: what it committed stays loaded rather than read back after each of the ~3,000
     # commits (a quarter of the time). Only this command's session; the services run as they do anywhere.
     session = db.session()

@@ -13,10 +13,11 @@ from fieldapp.clock import utcnow
 from fieldapp.demo import history as demo_history
 from fieldapp.demo.commands import seed_demo_command
 from fieldapp.encounters.models import Encounter
-from fieldapp.metrics import services, tracking
+from fieldapp.metrics import section1947, services, tracking
 from fieldapp.metrics.filters import Filters, Periods, filters_from
 from fieldapp.notes.models import FollowUp
 from fieldapp.referrals.models import Referral, ReferralEvent
+from fieldapp.units.models import Shift
 
 
 def _seed(app):
@@ -56,6 +57,16 @@ def test_seed_demo_writes_90_days_of_history_once_and_the_dashboard_shows_it(app
     figures = services.compute(db.session, filters)
     assert figures["calls"]["received"] > 200 and figures["encounters"]["total"] > 150
     assert figures["referrals"]["made"] > 20 and figures["follow_ups"]["total"] > 20
+    # The crews' past shifts: the section 1947 block's hours staffed, and a licensed professional on
+    # scene for CR-1's responses (clinician1) but not CR-2's (clinician2, a peer)
+    shifts = db.session.scalars(select(Shift).where(Shift.ended_at.is_not(None))).all()
+    assert len(shifts) == 2 * (demo_history.DAYS - 1)
+    assert all(shift.ended_at - shift.started_at >= timedelta(hours=12) for shift in shifts)
+    s1947 = section1947.figures(db.session, filters)
+    assert s1947["coverage"]["staffed_hours"] >= 16 * (demo_history.DAYS - 2)
+    assert 0 < s1947["with_professional"] < s1947["responses"]
+    assert all(any(shift.unit_id == call.unit_id and shift.started_at <= call.first_on_scene_at <= shift.ended_at
+                   for shift in shifts) for call in served)  # every call reached by a crew on duty
     periods = Periods.of(Filters(filters.start_date, filters.end_date, zone))
     now = utcnow()
     assert services.compute_together(db.session, periods, now=now, source="rollups") == \
@@ -95,6 +106,7 @@ def _history(db):
         "encounters": sorted((str(e.id), e.outcome, e.recorded_at) for e in db.session.scalars(select(Encounter))),
         "referrals": sorted((str(r.id), r.status) for r in db.session.scalars(select(Referral))),
         "follow_ups": sorted((f.due_at, str(f.done_at)) for f in db.session.scalars(select(FollowUp))),
+        "shifts": sorted((s.unit.call_sign, s.started_at, str(s.ended_at)) for s in db.session.scalars(select(Shift))),
     }
 
 

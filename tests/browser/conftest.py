@@ -33,7 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
-STARTUP_SECONDS = 20
+STARTUP_SECONDS = 60  # a health-check wait, not a sleep: only a failing start waits it all (loaded: > 20 s)
 # For requests made by Playwright's API client (context.request, page.request): a connection per
 # request. A pooled one left idle for gunicorn's keepalive (5 s) could be closed by the server just as
 # the next request went out on it (read ECONNRESET); a browser retries such a request, this client not.

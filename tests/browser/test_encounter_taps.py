@@ -26,6 +26,8 @@ COUNT_KEYS = """() => {
   };
   document.addEventListener("keydown", count, true);
 }"""
+ONE_LINE = """(el) => { const range = document.createRange(); range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size === 1; }"""
 SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())))"
 
 
@@ -115,7 +117,9 @@ def test_resolved_and_call_cleared_from_my_calls_in_six_taps_without_scrolling(
     step_fits(page, "details")
     expect(page.get_by_label("Suicidal ideation")).to_be_checked()  # from the call type
     browser_screenshot(page, "encounter-step3-360", full_page=False)
-    taps.tap(page.get_by_role("button", name="Save and clear the call"), "Save and clear the call")
+    save_and_clear = page.get_by_role("button", name="Save and clear the call")
+    assert save_and_clear.evaluate(ONE_LINE), "'Save and clear the call' wraps in the sticky bar at 360 px"
+    taps.tap(save_and_clear, "Save and clear the call")
     page.wait_for_url(re.compile(rf"/calls/{call['id']}$"))
 
     assert taps.scrolls == [], taps.scrolls

@@ -1,13 +1,14 @@
 """The board does not say "Live" for what only arrives by the table (issue 22, defect 3): with
 REDIS_URL set and Redis killed, the page says "Live, delayed" and a call created meanwhile still
 appears within seconds; when Redis is back, "Live" again. Real Chromium at 360x740 against gunicorn
-with a private redis-server."""
+with a private redis-server; each state photographed at 360x740 and 1280x800."""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import serve
 from tests.browser.dispatch import Dispatch
+from tests.browser.test_board_live import photograph
 from tests.fixtures.servers import PrivateRedis
 
 pytestmark = pytest.mark.browser
@@ -51,8 +52,8 @@ def test_the_board_says_delayed_while_redis_is_down_and_calls_still_arrive(
         context.close()
     expect(page.locator(f"#board tr[data-call-id='{call_id}']")).to_be_visible(timeout=10000)
     expect(text).to_have_text(DELAYED)  # an event arriving does not change what the link is
-    browser_screenshot(page, "board-live-delayed")
+    photograph(page, browser_screenshot, "delayed")
 
     redis_server.start()
     expect(text).to_have_text(LIVE, timeout=20000)
-    browser_screenshot(page, "board-live-again")
+    photograph(page, browser_screenshot, "again")

@@ -65,6 +65,8 @@ def test_the_dashboard_names_call_types_folds_its_sections_and_fits_four_phone_s
     summaries = page.locator("main details > summary")
     assert summaries.count() >= 8  # every section folds, and starts folded
     assert page.locator("main details[open]").count() == 0
+    heading_1947 = page.get_by_role("heading", name=re.compile("section 1947"))
+    expect(page.locator("main details > summary", has=heading_1947)).to_have_count(1)  # it folds like the others
     height = page.evaluate("() => document.documentElement.scrollHeight")
     if size == "360x740":
         assert height <= FOUR_SCREENS, f"/metrics is {height} px tall at 360 px"
@@ -77,6 +79,9 @@ def test_the_dashboard_names_call_types_folds_its_sections_and_fits_four_phone_s
     assert page.locator("main abbr").count() == 0  # no name a touch screen cannot open
     browser_screenshot(page, f"metrics-dashboard-calls-{size}", full_page=False)
     page.locator("main details").evaluate_all("(ds) => ds.forEach((d) => { d.open = true; })")
+    coverage = page.get_by_role("region", name="Responses and coverage")  # the history's past shifts count
+    expect(coverage.get_by_role("row", name=re.compile("^Hours covered by a staffed unit"))).not_to_contain_text(
+        re.compile(r"^\D*0\.0 h"))
     browser_screenshot(page, f"metrics-dashboard-open-{size}")
     scrollers = page.evaluate(SCROLLERS_JS)
     for scroller in scrollers:  # a keyboard reaches every table that scrolls, and it has a name

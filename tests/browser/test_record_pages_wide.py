@@ -1,5 +1,5 @@
-"""fields (issue 11): the pages with the program's record, on a 1280x800 screen (screenshots
-test-artifacts/screenshots/wide-*.png); the phone checks are in test_phone_pages and test_metrics_pages."""
+"""fields (issue 11): the pages with the program's record, and the audit log, on a 1280x800 screen
+(screenshots test-artifacts/screenshots/wide-*.png); the phone checks are in test_phone_pages and test_metrics_pages."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +15,8 @@ WIDE = {"viewport": {"width": 1280, "height": 800}}
     ("dispatcher", "/not-sent", "Eligible calls not sent to the team"),
     ("dispatcher", "/calls/new", "New call"),
     ("officer1", open_encounter_form, "Log an encounter"),
-], ids=["metrics", "not-sent", "new-call", "encounter-form"])
+    ("admin", "/admin/audit", "Audit log"),  # its pager named (issue 19)
+], ids=["metrics", "not-sent", "new-call", "encounter-form", "audit"])
 def test_record_pages_on_a_wide_screen(request, browser, live_server, browser_screenshot, username, reach, heading):
     context = browser.new_context(base_url=live_server.url, **WIDE)
     try:

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
+from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
 from fieldapp.errors import NotFound
@@ -34,9 +35,15 @@ LEASE = timedelta(minutes=2)
 
 
 def _targets(call) -> list[IntegrationAccount]:
-    """The CAD that sent the call; for a call with a CAD id typed in by hand, every CAD with a URL."""
+    """The CAD that sent the call; for a call with a CAD id typed in by hand, every CAD with a URL.
+    Read once per call in a batch of records (``uow.memo``; a revoked account gets nothing anyway:
+    the sender checks again)."""
     if not call.external_id:
         return []
+    return uow.memo(("webhook_targets", call.id), lambda: _targets_now(call))
+
+
+def _targets_now(call) -> list[IntegrationAccount]:
     query = select(IntegrationAccount).where(IntegrationAccount.kind == "cad",
                                              IntegrationAccount.revoked_at.is_(None),
                                              IntegrationAccount.webhook_url.is_not(None))
