@@ -82,6 +82,12 @@ def seed_demo_command(password, history, progress_to):
                "to make a role need it, start with e.g. MFA_REQUIRED_ROLES=admin make run")
 
 
+def seed_without_history(password: str) -> None:
+    """The demo's users, units, directory, today's shifts and calls, without the history (tests)."""
+    _seed_setup(password)
+    _seed_today()
+
+
 def _finish_jobs():
     """Without Redis the seed's jobs (the metrics' month and week rows) run in a thread of this process:
     let them finish; then SQLite folds its write-ahead log into the file, so the file alone holds the

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import String, Text, select
 
 from fieldapp.accounts.models import User
-from fieldapp.demo.commands import DEMO_USERS, _seed
+from fieldapp.demo.commands import DEMO_USERS, seed_without_history
 from fieldapp.extensions import db as _db
 from tests.fixtures.clients import Pages
 from tests.fixtures.factories import PASSWORD
@@ -64,7 +64,7 @@ def crawl(browser: Pages, start: str = "/"):
 
 @pytest.fixture
 def demo(app, db, tmp_path):
-    _seed(PASSWORD)
+    seed_without_history(PASSWORD)
     for user in db.session.scalars(select(User)):
         user.locale = pseudo.PSEUDO_LOCALE
     db.session.commit()
