@@ -6,6 +6,7 @@ have just passed their target (``breached``), for the alert that goes out once p
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldapp.calls import constants as c
@@ -38,8 +39,10 @@ class ResponseClock:
         minutes, target = self.seconds // 60, self.target_minutes
         if self.level == OVER:
             over = max(1, (self.seconds - target * 60) // 60)
-            return f"{'On scene, over' if self.stopped else 'Over'} by {over} min"
-        return f"{'On scene in ' if self.stopped else ''}{minutes} of {target} min"
+            return _("On scene, over by %(over)s min", over=over) if self.stopped else _("Over by %(over)s min", over=over)
+        if self.stopped:
+            return _("On scene in %(minutes)s of %(target)s min", minutes=minutes, target=target)
+        return _("%(minutes)s of %(target)s min", minutes=minutes, target=target)
 
     @property
     def deadline(self) -> datetime:

@@ -17,6 +17,7 @@ Percentiles are PostgreSQL's ``percentile_cont`` (``metrics.sql.percentile``), a
 
 from collections import defaultdict
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fieldapp.calls.models import Call
@@ -26,10 +27,10 @@ from fieldapp.metrics.sql import percentile
 from fieldapp.zones import services as zones
 from fieldapp.zones.models import Zone
 
-STEPS = (("queue", "Received → dispatched", "received_at", "first_assigned_at"),
-         ("to_en_route", "Dispatched → en route", "first_assigned_at", "first_en_route_at"),
-         ("travel", "En route → on scene", "first_en_route_at", "first_on_scene_at"),
-         ("response", "Received → on scene", "received_at", "first_on_scene_at"))
+STEPS = (("queue", _l("Received → dispatched"), "received_at", "first_assigned_at"),
+         ("to_en_route", _l("Dispatched → en route"), "first_assigned_at", "first_en_route_at"),
+         ("travel", _l("En route → on scene"), "first_en_route_at", "first_on_scene_at"),
+         ("response", _l("Received → on scene"), "received_at", "first_on_scene_at"))
 OUTSIDE = "Outside every zone"
 
 

@@ -108,14 +108,18 @@
      say it too ("12 of 15 min", "Over by 3 min"). */
   var WARN_SHARE = 0.75, skew = null;
   var ICONS = { ok: "", warn: "\u26a0 ", over: "\u203c " };
-  var SAID = { ok: "", warn: " (near the response target)", over: " (past the response target)" };
+  function said(level) {  // for screen readers, after the clock's text
+    return level === "warn" ? " " + t("(near the response target)")
+      : level === "over" ? " " + t("(past the response target)") : "";
+  }
 
   function clockText(seconds, target, stopped) {
     if (seconds > target * 60) {
-      var over = Math.max(1, Math.floor((seconds - target * 60) / 60));
-      return (stopped ? "On scene, over" : "Over") + " by " + over + " min";
+      var over = { over: Math.max(1, Math.floor((seconds - target * 60) / 60)) };
+      return stopped ? t("On scene, over by {over} min", over) : t("Over by {over} min", over);
     }
-    return (stopped ? "On scene in " : "") + Math.floor(seconds / 60) + " of " + target + " min";
+    var values = { minutes: Math.floor(seconds / 60), target: target };
+    return stopped ? t("On scene in {minutes} of {target} min", values) : t("{minutes} of {target} min", values);
   }
 
   function tick() {
@@ -132,7 +136,7 @@
       if (!el.classList.contains("clock-" + level)) {
         el.className = "clock clock-" + level;
         el.querySelector(".clock-icon").textContent = ICONS[level];
-        el.querySelector(".clock-level").textContent = SAID[level];
+        el.querySelector(".clock-level").textContent = said(level);
       }
     });
   }

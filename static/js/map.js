@@ -24,10 +24,10 @@ import L from "leaflet";
   function isStale(unit) { var age = ageSeconds(unit); return age !== null && age > staleSeconds; }
   function ageText(unit) {
     var age = ageSeconds(unit);
-    if (age === null) return "Position not known";
-    if (age < 60) return Math.round(age) + " s ago";
-    if (age < 3600) return Math.floor(age / 60) + " min ago";
-    return Math.floor(age / 3600) + " h " + Math.floor((age % 3600) / 60) + " min ago";
+    if (age === null) return t("Position not known");
+    if (age < 60) return t("{seconds} s ago", { seconds: Math.round(age) });
+    if (age < 3600) return t("{minutes} min ago", { minutes: Math.floor(age / 60) });
+    return t("{hours} h {minutes} min ago", { hours: Math.floor(age / 3600), minutes: Math.floor((age % 3600) / 60) });
   }
   function has(point) { return typeof point.lat === "number" && typeof point.lon === "number"; }
 
@@ -127,9 +127,9 @@ import L from "leaflet";
       link.href = "/calls/" + call.id;
       link.textContent = call.call_type + " #" + call.id;
       what.appendChild(link);
-      what.appendChild(document.createTextNode(" · " + call.address + (has(call) ? "" : " (no location)")));
+      what.appendChild(document.createTextNode(" · " + call.address + (has(call) ? "" : " " + t("(no location)"))));
       cell(row, call.status_label);
-      cell(row, call.unit || "No unit");
+      cell(row, call.unit || t("No unit"));
       callBody.appendChild(row);
       if (has(call)) return;
       count += 1;
@@ -141,7 +141,7 @@ import L from "leaflet";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "button";
-      button.textContent = placing === call.id ? "Click the map…" : "Place pin";
+      button.textContent = placing === call.id ? t("Click the map…") : t("Place pin");
       button.setAttribute("aria-label", button.textContent + " for call #" + call.id);
       button.addEventListener("click", function () { startPlacing(call.id); });
       item.appendChild(button);
@@ -168,9 +168,9 @@ import L from "leaflet";
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify({ lat: event.latlng.lat, lon: event.latlng.lng }),
     }).then(function (response) {
-      help.textContent = response.ok ? "Pin placed." : "The pin could not be placed (" + response.status + ").";
+      help.textContent = response.ok ? t("Pin placed.") : t("The pin could not be placed ({status}).", { status: response.status });
       if (response.ok) reload();
-    }).catch(function () { help.textContent = "The pin could not be placed: no connection."; })
+    }).catch(function () { help.textContent = t("The pin could not be placed: no connection."); })
       .finally(renderLists);
   }
 

@@ -47,7 +47,7 @@
     mark.id = "sharing-position";
     mark.className = "sharing-position";
     mark.setAttribute("role", "status");
-    mark.textContent = "Sharing your location with dispatch";
+    mark.textContent = t("Sharing your location with dispatch");
     var header = document.querySelector("header.topbar");
     if (header && header.parentNode) header.parentNode.insertBefore(mark, header.nextSibling);
     else document.body.insertBefore(mark, document.body.firstChild);
@@ -62,7 +62,7 @@
       id: device() + "@" + when, user: outbox.page.currentUser(), url: new URL("/units/" + unitId + "/positions", location.href).href,
       fields: [["device_id", device()], ["lat", String(coords.latitude)], ["lon", String(coords.longitude)],
                ["accuracy_m", coords.accuracy == null ? "" : String(Math.min(100000, coords.accuracy))], ["recorded_at", when]],
-      label: "Position " + when.slice(11, 19), page: location.pathname, created_at: new Date().toISOString(),
+      label: t("Position {time}", { time: when.slice(11, 19) }), page: location.pathname, created_at: new Date().toISOString(),
       status: "waiting", kind: "position",
     };
     await outbox.store.add(entry);

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from babel import Locale
 from sqlalchemy import String, Text, select
 
 from fieldapp.accounts.models import User
@@ -69,8 +70,11 @@ def demo(app, db, tmp_path):
         user.locale = pseudo.PSEUDO_LOCALE
     db.session.commit()
     with pseudo.install(app, tmp_path):
-        # data too: the agency's own banner, and the test client's user agent on the sessions list
-        yield stored_text() + [app.config["LOGIN_BANNER"], "Werkzeug/" + version("werkzeug")]
+        # data too: the agency's own banner, the test client's user agent on the sessions list, and the
+        # languages' names as CLDR writes them in the pseudo-locale's language (some keep a Latin-letter
+        # proper name: "Σύμβολα Bliss")
+        yield stored_text() + [app.config["LOGIN_BANNER"], "Werkzeug/" + version("werkzeug"),
+                               *Locale.parse(pseudo.PSEUDO_LOCALE).languages.values()]
 
 
 def test_every_page_speaks_the_pseudo_locale(app, demo):
