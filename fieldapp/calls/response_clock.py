@@ -39,7 +39,9 @@ class ResponseClock:
         minutes, target = self.seconds // 60, self.target_minutes
         if self.level == OVER:
             over = max(1, (self.seconds - target * 60) // 60)
-            return _("On scene, over by %(over)s min", over=over) if self.stopped else _("Over by %(over)s min", over=over)
+            if self.stopped:
+                return _("On scene, over by %(over)s min", over=over)
+            return _("Over by %(over)s min", over=over)
         if self.stopped:
             return _("On scene in %(minutes)s of %(target)s min", minutes=minutes, target=target)
         return _("%(minutes)s of %(target)s min", minutes=minutes, target=target)

@@ -1,33 +1,33 @@
 from marshmallow import fields, validate
 
+from fieldapp.i18n.messages import N_
 from fieldapp.positions.services import MAX_BATCH
 from fieldapp.schemas import SEARCH_TIME, BaseSchema, Id, Many, Moment
 
 
-def _coordinate(low, high, words):
-    message = f"A {words} is a number from {low} to {high}."
+def _coordinate(low, high, message):
     return fields.Float(required=True, allow_nan=False, validate=validate.Range(low, high, error=message),
-                        error_messages={"invalid": message, "required": "This field is required.",
+                        error_messages={"invalid": message, "required": N_("This field is required."),
                                         "special": message, "null": message})
 
 
 class PositionInSchema(BaseSchema):
-    lat = _coordinate(-90, 90, "latitude")
-    lon = _coordinate(-180, 180, "longitude")
+    lat = _coordinate(-90, 90, N_("A latitude is a number from -90 to 90."))
+    lon = _coordinate(-180, 180, N_("A longitude is a number from -180 to 180."))
     accuracy_m = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(
-        0, 100000, error="An accuracy is from 0 to 100000 metres."),
-        error_messages={"invalid": "An accuracy is a number of metres.",
-                        "special": "An accuracy is a number of metres."})
+        0, 100000, error=N_("An accuracy is from 0 to 100000 metres.")),
+        error_messages={"invalid": N_("An accuracy is a number of metres."),
+                        "special": N_("An accuracy is a number of metres.")})
     recorded_at = Moment(required=True, metadata={"description": "The device's time of the position."})
 
 
 class PositionBatchSchema(BaseSchema):
     device_id = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9._:-]{1,64}$", error="1-64 letters, digits or . _ : -, such as a UUID."),
-        error_messages={"required": "This field is required.", "invalid": "1-64 letters, digits or . _ : -."},
+        r"^[A-Za-z0-9._:-]{1,64}$", error=N_("1-64 letters, digits or . _ : -, such as a UUID.")),
+        error_messages={"required": N_("This field is required."), "invalid": N_("1-64 letters, digits or . _ : -.")},
         metadata={"description": "The sending device's own id (a UUID): with recorded_at, it names a position."})
     positions = Many(fields.Nested(PositionInSchema), MAX_BATCH, required=True,
-                     error_messages={"required": "Send a list of positions."})
+                     error_messages={"required": N_("Send a list of positions.")})
 
 
 class PositionSchema(BaseSchema):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -60,7 +61,7 @@ def crew_unit(user, unit_id) -> Unit:
     unit = units.get_unit(unit_id)
     shift = units.shift_of_user(user)
     if shift is None or shift.unit_id != unit.id:
-        raise Forbidden("Only the crew on shift with this unit may send its position.")
+        raise Forbidden(_("Only the crew on shift with this unit may send its position."))
     return unit
 
 
@@ -69,10 +70,10 @@ def record(unit_id, positions: list[dict], *, device_id: str, by) -> Recorded:
     already checked by the schema) and move the unit's latest position forward where one is newer."""
     unit = crew_unit(by, unit_id)
     if not positions:
-        raise Invalid("Send at least one position.", fields={"positions": ["Send at least one position."]})
+        raise Invalid(_("Send at least one position."), fields={"positions": [_("Send at least one position.")]})
     if len(positions) > MAX_BATCH:
-        raise Invalid(f"At most {MAX_BATCH} positions a request.",
-                      fields={"positions": [f"At most {MAX_BATCH} items."]})
+        raise Invalid(_("At most %(max)s positions a request.", max=MAX_BATCH),
+                      fields={"positions": [_("At most %(max)s items.", max=MAX_BATCH)]})
     now, call_id = utcnow(), _current_call_id(unit.id)
     by_time = {}
     for position in positions:  # one row per device time (a batch repeating a time keeps the first)

@@ -1,14 +1,15 @@
 from marshmallow import fields
 
+from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Id, Int, Many
 
-MAX_TARGET_MINUTES = 24 * 60
+MAX_TARGET_MINUTES = 24 * 60  # said in TargetSchema's message
 
 
 class TargetSchema(BaseSchema):
     zone_id = Id("zone", required=True)
-    priority = Int(1, 4, message="Choose a priority from 1 (emergency) to 4 (routine).", required=True)
-    minutes = Int(1, MAX_TARGET_MINUTES, message=f"A target is from 1 to {MAX_TARGET_MINUTES} minutes.",
+    priority = Int(1, 4, message=N_("Choose a priority from 1 (emergency) to 4 (routine)."), required=True)
+    minutes = Int(1, MAX_TARGET_MINUTES, message=N_("A target is from 1 to 1440 minutes."),
                   allow_none=True, required=True, metadata={
                       "description": "Received -> first unit on scene, in minutes; null removes the target."})
 

@@ -6,6 +6,7 @@ scene); a call outside every zone, or in a zone without a target for its priorit
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from fieldapp.audit import services as audit
@@ -65,7 +66,7 @@ def upload(raw: bytes | str, *, by) -> dict:
 def get_zone(zone_id) -> Zone:
     zone = db.session.get(Zone, zone_id) if isinstance(zone_id, int) else None
     if zone is None:
-        raise NotFound("No such zone.", fields={"zone_id": ["No such zone."]})
+        raise NotFound(_("No such zone."), fields={"zone_id": [_("No such zone.")]})
     return zone
 
 

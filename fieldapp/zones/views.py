@@ -1,6 +1,7 @@
 """The admin's zones page: upload the agency's zones (GeoJSON) and set the targets per zone and priority."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.errors import Invalid, ServiceError
@@ -31,13 +32,16 @@ def upload():
     file = request.files.get("file")
     try:
         if file is None or not file.filename:
-            raise Invalid("Choose a GeoJSON file of the zones.", fields={"file": ["Choose a file."]})
+            raise Invalid(_("Choose a GeoJSON file of the zones."), fields={"file": [_("Choose a file.")]})
         summary = services.upload(file.read(), by=current_user)
     except ServiceError as error:
-        _, status = form_errors(error)  # the problems are listed beside the upload form
+        _shown, status = form_errors(error)  # the problems are listed beside the upload form
         return _page({"upload": error.fields.get("zones") or [error.message]}, status)
-    flash("Zones saved: " + "; ".join(f"{what} {', '.join(names)}" for what, names in summary.items() if names)
-          + ".", "success")
+    said = {"added": _("added %(names)s", names=", ".join(summary["added"])),
+            "kept": _("kept %(names)s", names=", ".join(summary["kept"])),
+            "removed": _("removed %(names)s", names=", ".join(summary["removed"]))}
+    flash(_("Zones saved: %(changes)s.", changes="; ".join(said[what] for what, names in summary.items() if names)),
+          "success")
     return redirect(url_for("zones.admin"))
 
 
@@ -57,7 +61,7 @@ def targets():
             if len(parts) == 3 and parts[1].isdigit():
                 row = rows[int(parts[1])]
                 fields[f"target-{row['zone_id']}-{row['priority']}"] = message
-        return _page({"targets": fields, "": "Check the targets marked below."}, 422)
+        return _page({"targets": fields, "": _("Check the targets marked below.")}, 422)
     services.set_targets(data["targets"], by=current_user)
-    flash("Targets saved.", "success")
+    flash(_("Targets saved."), "success")
     return redirect(url_for("zones.admin"))
