@@ -10,8 +10,10 @@ import urllib.request
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from fieldapp.clock import utcnow
+from fieldapp.i18n.formats import format_number
 from fieldapp.positions.services import STALE_AFTER, latest_by_unit
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,10 @@ class Distance:
     @property
     def label(self) -> str:
         eta = max(1, round(self.eta_minutes))
-        return f"{self.km:.1f} km · about {eta} min" + (" by road" if self.routed else "")
+        km = format_number(self.km, decimals=1)
+        if self.routed:
+            return _("%(km)s km · about %(eta)s min by road", km=km, eta=eta)
+        return _("%(km)s km · about %(eta)s min", km=km, eta=eta)
 
 
 def _route(base: str, origin, target, timeout: float):
