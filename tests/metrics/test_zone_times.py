@@ -70,6 +70,6 @@ def test_the_dashboard_folds_the_section_and_the_report_shows_it(pages, make_use
     dashboard = browser.get("/metrics").get_data(as_text=True)
     assert '<summary><h2 id="zone-times-h">Response times by zone</h2></summary>' in dashboard
     assert "Urban, P1 <span class=\"meta\">target 15 min</span>" in dashboard
-    assert "<strong>100%</strong> within target" in dashboard and "(1 of 1 reached; 1 calls)" in dashboard
+    assert "<strong>100%</strong> within target" in dashboard and "(1 of 1 reached; 1 call)" in dashboard
     report = browser.get("/metrics/report").get_data(as_text=True)
     assert '<h2 id="zone-times-h">Response times by zone</h2>' in report and "Received → on scene" in report
