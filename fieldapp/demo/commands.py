@@ -219,8 +219,8 @@ def _seed_today():
     # Where the units are (issue 20): a short trail for each crew on shift, so the map shows them
     # (they turn grey two minutes after the seed, as a phone that stopped sending would).
     lat0, lon0 = places.CENTER  # the demo city, where its zones and calls are (places.py)
-    for crew, unit, (lat, lon) in ((users["officer1"], cr1, (lat0 - 0.006, lon0 + 0.004)),
-                                   (users["officer2"], cr2, (lat0 + 0.012, lon0 - 0.009))):
+    for crew, unit, (lat, lon) in ((users["officer1"], cr1, (round(lat0 - 0.006, 4), round(lon0 + 0.004, 4))),
+                                   (users["officer2"], cr2, (round(lat0 + 0.012, 4), round(lon0 - 0.009, 4)))):
         trail = [{"lat": lat - 0.002 * step, "lon": lon - 0.0015 * step, "accuracy_m": 8.0,
                   "recorded_at": now - timedelta(seconds=30 * step)} for step in range(4, -1, -1)]
         positions.record(unit.id, trail, device_id=f"demo-{unit.call_sign}", by=crew)

@@ -32,7 +32,7 @@ def test_the_dispatchers_marker_follows_the_crews_phone(browser, live_server, di
     board = phone_page("dispatcher")
     board.goto("/map")
     row = board.locator(f"#map-unit-{cr1['id']}")
-    expect(row).to_have_attribute("data-lat", "40.7306")  # the demo's last position of CR-1
+    expect(row).to_have_attribute("data-lat", "39.793")  # the demo's last position of CR-1 (demo/places.py)
     expect(board.locator("html")).to_have_attribute("data-live", "open")
 
     phone = browser.new_context(base_url=live_server.url, **PHONE)
