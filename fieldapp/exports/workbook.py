@@ -23,6 +23,7 @@ from fieldapp import clock
 from fieldapp.calls import constants as calls
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters import constants as encounters
+from fieldapp.i18n import english
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.referrals import constants as referrals
 
@@ -79,6 +80,11 @@ def label(name: str) -> str:
     return LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
+def meaning(codes: dict, code):
+    """A code's label in English, as the headers are (labels are lazy strings); an unknown code as it is."""
+    return english(codes[code]) if code in codes else code
+
+
 def readable(name: str, value):
     """A coded value as its label (each of several codes); any other value as it is."""
     codes = CODES.get(name)
@@ -86,8 +92,8 @@ def readable(name: str, value):
         return value
     separator = SEPARATORS.get(name)
     if separator is None:
-        return codes.get(value, value)
-    return JOINERS[separator].join(codes.get(code, code) for code in str(value).split(separator))
+        return meaning(codes, value)
+    return JOINERS[separator].join(meaning(codes, code) for code in str(value).split(separator))
 
 
 class _Cells:
@@ -146,8 +152,9 @@ def _codes_sheet(workbook, header):
     sheet.append(["Column", "Code", "Meaning"])
     rows = 1
     for name in header:
-        for code, meaning in CODES.get(name, {}).items():
-            sheet.append([label(name), code, meaning])
+        codes = CODES.get(name, {})
+        for code in codes:
+            sheet.append([label(name), code, meaning(codes, code)])
             rows += 1
     sheet.auto_filter.ref = f"A1:C{rows}"
 

@@ -39,6 +39,9 @@ from fieldapp.referrals.models import Referral, ReferralEvent
 
 DIRTY = "metrics_rollups_dirty"
 BATCH = 2000
+# Call columns no roll-up reads: a change to these alone re-rolls nothing (the response clock's breach
+# alert, written by a background job, would otherwise re-roll the call's day and mark its spans).
+UNREAD_CALL_COLUMNS = frozenset({"breach_alerted_at"})
 
 
 def track_rollups() -> None:
@@ -58,6 +61,11 @@ def _values(obj, name: str) -> list:
     return [value for value in (*history.added, *history.unchanged, *history.deleted) if value is not None]
 
 
+def _only_unread_changed(call: Call) -> bool:
+    changed = {attr.key for attr in inspect(call).attrs if attr.history.has_changes()}
+    return bool(changed) and changed <= UNREAD_CALL_COLUMNS
+
+
 def _collect(session, flush_context) -> None:
     if not has_app_context():
         return
@@ -67,6 +75,8 @@ def _collect(session, flush_context) -> None:
     zone = clock.zone()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Call):
+            if obj not in session.new and obj not in session.deleted and _only_unread_changed(obj):
+                continue
             dirty["days"].update(moment.astimezone(zone).date() for moment in _values(obj, "received_at"))
             if obj.id is not None and any(inspect(obj).attrs[name].history.has_changes()
                                           for name in ("received_at", "unit_id", "call_type")):

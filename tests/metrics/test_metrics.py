@@ -218,7 +218,7 @@ def test_the_dashboard_shows_the_numbers_and_charts(pages, db, data, make_user):
     response = browser.get("/metrics?from=2026-03-01&to=2026-03-31")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Program metrics" in html and "1 Mar 2026 – 31 Mar 2026" in html
+    assert "Program metrics" in html and "Mar 1\u2009–\u200931, 2026" in html
     assert html.count('<svg class="chart') == 3
     assert "18 min 0 s" in html  # the median response time, 1080 s
     assert "60%" in html  # resolved without arrest or hospitalization

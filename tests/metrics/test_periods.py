@@ -67,7 +67,7 @@ def test_the_exports_page_keeps_a_reversed_period_as_typed(pages, db, make_user)
 def test_the_dashboard_offers_the_presets_and_shows_the_last_day(pages, db, data, make_user):
     html = pages(make_user("program_manager")).get("/metrics?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
     assert "To (last day counted)" in html and 'value="2026-03-31"' in html
-    assert "1 Mar 2026 – 31 Mar 2026" in html
+    assert "Mar 1\u2009–\u200931, 2026" in html
     assert "preset=last_quarter" in html and "Last quarter" in html
 
 
@@ -111,7 +111,7 @@ def test_the_quarterly_report_page_and_its_pdf(pages, db, data, make_user):
     page = browser.get("/metrics/report?from=2026-03-01&to=2026-03-31")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Co-responder program report" in html
-    assert "1 Mar 2026 – 31 Mar 2026" in html and "<svg" in html and "What the figures mean" in html
+    assert "Mar 1\u2009–\u200931, 2026" in html and "<svg" in html and "What the figures mean" in html
     assert "Calls received" in html and "+7 (+700%)" in html  # 8 calls, 1 in the 31 days before
     pdf = browser.get("/metrics/report.pdf?from=2026-03-01&to=2026-03-31")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

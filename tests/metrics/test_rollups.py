@@ -357,3 +357,23 @@ def test_a_call_written_late_makes_a_later_call_at_its_address_a_repeat_in_the_r
     assert repeats("rollups")["repeat_calls"] == repeats("records")["repeat_calls"] == 0
     assert later.id is not None
     _empty(db)
+
+
+def test_a_breach_alert_re_rolls_no_day(db, monkeypatch):
+    """The response clock's alert (a background job) marks the call and nothing a roll-up reads: it
+    must not mark the call's month and week while a job, or a test, sums them."""
+    monkeypatch.setattr(metrics_jobs, "enqueue_after_commit", lambda session: None)
+    _empty(db)
+    call = Call(received_at=START, created_at=START, call_type="EDP", priority=2, address="1 Main St",
+                address_key="1 main st", status="pending")
+    db.session.add(call)
+    db.session.commit()
+    assert tracking.ready(db.session, ZONE)
+    spans.refresh(db.session)
+    assert not spans.dirty(db.session)
+    call.breach_alerted_at = START + timedelta(hours=1)
+    db.session.commit()
+    assert not spans.dirty(db.session)
+    call.priority = 1  # a column the roll-ups read still marks them
+    db.session.commit()
+    assert spans.dirty(db.session)

@@ -62,6 +62,12 @@ def _last_change(call: Call):
     return max((event.received_at for event in call.timeline), default=call.received_at)
 
 
+def _disposition_label(disposition: str | None) -> str | None:
+    """The disposition's label in English (the Task leaves the app), None for an unknown code."""
+    label = c.DISPOSITIONS.get(disposition)
+    return english(label) if label is not None else None
+
+
 def task(handoff: CrisisHandoff) -> dict:
     """The hand-off's Task (FHIR R4): its id is the hand-off's, basedOn and focus the ServiceRequest."""
     call = handoff.call
@@ -86,14 +92,14 @@ def task(handoff: CrisisHandoff) -> dict:
         resource["executionPeriod"] = {key: value.isoformat() for key, value in
                                        (("start", call.first_assigned_at), ("end", call.closed_at)) if value}
     if status in NEEDS_REASON:
-        reason = c.DISPOSITIONS.get(call.disposition) if call.status == c.CLEARED else None
+        reason = _disposition_label(call.disposition) if call.status == c.CLEARED else None
         resource["statusReason"] = {"text": reason or f"Cancelled: {call.cancel_reason or 'by dispatch'}"}
     output = []
     if call.status == c.CLEARED and call.disposition:
+        outcome = _disposition_label(call.disposition) or call.disposition
         output.append({"type": {"text": "Outcome"}, "valueCodeableConcept": {
-            "coding": [{"system": DISPOSITION_SYSTEM, "code": call.disposition,
-                        "display": c.DISPOSITIONS.get(call.disposition, call.disposition)}],
-            "text": c.DISPOSITIONS.get(call.disposition, call.disposition)}})
+            "coding": [{"system": DISPOSITION_SYSTEM, "code": call.disposition, "display": outcome}],
+            "text": outcome}})
     if call.status in (c.ON_SCENE, c.TRANSPORTING, c.CLEARED):
         output.append({"type": {"text": "Referral made"}, "valueBoolean": referral_made(call.id)})
     if output:
