@@ -65,9 +65,15 @@ def clocks(calls, *, now: datetime | None = None) -> dict[int, ResponseClock]:
     return {call.id: clock_of(call, now=now, table=table) for call in calls}
 
 
+# A call received longer ago than this is not alerted: a breach is news while a unit can still be sent.
+# Without it, the first sweep after zones are set up would page the supervisors for every old open call.
+BREACH_WINDOW = timedelta(hours=24)
+
+
 def breached(*, now: datetime | None = None) -> list[int]:
-    """Open calls with nobody on scene, past their target and not yet alerted."""
+    """Open calls received in the last day with nobody on scene, past their target and not yet alerted."""
     now = now or utcnow()
     found = db.session.scalars(select(Call).where(
-        Call.status.in_(c.OPEN), Call.first_on_scene_at.is_(None), Call.breach_alerted_at.is_(None))).all()
+        Call.status.in_(c.OPEN), Call.first_on_scene_at.is_(None), Call.breach_alerted_at.is_(None),
+        Call.received_at >= now - BREACH_WINDOW)).all()
     return [call_id for call_id, clock in clocks(found, now=now).items() if clock.level == OVER]

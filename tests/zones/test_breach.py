@@ -80,3 +80,12 @@ def test_the_sweep_alerts_the_board_and_supervisors_phones_once(
     assert "Past the response target:" in board and f"#{late} P1 Urban" in board
     assert "Over by 5 min" in board and "(past the response target)" in board
     assert "20 of 60 min" in board
+
+
+def test_a_call_open_for_more_than_a_day_is_not_alerted(api, admin, dispatcher, db):
+    """Setting up zones must not page the supervisors for every old call still open."""
+    set_up_zones(admin)
+    old = received(api, dispatcher, timedelta(hours=30), IN_URBAN)
+    fresh = received(api, dispatcher, timedelta(minutes=20), IN_URBAN)
+    assert response_clock.clock_of(db.session.get(Call, old)).level == "over"  # the board still shows it red
+    assert response_clock.breached() == [fresh]
