@@ -79,9 +79,17 @@ def label(name: str) -> str:
     return LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
-def readable(name: str, value):
-    """A coded value as its label (each of several codes); any other value as it is."""
-    codes = CODES.get(name)
+def meanings(header) -> dict[str, dict[str, str]]:
+    """The labels of the header's coded columns as text, in the locale of now (the request's): the
+    workbook is written later, by a generator that holds no request context (exports.api.streamed),
+    and the labels are lazy_gettext strings, which neither openpyxl nor ``str.join`` take."""
+    return {name: {code: str(text) for code, text in CODES[name].items()} for name in header if name in CODES}
+
+
+def readable(name: str, value, labels: dict[str, dict[str, str]]):
+    """A coded value as its label (each of several codes, ``labels`` from ``meanings``); any other
+    value as it is."""
+    codes = labels.get(name)
     if codes is None or value is None or value == "":
         return value
     separator = SEPARATORS.get(name)
@@ -93,8 +101,8 @@ def readable(name: str, value):
 class _Cells:
     """Turns a row into the sheet's cells, with each time's offset in its number format."""
 
-    def __init__(self, sheet, header, zone):
-        self.sheet, self.header, self.zone = sheet, header, clock.zone(zone)
+    def __init__(self, sheet, header, zone, labels):
+        self.sheet, self.header, self.zone, self.labels = sheet, header, clock.zone(zone), labels
         self.formats = {}
 
     def time(self, moment: datetime):
@@ -114,7 +122,7 @@ class _Cells:
             elif name in NUMBERS and isinstance(value, str) and value.isdigit():
                 cells.append(int(value))
             else:
-                cells.append(readable(name, value))
+                cells.append(readable(name, value, self.labels))
         return cells
 
 
@@ -138,7 +146,7 @@ def _close(sheet, header, rows):
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(rows, 1)}"
 
 
-def _codes_sheet(workbook, header):
+def _codes_sheet(workbook, header, labels):
     sheet = workbook.create_sheet("Codes")
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABC", (28, 30, 60), strict=True):
@@ -146,13 +154,18 @@ def _codes_sheet(workbook, header):
     sheet.append(["Column", "Code", "Meaning"])
     rows = 1
     for name in header:
-        for code, meaning in CODES.get(name, {}).items():
+        for code, meaning in labels.get(name, {}).items():
             sheet.append([label(name), code, meaning])
             rows += 1
     sheet.auto_filter.ref = f"A1:C{rows}"
 
 
 def xlsx_bytes(header, row_batches, make_row, title, zone):
+    """The workbook's chunks, a generator; its labels are taken now, in the request's locale."""
+    return _chunks(header, row_batches, make_row, title, zone, meanings(header))
+
+
+def _chunks(header, row_batches, make_row, title, zone, labels):
     workbook = Workbook(write_only=True)
     sheet, used, number = None, XLSX_MAX_ROWS, 0
     cells = None
@@ -163,13 +176,13 @@ def xlsx_bytes(header, row_batches, make_row, title, zone):
                     _close(sheet, header, used)
                 number += 1
                 sheet = _data_sheet(workbook, title if number == 1 else f"{title} {number}", header)
-                cells, used = _Cells(sheet, header, zone), 1
+                cells, used = _Cells(sheet, header, zone, labels), 1
             sheet.append(cells.row(make_row(row) if make_row else row))
             used += 1
     if sheet is None:
         sheet, used = _data_sheet(workbook, title, header), 1
     _close(sheet, header, used)
-    _codes_sheet(workbook, header)
+    _codes_sheet(workbook, header, labels)
     with tempfile.TemporaryFile() as spool:
         workbook.save(spool)
         spool.seek(0)
