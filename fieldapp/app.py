@@ -97,8 +97,11 @@ def create_app(config: dict | None = None) -> Flask:
                 instance_relative_config=True)
     # Templates compiled once by any process are loaded, not compiled again, by the next (a new
     # worker's first dashboard was 0.4 s slower than its second; issue 24). Keyed by each template's
-    # source checksum, so an edited template is compiled again.
-    app.jinja_options = {**app.jinja_options, "bytecode_cache": FileSystemBytecodeCache()}
+    # source checksum, so an edited template is compiled again; not keyed by the environment's options,
+    # so the file name says which ``finalize`` the code was compiled with (a change needs a new name).
+    # finalize: lazy_gettext labels are escaped like any text (fieldapp.i18n.as_text).
+    app.jinja_options = {**app.jinja_options, "finalize": i18n.as_text,
+                         "bytecode_cache": FileSystemBytecodeCache(pattern="__jinja2_fieldapp_astext_%s.cache")}
     app.config.update(settings.DEFAULTS)
     if config is None:
         app.config.update(settings.from_environment(app.instance_path))

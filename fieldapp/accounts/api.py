@@ -1,4 +1,5 @@
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -52,7 +53,7 @@ def issue_token(data):
 @open_while_locked
 def revoke_token():
     """Revoke the bearer token this request carries."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(_("Send the token to revoke as 'Authorization: Bearer <token>'."))
     services.end_session(token.strip(), reason="auth.token_revoke")

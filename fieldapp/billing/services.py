@@ -90,7 +90,7 @@ def refused_row(item: Assessed) -> tuple:
     reasons = item.result.reasons
     return (str(item.encounter.id), item.encounter.call_id, item.day,
             "" if item.facts.minutes is None else item.facts.minutes, ";".join(reasons),
-            " ".join(REASONS[reason] for reason in reasons))
+            " ".join(str(REASONS[reason]) for reason in reasons))  # lazy labels, as text in the request's locale
 
 
 def report(profile_name: str, filters: Filters) -> dict:

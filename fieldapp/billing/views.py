@@ -5,6 +5,7 @@ The page shows whether a Medicaid id and a diagnosis were recorded, never the va
 into the billable CSV, which a claim needs (HIPAA 45 CFR 164.506, payment), and its download is audited."""
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -28,8 +29,8 @@ def _form():
     name = request.args.get("profile", "")
     names = profiles.available()
     if name and name not in names:
-        errors["profile"] = "Choose a billing profile from the list."
-        errors.setdefault("", "Please correct the fields marked below.")
+        errors["profile"] = _("Choose a billing profile from the list.")
+        errors.setdefault("", _("Please correct the fields marked below."))
     return filters, (name or (names[0] if names else "")), names, errors
 
 
@@ -44,7 +45,7 @@ def index():
     try:
         found = services.report(name, filters)
     except ServiceError as error:  # a profile file that does not fit the schema: said on the page
-        context["errors"], _ = forms.form_errors(error)
+        context["errors"] = forms.form_errors(error)[0]
         return render_template("billing/index.html", **context), 422
     return render_template("billing/index.html", found=found, args={**query_args(filters), "profile": name},
                            **context)
@@ -54,8 +55,8 @@ def index():
 @bp.route("/billing/refused.csv", defaults={"which": "refused"}, endpoint="download")
 @allow(PROGRAM_MANAGER, ADMIN)
 def download(which):
-    filters, name, _, errors = _form()
+    filters, name, _names, errors = _form()
     if errors or not name:
-        fields = {key: [value] for key, value in (errors or {"profile": "Choose a billing profile."}).items() if key}
+        fields = {key: [value] for key, value in (errors or {"profile": _("Choose a billing profile.")}).items() if key}
         raise Invalid(_("The billing export needs a period and a profile."), fields=fields)
     return streamed(services.billing_export(name, which, filters, by=current_user, via="web"))

@@ -7,6 +7,7 @@ show a field ``fieldapp/visibility.py`` keeps from the role.
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import visibility
@@ -128,7 +129,7 @@ def set_billing(encounter_id):
         try:
             encounter = billing.set_billing_details(current_user, encounter_id, data)
         except ServiceError as error:
-            errors, _ = forms.form_errors(error)
+            errors = forms.form_errors(error)[0]
         else:
             flash(_("Billing details saved."), "success")
             return redirect(url_for("encounters.show", encounter_id=encounter.id))

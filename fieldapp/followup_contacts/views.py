@@ -3,6 +3,7 @@
 import uuid
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -43,7 +44,7 @@ def record(encounter_id):
         try:
             services.record(data, by=current_user)
         except ServiceError as error:
-            errors, _ = forms.form_errors(error)
+            errors = forms.form_errors(error)[0]
     if errors:
         encounters.get_encounter(current_user, encounter_id, audit_read=False)  # 404 for an encounter not seen
         problems = "; ".join(f"{name.replace('_', ' ')}: {message}" for name, message in errors.items() if name)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale, get_locale
+from flask_babel.speaklater import LazyString
 
 from fieldapp import clock
 from fieldapp.extensions import babel
@@ -69,6 +70,13 @@ def speaking(locale: str | None) -> Iterator[None]:
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in that language) for each supported locale, for the account page."""
     return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in supported()]
+
+
+def as_text(value):
+    """A lazy_gettext label as plain text in the current locale; any other value unchanged. Jinja
+    runs it on every ``{{ value }}`` (its ``finalize``, set in fieldapp.app): a LazyString says it is
+    already HTML (``__html__``), so without this a translated label reached the page unescaped."""
+    return str(value) if isinstance(value, LazyString) else value
 
 
 def init_app(app) -> None:

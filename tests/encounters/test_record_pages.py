@@ -2,9 +2,10 @@
 and the page for eligible calls not sent."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from fieldapp.calls.models import Call
@@ -72,7 +73,9 @@ def test_dispatchers_record_eligible_calls_not_sent(pages, dispatcher, make_user
     assert again.status_code == 302
     assert db.session.scalars(select(NotSentCount.count)).all() == [6]
     page = browser.get("/not-sent").get_data(as_text=True)
-    assert "No unit available" in page and f"<td>{RECENT_DAY}</td><td>6</td>" in page
+    # the day as the user's locale writes it (i18n: "Dec 3, 2026" in English), no longer ISO 8601
+    shown = format_date(date.fromisoformat(RECENT_DAY), "medium", locale="en")
+    assert "No unit available" in page and f"<td>{shown}</td><td>6</td>" in page
     wrong = browser.post("/not-sent", {"day": RECENT_DAY, "count": "lots"})
     assert wrong.status_code == 422 and 'aria-invalid="true" aria-describedby="count-error"' in wrong.get_data(
         as_text=True)
