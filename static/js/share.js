@@ -46,7 +46,6 @@
     mark = document.createElement("p");
     mark.id = "sharing-position";
     mark.className = "sharing-position";
-    mark.setAttribute("role", "status");
     mark.textContent = t("Sharing your location with dispatch");
     var header = document.querySelector("header.topbar");
     if (header && header.parentNode) header.parentNode.insertBefore(mark, header.nextSibling);

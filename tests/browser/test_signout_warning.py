@@ -32,6 +32,6 @@ def test_signing_out_with_records_waiting_warns_first(phone_page, dispatch):
     page.get_by_role("button", name="Sign out").click()
     expect(badge(page)).to_have_text("1 waiting to send")  # still signed in, still waiting
     page.wait_for_function("() => window.__asked !== undefined", timeout=5000)
-    assert "have not been sent" in page.evaluate("() => window.__asked")
+    assert "not been sent" in page.evaluate("() => window.__asked")
     assert "/login" not in page.url
     page.context.set_offline(False)
