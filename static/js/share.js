@@ -47,9 +47,8 @@
     mark.id = "sharing-position";
     mark.className = "sharing-position";
     mark.textContent = t("Sharing your location with dispatch");
-    var header = document.querySelector("header.topbar");
-    if (header && header.parentNode) header.parentNode.insertBefore(mark, header.nextSibling);
-    else document.body.insertBefore(mark, document.body.firstChild);
+    var main = document.querySelector("main") || document.body;  // inside a landmark (axe: region)
+    main.insertBefore(mark, main.firstChild);
   }
 
   async function send(position) {
