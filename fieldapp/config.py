@@ -142,7 +142,7 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_STATEMENT_TIMEOUT": float(os.environ.get("DATABASE_STATEMENT_TIMEOUT")
                                             or DEFAULTS["DATABASE_STATEMENT_TIMEOUT"]),
         # issue 24: records per POST /api/v1/sync, told to the outbox by GET /session/csrf (1-100).
-        "SYNC_BATCH": _bounded_int("SYNC_BATCH", DEFAULTS["SYNC_BATCH"], 1, 100),
+        "SYNC_BATCH": _number("SYNC_BATCH", 1, 100),
         **_integration_settings(),
         **_program_settings(),
         **_push_settings(instance_path, development),
@@ -154,30 +154,23 @@ def from_environment(instance_path: str) -> dict:
 
 def _map_settings() -> dict:
     """Unit positions and the map (issue 20): retention, tiles, ETAs, routing, sharing while available."""
-    def number(name, low, high):
-        raw = os.environ.get(name, "").strip()
-        try:
-            value = float(raw) if raw else DEFAULTS[name]
-        except ValueError:
-            raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
-        if not low <= value <= high:
-            raise ConfigError(f"{name} must be from {low} to {high}.")
-        return value
-    return {"POSITION_RETENTION_DAYS": int(number("POSITION_RETENTION_DAYS", 1, 3650)),
-            "ETA_SPEED_KMH": number("ETA_SPEED_KMH", 1, 300),
+    return {"POSITION_RETENTION_DAYS": _number("POSITION_RETENTION_DAYS", 1, 3650),
+            "ETA_SPEED_KMH": _number("ETA_SPEED_KMH", 1, 300, float),
             "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", "").strip() or None,
             "MAP_ATTRIBUTION": os.environ.get("MAP_ATTRIBUTION", "").strip(),
             "ROUTING_URL": os.environ.get("ROUTING_URL", "").strip().rstrip("/") or None,
             "SHARE_POSITION_WHEN_AVAILABLE": _bool("SHARE_POSITION_WHEN_AVAILABLE", False)}
-def _bounded_int(name: str, default: int, low: int, high: int) -> int:
+def _number(name: str, low, high, kind=int):
+    """A number setting from the environment (``kind`` int or float), else its default in DEFAULTS;
+    refused with the setting's name when it is not a number or not from ``low`` to ``high``."""
     value = os.environ.get(name, "").strip()
     try:
-        number = int(value) if value else default
+        parsed = kind(value) if value else DEFAULTS[name]
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
-    if not low <= number <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}.")
-    return number
+        raise ConfigError(f"{name} must be a number, not {value!r}.") from None
+    if not low <= parsed <= high:
+        raise ConfigError(f"{name} must be from {low} to {high}.")
+    return parsed
 
 
 def _idle_minutes() -> float:
@@ -233,24 +226,15 @@ def _program_settings() -> dict:
 
 def _zone_settings() -> dict:
     """issue 20: the response target outside every zone, the zones file's size and the geocoder."""
-    def number(name, low, high, kind=int):
-        value = os.environ.get(name, "").strip()
-        try:
-            parsed = kind(value) if value else DEFAULTS[name]
-        except ValueError:
-            raise ConfigError(f"{name} must be a number, not {value!r}.") from None
-        if not low <= parsed <= high:
-            raise ConfigError(f"{name} must be from {low} to {high}.")
-        return parsed
     kind = os.environ.get("GEOCODER_KIND", "").strip().lower()
     if kind not in ("", "nominatim", "pelias"):
         raise ConfigError(f"GEOCODER_KIND must be nominatim or pelias (or empty: told by the answer), not {kind!r}.")
-    return {"RESPONSE_TARGET_MINUTES": number("RESPONSE_TARGET_MINUTES", 1, 1440),
-            "ZONES_MAX_BYTES": number("ZONES_MAX_BYTES", 1024, 16 * 1024 * 1024),
+    return {"RESPONSE_TARGET_MINUTES": _number("RESPONSE_TARGET_MINUTES", 1, 1440),
+            "ZONES_MAX_BYTES": _number("ZONES_MAX_BYTES", 1024, 16 * 1024 * 1024),
             "GEOCODER_URL": os.environ.get("GEOCODER_URL", "").strip() or None,
             "GEOCODER_KIND": kind or None,
-            "GEOCODER_CACHE_DAYS": number("GEOCODER_CACHE_DAYS", 1, 3650),
-            "GEOCODER_TIMEOUT_SECONDS": number("GEOCODER_TIMEOUT_SECONDS", 0.5, 60, float),
+            "GEOCODER_CACHE_DAYS": _number("GEOCODER_CACHE_DAYS", 1, 3650),
+            "GEOCODER_TIMEOUT_SECONDS": _number("GEOCODER_TIMEOUT_SECONDS", 0.5, 60, float),
             "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "").strip() or DEFAULTS["GEOCODER_USER_AGENT"]}
 
 
