@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export FLASK_APP := fieldapp
+## Python keeps its compiled modules (__pycache__) for every process make starts, even where the
+## environment says PYTHONDONTWRITEBYTECODE (CI's does): without them each process (pytest, every
+## gunicorn a browser test starts, the demo) compiled ~2,200 modules again, ~10 s of CPU each.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install static catalogues translations run test test-tools test-lane-suites test-lane-browser test-sqlite test-postgres test-fuzz test-hosts hosts-tools test-faults test-browser lint bench bench-live bench-live-hosts bench-positions bench-sync bench-faults clean
 

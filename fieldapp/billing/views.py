@@ -57,6 +57,7 @@ def index():
 def download(which):
     filters, name, _names, errors = _form()
     if errors or not name:
-        fields = {key: [value] for key, value in (errors or {"profile": _("Choose a billing profile.")}).items() if key}
+        errors = errors or {"profile": _("Choose a billing profile from the list.")}
+        fields = {key: [value] for key, value in errors.items() if key}
         raise Invalid(_("The billing export needs a period and a profile."), fields=fields)
     return streamed(services.billing_export(name, which, filters, by=current_user, via="web"))
