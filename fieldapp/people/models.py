@@ -28,8 +28,8 @@ class Person(Base):
 
     @property
     def display_name(self):
-        """The person's name; for someone not identified a lazy label, in the reader's language on pages
-        and in English where it leaves the app (the schemas' ``english``)."""
+        """The person's name; for someone not identified a lazy label ("Unidentified person, about 40"),
+        in the language of whoever reads it: pages and the API's display_name (which the pages show)."""
         if self.unidentified or not (self.given_name or self.family_name):
             if self.approx_age:
                 return _l("Unidentified person, about %(age)s", age=self.approx_age)

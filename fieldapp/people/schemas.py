@@ -1,22 +1,14 @@
 from marshmallow import ValidationError, fields, validates_schema
 
-from fieldapp.i18n import english
 from fieldapp.i18n.messages import N_
 from fieldapp.languages import Language
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.schemas import BaseSchema, BirthDate, Choice, Int, Many, Text
 
 
-class EnglishName(fields.String):
-    """A person's display name in the API: English for someone not identified (fieldapp.i18n.english)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(None if value is None else english(value), attr, obj, **kwargs)
-
-
 class PersonSchema(BaseSchema):
     id = fields.UUID(metadata={"description": "Optional: made by the device for a new person."})
-    display_name = EnglishName(dump_only=True)
+    display_name = fields.String(dump_only=True)
     unidentified = fields.Boolean(load_default=False)
     given_name = Text(80, allow_none=True)
     family_name = Text(80, allow_none=True)
@@ -44,5 +36,5 @@ class PersonQuerySchema(BaseSchema):
 
 class PersonBriefSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
-    display_name = EnglishName(dump_only=True)
+    display_name = fields.String(dump_only=True)
     unidentified = fields.Boolean(dump_only=True)

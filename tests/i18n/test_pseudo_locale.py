@@ -63,6 +63,7 @@ def crawl(browser: Pages, start: str = "/"):
             continue
         seen.add(shape(path))
         response = browser.get(path, follow_redirects=True)
+        assert response.status_code < 500, f"{path} answers {response.status_code}"
         if response.status_code != 200 or not response.content_type.startswith("text/html"):
             continue
         page = response.get_data(as_text=True)
