@@ -5,6 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from limits import parse_many
 
 from fieldapp.calls.constants import OPEN
@@ -13,11 +14,12 @@ from fieldapp.database import normalize_database_url
 from fieldapp.push import keys
 from fieldapp.roles import ROLES
 
-# CJIS Security Policy v6.0 5.5.4 (system use notification): shown before anyone signs in.
-LOGIN_BANNER = ("You are accessing a restricted information system of a criminal-justice and health "
-                "agency. Use is limited to authorized users for official purposes. Activity on this "
-                "system is monitored, recorded and subject to audit; using it means you consent to "
-                "this. Unauthorized use is prohibited and may be subject to criminal and civil penalties.")
+# CJIS Security Policy v6.0 5.5.4 (system use notification): shown before anyone signs in, in the reader's
+# language (a lazy string); an agency's own LOGIN_BANNER is shown as the agency wrote it.
+LOGIN_BANNER = _l("You are accessing a restricted information system of a criminal-justice and health "
+                  "agency. Use is limited to authorized users for official purposes. Activity on this "
+                  "system is monitored, recorded and subject to audit; using it means you consent to "
+                  "this. Unauthorized use is prohibited and may be subject to criminal and civil penalties.")
 
 
 class ConfigError(RuntimeError):

@@ -23,14 +23,15 @@ LABELS = {
 
 # Integration accounts sit beside users, never among them (fieldapp.integrations.accounts).
 CAD, PARTNER, CRISIS_LINE = "cad", "partner", "crisis_line"
-INTEGRATION_KINDS = {CAD: "CAD system", PARTNER: "Partner organization", CRISIS_LINE: "988 crisis line center"}
+INTEGRATION_KINDS = {CAD: _l("CAD system"), PARTNER: _l("Partner organization"),
+                     CRISIS_LINE: _l("988 crisis line center")}
 # The kinds that receive status back by signed webhook (fieldapp.integrations.webhooks).
 WEBHOOK_KINDS = (CAD, CRISIS_LINE)
 # What each kind of account may be allowed to do; a new account gets all of its kind's actions.
 INTEGRATION_ACTIONS = {
-    CAD: {"eido.intake": "Send calls as EIDO documents"},
-    PARTNER: {"referrals.read": "List the referrals sent to its organization",
-              "referrals.update": "Accept, reject and complete those referrals"},
-    CRISIS_LINE: {"handoffs.send": "Hand off 988 contacts for a mobile crisis response (FHIR or EIDO)",
-                  "handoffs.read": "Follow its own hand-offs (FHIR Task)"},
+    CAD: {"eido.intake": _l("Send calls as EIDO documents")},
+    PARTNER: {"referrals.read": _l("List the referrals sent to its organization"),
+              "referrals.update": _l("Accept, reject and complete those referrals")},
+    CRISIS_LINE: {"handoffs.send": _l("Hand off 988 contacts for a mobile crisis response (FHIR or EIDO)"),
+                  "handoffs.read": _l("Follow its own hand-offs (FHIR Task)")},
 }

@@ -15,6 +15,7 @@ from fieldapp.calls import fanout
 from fieldapp.calls import location as call_location
 from fieldapp.calls import services as calls
 from fieldapp.casefile import briefing
+from fieldapp.directory import models as directory_models
 from fieldapp.encounters import constants as encounter_constants
 from fieldapp.encounters import services as encounters
 from fieldapp.errors import answer_errors_under
@@ -54,6 +55,7 @@ def connect(app: Flask) -> None:
     # New zones: every call's zone is found again from its coordinates (issue 20).
     zones.zones_changed.connect(call_location.rezone_all)
     # The parts' vocabularies (code -> label tables), for every page's templates: CALL_TYPES,
-    # STATUS_LABELS, ...; E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, ...
+    # STATUS_LABELS, ...; E.OUTCOMES, P.GENDERS, R.STATUS_LABELS, D.CATEGORIES, ...
     app.jinja_env.globals.update(call_constants.TEMPLATE_GLOBALS)
-    app.jinja_env.globals.update(E=encounter_constants, P=people_constants, R=referral_constants)
+    app.jinja_env.globals.update(E=encounter_constants, P=people_constants, R=referral_constants,
+                                 D=directory_models)

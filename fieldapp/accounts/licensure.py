@@ -13,6 +13,7 @@ python-stdnum's Luhn (``npi_valid``): the same check refuses a bad NPI here and 
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from stdnum import luhn
 
 from fieldapp.audit import services as audit
@@ -21,7 +22,7 @@ from fieldapp.extensions import db
 from fieldapp.roles import CLINICIAN
 
 LICENSED, PEER = "licensed", "peer"
-BH_ROLES = {LICENSED: "Licensed behavioral-health professional", PEER: "Peer worker"}
+BH_ROLES = {LICENSED: _l("Licensed behavioral-health professional"), PEER: _l("Peer worker")}
 CREDENTIAL = re.compile(r"^([A-Za-z][A-Za-z0-9.\-/ ]{0,19})?$")  # "" clears it
 NPI = re.compile(r"^[0-9]{10}$")
 NPI_PREFIX = "80840"  # the card issuer prefix of the health industry (ISO 7812) the check digit includes

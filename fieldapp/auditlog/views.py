@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from fieldapp import clock
@@ -21,6 +23,9 @@ MAX_PAGE = 100_000
 # Object types whose rows link to a page an admin may open.
 PAGES = {"encounters": ("encounters.show", "encounter_id"), "people": ("people.show", "person_id"),
          "referrals": ("referrals.show", "referral_id"), "calls": ("calls.show", "call_id")}
+# What each outcome of a row (fieldapp.audit.services.record) is called on the page; the code stays in the row.
+OUTCOMES = {"success": _l("success"), "failure": _l("failure"), "denied": _l("denied"), "locked": _l("locked"),
+            "second_factor_needed": _l("second factor needed")}
 
 
 def _day_start(text: str, *, days_after=0):
@@ -47,7 +52,7 @@ def _query(args):
     if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
         errors["page"] = f"A page is a whole number from 1 to {MAX_PAGE:,}."
     if errors:
-        errors.setdefault("", "Please correct the fields marked below.")
+        errors.setdefault("", _("Please correct the fields marked below."))
         return None, errors
     return {**query, "page": int(page)}, {}
 
@@ -63,7 +68,7 @@ def readable(details, prefix="") -> list[tuple[str, str]]:
         elif isinstance(value, list | tuple):
             lines.append((name, ", ".join(str(item) for item in value) if value else "—"))
         elif isinstance(value, bool):
-            lines.append((name, "yes" if value else "no"))
+            lines.append((name, _("yes") if value else _("no")))
         else:
             lines.append((name, "—" if value is None or value == "" else str(value)))
     return lines
@@ -86,4 +91,4 @@ def index():
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit/index.html", rows=rows, form=request.args, errors=errors, pages=PAGES,
                            total=total, page=page, last_page=last_page, per_page=PER_PAGE, args=args,
-                           readable=readable), 422 if errors else 200
+                           readable=readable, outcomes=OUTCOMES), 422 if errors else 200

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from fieldapp.audit import services as audit
@@ -37,9 +38,11 @@ class BoardRow:
     def in_status(self) -> str:
         """'45 s', '12 min', '1 h 05 min'."""
         if self.seconds < 60:
-            return f"{self.seconds} s"
+            return _("%(seconds)s s", seconds=self.seconds)
         minutes = self.seconds // 60
-        return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+        if minutes < 60:
+            return _("%(minutes)s min", minutes=minutes)
+        return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=format(minutes % 60, "02d"))
 
     @property
     def pending(self) -> bool:

@@ -7,6 +7,7 @@ The page and the outbox's batch sync (``fieldapp.sync.forms``) both save the for
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -21,6 +22,7 @@ from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import FOLLOW_UP_AFTER, OUTCOMES
 from fieldapp.errors import Invalid, ServiceError
 from fieldapp.extensions import db
+from fieldapp.i18n.messages import translate
 from fieldapp.notes import services as notes
 from fieldapp.notes.schemas import NoteCreateSchema
 from fieldapp.roles import CLINICIAN
@@ -186,28 +188,31 @@ def clear_call(call_id: int, form) -> list[str]:
         db.session.rollback()
         fields = forms.flat_errors(error.messages)
         fields.pop("", None)
-        return [f"{NOT_CLEARED}: " + " ".join(fields.values())]
+        return [_("%(not_cleared)s: %(why)s", not_cleared=NOT_CLEARED, why=" ".join(translate(value) for value in
+                                                                                fields.values()))]
     except ServiceError as error:
         db.session.rollback()
-        return [f"{NOT_CLEARED}: {error.message}"]
+        return [_("%(not_cleared)s: %(why)s", not_cleared=NOT_CLEARED, why=translate(error.message))]
     return []
 
 
-NOT_CLEARED = "The encounter is saved, but the call was not cleared"
+NOT_CLEARED = _l("The encounter is saved, but the call was not cleared")
 
 
 def saved_words(encounter, created: bool, form, problems: list[str]) -> str:
     """What the page after saving says was saved: "Encounter saved, call cleared: Jordan Reyes,
     resolved on scene." (the page flashes it; the outbox's sync answers it with the record)."""
     if not created:
-        return "This encounter was already saved."
-    cleared = form.get("then") == "clear" and not any(problem.startswith(NOT_CLEARED) for problem in problems)
-    return f"Encounter saved{', call cleared' if cleared else ''}: {outcome_words(encounter)}."
+        return _("This encounter was already saved.")
+    cleared = form.get("then") == "clear" and not any(problem.startswith(str(NOT_CLEARED)) for problem in problems)
+    if cleared:
+        return _("Encounter saved, call cleared: %(what)s.", what=outcome_words(encounter))
+    return _("Encounter saved: %(what)s.", what=outcome_words(encounter))
 
 
 def outcome_words(encounter) -> str:
-    name = encounter.person.display_name if encounter.person else "The person"
-    return f"{name}, {OUTCOMES[encounter.outcome].lower()}"
+    name = encounter.person.display_name if encounter.person else _("The person")
+    return _("%(name)s, %(outcome)s", name=name, outcome=str(OUTCOMES[encounter.outcome]).lower())
 
 
 def suggested_follow_up() -> str:

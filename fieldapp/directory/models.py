@@ -8,6 +8,7 @@ are columns here and the export to HSDS (if a program needs one) maps them back.
 import uuid
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,22 +16,24 @@ from fieldapp.clock import utcnow
 from fieldapp.database import Base
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")  # HSDS service.status
+STATUS_LABELS = {"active": _l("Active"), "inactive": _l("Inactive"), "defunct": _l("Defunct"),
+                 "temporarily closed": _l("Temporarily closed")}
 
 # Taxonomy terms used to group services (and to report referrals by category).
 CATEGORIES = {
-    "crisis": "Crisis stabilization",
-    "mental_health": "Mental health treatment",
-    "substance_use": "Substance use treatment",
-    "housing": "Housing and shelter",
-    "food": "Food",
-    "medical": "Medical care",
-    "case_management": "Case management",
-    "peer_support": "Peer support",
-    "youth": "Youth and family",
-    "domestic_violence": "Domestic violence services",
-    "legal": "Legal aid",
-    "benefits": "Income and benefits",
-    "other": "Other",
+    "crisis": _l("Crisis stabilization"),
+    "mental_health": _l("Mental health treatment"),
+    "substance_use": _l("Substance use treatment"),
+    "housing": _l("Housing and shelter"),
+    "food": _l("Food"),
+    "medical": _l("Medical care"),
+    "case_management": _l("Case management"),
+    "peer_support": _l("Peer support"),
+    "youth": _l("Youth and family"),
+    "domestic_violence": _l("Domestic violence services"),
+    "legal": _l("Legal aid"),
+    "benefits": _l("Income and benefits"),
+    "other": _l("Other"),
 }
 
 

@@ -3,8 +3,14 @@
 from marshmallow import fields, validate
 
 from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
+from fieldapp.i18n import english
 from fieldapp.i18n.messages import N_
 from fieldapp.schemas import BaseSchema, Choice, Text, UpdateSchema
+
+
+def category_in_english(code: str) -> str | None:
+    """A category's label for the API: English, as every label that leaves the app (fieldapp.i18n.english)."""
+    return english(CATEGORIES[code]) if code in CATEGORIES else None
 
 
 class OrganizationSchema(BaseSchema):
@@ -25,7 +31,7 @@ class ServiceSchema(BaseSchema):
     name = Text(200, required=True)
     description = Text(4000)
     category = Choice(CATEGORIES, N_("Choose a category."), required=True)
-    category_label = fields.Function(lambda service: CATEGORIES.get(service.category), dump_only=True)
+    category_label = fields.Function(lambda service: category_in_english(service.category), dump_only=True)
     status = Choice(SERVICE_STATUSES, N_("Choose active, inactive, defunct or temporarily closed."),
                     load_default="active")
     eligibility_description = Text(4000)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.directory import services
-from fieldapp.directory.models import CATEGORIES, SERVICE_STATUSES
+from fieldapp.directory.models import CATEGORIES, STATUS_LABELS
 from fieldapp.directory.schemas import OrganizationSchema, ServiceQuerySchema, ServiceSchema
 from fieldapp.errors import ServiceError
 from fieldapp.roles import ADMIN
@@ -26,14 +26,14 @@ def index():
     return render_template("directory/index.html", results=results, q=q, category=category,
                            include_inactive=bool(query and query["include_inactive"]), errors=errors,
                            searched=bool(payload), empty_directory=empty_directory,
-                           categories=CATEGORIES), 422 if errors else 200
+                           categories=CATEGORIES, statuses=STATUS_LABELS), 422 if errors else 200
 
 
 def _render_manage(*, org_form=None, org_errors=None, service_form=None, service_errors=None, status=200):
     return render_template(
         "directory/manage.html", organizations=services.list_organizations(),
         services=services.search_services(include_inactive=True, limit=None), categories=CATEGORIES,
-        statuses=SERVICE_STATUSES, org_form=org_form or {}, org_errors=org_errors or {},
+        statuses=STATUS_LABELS, org_form=org_form or {}, org_errors=org_errors or {},
         service_form=service_form or {}, service_errors=service_errors or {}), status
 
 
@@ -155,11 +155,12 @@ def edit_service(service_id):
                 after = _service_form(changed)
                 fields = [FIELD_LABELS[name] for name in FIELD_LABELS if before.get(name) != after.get(name)]
                 flash(_("Saved %(name)s: changed %(join)s.", name=changed.name, join=', '.join(fields)) if fields
-                      else f"Nothing to save: {changed.name} was already like this.", "success" if fields else "info")
+                      else _("Nothing to save: %(name)s was already like this.", name=changed.name),
+                      "success" if fields else "info")
                 return redirect(url_for("directory.manage", _anchor="services"))
     return render_template("directory/edit_service.html", service=service, service_form=form, service_errors=errors,
                            organizations=services.list_organizations(), categories=CATEGORIES,
-                           statuses=SERVICE_STATUSES), status
+                           statuses=STATUS_LABELS), status
 
 
 @bp.route("/directory/organizations/<uuid:org_id>/edit", methods=["GET", "POST"])

@@ -85,9 +85,9 @@ MEDICAID_ID = r"^[A-Z0-9]{4,20}$"  # states' formats differ; a billing profile m
 
 # APCO ANS 1.111.2 disposition codes.
 APCO_CODES = {
-    "03": "Arrest", "15": "Referred to partner agency", "16": "Transport/escort given",
-    "18": "Settled by contact", "33": "Patient transported by law enforcement",
-    "41": "Evaluated no transport", "45": "Patient transported by EMS",
+    "03": _l("Arrest"), "15": _l("Referred to partner agency"), "16": _l("Transport/escort given"),
+    "18": _l("Settled by contact"), "33": _l("Patient transported by law enforcement"),
+    "41": _l("Evaluated no transport"), "45": _l("Patient transported by EMS"),
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from fieldapp.audit import services as audit
 from fieldapp.database import dialect_of
@@ -17,7 +18,7 @@ from fieldapp.metrics.filters import Filters
 KINDS = ("outcomes", "referrals")
 FORMATS = {"csv": "text/csv",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-TITLES = {"outcomes": "Outcome log", "referrals": "Referral log"}
+TITLES = {"outcomes": _l("Outcome log"), "referrals": _l("Referral log")}  # the workbook's sheet, translated
 
 
 @dataclass

@@ -12,8 +12,11 @@ rows to a temporary file; the workbook is then sent in chunks.
 
 import tempfile
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -23,7 +26,6 @@ from fieldapp import clock
 from fieldapp.calls import constants as calls
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters import constants as encounters
-from fieldapp.i18n import english
 from fieldapp.people.constants import GENDERS, RACE_ETHNICITY
 from fieldapp.referrals import constants as referrals
 
@@ -31,28 +33,37 @@ XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
 CHUNK_BYTES = 64 * 1024
 
 LABELS = {
-    "encounter_id": "Encounter ID", "call_id": "Call ID", "cad_incident_id": "CAD incident ID",
-    "call_received_at": "Call received", "assigned_at": "First dispatched", "acknowledged_at": "Acknowledged",
-    "en_route_at": "En route", "on_scene_at": "On scene", "transporting_at": "Transporting",
-    "cleared_at": "Cleared", "call_closed_at": "Call closed", "call_disposition": "Call disposition",
-    "queue_seconds": "Queue time (seconds)", "response_seconds": "Response time (seconds)",
-    "travel_seconds": "Travel time (seconds)", "on_scene_seconds": "Time on scene (seconds)",
-    "encounter_recorded_at": "Encounter recorded", "apco_code": "APCO disposition",
-    "concerns": "Presenting concerns", "use_of_force": "Force used", "referral_count": "Referrals",
-    "referral_categories": "Referral categories", "person_id": "Person ID",
-    "person_unidentified": "Person not identified", "race_ethnicity": "Race/ethnicity",
-    "person_key": "Person key", "call_key": "Call key", "referral_id": "Referral ID", "service_id": "Service ID",
-    "service_name": "Service", "service_category": "Service category", "consent_type": "Consent",
-    "made_at": "Referral made", "due_at": "Follow-through due", "closed_at": "Closed", "steps": "Steps",
-    "status_history": "Status history", "accepted_at": "Accepted", "completed_at": "Completed",
-    "seconds_to_accept": "Time to accept (seconds)", "seconds_to_close": "Time to close (seconds)",
-    "last_reason": "Latest reason", "overdue": "Overdue",
-    "call_source": "Call source", "call_eligible": "Eligible for the team", "ineligible_reason": "Why not eligible",
-    "final_call_type": "Final call type", "primary_concern": "Primary concern", "contact_mode": "Contact mode",
-    "transport_destination": "Transport destination", "declined_services": "Declined services",
-    "officer_engaged": "Officer engaged with the person", "backup_requested": "Police backup requested",
-    "backup_reason": "Why backup was requested", "backup_seconds": "Backup response (seconds)",
-    "follow_up_contacts": "Follow-up contacts",
+    "encounter_id": _l("Encounter ID"), "call_id": _l("Call ID"), "cad_incident_id": _l("CAD incident ID"),
+    "call_received_at": _l("Call received"), "assigned_at": _l("First dispatched"),
+    "acknowledged_at": _l("Acknowledged"), "en_route_at": _l("En route"), "on_scene_at": _l("On scene"),
+    "transporting_at": _l("Transporting"), "cleared_at": _l("Cleared"), "call_closed_at": _l("Call closed"),
+    "call_disposition": _l("Call disposition"), "queue_seconds": _l("Queue time (seconds)"),
+    "response_seconds": _l("Response time (seconds)"), "travel_seconds": _l("Travel time (seconds)"),
+    "on_scene_seconds": _l("Time on scene (seconds)"), "encounter_recorded_at": _l("Encounter recorded"),
+    "apco_code": _l("APCO disposition"), "concerns": _l("Presenting concerns"), "use_of_force": _l("Force used"),
+    "referral_count": _l("Referrals"), "referral_categories": _l("Referral categories"), "person_id": _l("Person ID"),
+    "person_unidentified": _l("Person not identified"), "race_ethnicity": _l("Race/ethnicity"),
+    "person_key": _l("Person key"), "call_key": _l("Call key"), "referral_id": _l("Referral ID"),
+    "service_id": _l("Service ID"), "service_name": _l("Service"), "service_category": _l("Service category"),
+    "consent_type": _l("Consent"), "made_at": _l("Referral made"), "due_at": _l("Follow-through due"),
+    "closed_at": _l("Closed"), "steps": _l("Steps"), "status_history": _l("Status history"),
+    "accepted_at": _l("Accepted"), "completed_at": _l("Completed"),
+    "seconds_to_accept": _l("Time to accept (seconds)"), "seconds_to_close": _l("Time to close (seconds)"),
+    "last_reason": _l("Latest reason"), "overdue": _l("Overdue"), "call_source": _l("Call source"),
+    "call_eligible": _l("Eligible for the team"), "ineligible_reason": _l("Why not eligible"),
+    "final_call_type": _l("Final call type"), "primary_concern": _l("Primary concern"),
+    "contact_mode": _l("Contact mode"), "transport_destination": _l("Transport destination"),
+    "declined_services": _l("Declined services"), "officer_engaged": _l("Officer engaged with the person"),
+    "backup_requested": _l("Police backup requested"), "backup_reason": _l("Why backup was requested"),
+    "backup_seconds": _l("Backup response (seconds)"), "follow_up_contacts": _l("Follow-up contacts"),
+    "age": _l("Age"), "backup_arrived_at": _l("Backup arrived at"), "backup_requested_at": _l("Backup requested at"),
+    "call_status": _l("Call status"), "call_type": _l("Call type"), "district": _l("District"),
+    "diverted": _l("Diverted"), "enforcement_action": _l("Enforcement action"), "force_type": _l("Force type"),
+    "gender": _l("Gender"), "hospitalization_type": _l("Hospitalization type"),
+    "interpreter_needed": _l("Interpreter needed"), "organization": _l("Organization"), "outcome": _l("Outcome"),
+    "preferred_language": _l("Preferred language"), "priority": _l("Priority"),
+    "probable_cause": _l("Probable cause"), "status": _l("Status"), "transport": _l("Transport"), "unit": _l("Unit"),
+    "year": _l("Year"),
 }
 
 # Coded columns: their codes and labels; the separator of a column that holds several codes.
@@ -77,30 +88,46 @@ JOINERS = {";": "; ", ">": " > "}
 
 
 def label(name: str) -> str:
-    return LABELS.get(name) or name.replace("_", " ").capitalize()
+    """A column's name in words, in the current locale."""
+    return str(LABELS[name]) if name in LABELS else name.replace("_", " ").capitalize()
 
 
-def meaning(codes: dict, code):
-    """A code's label in English, as the headers are (labels are lazy strings); an unknown code as it is."""
-    return english(codes[code]) if code in codes else code
+@dataclass(frozen=True)
+class Words:
+    """The workbook's words in the language of the user who asked for it: resolved while the request
+    is there, since the chunks are written after it (fieldapp.exports.api.streamed holds no context)."""
+
+    labels: dict[str, str]
+    meanings: dict[str, dict[str, str]]  # coded column -> code -> label
+    title: str
+    sheet: dict[str, str]  # the Codes sheet's title and headers
 
 
-def readable(name: str, value):
-    """A coded value as its label (each of several codes); any other value as it is."""
-    codes = CODES.get(name)
+def words_for(header, title) -> Words:
+    return Words(labels={name: label(name) for name in header},
+                 meanings={name: {code: str(text) for code, text in CODES[name].items()}
+                           for name in header if name in CODES},
+                 title=str(title),
+                 sheet={"title": _("Codes"), "column": _("Column"), "code": _("Code"), "meaning": _("Meaning"),
+                        "key": _("CSV column")})
+
+
+def readable(meanings: dict[str, dict[str, str]], name: str, value):
+    """A coded value as its label (each of several codes); any other value, or an unknown code, as it is."""
+    codes = meanings.get(name)
     if codes is None or value is None or value == "":
         return value
     separator = SEPARATORS.get(name)
     if separator is None:
-        return meaning(codes, value)
-    return JOINERS[separator].join(meaning(codes, code) for code in str(value).split(separator))
+        return codes.get(value, value)
+    return JOINERS[separator].join(codes.get(code, code) for code in str(value).split(separator))
 
 
 class _Cells:
     """Turns a row into the sheet's cells, with each time's offset in its number format."""
 
-    def __init__(self, sheet, header, zone):
-        self.sheet, self.header, self.zone = sheet, header, clock.zone(zone)
+    def __init__(self, sheet, header, zone, meanings):
+        self.sheet, self.header, self.zone, self.meanings = sheet, header, clock.zone(zone), meanings
         self.formats = {}
 
     def time(self, moment: datetime):
@@ -120,19 +147,19 @@ class _Cells:
             elif name in NUMBERS and isinstance(value, str) and value.isdigit():
                 cells.append(int(value))
             else:
-                cells.append(readable(name, value))
+                cells.append(readable(self.meanings, name, value))
         return cells
 
 
-def _data_sheet(workbook, title, header):
+def _data_sheet(workbook, title, header, words):
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"  # set before the first row: write-only sheets write their views first
     for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(label(name)) + 2, 12), 40)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(words.labels[name]) + 2, 12), 40)
     bold = Font(bold=True)
     cells = []
     for name in header:
-        cell = WriteOnlyCell(sheet, label(name))
+        cell = WriteOnlyCell(sheet, words.labels[name])
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
@@ -144,22 +171,28 @@ def _close(sheet, header, rows):
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(rows, 1)}"
 
 
-def _codes_sheet(workbook, header):
-    sheet = workbook.create_sheet("Codes")
+def _codes_sheet(workbook, header, words):
+    """Every code of the coded columns with its meaning, and the column's key in the CSV (the same in
+    every language: the workbook's columns are the CSV's, in its order)."""
+    sheet = workbook.create_sheet(words.sheet["title"])
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABC", (28, 30, 60), strict=True):
+    for letter, width in zip("ABCD", (28, 30, 60, 24), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append(["Column", "Code", "Meaning"])
+    sheet.append([words.sheet["column"], words.sheet["code"], words.sheet["meaning"], words.sheet["key"]])
     rows = 1
     for name in header:
-        codes = CODES.get(name, {})
-        for code in codes:
-            sheet.append([label(name), code, meaning(codes, code)])
+        for code, text in words.meanings.get(name, {}).items():
+            sheet.append([words.labels[name], code, text, name])
             rows += 1
-    sheet.auto_filter.ref = f"A1:C{rows}"
+    sheet.auto_filter.ref = f"A1:D{rows}"
 
 
 def xlsx_bytes(header, row_batches, make_row, title, zone):
+    """The workbook's chunks, its words (headers, labels, sheet names) in the current user's language."""
+    return _chunks(header, row_batches, make_row, words_for(header, title), zone)
+
+
+def _chunks(header, row_batches, make_row, words, zone):
     workbook = Workbook(write_only=True)
     sheet, used, number = None, XLSX_MAX_ROWS, 0
     cells = None
@@ -169,14 +202,14 @@ def xlsx_bytes(header, row_batches, make_row, title, zone):
                 if sheet is not None:
                     _close(sheet, header, used)
                 number += 1
-                sheet = _data_sheet(workbook, title if number == 1 else f"{title} {number}", header)
-                cells, used = _Cells(sheet, header, zone), 1
+                sheet = _data_sheet(workbook, words.title if number == 1 else f"{words.title} {number}", header, words)
+                cells, used = _Cells(sheet, header, zone, words.meanings), 1
             sheet.append(cells.row(make_row(row) if make_row else row))
             used += 1
     if sheet is None:
-        sheet, used = _data_sheet(workbook, title, header), 1
+        sheet, used = _data_sheet(workbook, words.title, header, words), 1
     _close(sheet, header, used)
-    _codes_sheet(workbook, header)
+    _codes_sheet(workbook, header, words)
     with tempfile.TemporaryFile() as spool:
         workbook.save(spool)
         spool.seek(0)

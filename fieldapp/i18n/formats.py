@@ -81,6 +81,11 @@ def format_day_range(start: date, end: date) -> str:
     return babel_dates.format_interval(start, end, "yMMMd", locale=locale())
 
 
+def format_day(value: date) -> str:
+    """Dec 7 / 7 dic: a day of this year's charts, without the year."""
+    return babel_dates.format_skeleton("MMMd", value, locale=locale())
+
+
 def format_month(value: date) -> str:
     """Dec 2026 / dic 2026."""
     return babel_dates.format_skeleton("yMMM", value, locale=locale())
@@ -102,6 +107,22 @@ def format_percent(value, decimals: int = 0) -> str:
         return ""
     return babel_numbers.format_percent(value, format="#,##0" + ("." + "0" * decimals if decimals else "") + "%",
                                         locale=locale())
+
+
+def format_share(value, decimals: int = 1) -> str:
+    """A share (0.255) as the locale writes a percentage, with at most ``decimals`` decimals and none
+    when they are zero: 25.5% / 25,5 %, 25% / 25 %."""
+    if value is None:
+        return ""
+    return babel_numbers.format_percent(round(value, decimals + 2), locale=locale(), decimal_quantization=False)
+
+
+def format_signed(value, decimals: int = 0) -> str:
+    """A change with its sign: +12 / −3 / ±0; +1.5 / +1,5 with ``decimals``."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return sign + format_number(abs(value), decimals)
 
 
 # -- typed dates ------------------------------------------------------------------------------------
@@ -160,5 +181,7 @@ def register_filters(app) -> None:
     app.add_template_filter(format_month, "month")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(format_share, "share")
+    app.add_template_filter(format_signed, "signed")
     app.add_template_global(format_day_range, "day_range")
     app.add_template_global(date_hint)

@@ -3,8 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from fieldapp import clock
+from fieldapp.i18n import formats
 from fieldapp.metrics.filters import Filters
+
+# What a bucket is called in a sentence ("Encounters per week by outcome").
+UNIT_NAMES = {"day": _l("day"), "week": _l("week"), "month": _l("month")}
 
 
 @dataclass(frozen=True)
@@ -15,11 +22,13 @@ class Buckets:
 
     @property
     def labels(self) -> list[str]:
+        """Each bucket's name in the user's locale (fieldapp.i18n.formats): "Dec 2026" / "dic 2026",
+        "Wk Dec 7" / "Sem. 7 dic", "Dec 7" / "7 dic"."""
         if self.unit == "month":
-            return [day.strftime("%b %Y") for day in self.starts]
+            return [formats.format_month(day) for day in self.starts]
         if self.unit == "week":
-            return [f"Wk {day.strftime('%b')} {day.day}" for day in self.starts]
-        return [f"{day.strftime('%b')} {day.day}" for day in self.starts]
+            return [_("Wk %(day)s", day=formats.format_day(day)) for day in self.starts]
+        return [formats.format_day(day) for day in self.starts]
 
 
 def buckets_for(filters: Filters) -> Buckets:

@@ -9,6 +9,7 @@ from fieldapp.calls.models import Call
 from fieldapp.directory.models import CATEGORIES, Service
 from fieldapp.encounters import constants as encounter_constants
 from fieldapp.encounters.models import Encounter
+from fieldapp.i18n import english
 from fieldapp.metrics import sql
 from fieldapp.metrics.buckets import buckets_for
 from fieldapp.metrics.common import grouped_counts, share
@@ -142,7 +143,7 @@ def referrals_from_rows(rows) -> dict:
         "completed": completed, "completion_rate": share(completed, made), "open": totals["open"],
         "to_part2_programs": totals["part2"],
         "by_status": {code: by_status[code] for code in referral_constants.STATUS_LABELS},
-        "by_category": [{"category": code, "label": CATEGORIES.get(code, code),
+        "by_category": [{"category": code, "label": english(CATEGORIES.get(code, code)),
                          "total": sum(by_category[code].values()),
                          "by_status": {status: by_category[code][status]
                                        for status in referral_constants.STATUS_LABELS}}

@@ -10,6 +10,7 @@ day, by fieldapp.metrics.rollups), and one function folds either into the figure
 
 from collections import Counter
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, select
 
 from fieldapp.calls import constants as call_constants
@@ -228,9 +229,9 @@ def figures(counted: Counter, extra: dict) -> dict:
 
 def labels() -> dict:
     """Code -> label tables the dashboard's program sections show (templates/metrics/_program.html)."""
-    return {"sources": {**call_constants.SOURCES, "not_recorded": "Not recorded"},
+    return {"sources": {**call_constants.SOURCES, "not_recorded": _l("Not recorded")},
             "ineligible": call_constants.INELIGIBLE_REASONS, "not_served": NOT_SERVED_REASONS,
-            "not_sent": {**NOT_SENT_REASONS, "not_recorded": "Reason not recorded"},
+            "not_sent": {**NOT_SENT_REASONS, "not_recorded": _l("Reason not recorded")},
             "destinations": encounter_constants.DESTINATIONS, "modes": encounter_constants.CONTACT_MODES,
             "backup": encounter_constants.BACKUP_REASONS, "concerns": encounter_constants.CONCERNS,
             "call_types": call_constants.CALL_TYPES, "priorities": call_constants.PRIORITIES}

@@ -5,6 +5,7 @@ a PDF (/metrics/report.pdf, WeasyPrint), for any period, unit and call type the 
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template
+from flask_babel import lazy_gettext as _l
 
 from fieldapp.clock import utcnow
 from fieldapp.encounters.constants import OUTCOMES
@@ -20,57 +21,59 @@ bp = Blueprint("metrics_report", __name__)
 STYLESHEETS = ("css/metrics.css", "css/report.css")
 
 
-def key_figures(m: dict) -> list[tuple[str, str, str]]:
+def key_figures(m: dict) -> list[tuple]:
     """(label, how it is shown, path into a period's figures) of each key figure, in the report's order."""
     return [
-        ("Calls received", "count", "calls.received"),
-        ("Calls served (a person contacted and recorded)", "share", "calls.served_share"),
-        ("Eligible calls served (never-sent calls counted)", "share", "program.eligibility.served_share"),
-        ("Calls served with police backup requested", "share", "program.backup.rate"),
-        ("Median response time (received to on scene)", "duration", "times.response.median"),
-        ("90th percentile response time", "duration", "times.response.p90"),
-        ("People contacted (encounters)", "count", "encounters.total"),
-        ("Resolved without arrest or hospitalisation", "share",
+        (_l("Calls received"), "count", "calls.received"),
+        (_l("Calls served (a person contacted and recorded)"), "share", "calls.served_share"),
+        (_l("Eligible calls served (never-sent calls counted)"), "share", "program.eligibility.served_share"),
+        (_l("Calls served with police backup requested"), "share", "program.backup.rate"),
+        (_l("Median response time (received to on scene)"), "duration", "times.response.median"),
+        (_l("90th percentile response time"), "duration", "times.response.p90"),
+        (_l("People contacted (encounters)"), "count", "encounters.total"),
+        (_l("Resolved without arrest or hospitalisation"), "share",
          "encounters.resolved_without_arrest_or_hospitalization.share"),
-        ("Involuntary holds", "count", "encounters.involuntary_holds.count"),
-        ("Use of force", "count", "encounters.use_of_force.count"),
-        ("Referrals made", "count", "referrals.made"),
-        ("Referrals completed", "share", "referrals.completion_rate"),
-        ("Follow-ups done on time", "share", "follow_ups.on_time_rate"),
-        ("Followed up within 48 hours", "share", "program.follow_up_contacts.within_48h.share_attempted"),
-        ("People served", "count", "repeat_contacts.people"),
-        ("People seen again within 90 days", "share", "repeat_contacts.share"),
+        (_l("Involuntary holds"), "count", "encounters.involuntary_holds.count"),
+        (_l("Use of force"), "count", "encounters.use_of_force.count"),
+        (_l("Referrals made"), "count", "referrals.made"),
+        (_l("Referrals completed"), "share", "referrals.completion_rate"),
+        (_l("Follow-ups done on time"), "share", "follow_ups.on_time_rate"),
+        (_l("Followed up within 48 hours"), "share", "program.follow_up_contacts.within_48h.share_attempted"),
+        (_l("People served"), "count", "repeat_contacts.people"),
+        (_l("People seen again within 90 days"), "share", "repeat_contacts.share"),
     ]
 
 
-def program_figures() -> list[tuple[str, str, str]]:
+def program_figures() -> list[tuple]:
     """The program's record (the dashboard's program sections), as rows of the same kind."""
     names = program_labels()
     return [
-        ("Eligible calls received", "count", "program.eligibility.eligible"),
-        ("Eligible calls served", "count", "program.eligibility.eligible_served"),
-        ("Eligible calls never sent to the team", "count", "program.eligibility.not_sent.total"),
-        ("Calls not eligible", "count", "program.eligibility.ineligible"),
-        *[(f"Source: {label}", "count", f"program.sources.{code}") for code, label in names["sources"].items()],
-        ("Call type changed on scene", "share", "program.type_changes.share"),
-        ("Repeat calls to an address (90 days)", "count", "program.repeat_addresses.repeat_calls"),
-        ("Calls served with police backup requested", "count", "program.backup.calls_with_backup"),
-        ("Backup response, median", "duration", "program.times.backup_response.median"),
-        ("Contacted, declined services", "count", "program.declined_services.count"),
-        ("Officer engaged with the person", "count", "program.officer_engaged.yes"),
-        *[(f"Taken to: {label}", "count", f"program.transport_destinations.{code}.count")
+        (_l("Eligible calls received"), "count", "program.eligibility.eligible"),
+        (_l("Eligible calls served"), "count", "program.eligibility.eligible_served"),
+        (_l("Eligible calls never sent to the team"), "count", "program.eligibility.not_sent.total"),
+        (_l("Calls not eligible"), "count", "program.eligibility.ineligible"),
+        *[(_l("Source: %(label)s", label=label), "count", f"program.sources.{code}")
+          for code, label in names["sources"].items()],
+        (_l("Call type changed on scene"), "share", "program.type_changes.share"),
+        (_l("Repeat calls to an address (90 days)"), "count", "program.repeat_addresses.repeat_calls"),
+        (_l("Calls served with police backup requested"), "count", "program.backup.calls_with_backup"),
+        (_l("Backup response, median"), "duration", "program.times.backup_response.median"),
+        (_l("Contacted, declined services"), "count", "program.declined_services.count"),
+        (_l("Officer engaged with the person"), "count", "program.officer_engaged.yes"),
+        *[(_l("Taken to: %(label)s", label=label), "count", f"program.transport_destinations.{code}.count")
           for code, label in names["destinations"].items()],
-        ("Taken to a community location", "share", "program.transport_destinations.community.share"),
-        ("Taken to hospital", "share", "program.transport_destinations.hospital.share"),
-        *[(f"How met: {label}", "count", f"program.contact_modes.{code}.count")
+        (_l("Taken to a community location"), "share", "program.transport_destinations.community.share"),
+        (_l("Taken to hospital"), "share", "program.transport_destinations.hospital.share"),
+        *[(_l("How met: %(label)s", label=label), "count", f"program.contact_modes.{code}.count")
           for code, label in names["modes"].items()],
-        ("Follow-up contacts", "count", "program.follow_up_contacts.total"),
-        ("Encounters followed up within 72 hours", "share", "program.follow_up_contacts.within_72h.share_attempted"),
-        ("Referral to accepted, median", "duration", "program.times.referral_to_accepted.median"),
-        ("Referral to completed, median", "duration", "program.times.referral_to_completed.median"),
-        ("Unit-hours on shift", "count", "program.units.shift_hours"),
-        ("Utilisation (committed ÷ shift hours)", "share", "program.units.utilisation"),
-        ("En route to clear, median", "duration", "program.times.en_route_to_clear.median"),
+        (_l("Follow-up contacts"), "count", "program.follow_up_contacts.total"),
+        (_l("Encounters followed up within 72 hours"), "share",
+         "program.follow_up_contacts.within_72h.share_attempted"),
+        (_l("Referral to accepted, median"), "duration", "program.times.referral_to_accepted.median"),
+        (_l("Referral to completed, median"), "duration", "program.times.referral_to_completed.median"),
+        (_l("Unit-hours on shift"), "count", "program.units.shift_hours"),
+        (_l("Utilisation (committed ÷ shift hours)"), "share", "program.units.utilisation"),
+        (_l("En route to clear, median"), "duration", "program.times.en_route_to_clear.median"),
     ]
 
 

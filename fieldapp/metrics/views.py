@@ -9,7 +9,9 @@ from fieldapp.directory.models import CATEGORIES
 from fieldapp.encounters.constants import FORCE_TYPES, HOSPITALIZATION_TYPES
 from fieldapp.encounters.constants import OUTCOMES as OUTCOME_LABELS
 from fieldapp.extensions import db
+from fieldapp.i18n import formats
 from fieldapp.metrics import charts, definitions, section1947, services, zone_times
+from fieldapp.metrics.buckets import UNIT_NAMES
 from fieldapp.metrics.filters import FilterSchema, filters_from
 from fieldapp.metrics.presets import PRESETS
 from fieldapp.metrics.program import labels as program_labels
@@ -82,7 +84,8 @@ def chart_context(current: dict) -> dict:
                                            [bucket["counts"] for bucket in over_time]),
         "response": charts.columns([bucket["label"].replace(" min", "") for bucket in histogram],
                                    [bucket["count"] for bucket in histogram], "response"),
-        "referrals": charts.stacked_rows([category["label"] for category in categories], list(REFERRAL_STATUSES),
+        "referrals": charts.stacked_rows([str(CATEGORIES.get(category["category"], category["category"]))
+                                          for category in categories], list(REFERRAL_STATUSES),
                                          [category["by_status"] for category in categories]),
     }
 
@@ -100,6 +103,12 @@ def defined(part: str) -> str:
     return url_for("metrics.definitions_page", _anchor=definitions.ANCHORS[part])
 
 
+@bp.app_template_global("bucket_unit")
+def bucket_unit(unit: str) -> str:
+    """A chart's bucket ("week") as the sentence around it says it, in the user's language."""
+    return str(UNIT_NAMES.get(unit, unit))
+
+
 @bp.app_template_global("chart_fill")
 def chart_fill(cls: str) -> str:
     return charts.FILLS.get(cls, "#0b5cad")
@@ -113,12 +122,13 @@ def metric_duration(seconds) -> str:
     seconds = round(seconds)
     if seconds < 3600:
         return _("%(minutes)s min %(seconds)s s", minutes=seconds // 60, seconds=seconds % 60)
-    return _("%(hours)s h %(minutes)s min", hours=seconds // 3600, minutes=f"{seconds % 3600 // 60:02d}")
+    return _("%(hours)s h %(minutes)s min", hours=seconds // 3600, minutes=format(seconds % 3600 // 60, "02d"))
 
 
 @bp.app_template_filter("metric_share")
 def metric_share(fraction) -> str:
-    return "–" if fraction is None else f"{fraction * 100:.1f}%".replace(".0%", "%")
+    """0.255 -> '25.5%' / '25,5 %' (fieldapp.i18n.formats, the user's locale)."""
+    return "–" if fraction is None else formats.format_share(fraction)
 
 
 @bp.app_template_filter("metric_change")
@@ -127,6 +137,7 @@ def metric_change(current, previous) -> str:
     if current is None or previous is None:
         return ""
     difference = current - previous
+    if not previous:
+        return formats.format_signed(difference)
     sign = "+" if difference > 0 else "−" if difference < 0 else "±"
-    relative = f" ({sign}{abs(difference) / previous * 100:.0f}%)" if previous else ""
-    return f"{sign}{abs(difference)}{relative}"
+    return f"{formats.format_signed(difference)} ({sign}{formats.format_share(abs(difference) / previous, 0)})"

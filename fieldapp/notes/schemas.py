@@ -36,8 +36,8 @@ class FollowUpSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     note_id = fields.UUID(dump_only=True)
     person_id = fields.UUID(dump_only=True, allow_none=True)
-    person = fields.Function(lambda f: f.note.person.display_name if f.note.person else None, dump_only=True,
-                             allow_none=True)
+    person = fields.Function(lambda f: str(f.note.person.display_name) if f.note.person else None,
+                             dump_only=True, allow_none=True)
     callback = fields.Function(lambda f: getattr(f, "callback", None) or None, dump_only=True, allow_none=True,
                                metadata={"description": "The callback number of the person's call, if any."})
     encounter_id = fields.UUID(dump_only=True, allow_none=True)

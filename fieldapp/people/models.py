@@ -1,6 +1,7 @@
 import uuid
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,10 +27,13 @@ class Person(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @property
-    def display_name(self) -> str:
+    def display_name(self):
+        """The person's name; for someone not identified a lazy label ("Unidentified person, about 40"),
+        in the language of whoever reads it: pages and the API's display_name (which the pages show)."""
         if self.unidentified or not (self.given_name or self.family_name):
-            age = f", about {self.approx_age}" if self.approx_age else ""
-            return f"Unidentified person{age}"
+            if self.approx_age:
+                return _l("Unidentified person, about %(age)s", age=self.approx_age)
+            return _l("Unidentified person")
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     def age_on(self, day: date) -> int | None:

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from fieldapp.directory.models import CATEGORIES
+from fieldapp.directory.schemas import category_in_english
 from fieldapp.i18n.messages import N_
 from fieldapp.referrals import constants as c
 from fieldapp.referrals.services import is_overdue
@@ -61,7 +61,7 @@ class ServiceBriefSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     name = fields.String(dump_only=True)
     category = fields.String(dump_only=True)
-    category_label = fields.Function(lambda s: CATEGORIES.get(s.category), dump_only=True)
+    category_label = fields.Function(lambda s: category_in_english(s.category), dump_only=True)
     organization = fields.Function(lambda s: s.organization.name, dump_only=True)
     phone = fields.String(dump_only=True, allow_none=True)
 

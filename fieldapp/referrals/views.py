@@ -5,6 +5,8 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from fieldapp import visibility
@@ -68,7 +70,8 @@ def new(encounter_id):
 
 # --- the queue and one referral ------------------------------------------------------------
 
-DUE_WITHIN = {"week": (7, "Due within 7 days"), "month": (30, "Due within 30 days")}  # the queue's "Due" choices
+# the queue's "Due" choices
+DUE_WITHIN = {"week": (7, _l("Due within 7 days")), "month": (30, _l("Due within 30 days"))}
 
 
 @bp.route("/referrals")
@@ -84,12 +87,13 @@ def index():
                [] if chosen["status"] == "all" else [chosen["status"]]}
     if chosen["due"] in DUE_WITHIN:
         payload["due_within_days"] = DUE_WITHIN[chosen["due"]][0]
-    errors = {} if chosen["due"] in ("", "overdue", *DUE_WITHIN) else {"due": "Choose when they are due from the list."}
+    errors = {} if chosen["due"] in ("", "overdue", *DUE_WITHIN) else \
+        {"due": _("Choose when they are due from the list.")}
     query, schema_errors = forms.load(ReferralQuerySchema(), {k: v for k, v in payload.items() if v != ""})
     errors.update({"status" if key.startswith("status") else key: message for key, message in schema_errors.items()})
     rows = []
     if errors:
-        errors.setdefault("", "Please correct the fields marked below.")
+        errors.setdefault("", _("Please correct the fields marked below."))
     else:
         found = services.list_referrals(current_user, **query)
         rows = [(shown, referral.person.display_name if referral.person else None)
@@ -102,16 +106,20 @@ def index():
 def queue_summary(count: int, chosen: dict) -> str:
     """ "2 open referrals made by you", "1 overdue referral", "3 referrals with status Accepted", ..."""
     status, due = chosen["status"], chosen["due"]
-    adjective = "overdue " if due == "overdue" else "open " if status == "open" else ""
-    words = [f"{count} {adjective}referral{'' if count == 1 else 's'}"]
+    if due == "overdue":
+        words = [ngettext("%(num)s overdue referral", "%(num)s overdue referrals", count)]
+    elif status == "open":
+        words = [ngettext("%(num)s open referral", "%(num)s open referrals", count)]
+    else:
+        words = [ngettext("%(num)s referral", "%(num)s referrals", count)]
     if status not in ("open", "all") and status in c.STATUS_LABELS:
-        words.append(f"with status {c.STATUS_LABELS[status]}")
+        words.append(_("with status %(status)s", status=c.STATUS_LABELS[status]))
     if due in DUE_WITHIN:
-        words.append(DUE_WITHIN[due][1].lower())
+        words.append(str(DUE_WITHIN[due][1]).lower())
     if chosen["mine"]:
-        words.append("made by you")
+        words.append(_("made by you"))
     if chosen["q"]:
-        words.append(f"matching “{chosen['q']}”")
+        words.append(_("matching “%(words)s”", words=chosen["q"]))
     return " ".join(words)
 
 

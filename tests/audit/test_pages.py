@@ -53,9 +53,11 @@ def test_details_are_key_value_lines_never_raw_dicts(pages, admin, db):
         "note": None})
     db.session.commit()
     page = text(pages(admin).get("/admin/audit?action=service.update"))
-    assert "<dt>status from:</dt> <dd>active</dd>" in page and "<dt>status to:</dt> <dd>defunct</dd>" in page
-    assert "<dt>fields:</dt> <dd>name, status</dd>" in page and "<dt>part2:</dt> <dd>no</dd>" in page
-    assert "<dt>note:</dt> <dd>—</dd>" in page
+    assert "<dt><code>status from</code>:</dt> <dd>active</dd>" in page
+    assert "<dt><code>status to</code>:</dt> <dd>defunct</dd>" in page
+    assert "<dt><code>fields</code>:</dt> <dd>name, status</dd>" in page
+    assert "<dt><code>part2</code>:</dt> <dd>no</dd>" in page
+    assert "<dt><code>note</code>:</dt> <dd>—</dd>" in page
     assert "{" not in page[page.index("<table"):page.index("</table>")]
 
 

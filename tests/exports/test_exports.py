@@ -214,11 +214,28 @@ def test_xlsx_has_a_frozen_labelled_header_an_autofilter_and_a_codes_sheet(api, 
     first = rows[str(data.e1.id)]
     assert first["Presenting concerns"] == f"{CONCERNS['mental_health']}; {CONCERNS['homelessness']}"
     codes = [[cell.value for cell in row] for row in book["Codes"].iter_rows()]
-    assert codes[0] == ["Column", "Code", "Meaning"]
-    assert ["Call type", "EDP", CALL_TYPES["EDP"]] in codes
-    assert ["Outcome", "arrested", "Arrested"] in codes and ["Presenting concerns", "homelessness",
-                                                             CONCERNS["homelessness"]] in codes
-    assert book["Codes"].auto_filter.ref == f"A1:C{len(codes)}" and book["Codes"].freeze_panes == "A2"
+    assert codes[0] == ["Column", "Code", "Meaning", "CSV column"]
+    assert ["Call type", "EDP", CALL_TYPES["EDP"], "call_type"] in codes
+    assert ["Outcome", "arrested", "Arrested", "outcome"] in codes and ["Presenting concerns", "homelessness",
+                                                                        CONCERNS["homelessness"], "concerns"] in codes
+    assert book["Codes"].auto_filter.ref == f"A1:D{len(codes)}" and book["Codes"].freeze_panes == "A2"
+
+
+def test_a_spanish_readers_workbook_is_in_spanish_with_the_csvs_columns_in_the_same_order(api, data, make_user):
+    """The human columns follow the reader's language (headers, labels, sheet names); the columns are
+    the CSV's, in its order, and the Codes sheet names each one's CSV key and keeps every code."""
+    manager = make_user("program_manager", locale="es")
+    book = load_workbook(io.BytesIO(api.get(f"/api/v1/exports/outcomes.xlsx?{MARCH}", user=manager).get_data()))
+    assert book.sheetnames == ["Registro de resultados", "Códigos"]
+    labels = [cell.value for cell in book.worksheets[0][1]]
+    assert len(labels) == len(columns.header("outcomes", "identified"))
+    assert labels[:6] == ["ID de la intervención", "ID de la llamada", "ID de incidente CAD", "Tipo de llamada",
+                          "Prioridad", "Llamada recibida"]
+    rows = {row["ID de la intervención"]: row for row in sheet_rows_of(book.worksheets[0])}
+    assert rows[str(data.e2.id)]["Resultado"] == "Arrestado"
+    codes = [[cell.value for cell in row] for row in book["Códigos"].iter_rows()]
+    assert codes[0] == ["Columna", "Código", "Significado", "Columna del CSV"]
+    assert ["Resultado", "arrested", "Arrestado", "outcome"] in codes
 
 
 def test_xlsx_and_csv_times_carry_the_offset_across_a_daylight_saving_change(api, data, manager):

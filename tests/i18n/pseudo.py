@@ -31,10 +31,16 @@ _ACCENTS = str.maketrans("aeiouAEIOUcnyCNY", "áéíóúÁÉÍÓÚçñýÇÑÝ")
 _KEEP = re.compile(r"(%\([^)]+\)[sd]|%%|&[#\w]+;|<[^>]+>|\{\w+\})")  # {name}: the JavaScript placeholders
 
 
+_VALUE = re.compile(r"^(%\([^)]+\)[sd]|\{\w+\})$")  # a placeholder a value fills in at run time
+
+
 def pseudo(text: str) -> str:
-    """"Save %(what)s" -> "⟦Sávé %(what)s⟧"."""
+    """"Save %(what)s now" -> "⟦Sávé ⟧%(what)s⟦ ñów⟧": a placeholder stands outside the brackets, so the
+    value filled in is checked as text of its own (a label translated on its own comes in bracketed; an
+    English word built in Python does not)."""
     parts = _KEEP.split(text)
-    return OPEN + "".join(part if i % 2 else part.translate(_ACCENTS) for i, part in enumerate(parts)) + CLOSE
+    return OPEN + "".join((CLOSE + part + OPEN if _VALUE.match(part) else part) if i % 2
+                          else part.translate(_ACCENTS) for i, part in enumerate(parts)) + CLOSE
 
 
 def catalogue() -> Catalog:
@@ -74,8 +80,9 @@ class _VisibleText(HTMLParser):
     """The text a person sees or hears: text nodes and the attributes read aloud or shown, without
     scripts, styles, code samples and elements in another language (lang="...")."""
 
-    SKIP = {"script", "style", "code", "kbd", "template", "noscript", "svg"}
-    ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "aria-roledescription")
+    SKIP = {"script", "style", "code", "kbd", "template", "noscript"}  # an svg chart's text is read: checked
+    ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "aria-roledescription",
+                  "data-label")  # data-label: a stacked table's cell heading (CSS content: attr(data-label))
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -45,3 +45,19 @@ def test_the_report_page_has_a_main_landmark_an_icon_and_a_download_link(pages, 
     assert '<main id="main">' in html and "</main>" in html
     assert re.search(r'rel="icon" href="/static/(dist/icon-192-[0-9a-f]+|icons/icon-192)\.png"', html)
     assert 'href="/metrics/report.pdf?from=2026-03-01&amp;to=2026-03-31" download>Download as PDF' in html
+
+
+def test_the_pdf_speaks_the_readers_language_in_dates_numbers_and_labels(pages, db, data, make_user):
+    """A Spanish program manager's PDF: the period, the charts' days and the figures through Babel
+    (fieldapp.i18n.formats) in Spanish, as on the pages; no English figure names or month names."""
+    manager = make_user("program_manager", locale="es")
+    response = pages(manager).get("/metrics/report.pdf?from=2026-03-01&to=2026-03-31")
+    text = " ".join(" ".join(sheet.extract_text().split()) for sheet in PdfReader(BytesIO(response.data)).pages)
+    assert "1–31 mar 2026" in text  # the period, as Babel's Spanish interval writes it
+    assert "Llamadas recibidas" in text and "Calls received" not in text
+    assert re.search(r"\b\d{1,3}(,\d)?\s%", text)  # a share: 25 % / 25,5 % (Spanish spacing and comma)
+    assert not re.search(r"\b\d{1,3}\.\d%", text)  # never the English 25.5%
+    assert not re.search(r"\b(Mar|Wk) \d", text)  # the charts' days: "5 mar", not "Mar 5"
+    weeks = pages(manager).get("/metrics/report?from=2026-01-01&to=2026-03-31").get_data(as_text=True)
+    assert "Sem. " in weeks and "Wk " not in weeks  # the charts' weeks
+    assert "Personas contactadas por semana, según resultado" in weeks

@@ -63,11 +63,11 @@ def _part2_labels(referral) -> dict:
 
 def _category(service) -> list[dict]:
     codings = [{"system": codes.CATEGORY_SYSTEM, "code": service.category,
-                "display": CATEGORIES.get(service.category, service.category)}]
+                "display": english(CATEGORIES.get(service.category, service.category))}]
     if service.category in codes.SDOH_DOMAINS:
         code, display = codes.SDOH_DOMAINS[service.category]
         codings.insert(0, {"system": codes.SDOHCC_CODES, "code": code, "display": display})
-    return [{"coding": codings, "text": CATEGORIES.get(service.category, service.category)}]
+    return [{"coding": codings, "text": english(CATEGORIES.get(service.category, service.category))}]
 
 
 def consent(referral, role: str, seen: dict) -> dict:

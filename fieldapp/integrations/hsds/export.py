@@ -12,6 +12,7 @@ import uuid
 
 from fieldapp.directory.models import CATEGORIES
 from fieldapp.directory.places import Location
+from fieldapp.i18n import english
 from fieldapp.integrations.hsds.mapping import FIELDAPP_TAXONOMY
 
 NAMESPACE = uuid.UUID("a3046192-4273-4012-b8e2-fe628ded7796")  # fieldapp's derived HSDS ids
@@ -99,7 +100,7 @@ def _derived_locations(service) -> list[dict]:
 
 
 def _category(service) -> dict:
-    label = CATEGORIES.get(service.category, service.category)
+    label = english(CATEGORIES.get(service.category, service.category))
     term_id = derived_id(FIELDAPP_TAXONOMY, service.category)
     return {"id": derived_id(service.id, "category"), "link_id": str(service.id), "link_type": "service",
             "link_entity": "service", "taxonomy_term_id": term_id,
