@@ -66,6 +66,23 @@ def memo(key, load):
     return cache[key]
 
 
+def forget(topic) -> None:
+    """Drop what the batch read once (``memo``) about ``topic``, the first item of its keys: a record
+    of the batch changed it (a shift opened or closed, the zones replaced), so the next record reads it again."""
+    cache = db.session.info.get(MEMO)
+    if cache:
+        for key in [key for key in cache if isinstance(key, tuple) and key[0] == topic]:
+            del cache[key]
+
+
+def remember(key, value) -> None:
+    """What ``memo(key, ...)`` answers for the rest of the batch (a record of the batch made it so:
+    the shift it opened); outside a batch, nothing."""
+    cache = db.session.info.get(MEMO)
+    if cache is not None:
+        cache[key] = value
+
+
 def locked(key, load):
     """``load()`` (a row read FOR UPDATE), once per batch: while the batch's transaction holds the
     row's lock nobody else can change it, so the object it loaded is current and a second re-read

@@ -36,13 +36,18 @@ def place(call: Call, lat: float | None, lon: float | None, source: str | None) 
     set_committed_value(call, "zone", found)  # a view of zone_id (no foreign key): kept in step by hand
 
 
-def after_intake(call: Call) -> None:
-    """A new call (flushed): coordinates given by the intake are the CAD's; without them the geocoder
-    is asked after the commit (if there is one)."""
+def at_intake(call: Call) -> None:
+    """A new call, before it is saved (its row is written once, with its place): coordinates given by
+    the intake are the CAD's."""
     if call.lat is not None and call.lon is not None:
         place(call, call.lat, call.lon, CAD)
     else:
         place(call, None, None, None)
+
+
+def after_intake(call: Call) -> None:
+    """A new call (flushed): without coordinates the geocoder is asked after the commit (if there is one)."""
+    if call.lat is None:
         ask_geocoder(call)
 
 

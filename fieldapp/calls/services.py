@@ -164,6 +164,7 @@ def create_call(data: dict, *, by, with_call=None) -> tuple[Call, bool]:
         district=data.get("district"), handoff_note=data.get("handoff_note") or None,
         preferred_language=data.get("preferred_language"), interpreter_needed=data.get("interpreter_needed"),
     )
+    where.at_intake(call)
     db.session.add(call)
     record_event(call, "created", by=by, status=c.PENDING, recorded_at=call.received_at)
     try:

@@ -8,7 +8,7 @@ follows up days later; the shifts close when their calls are done. The random ch
 seeded generator, so every run writes the same history (relative to today). Each history call carries
 a CAD incident id ``DEMO-nnnn``: when the first is there, the history is not written again.
 
-A day's calls and the later steps that fall due that day are saved as one batch, the way a phone's
+A day's shifts, its calls and the later steps that fall due that day are saved as one batch, the way a phone's
 outbox of records is (``fieldapp.uow.transaction``): each service runs and "commits" as it always
 does, and what a commit does besides (the live events, the audit chain) is done once for the day.
 
@@ -104,21 +104,22 @@ class _History:
         """One day: the crews' shifts open, the calls in the order they came, the shifts close."""
         dispatcher = self.users["dispatcher"]
         self.on_duty = []
-        for (unit, officer, clinician), (begins, ends) in zip(self.crews, SHIFT_HOURS, strict=True):
-            self.at(midnight + timedelta(hours=begins), units.open_shift, unit, clinician_id=clinician.id,
-                    officer_id=officer.id, by=dispatcher)
-            self.on_duty.append([midnight + timedelta(hours=begins), midnight + timedelta(hours=ends)])
         received = sorted(midnight + timedelta(minutes=self.rng.randrange(CALLS_FROM * 60, CALLS_UNTIL * 60))
                           for _ in range(count))
         next_midnight = midnight + timedelta(days=1)
         with clock.clock_at(min(next_midnight, self.now)), uow.transaction(savepoints=False):
+            crew_units = [db.session.merge(unit, load=False) for unit, _, _ in self.crews]  # into the batch's session
+            for unit, (_, officer, clinician), (begins, ends) in zip(crew_units, self.crews, SHIFT_HOURS, strict=True):
+                self.at(midnight + timedelta(hours=begins), units.open_shift, unit, clinician_id=clinician.id,
+                        officer_id=officer.id, by=dispatcher)
+                self.on_duty.append([midnight + timedelta(hours=begins), midnight + timedelta(hours=ends)])
             for moment in received:
                 self.call(moment)
                 if progress:
                     progress(self.number, total)
             self.catch_up(next_midnight)
-        for (unit, _, _), (_, ends) in zip(self.crews, self.on_duty, strict=True):
-            self.at(ends, units.close_shift, unit, by=dispatcher)
+            for unit, (_, ends) in zip(crew_units, self.on_duty, strict=True):
+                self.at(ends, units.close_shift, unit, by=dispatcher)
 
     def catch_up(self, until: datetime):
         """The later steps whose time has come, in time order."""

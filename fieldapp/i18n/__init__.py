@@ -55,7 +55,18 @@ def html_lang() -> str:
 
 def english(text) -> str:
     """A vocabulary label (a lazy_gettext string) as English, for what leaves the app or is stored:
-    webhooks, FHIR, API labels, live events. Codes beside it are what programs should read."""
+    webhooks, FHIR, API labels, live events. Codes beside it are what programs should read.
+    A label without variables is made English once per app (every live event carries two)."""
+    if isinstance(text, LazyString) and not text._kwargs:
+        known = current_app.extensions.setdefault("fieldapp_english", {})
+        key = (text._func, text._args)
+        if key not in known:
+            known[key] = _in_english(text)
+        return known[key]
+    return _in_english(text)
+
+
+def _in_english(text) -> str:
     with force_locale("en"):
         return str(text)
 

@@ -9,11 +9,12 @@ event that committed late.
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from fieldapp import locks
 from fieldapp.calls import constants as c
+from fieldapp.database import dialect_of
 from fieldapp.extensions import db
 from fieldapp.i18n import english
 from fieldapp.live.events import ALL, Event
@@ -61,9 +62,21 @@ def write_pending(session):
         return
     session.flush()  # the change itself first: its row locks are taken before the ordering lock
     locks.xact_lock(session, locks.LIVE_EVENTS)
+    if dialect_of(session) == "sqlite":
+        _number(session, rows)
     session.add_all(rows)
     session.flush()
     session.info[_WRITTEN] = [Event.of_row(row) for row in rows]
+
+
+def _number(session, rows) -> None:
+    """SQLite: the ids its INTEGER PRIMARY KEY would choose (the last + 1, + 2, ...), given here, so a
+    batch's events are written in one statement (SQLite cannot return the ids of many inserted rows
+    in their order, and each row would be its own INSERT)."""
+    session.execute(text("UPDATE live_events SET id = id WHERE 0"))  # the write lock: no writer between
+    last = session.scalar(select(func.max(LiveEvent.id))) or 0
+    for number, row in enumerate(rows, start=last + 1):
+        row.id = number
 
 
 @sa_event.listens_for(Session, "after_commit")

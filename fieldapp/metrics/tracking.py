@@ -62,8 +62,10 @@ def _values(obj, name: str) -> list:
 
 
 def _only_unread_changed(call: Call) -> bool:
-    changed = {attr.key for attr in inspect(call).attrs if attr.history.has_changes()}
-    return bool(changed) and changed <= UNREAD_CALL_COLUMNS
+    attrs = inspect(call).attrs
+    if not any(attrs[name].history.has_changes() for name in UNREAD_CALL_COLUMNS):
+        return False  # the usual case, answered without looking at every column
+    return all(attr.key in UNREAD_CALL_COLUMNS for attr in attrs if attr.history.has_changes())
 
 
 def _collect(session, flush_context) -> None:

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, update
 
+from fieldapp import uow
 from fieldapp.accounts.models import User
 from fieldapp.audit import services as audit
 from fieldapp.calls import constants as c
@@ -25,6 +26,7 @@ from fieldapp.jobs import queue as jobs
 from fieldapp.push import keys, sender
 from fieldapp.push.models import EXPIRED, FAILED, PENDING, SENT, PushMessage, PushSubscription
 from fieldapp.roles import ADMIN, DISPATCHER
+from fieldapp.units import services as units
 from fieldapp.units.models import Shift
 
 JOB = "fieldapp.push.jobs.deliver"
@@ -137,7 +139,12 @@ def payload(kind: str, call) -> dict:
 
 
 def crew_subscriptions(unit_id: int) -> list[PushSubscription]:
-    """Every subscribed device of the crew on shift for ``unit_id``."""
+    """Every subscribed device of the crew on shift for ``unit_id`` (read once per batch of outbox
+    records, again after a shift opens or closes in it; devices subscribe outside batches)."""
+    return uow.memo((units.SHIFTS, "push_subscriptions", unit_id), lambda: _crew_subscriptions(unit_id))
+
+
+def _crew_subscriptions(unit_id: int) -> list[PushSubscription]:
     shift = db.session.scalar(select(Shift).where(Shift.unit_id == unit_id, Shift.ended_at.is_(None)))
     if shift is None:
         return []

@@ -23,6 +23,7 @@ from fieldapp.units.models import Shift, Unit
 active_calls = Slot("units.active_calls", "The active calls (assigned to cleared) of the unit ``unit_id``, "
                     "or of every unit when it is None: a list of ``calls.models.Call``.")
 
+SHIFTS = "shifts"  # what a batch reads once about open shifts (``uow.memo``), forgotten when one opens or closes
 AVAILABLE, OUT_OF_SERVICE = "available", "out_of_service"
 # The unit's status while its most advanced active call is at that step (the calls' status names).
 ASSIGNED, EN_ROUTE, ON_SCENE, TRANSPORTING = "assigned", "en_route", "on_scene", "transporting"
@@ -82,12 +83,15 @@ def get_unit(unit_id) -> Unit:
 
 
 def open_shift_of(unit: Unit) -> Shift | None:
-    return db.session.scalar(select(Shift).where(Shift.unit_id == unit.id, Shift.ended_at.is_(None)))
+    """The unit's open shift, if any (read once per batch of outbox records, again after a shift change)."""
+    return uow.memo((SHIFTS, "of_unit", unit.id), lambda: db.session.scalar(
+        select(Shift).where(Shift.unit_id == unit.id, Shift.ended_at.is_(None))))
 
 
 def shift_of_user(user) -> Shift | None:
-    """The open shift ``user`` is working, if any (read once per batch of outbox records)."""
-    return uow.memo(("shift_of_user", user.id), lambda: db.session.scalar(
+    """The open shift ``user`` is working, if any (read once per batch of outbox records, again after
+    a shift change)."""
+    return uow.memo((SHIFTS, "of_user", user.id), lambda: db.session.scalar(
         select(Shift).where(Shift.ended_at.is_(None),
                             (Shift.clinician_id == user.id) | (Shift.officer_id == user.id))))
 
@@ -171,6 +175,7 @@ def open_shift(unit: Unit, *, clinician_id, officer_id, by) -> Shift:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(f"{unit.call_sign} already has an open shift; close it first.") from None
+    _shift_changed(shift, shift)
     audit.record("shift.open", obj=shift, user=by, details={
         "unit": unit.call_sign, "clinician": clinician.username, "officer": officer.username})
     db.session.commit()
@@ -185,6 +190,15 @@ def close_shift(unit: Unit, *, by) -> Shift:
         raise Conflict(f"{unit.call_sign} still has active calls; clear or reassign them first.")
     shift.ended_at = utcnow()
     shift.ended_by_id = getattr(by, "id", None)
+    _shift_changed(shift, None)
     audit.record("shift.close", obj=shift, user=by, details={"unit": unit.call_sign})
     db.session.commit()
     return shift
+
+
+def _shift_changed(shift: Shift, now_open: Shift | None) -> None:
+    """A batch of records forgets what it read about shifts, and knows the unit's and its crew's now."""
+    uow.forget(SHIFTS)
+    uow.remember((SHIFTS, "of_unit", shift.unit_id), now_open)
+    for user_id in (shift.clinician_id, shift.officer_id):
+        uow.remember((SHIFTS, "of_user", user_id), now_open)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from fieldapp import uow
 from fieldapp.audit import services as audit
 from fieldapp.errors import NotFound
 from fieldapp.extensions import db
@@ -17,6 +18,7 @@ from fieldapp.zones import geometry
 from fieldapp.zones.models import ResponseTarget, Zone
 
 PRIORITIES = (1, 2, 3, 4)
+ZONES = "zones"  # what a batch reads once about the zones (``uow.memo``)
 
 zones_changed = Hook("zones.zones_changed", "The agency's zones changed: calls' zones are found again ()")
 
@@ -56,6 +58,7 @@ def upload(raw: bytes | str, *, by) -> dict:
     for zone in existing.values():
         db.session.delete(zone)
     db.session.flush()
+    uow.forget(ZONES)
     zones_changed()
     summary = {"added": added, "kept": kept, "removed": removed}
     audit.record("zone.upload", object_type="zones", user=by, details=summary)
@@ -117,7 +120,9 @@ def target_of(zone_id: int | None, priority: int, table: dict | None = None) -> 
 
 
 def locator() -> geometry.Locator:
-    return geometry.Locator(all_zones())
+    """Which zone holds a point: the zones read once per batch of outbox records (``uow.memo``; again
+    after an upload)."""
+    return uow.memo((ZONES, "locator"), lambda: geometry.Locator(all_zones()))
 
 
 def zone_at(lat: float | None, lon: float | None) -> Zone | None:

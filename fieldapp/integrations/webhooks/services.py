@@ -36,21 +36,23 @@ LEASE = timedelta(minutes=2)
 
 def _targets(call) -> list[IntegrationAccount]:
     """The CAD that sent the call; for a call with a CAD id typed in by hand, every CAD with a URL.
-    Read once per call in a batch of records (``uow.memo``; a revoked account gets nothing anyway:
+    Without any CAD with a URL there is nothing to look up. In a batch of records the CADs are read
+    once, and a call's sender once per call (``uow.memo``; a revoked account gets nothing anyway:
     the sender checks again)."""
     if not call.external_id:
         return []
-    return uow.memo(("webhook_targets", call.id), lambda: _targets_now(call))
+    accounts = uow.memo(("webhooks", "cad_accounts"), _cad_accounts)
+    if not accounts:
+        return []
+    owner = uow.memo(("webhooks", "owner", call.id), lambda: db.session.scalar(
+        select(EidoIncident.integration_id).where(EidoIncident.call_id == call.id)))
+    return [account for account in accounts if owner is None or account.id == owner]
 
 
-def _targets_now(call) -> list[IntegrationAccount]:
-    query = select(IntegrationAccount).where(IntegrationAccount.kind == "cad",
-                                             IntegrationAccount.revoked_at.is_(None),
-                                             IntegrationAccount.webhook_url.is_not(None))
-    owner = db.session.scalar(select(EidoIncident.integration_id).where(EidoIncident.call_id == call.id))
-    if owner is not None:
-        query = query.where(IntegrationAccount.id == owner)
-    return db.session.scalars(query).all()
+def _cad_accounts() -> list[IntegrationAccount]:
+    return db.session.scalars(select(IntegrationAccount).where(
+        IntegrationAccount.kind == "cad", IntegrationAccount.revoked_at.is_(None),
+        IntegrationAccount.webhook_url.is_not(None)).order_by(IntegrationAccount.id)).all()
 
 
 def call_changed(event: str, call, *, unit_id=None, encounter=None) -> None:
