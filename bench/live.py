@@ -32,78 +32,10 @@ from pathlib import Path
 import aiohttp
 
 from bench import stack
+from bench.stack import bearer, call, create_crews, percentile
 
 GRACE_SECONDS = 10.0
 BATCH = 50  # static/js/outbox-send.js
-
-
-def percentile(values, share):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-# --- data ----------------------------------------------------------------------------------
-
-def create_crews(database_url: str, units: int) -> dict:
-    """Units with an open shift each, a dispatcher, and an API token per person (made in the
-    database directly: one password hash for all, so setting up 1,000 people takes seconds)."""
-    from fieldapp import create_app
-    from fieldapp.accounts import passwords
-    from fieldapp.accounts import services as accounts
-    from fieldapp.accounts.models import User
-    from fieldapp.extensions import db
-    from fieldapp.units.models import Shift, Unit
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "REDIS_URL": None})
-    with app.app_context():
-        password_hash = passwords.hash_password(secrets.token_urlsafe(16))
-
-        def person(username, role):
-            return User(username=username, full_name=username.title(), role=role, password_hash=password_hash)
-
-        dispatcher = person("bench-dispatcher", "dispatcher")
-        crews = []
-        for number in range(units):
-            unit = Unit(call_sign=f"B-{number:04d}")
-            officer = person(f"officer{number:04d}", "officer")
-            clinician = person(f"clinician{number:04d}", "clinician")
-            db.session.add_all([unit, officer, clinician])
-            crews.append((unit, officer, clinician))
-        db.session.add(dispatcher)
-        db.session.flush()
-        for unit, officer, clinician in crews:
-            db.session.add(Shift(unit=unit, officer=officer, clinician=clinician, started_by_id=dispatcher.id))
-        db.session.commit()
-        token = {}
-        for user in [dispatcher] + [member for crew in crews for member in crew[1:]]:
-            token[user.username], _ = accounts.start_session(user, "api")
-        result = {"dispatcher": token[dispatcher.username],
-                  "units": [{"id": unit.id, "tokens": [token[officer.username], token[clinician.username]]}
-                            for unit, officer, clinician in crews]}
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def call(api, method, url, **kwargs):
-    """(status, body) of an API request; a connection the server had just closed (keep-alive) is
-    tried once more, as browsers do (safe here: assignments and sync records are idempotent or refused)."""
-    for attempt in (1, 2):
-        try:
-            async with api.request(method, url, **kwargs) as response:
-                body = await response.read()
-                return response.status, (json.loads(body) if body and response.content_type == "application/json"
-                                         else None)
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 # --- devices -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.positions [--units 200] [--interval 15] [--dispatchers 100] [--seconds 60]
 
 Starts one host as the Procfile does (``release:``, ``web:`` gunicorn, ``live:`` the async live
-process) on loopback in a database of its own (made, then dropped), with the helpers of bench.live.
+process) on loopback in a database of its own (made, then dropped), with the helpers of bench.stack.
 ``--dispatchers`` streams hold ``GET /events`` as the dispatch map does (static/js/map.js through
 live.js), and a prober times an ordinary API request (``GET /api/v1/calls/<id>``) 5 times a second:
 first for ``--seconds`` without positions, then for ``--seconds`` while each of ``--units`` crews posts
@@ -32,7 +32,7 @@ from pathlib import Path
 import aiohttp
 
 from bench import stack
-from bench.live import bearer, call, create_crews, percentile
+from bench.stack import bearer, call, create_crews, percentile
 
 GRACE_SECONDS = 10.0
 
