@@ -8,7 +8,8 @@ process) on loopback in a database of its own (made, then dropped), with the hel
 live.js), and a prober times an ordinary API request (``GET /api/v1/calls/<id>``) 5 times a second:
 first for ``--seconds`` without positions, then for ``--seconds`` while each of ``--units`` crews posts
 its position every ``--interval`` seconds (``POST /api/v1/units/<id>/positions``, staggered; a shorter
-interval compresses time: 200 units every 15 s is 13.3 writes a second).
+interval compresses time: 200 units every 15 s is 13.3 writes a second). ``--via sync`` sends each
+position as the crews' phones do: an outbox record (static/js/share.js) through ``POST /api/v1/sync``.
 Prints the position write p95 (target <= 50 ms), the position-on-map delivery p99 (write sent -> the
 event read by each dispatcher's stream; target <= 2 s), the prober's p95 with / without positions
 (target <= 1.5x) and positions lost (a write not stored, or an event a stream never got within 10 s;
@@ -139,11 +140,18 @@ async def measure(args, crews, host):
                 body = {"device_id": device, "positions": [{"lat": 40.7 + step / 1e4, "lon": -74.0 + index / 1e3,
                                                             "accuracy_m": 8, "recorded_at": when}]}
                 began = time.monotonic()
-                status, answer = await call(api, "POST", f"{host.web_url}/api/v1/units/{unit['id']}/positions",
-                                            headers=headers, json=body)
+                if args.via == "sync":  # as static/js/share.js queues it and outbox-send.js sends it
+                    record = sync_record(unit["id"], device, body, ref=str(step))
+                    status, answer = await call(api, "POST", f"{host.web_url}/api/v1/sync", headers=headers,
+                                                json={"records": [record]})
+                    stored = status == 200 and answer["results"][0]["result"] == "stored"
+                else:
+                    status, answer = await call(api, "POST", f"{host.web_url}/api/v1/units/{unit['id']}/positions",
+                                                headers=headers, json=body)
+                    stored = status == 200 and answer["stored"] == 1
                 writes.append(time.monotonic() - began)
-                if status == 200 and answer["stored"] == 1:
-                    sent[(unit["id"], answer["latest"]["recorded_at"])] = began
+                if stored:
+                    sent[(unit["id"], when)] = began
                 else:
                     failed += 1
                 step += 1
@@ -167,6 +175,14 @@ async def measure(args, crews, host):
             "quiet": quiet, "busy": busy, "stats": stats, "events": len(sent) * args.dispatchers}
 
 
+def sync_record(unit_id, device, body, *, ref: str) -> dict:
+    """The position as a phone's outbox record (static/js/share.js), for ``POST /api/v1/sync``."""
+    position = body["positions"][0]
+    return {"ref": ref, "path": f"/units/{unit_id}/positions",
+            "fields": [["device_id", device], *([name, str(position[name])] for name in
+                                                ("lat", "lon", "accuracy_m", "recorded_at"))]}
+
+
 def _normal(key):
     unit, recorded = key
     return unit, datetime.fromisoformat(recorded).astimezone(UTC).isoformat()
@@ -177,7 +193,8 @@ def report(args, r):
     print()
     print(f"Positions: one host (Procfile web + live), PostgreSQL + Redis; {args.units} units every "
           f"{args.interval:g} s ({args.units / args.interval:.1f} writes/s) for {args.seconds:g} s, "
-          f"{args.dispatchers} dispatcher streams")
+          f"{args.dispatchers} dispatcher streams; positions sent "
+          f"{'as outbox records through POST /api/v1/sync' if args.via == 'sync' else 'to the positions API'}")
     print(f"position writes: {len(r['writes'])}, stored {r['stored']}, refused/failed {r['failed']}")
     print(f"position write p50 {percentile(r['writes'], 0.5) * 1000:.1f} ms, p95 "
           f"{percentile(r['writes'], 0.95) * 1000:.1f} ms (target <= 50 ms)")
@@ -199,6 +216,9 @@ def main(argv=None):
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="PostgreSQL admin URL (a database of the bench's own is made and dropped)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--via", choices=("api", "sync"), default="api",
+                        help="api: POST /api/v1/units/<id>/positions (other clients); sync: each position an "
+                             "outbox record through POST /api/v1/sync, as the crews' phones send it")
     args = parser.parse_args(argv)
     if not 1 <= args.units <= 2000 or not 0.5 <= args.interval <= 300 or not 1 <= args.dispatchers <= 1000 \
             or not 5 <= args.seconds <= 600:
