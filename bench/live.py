@@ -149,10 +149,6 @@ async def phase(label, devices, crews, host, args, http, api):
 
 # --- batch sync ----------------------------------------------------------------------------
 
-def _cpu(pids) -> dict[int, float]:
-    return {pid: stack.cpu_seconds([pid]) for pid in pids}
-
-
 async def sync_records(crews, host, records, api, database):
     """Queue `records` outbox records on a clinician's device and time sending them in batches."""
     unit = crews["units"][0]
@@ -176,8 +172,8 @@ async def sync_records(crews, host, records, api, database):
         queued.append({"path": f"/encounters/{encounter_id}/notes", "fields": [
             ["id", str(uuid.uuid4())], ["body", "Check in on Friday."]]})
     queued = [{"ref": str(number), **record} for number, record in enumerate(queued[:records])]
-    web_before, live_before, db_before = _cpu(host.pids("web")), _cpu(host.pids("live")), \
-        _cpu(database.backend_pids())
+    web_before, live_before, db_before = stack.cpu_by_pid(host.pids("web")), stack.cpu_by_pid(host.pids("live")), \
+        stack.cpu_by_pid(database.backend_pids())
     started, outcomes = time.monotonic(), {}
     for first in range(0, len(queued), BATCH):
         status, body = await call(api, "POST", host.web_url + "/api/v1/sync", headers=clinician,
@@ -185,9 +181,9 @@ async def sync_records(crews, host, records, api, database):
         for result in body["results"] if status == 200 else [{"result": f"batch answered {status}"}] * BATCH:
             outcomes[result["result"]] = outcomes.get(result["result"], 0) + 1
     seconds = time.monotonic() - started
-    web = sum(cpu - web_before.get(pid, 0) for pid, cpu in _cpu(host.pids("web")).items())
-    live = sum(cpu - live_before.get(pid, 0) for pid, cpu in _cpu(host.pids("live")).items())
-    postgres = sum(cpu - db_before.get(pid, 0) for pid, cpu in _cpu(database.backend_pids()).items())
+    web = stack.cpu_since(web_before, host.pids("web"))
+    live = stack.cpu_since(live_before, host.pids("live"))
+    postgres = stack.cpu_since(db_before, database.backend_pids())
     return seconds, outcomes, len(queued), web, live, postgres
 
 

@@ -106,7 +106,19 @@ async def probe(api, url, headers, stop, latencies):
         await asyncio.sleep(max(0.0, 0.2 - (time.monotonic() - started)))
 
 
-async def measure(args, crews, host):
+def server_cpu(host, database) -> dict:
+    return {"web": stack.cpu_by_pid(host.pids("web")), "live": stack.cpu_by_pid(host.pids("live")),
+            "postgres": stack.cpu_by_pid(database.backend_pids())}
+
+
+def cpu_used(before: dict, host, database) -> dict:
+    """CPU seconds (user + system) of the host's processes and the database's backends since ``before``:
+    what the server spent, whatever else the machine was doing."""
+    now = {"web": host.pids("web"), "live": host.pids("live"), "postgres": database.backend_pids()}
+    return {kind: stack.cpu_since(before[kind], pids) for kind, pids in now.items()}
+
+
+async def measure(args, crews, host, database):
     dispatcher = bearer(crews["dispatcher"])
     ready, halt, out = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
     streams = multiprocessing.Process(target=watch, args=(crews["dispatcher"], host.live_url, args.dispatchers,
@@ -121,10 +133,12 @@ async def measure(args, crews, host):
         probe_url = f"{host.web_url}/api/v1/calls/{body['id']}"
 
         quiet, stop = [], asyncio.Event()
+        before = server_cpu(host, database)
         task = asyncio.create_task(probe(api, probe_url, dispatcher, stop, quiet))
         await asyncio.sleep(args.seconds)
         stop.set()
         await task
+        quiet_cpu = cpu_used(before, host, database)
         print(f"  without positions: {len(quiet)} probes", flush=True)
 
         busy, stop, writes, sent, failed = [], asyncio.Event(), [], {}, 0
@@ -157,12 +171,14 @@ async def measure(args, crews, host):
                 step += 1
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
 
+        before = server_cpu(host, database)
         task = asyncio.create_task(probe(api, probe_url, dispatcher, stop, busy))
         loops = [asyncio.create_task(unit_loop(i, unit)) for i, unit in enumerate(crews["units"])]
         await asyncio.sleep(args.seconds)
         stop.set()
         await asyncio.gather(task, *loops)
         await asyncio.sleep(GRACE_SECONDS)
+        busy_cpu = cpu_used(before, host, database)  # with the grace: the streams' last deliveries
         halt.set()
         seen, stats = await asyncio.get_running_loop().run_in_executor(None, out.get, True, 120)
         streams.join(30)
@@ -172,7 +188,8 @@ async def measure(args, crews, host):
             missing += args.dispatchers - len(arrived)
             delivery.extend(at - began for at in arrived)
     return {"writes": writes, "stored": len(sent), "failed": failed, "delivery": delivery, "missing": missing,
-            "quiet": quiet, "busy": busy, "stats": stats, "events": len(sent) * args.dispatchers}
+            "quiet": quiet, "busy": busy, "stats": stats, "events": len(sent) * args.dispatchers,
+            "cpu": (quiet_cpu, busy_cpu)}
 
 
 def sync_record(unit_id, device, body, *, ref: str) -> dict:
@@ -205,6 +222,18 @@ def report(args, r):
     print(f"positions lost: {r['failed'] + r['missing']} (writes not stored {r['failed']}, deliveries missing "
           f"{r['missing']}) (target 0)")
     print(f"stream reconnects: {r['stats']['reconnects']}, refused streams: {r['stats']['refused']}")
+    quiet_cpu, busy_cpu = r["cpu"]
+    print("server CPU (user + system; unlike the times above, little affected by other work on the machine): "
+          + ", ".join(f"{kind} {quiet_cpu[kind]:.1f} s -> {busy_cpu[kind]:.1f} s" for kind in busy_cpu)
+          + " (without -> with positions)")
+    if r["writes"]:
+        # the phase with positions less the one without (the same prober in both)
+        extra = {kind: busy_cpu[kind] - quiet_cpu[kind] for kind in busy_cpu}
+        writes, deliveries = len(r["writes"]), max(1, len(r["delivery"]))
+        print(f"CPU a position write: web {extra['web'] / writes * 1000:.1f} ms, PostgreSQL "
+              f"{extra['postgres'] / writes * 1000:.1f} ms; live {extra['live'] / deliveries * 1e6:.0f} us a "
+              f"delivery to a stream; {sum(busy_cpu.values()) / (args.seconds + GRACE_SECONDS):.2f} cores busy "
+              f"with positions (without: {sum(quiet_cpu.values()) / args.seconds:.2f}, of 2)")
 
 
 def main(argv=None):
@@ -235,7 +264,7 @@ def main(argv=None):
             web_port, live_port = stack.free_ports(2)
             host = stack.Host("bench", env, web_port, live_port, Path(logdir)).start()
             print(f"host up: web {host.web_url}, live {host.live_url}", flush=True)
-            report(args, asyncio.run(measure(args, crews, host)))
+            report(args, asyncio.run(measure(args, crews, host, database)))
             host.stop()
             host = None
     finally:

@@ -140,6 +140,15 @@ def cpu_seconds(pids) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_by_pid(pids) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def cpu_since(before: dict[int, float], pids) -> float:
+    """CPU seconds the processes ``pids`` used since ``before`` (``cpu_by_pid``; a new process: all of its)."""
+    return sum(cpu - before.get(pid, 0) for pid, cpu in cpu_by_pid(pids).items())
+
+
 class Database:
     """A PostgreSQL database of its own, made from an admin URL and dropped at the end."""
 
