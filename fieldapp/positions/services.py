@@ -194,7 +194,7 @@ def sharing(user) -> dict:
     shift = units.shift_of_user(user)
     if shift is None:
         return {"share": False, "unit_id": None, "reason": "off_shift"}
-    busy = any(call.status in SHARING_STATUSES for call in units.active_calls(shift.unit_id))
+    busy = any(call.status in SHARING_STATUSES for call in units.active_calls(shift.unit_id, timeline=False))
     if busy:
         return {"share": True, "unit_id": shift.unit_id, "reason": "call"}
     if current_app.config["SHARE_POSITION_WHEN_AVAILABLE"]:
