@@ -32,78 +32,10 @@ from pathlib import Path
 import aiohttp
 
 from bench import stack
+from bench.stack import bearer, call, create_crews, percentile
 
 GRACE_SECONDS = 10.0
 BATCH = 50  # static/js/outbox-send.js
-
-
-def percentile(values, share):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-# --- data ----------------------------------------------------------------------------------
-
-def create_crews(database_url: str, units: int) -> dict:
-    """Units with an open shift each, a dispatcher, and an API token per person (made in the
-    database directly: one password hash for all, so setting up 1,000 people takes seconds)."""
-    from fieldapp import create_app
-    from fieldapp.accounts import passwords
-    from fieldapp.accounts import services as accounts
-    from fieldapp.accounts.models import User
-    from fieldapp.extensions import db
-    from fieldapp.units.models import Shift, Unit
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "REDIS_URL": None})
-    with app.app_context():
-        password_hash = passwords.hash_password(secrets.token_urlsafe(16))
-
-        def person(username, role):
-            return User(username=username, full_name=username.title(), role=role, password_hash=password_hash)
-
-        dispatcher = person("bench-dispatcher", "dispatcher")
-        crews = []
-        for number in range(units):
-            unit = Unit(call_sign=f"B-{number:04d}")
-            officer = person(f"officer{number:04d}", "officer")
-            clinician = person(f"clinician{number:04d}", "clinician")
-            db.session.add_all([unit, officer, clinician])
-            crews.append((unit, officer, clinician))
-        db.session.add(dispatcher)
-        db.session.flush()
-        for unit, officer, clinician in crews:
-            db.session.add(Shift(unit=unit, officer=officer, clinician=clinician, started_by_id=dispatcher.id))
-        db.session.commit()
-        token = {}
-        for user in [dispatcher] + [member for crew in crews for member in crew[1:]]:
-            token[user.username], _ = accounts.start_session(user, "api")
-        result = {"dispatcher": token[dispatcher.username],
-                  "units": [{"id": unit.id, "tokens": [token[officer.username], token[clinician.username]]}
-                            for unit, officer, clinician in crews]}
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def call(api, method, url, **kwargs):
-    """(status, body) of an API request; a connection the server had just closed (keep-alive) is
-    tried once more, as browsers do (safe here: assignments and sync records are idempotent or refused)."""
-    for attempt in (1, 2):
-        try:
-            async with api.request(method, url, **kwargs) as response:
-                body = await response.read()
-                return response.status, (json.loads(body) if body and response.content_type == "application/json"
-                                         else None)
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 # --- devices -------------------------------------------------------------------------------
@@ -217,10 +149,6 @@ async def phase(label, devices, crews, host, args, http, api):
 
 # --- batch sync ----------------------------------------------------------------------------
 
-def _cpu(pids) -> dict[int, float]:
-    return {pid: stack.cpu_seconds([pid]) for pid in pids}
-
-
 async def sync_records(crews, host, records, api, database):
     """Queue `records` outbox records on a clinician's device and time sending them in batches."""
     unit = crews["units"][0]
@@ -244,8 +172,8 @@ async def sync_records(crews, host, records, api, database):
         queued.append({"path": f"/encounters/{encounter_id}/notes", "fields": [
             ["id", str(uuid.uuid4())], ["body", "Check in on Friday."]]})
     queued = [{"ref": str(number), **record} for number, record in enumerate(queued[:records])]
-    web_before, live_before, db_before = _cpu(host.pids("web")), _cpu(host.pids("live")), \
-        _cpu(database.backend_pids())
+    web_before, live_before, db_before = stack.cpu_by_pid(host.pids("web")), stack.cpu_by_pid(host.pids("live")), \
+        stack.cpu_by_pid(database.backend_pids())
     started, outcomes = time.monotonic(), {}
     for first in range(0, len(queued), BATCH):
         status, body = await call(api, "POST", host.web_url + "/api/v1/sync", headers=clinician,
@@ -253,9 +181,9 @@ async def sync_records(crews, host, records, api, database):
         for result in body["results"] if status == 200 else [{"result": f"batch answered {status}"}] * BATCH:
             outcomes[result["result"]] = outcomes.get(result["result"], 0) + 1
     seconds = time.monotonic() - started
-    web = sum(cpu - web_before.get(pid, 0) for pid, cpu in _cpu(host.pids("web")).items())
-    live = sum(cpu - live_before.get(pid, 0) for pid, cpu in _cpu(host.pids("live")).items())
-    postgres = sum(cpu - db_before.get(pid, 0) for pid, cpu in _cpu(database.backend_pids()).items())
+    web = stack.cpu_since(web_before, host.pids("web"))
+    live = stack.cpu_since(live_before, host.pids("live"))
+    postgres = stack.cpu_since(db_before, database.backend_pids())
     return seconds, outcomes, len(queued), web, live, postgres
 
 

@@ -1,6 +1,8 @@
 """Start fieldapp the way the Procfile does (its `release:`, `web:` and `live:` lines), on loopback,
-for the live benchmark (bench.live) and the two-host test (tests/live/test_hosts.py)."""
+for the benchmarks (bench.live, bench.positions, bench.sync, bench.load) and the two-host test
+(tests/live/test_hosts.py); and the benchmarks' shared client pieces (crews, requests, percentiles)."""
 
+import json
 import os
 import shutil
 import signal
@@ -138,6 +140,15 @@ def cpu_seconds(pids) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_by_pid(pids) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def cpu_since(before: dict[int, float], pids) -> float:
+    """CPU seconds the processes ``pids`` used since ``before`` (``cpu_by_pid``; a new process: all of its)."""
+    return sum(cpu - before.get(pid, 0) for pid, cpu in cpu_by_pid(pids).items())
+
+
 class Database:
     """A PostgreSQL database of its own, made from an admin URL and dropped at the end."""
 
@@ -181,3 +192,45 @@ def free_ports(count: int) -> list[int]:
 
 def haproxy_binary() -> str | None:
     return shutil.which("haproxy") or (("/usr/sbin/haproxy") if Path("/usr/sbin/haproxy").exists() else None)
+
+
+# --- the benchmarks' clients (bench.live, bench.positions, bench.sync) -----------------------
+
+def percentile(values, share):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def create_crews(database_url: str, units: int) -> dict:
+    """Units with an open shift each, a dispatcher, and an API token per person (bench.load.crews's,
+    every phone with a token): {"dispatcher": token, "units": [{"id": unit id, "tokens": [officer's,
+    clinician's]}]}."""
+    from bench.load.crews import create_crews as made_for_load
+
+    made = made_for_load(database_url, units, browser_every=0)
+    return {"dispatcher": made["dispatcher"]["token"],
+            "units": [{"id": unit["id"], "tokens": [device["token"] for device in unit["devices"]]}
+                      for unit in made["units"]]}
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def call(api, method, url, **kwargs):
+    """(status, body) of an API request; a connection the server had just closed (keep-alive) is
+    tried once more, as browsers do (safe here: assignments and sync records are idempotent or refused)."""
+    import aiohttp
+
+    for attempt in (1, 2):
+        try:
+            async with api.request(method, url, **kwargs) as response:
+                body = await response.read()
+                return response.status, (json.loads(body) if body and response.content_type == "application/json"
+                                         else None)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

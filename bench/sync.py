@@ -27,7 +27,7 @@ from pathlib import Path
 import aiohttp
 
 from bench import stack
-from bench.live import bearer, call, create_crews
+from bench.stack import bearer, call, create_crews
 
 OLD_BATCH = 50  # static/js/outbox-send.js before issue 24
 

@@ -14,14 +14,9 @@ import csv
 import sys
 from pathlib import Path
 
+from bench.stack import percentile
+
 PHASES = ("small", "full", "burst", "host-stop")
-
-
-def percentile(values, share):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def _rows(path: Path):

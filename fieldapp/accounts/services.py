@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from fieldapp.accounts import lockout, passwords
 from fieldapp.accounts.models import LoginSession, User
@@ -249,7 +250,8 @@ def load_session(token: str, kind: str, *, activity: bool = True) -> User | None
     if not token:
         return None
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token),
-                                                       LoginSession.kind == kind))
+                                                       LoginSession.kind == kind)
+                            .options(joinedload(LoginSession.user)))  # every request reads both: one query
     now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None

@@ -288,9 +288,13 @@ def cancel(call_id, reason: str, *, by) -> Call:
     return call
 
 
-def active_calls(unit_id=None) -> list[Call]:
-    """The active calls of a unit, or of every unit (``units.services.active_calls``, for unit status)."""
+def active_calls(unit_id=None, *, timeline=True) -> list[Call]:
+    """The active calls of a unit, or of every unit (``units.services.active_calls``, for unit status);
+    ``timeline=False`` leaves each call's timeline unread until asked for (a unit's position needs
+    only which call it is busy with)."""
     query = select(Call).where(Call.status.in_(c.ACTIVE))
+    if not timeline:
+        query = query.options(lazyload(Call.timeline))
     if unit_id is not None:
         query = query.where(Call.unit_id == unit_id)
     return list(db.session.scalars(query).all())

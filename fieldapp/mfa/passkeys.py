@@ -60,6 +60,11 @@ def passkeys_of(user) -> list[Passkey]:
     return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)))
 
 
+def of_user(user):
+    """The query of ``user``'s passkeys' ids (``mfa.services.is_enrolled`` asks whether one exists)."""
+    return select(Passkey.id).where(Passkey.user_id == user.id)
+
+
 def has_passkey(user) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Passkey).where(Passkey.user_id == user.id)))
 

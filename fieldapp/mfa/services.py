@@ -43,8 +43,11 @@ def has_totp(user) -> bool:
 
 
 def is_enrolled(user) -> bool:
-    """The user has a second factor: a confirmed authenticator app or a passkey."""
-    return has_totp(user) or passkeys.has_passkey(user)
+    """The user has a second factor: a confirmed authenticator app or a passkey (one query: every
+    request of a user without one asks, ``accounts.second_factor.session_assured``)."""
+    totp = select(TotpCredential.user_id).where(TotpCredential.user_id == user.id,
+                                                TotpCredential.confirmed_at.is_not(None))
+    return bool(db.session.scalar(select(totp.exists() | passkeys.of_user(user).exists())))
 
 
 def must_enrol(user) -> bool:

@@ -23,8 +23,10 @@ blp = Blueprint("api_positions", __name__, url_prefix="/api/v1", description="Un
 @background
 def record_positions(data, unit_id):
     """The crew's phone sends where its unit is: a list of positions (up to 100, any order). A position
-    is named by ``device_id`` and its ``recorded_at``: sending it again stores nothing (``replayed``).
-    The unit's latest position moves only forward in device time. Only the unit's crew on shift."""
+    is named by ``device_id`` and its ``recorded_at``: sending it again stores nothing (``replayed``);
+    the same device and time with another place or accuracy is refused (409 ``id_conflict``, naming
+    ``positions.<i>.recorded_at``). The unit's latest position moves only forward in device time.
+    Only the unit's crew on shift."""
     return services.record(unit_id, data["positions"], device_id=data["device_id"], by=current_user)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
 from fieldapp.database import dialect_of
-from fieldapp.errors import Forbidden, Invalid
+from fieldapp.errors import Conflict, Forbidden, Invalid
 from fieldapp.extensions import db
 from fieldapp.hooks import Hook
 from fieldapp.positions.models import LatestPosition, UnitPosition
@@ -29,7 +29,8 @@ from fieldapp.units.models import Unit
 
 # A unit's latest position changed: dispatch's map follows it (``fieldapp.wiring``: the live stream).
 position_recorded = Hook("positions.position_recorded", "A unit's latest position changed: called with the "
-                         "unit and the LatestPosition row, before the unit of work commits.")
+                         "unit and its new latest position (a row of LatestPosition's columns), before the "
+                         "unit of work commits.")
 
 STALE_AFTER = timedelta(minutes=2)  # the map greys a unit, the assign sheet marks it
 MAX_BATCH = 100  # positions in one request (the outbox sends one a record)
@@ -42,7 +43,11 @@ SHARING_STATUSES = ("en_route", "on_scene", "transporting")
 class Recorded:
     stored: int
     replayed: int
-    latest: LatestPosition | None  # the unit's latest position after this batch
+    latest: object | None  # the unit's latest position after this batch (a row of LatestPosition's columns)
+
+
+_LATEST_COLUMNS = tuple(LatestPosition.__table__.columns)
+_COMPARED = ("lat", "lon", "accuracy_m")  # what a device's position at one time says: a replay says the same
 
 
 def _upsert(session):
@@ -52,51 +57,92 @@ def _upsert(session):
 def _current_call_id(unit_id: int) -> int | None:
     """The call the unit is busy with (the most advanced of its active calls), if any."""
     order = {"assigned": 1, "acknowledged": 1, "en_route": 2, "on_scene": 3, "transporting": 4}
-    active = units.active_calls(unit_id)
+    active = units.active_calls(unit_id, timeline=False)
     return max(active, key=lambda call: (order.get(call.status, 0), call.id)).id if active else None
 
 
 def crew_unit(user, unit_id) -> Unit:
     """The unit ``unit_id`` when ``user`` crews it on an open shift; a 404 for no such unit, a 403 else."""
-    unit = units.get_unit(unit_id)
-    shift = units.shift_of_user(user)
-    if shift is None or shift.unit_id != unit.id:
-        raise Forbidden(_("Only the crew on shift with this unit may send its position."))
-    return unit
+    shift = units.shift_of_user(user)  # with its unit: the crew's own request costs one query
+    if shift is not None and shift.unit_id == unit_id:
+        return shift.unit
+    units.get_unit(unit_id)  # 404 when there is no such unit
+    raise Forbidden(_("Only the crew on shift with this unit may send its position."))
+
+
+def _id_conflict(index: int) -> Conflict:
+    """The same device and time as a stored position, with another place or accuracy (``idempotency``'s
+    rule for a client-made id: a replay says the same, else 409 naming the field)."""
+    return Conflict(_("A different position was already saved with this device and time."),
+                    fields={f"positions.{index}.recorded_at": [
+                        _("This device already sent a different position at this time.")]}, code="id_conflict")
+
+
+def _distinct_times(positions: list[dict]) -> dict:
+    """recorded_at -> the position (a batch may repeat a position; the same time twice with another
+    body is refused)."""
+    by_time = {}
+    for index, position in enumerate(positions):
+        first = by_time.setdefault(position["recorded_at"], position)
+        if any(first.get(name) != position.get(name) for name in _COMPARED):
+            raise _id_conflict(index)
+    return by_time
+
+
+def _check_replays(unit_id, device_id, rows, inserted, positions) -> None:
+    """The rows the insert skipped were stored before: each must say what the stored one says."""
+    skipped = {row["recorded_at"]: row for row in rows if row["recorded_at"] not in inserted}
+    if not skipped:
+        return
+    stored = db.session.execute(select(UnitPosition.recorded_at, *(getattr(UnitPosition, n) for n in _COMPARED))
+                                .where(UnitPosition.unit_id == unit_id, UnitPosition.device_id == device_id,
+                                       UnitPosition.recorded_at.in_(list(skipped)))).all()
+    for row in stored:
+        offered = skipped[row.recorded_at]
+        if any(getattr(row, name) != offered[name] for name in _COMPARED):
+            db.session.rollback()
+            index = next(i for i, p in enumerate(positions) if p["recorded_at"] == row.recorded_at)
+            raise _id_conflict(index)
 
 
 def record(unit_id, positions: list[dict], *, device_id: str, by) -> Recorded:
     """Store a batch of positions of the crew's own unit (each {lat, lon, accuracy_m, recorded_at},
-    already checked by the schema) and move the unit's latest position forward where one is newer."""
+    already checked by the schema) and move the unit's latest position forward where one is newer.
+
+    A few statements whatever the batch's size: the crew's shift with its unit, the unit's active
+    calls, one insert of the history rows, one upsert of the latest (returning it when it moved; read
+    back only when it did not), and the live event as the unit of work commits. A replay reads the
+    stored positions it repeats, to refuse one that says something else (409)."""
     unit = crew_unit(by, unit_id)
     if not positions:
         raise Invalid(_("Send at least one position."), fields={"positions": [_("Send at least one position.")]})
     if len(positions) > MAX_BATCH:
         raise Invalid(_("At most %(max)s positions a request.", max=MAX_BATCH),
                       fields={"positions": [_("At most %(max)s items.", max=MAX_BATCH)]})
+    by_time = _distinct_times(positions)
     now, call_id = utcnow(), _current_call_id(unit.id)
-    by_time = {}
-    for position in positions:  # one row per device time (a batch repeating a time keeps the first)
-        by_time.setdefault(position["recorded_at"], position)
     rows = [{"unit_id": unit.id, "call_id": call_id, "user_id": by.id, "device_id": device_id,
              "lat": p["lat"], "lon": p["lon"], "accuracy_m": p.get("accuracy_m"), "recorded_at": at,
              "received_at": now} for at, p in sorted(by_time.items())]
     session = db.session
     insert = _upsert(session)
-    stored = len(session.execute(insert(UnitPosition).values(rows).on_conflict_do_nothing(
-        index_elements=["unit_id", "device_id", "recorded_at"]).returning(UnitPosition.id)).all())
+    inserted = set(session.scalars(insert(UnitPosition).values(rows).on_conflict_do_nothing(
+        index_elements=["unit_id", "device_id", "recorded_at"]).returning(UnitPosition.recorded_at)).all())
+    _check_replays(unit.id, device_id, rows, inserted, positions)
     newest = rows[-1]
     offered = insert(LatestPosition).values(**{key: value for key, value in newest.items() if key != "user_id"})
-    moved = session.execute(offered.on_conflict_do_update(
+    excluded = offered.excluded  # built anew at each access: once
+    latest = session.execute(offered.on_conflict_do_update(
         index_elements=["unit_id"],
-        set_={name: offered.excluded[name] for name in
+        set_={name: excluded[name] for name in
               ("call_id", "device_id", "lat", "lon", "accuracy_m", "recorded_at", "received_at")},
-        where=LatestPosition.recorded_at < offered.excluded.recorded_at).returning(LatestPosition.unit_id)).first()
-    latest = session.get(LatestPosition, unit.id, populate_existing=True)
-    if moved is not None:
+        where=LatestPosition.recorded_at < excluded.recorded_at).returning(*_LATEST_COLUMNS)).first()
+    if latest is not None:  # moved forward: dispatch's map follows
         position_recorded(unit, latest)
+    else:  # a late position: the stored latest stays, and is the answer
+        latest = session.execute(select(*_LATEST_COLUMNS).where(LatestPosition.unit_id == unit.id)).first()
     session.commit()
-    return Recorded(stored=stored, replayed=len(positions) - stored, latest=latest)
+    return Recorded(stored=len(inserted), replayed=len(positions) - len(inserted), latest=latest)
 
 
 @dataclass
@@ -148,7 +194,7 @@ def sharing(user) -> dict:
     shift = units.shift_of_user(user)
     if shift is None:
         return {"share": False, "unit_id": None, "reason": "off_shift"}
-    busy = any(call.status in SHARING_STATUSES for call in units.active_calls(shift.unit_id))
+    busy = any(call.status in SHARING_STATUSES for call in units.active_calls(shift.unit_id, timeline=False))
     if busy:
         return {"share": True, "unit_id": shift.unit_id, "reason": "call"}
     if current_app.config["SHARE_POSITION_WHEN_AVAILABLE"]:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp import uow
 from fieldapp.accounts.models import User
@@ -21,7 +21,8 @@ from fieldapp.units.models import Shift, Unit
 # A unit's status is derived from its shift and its active calls; the calls part sits above units
 # and provides them (``fieldapp.wiring``).
 active_calls = Slot("units.active_calls", "The active calls (assigned to cleared) of the unit ``unit_id``, "
-                    "or of every unit when it is None: a list of ``calls.models.Call``.")
+                    "or of every unit when it is None: a list of ``calls.models.Call`` (``timeline=False``: "
+                    "their timelines unread).")
 
 SHIFTS = "shifts"  # what a batch reads once about open shifts (``uow.memo``), forgotten when one opens or closes
 AVAILABLE, OUT_OF_SERVICE = "available", "out_of_service"
@@ -89,11 +90,12 @@ def open_shift_of(unit: Unit) -> Shift | None:
 
 
 def shift_of_user(user) -> Shift | None:
-    """The open shift ``user`` is working, if any (read once per batch of outbox records, again after
-    a shift change)."""
+    """The open shift ``user`` is working, if any, with its unit (read once per batch of outbox records,
+    again after a shift change)."""
     return uow.memo((SHIFTS, "of_user", user.id), lambda: db.session.scalar(
         select(Shift).where(Shift.ended_at.is_(None),
-                            (Shift.clinician_id == user.id) | (Shift.officer_id == user.id))))
+                            (Shift.clinician_id == user.id) | (Shift.officer_id == user.id))
+        .options(joinedload(Shift.unit))))
 
 
 def unit_views() -> list[UnitView]:
