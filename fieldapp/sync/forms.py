@@ -3,6 +3,7 @@ by the page's service. A handler returns (created, location, warnings, message):
 was saved, as the page's own flash does, for the page the device opens next; services raise refusals."""
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.calls import constants as call_constants
@@ -29,7 +30,7 @@ def _present(payload: dict) -> dict:
 
 def _loaded(data, errors):
     if errors:
-        message = errors.pop("", "Some fields are not valid.")
+        message = errors.pop("", None) or _("Some fields are not valid.")
         raise Invalid(message, fields={name: [text] for name, text in errors.items()})
     return data
 
@@ -38,11 +39,11 @@ def call_status(args, form):
     payload = _present({key: form.get(key) or None
                         for key in ("id", "status", "recorded_at", "disposition", "final_call_type")})
     data = shared(StatusChangeSchema).load(payload)
-    _, created = status_changes.change_status(
+    _event, created = status_changes.change_status(
         args["call_id"], event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
         disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
     return created, url_for("calls.show", call_id=args["call_id"]), [], \
-        f"Call {args['call_id']}: {call_constants.STATUS_LABELS[data['status']].lower()}."
+        _("Call %(id)s: %(status)s.", id=args["call_id"], status=call_constants.STATUS_LABELS[data["status"]].lower())
 
 
 def encounter(args, form):
@@ -54,7 +55,7 @@ def referral(args, form):
     data = shared(ReferralCreateSchema).load(referral_payload(form))
     record, created = referrals.make_referral(args["encounter_id"], data, by=current_user)
     return created, url_for("referrals.show", referral_id=record.id), [], \
-        f"Referred to {record.service.name}." if created else "This referral was already saved."
+        _("Referred to %(service)s.", service=record.service.name) if created else _("This referral was already saved.")
 
 
 def referral_step(args, form):
@@ -63,19 +64,21 @@ def referral_step(args, form):
     data = shared(ReferralStatusSchema).load(_present(payload))
     event, created = referrals.change_status(args["referral_id"], data, by=current_user)
     return created, url_for("referrals.show", referral_id=args["referral_id"]), [], \
-        f"Referral is now {referral_constants.STATUS_LABELS[event.status].lower()}."
+        _("Referral is now %(lower)s.", lower=referral_constants.STATUS_LABELS[event.status].lower())
 
 
 def note_on_encounter(args, form):
     data = _loaded(*load_note(form, NoteCreateSchema))
-    _, created = notes.add_note(data=data, by=current_user, encounter_id=args["encounter_id"])
-    return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), [], "Note signed."
+    _note, created = notes.add_note(data=data, by=current_user, encounter_id=args["encounter_id"])
+    return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), [], \
+        _("Note signed.%(due)s", due="")
 
 
 def note_on_person(args, form):
     data = _loaded(*load_note(form, NoteCreateSchema))
-    _, created = notes.add_note(data=data, by=current_user, person_id=args["person_id"])
-    return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), [], "Note signed."
+    _note, created = notes.add_note(data=data, by=current_user, person_id=args["person_id"])
+    return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), [], \
+        _("Note signed.%(due)s", due="")
 
 
 def addendum(args, form):
@@ -84,14 +87,15 @@ def addendum(args, form):
     on_person = form.get("return_to") == "person" and record.person_id is not None
     target = url_for("people.show", person_id=record.person_id) if on_person or record.encounter_id is None \
         else url_for("encounters.show", encounter_id=record.encounter_id)
-    return created, f"{target}#note-{record.addendum_to_id}", [], "Addendum signed; the original note is unchanged."
+    return created, f"{target}#note-{record.addendum_to_id}", [], _("Addendum signed; the original note is unchanged.")
 
 
 def safety_plan(args, form):
     data = _loaded(*load_plan(form))
     plan, created = safety_plans.make_plan(args["encounter_id"], data, by=current_user)
     return created, url_for("safetyplans.show", plan_id=plan.id), [], \
-        "Safety plan signed. Print it for the person to keep." if created else "This safety plan was already saved."
+        _("Safety plan signed.%(due)s Print it for the person to keep.", due="") if created \
+        else _("This safety plan was already saved.")
 
 
 def position(args, form):

@@ -165,7 +165,15 @@
           sessionStorage.setItem(SAVED_KEY, JSON.stringify({ path: new URL(mine.url, location.href).pathname,
             message: mine.message || "", warnings: mine.warnings || [] }));
         } catch (error) { /* private mode: the page opens without the confirmation */ }
-        location.assign(mine.url);
+        var target = new URL(mine.url, location.href);
+        if (target.pathname === location.pathname && target.search === location.search) {
+          // the same page (a note signed on its encounter: /encounters/<id>#notes): a new hash alone
+          // would only scroll, so load the page again to show what was saved
+          history.replaceState(history.state, "", target.href);
+          location.reload();
+        } else {
+          location.assign(target.href);
+        }
       }
       return;
     }

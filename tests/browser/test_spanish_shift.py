@@ -1,10 +1,11 @@
 """A Spanish-speaking clinician's shift at 360x740 (issue 23): the browser asks for Spanish
 (Accept-Language), the clinician signs in, opens a call from a Spanish speaker who needs an interpreter,
-logs an encounter, refers, and reads the encounter page with its note form: no text of the English
+plays the encounter form (referred to a service, an age, saved) and signs a note: no text of the English
 catalogues (pages and scripts) is left on screen, the person's language is at the top of the call and
 the encounter form, the consent statement reads in Spanish, and axe finds nothing."""
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_offline import api_as
-from tests.fixtures.encounters import encounter_body
 
 pytestmark = pytest.mark.browser
 
@@ -72,23 +72,36 @@ def test_a_spanish_speaking_clinicians_shift_shows_no_english(browser, live_serv
         assert english_left(page) == []
         browser_screenshot(page, "spanish-shift-call")
 
+        # on scene (the officer's taps are another test's), then the clinician plays the encounter form:
+        # referred to a service, an age, saved; then signs a note on the encounter page, all in Spanish
+        headers = api_as(page, "officer1", live_server.password)
+        for status in ("en_route", "on_scene"):
+            moved = dispatch.request.post(f"/api/v1/calls/{call['id']}/status", headers=headers,
+                                          data={"id": str(uuid.uuid4()), "status": status})
+            assert moved.ok, moved.text()
         page.goto(f"/calls/{call['id']}/encounters/new")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Registrar una intervención")
         expect(page.locator(".language-notice").first).to_contain_text("Necesita intérprete")
         expect(page.locator(".consent-statement blockquote").first).to_have_attribute("lang", "es")
+        page.locator("label[for=outcome-referred]").click()
+        page.locator("label.service", has_text="Mobile Crisis Follow-up").click()  # the agency's own name
         assert english_left(page) == []
         browser_screenshot(page, "spanish-shift-encounter-form")
-
-        # the encounter with a referral, logged through the API (the form's taps are tests/browser/
-        # test_encounter_taps.py's); then the encounter page with its referral and note forms, in Spanish
-        headers = api_as(page, "clinician1", live_server.password)
-        logged = dispatch.request.post(f"/api/v1/calls/{call['id']}/encounters", headers=headers,
-                                       data=encounter_body(person={"unidentified": True, "approx_age": 40,
-                                                                   "preferred_language": "es",
-                                                                   "interpreter_needed": True}))
-        assert logged.status == 201, logged.text()
-        page.goto(f"/encounters/{logged.json()['id']}")
-        assert not english_left(page)
+        page.get_by_role("button", name="Siguiente: a quién se contactó").click()
+        page.locator("label[for=age-50]").click()
+        assert english_left(page) == []
+        page.get_by_role("button", name="Guardar intervención").click()
+        page.wait_for_url(re.compile(r"/encounters/[0-9a-f-]{36}$"))
+        expect(page.locator("#page-status")).to_contain_text("Intervención guardada")
+        assert english_left(page) == []
         browser_screenshot(page, "spanish-shift-encounter")
+
+        page.locator("#note-body").fill("Llamar el viernes para ver cómo sigue.")
+        page.get_by_role("button", name="Firmar nota").click()
+        expect(page.get_by_text("Nota firmada.").first).to_be_visible()
+        expect(page.get_by_text("Llamar el viernes para ver cómo sigue.").first).to_be_visible()
+        assert english_left(page) == []
+        browser_screenshot(page, "spanish-shift-note")
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= 360, f"the page is {wide} px wide at 360 px"  # Spanish's longer words still fit
     finally:
