@@ -55,7 +55,8 @@ def new(encounter_id):
             except ServiceError as error:
                 errors, status = forms.form_errors(error)
             else:
-                flash(f"Referred to {referral.service.name}." if created else "This referral was already saved.",
+                flash(_("Referred to %(service)s.", service=referral.service.name) if created
+                      else _("This referral was already saved."),
                       "success")
                 return redirect(url_for("referrals.show", referral_id=referral.id))
     q, category = form.get("q", "").strip(), form.get("category", "")
