@@ -81,6 +81,8 @@ def refusals(places):
         ("manager", "get", "/billing?profile=no-such-profile&start=31/31/2026", None),
         ("clinician1", "get", "/people/search?q=31/31/1990", None),
         ("dispatcher", "post", "/calls/new", {"call_type": "", "priority": "nine", "address": "", "lat": "north"}),
+        ("dispatcher", "get", "/admin/audit", None),  # not theirs: 403
+        ("clinician1", "get", "/calls/99999999", None),  # not there: 404
     ]
 
 
