@@ -10,8 +10,9 @@ from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
 from fieldapp.errors import Invalid
 from fieldapp.extensions import db
+from fieldapp.i18n.messages import N_
 
-WRONG_CURRENT = "This is not your current password."
+WRONG_CURRENT = N_("This is not your current password.")
 
 
 def policy_check(user: User, password: str, field: str) -> None:

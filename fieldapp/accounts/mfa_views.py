@@ -102,5 +102,6 @@ def confirm():
 def reset(user_id):
     user = accounts.get_user(user_id)
     second_factor.reset_second_factor(user, by=current_user)
-    flash(f"Second factor of {user.username} removed; they set it up again at their next sign-in.", "success")
+    flash(_("Second factor of %(username)s removed; they set it up again at their next sign-in.",
+            username=user.username), "success")
     return redirect(url_for("accounts.users"))

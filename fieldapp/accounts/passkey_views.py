@@ -103,7 +103,8 @@ def add():
     ended = second_factor.factor_changed(current_user, keep=accounts.session_row(current_user.get_id()),
                                          action="passkey.add")
     db.session.commit()
-    flash(f"Passkey “{passkey.name}” added." + (" You are signed out everywhere else." if ended else ""), "success")
+    everywhere = " " + _("You are signed out everywhere else.") if ended else ""
+    flash(_("Passkey “%(name)s” added.", name=passkey.name) + everywhere, "success")
     return jsonify(next=url_for("passkeys.index")), 201
 
 

@@ -112,8 +112,8 @@ def change_password():
         data, errors = forms.load(PasswordChangeSchema(), {k: form.get(k, "") for k in
                                                            ("current_password", "new_password")})
         if not errors and form.get("new_password") != form.get("new_password_again"):
-            errors = {"new_password_again": "The two new passwords are not the same.",
-                      "": "Please correct the fields marked below."}
+            errors = {"new_password_again": _("The two new passwords are not the same."),
+                      "": _("Please correct the fields marked below.")}
         if not errors:
             try:
                 ended = credentials.change_own_password(
@@ -122,8 +122,8 @@ def change_password():
             except ServiceError as error:
                 errors, _unused = forms.form_errors(error)
             else:
-                flash(_("Your password is changed.") + (" You are signed out everywhere else." if ended else ""),
-                      "success")
+                everywhere = " " + _("You are signed out everywhere else.") if ended else ""
+                flash(_("Your password is changed.") + everywhere, "success")
                 return redirect(url_for("accounts.sessions"))
     return render_template("accounts/change_password.html", errors=errors), 422 if errors else 200
 

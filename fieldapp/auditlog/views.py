@@ -11,6 +11,7 @@ from fieldapp import clock
 from fieldapp.audit import services
 from fieldapp.auditlog.schemas import AuditQuerySchema
 from fieldapp.extensions import db
+from fieldapp.i18n.formats import format_number
 from fieldapp.roles import ADMIN
 from fieldapp.web import forms
 from fieldapp.web.access import allow
@@ -45,12 +46,12 @@ def _query(args):
             try:
                 payload[name] = _day_start(text, days_after=days_after)
             except (ValueError, OverflowError):
-                errors[name] = "Enter a date like 2026-11-24."
+                errors[name] = _("Enter a date like 2026-11-24.")
     query, schema_errors = forms.load(AuditQuerySchema(), payload)
     errors = {**schema_errors, **errors}
     page = args.get("page", "1").strip() or "1"
     if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
-        errors["page"] = f"A page is a whole number from 1 to {MAX_PAGE:,}."
+        errors["page"] = _("A page is a whole number from 1 to %(max)s.", max=format_number(MAX_PAGE))
     if errors:
         errors.setdefault("", _("Please correct the fields marked below."))
         return None, errors

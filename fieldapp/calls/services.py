@@ -250,8 +250,9 @@ def assign(call_id, unit_id, *, by, confirm_busy=True) -> Call:
             raise Conflict(_("The call is already assigned to %(call_sign)s.", call_sign=unit.call_sign))
         kind = "reassigned"
     else:
-        raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot be "
-                       f"{'assigned' if call.unit_id is None else 'reassigned'}.",
+        now = str(c.STATUS_LABELS[call.status]).lower()
+        raise Conflict(_("A call that is %(status)s cannot be assigned.", status=now) if call.unit_id is None
+                       else _("A call that is %(status)s cannot be reassigned.", status=now),
                        code="invalid_transition")
     previous = call.unit.call_sign if call.unit else None
     previous_unit_id = call.unit_id

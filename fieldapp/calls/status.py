@@ -54,10 +54,12 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     if not is_crew(by, call):
         raise Forbidden(_("Only the crew of the assigned unit can change this call's status."))
     if status not in next_statuses(call):
-        allowed = ", ".join(c.STATUS_LABELS[s].lower() for s in next_statuses(call)) or "nothing"
-        raise Conflict(f"A call that is {c.STATUS_LABELS[call.status].lower()} cannot become "
-                       f"{c.STATUS_LABELS[status].lower()}; it can become: {allowed}.",
-                       fields={"status": [f"Not allowed from {call.status}."]}, code="invalid_transition")
+        allowed = ", ".join(str(c.STATUS_LABELS[s]).lower() for s in next_statuses(call)) or _("nothing")
+        raise Conflict(_("A call that is %(status)s cannot become %(target)s; it can become: %(options)s.",
+                         status=str(c.STATUS_LABELS[call.status]).lower(),
+                         target=str(c.STATUS_LABELS[status]).lower(), options=allowed),
+                       fields={"status": [_("Not allowed from %(code)s.", code=call.status)]},
+                       code="invalid_transition")
     if status == c.CLEARED and not disposition:
         raise Invalid(_("Choose how the call ended before clearing it."),
                       fields={"disposition": [_("Required when clearing a call.")]})

@@ -74,7 +74,7 @@ def change_status(call_id):
         call = services.get_call(current_user, call_id, audit_read=False)
         return _render_call(call, errors, status)
     if created:
-        flash(_("Call %(id)s: %(status)s.", id=call_id, status=c.STATUS_LABELS[entry.status].lower()), "success")
+        flash(_("Call %(id)s: %(status)s.", id=call_id, status=str(c.STATUS_LABELS[entry.status]).lower()), "success")
     return redirect(url_for("calls.show", call_id=call_id))
 
 

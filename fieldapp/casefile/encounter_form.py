@@ -163,7 +163,7 @@ def save_note(encounter, form) -> list[str]:
     data, errors = forms.load(NoteCreateSchema(), {k: v for k, v in payload.items() if v is not None})
     try:
         if errors:
-            raise Invalid(errors.get("", "The note is not valid."))
+            raise Invalid(errors.get("", _("The note is not valid.")))
         if form.get("note_follow_up"):
             data["follow_up_due"] = utcnow() + FOLLOW_UP_AFTER
         notes.add_note(data=data, by=current_user, encounter_id=encounter.id)

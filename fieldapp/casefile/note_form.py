@@ -1,6 +1,8 @@
 """The note form (a note, an addendum, the follow-up it may open) as the API's fields: for the pages
 and for the outbox's batch (``fieldapp.sync.forms``)."""
 
+from flask_babel import gettext as _
+
 from fieldapp import clock
 from fieldapp.web import forms
 
@@ -14,6 +16,6 @@ def load_note(form, schema):
         payload["follow_up_due"] = clock.from_input(due)
     data, errors = forms.load(schema(), payload)
     if due == "":  # the box is ticked but no time given: say so rather than sign without a task
-        errors = {"": "Please correct the fields marked below.", **errors,
-                  "follow_up_due": "Choose when the follow-up is due."}
+        errors = {"": _("Please correct the fields marked below."), **errors,
+                  "follow_up_due": _("Choose when the follow-up is due.")}
     return data, errors

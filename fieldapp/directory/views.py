@@ -92,7 +92,8 @@ def create_service():
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
-            flash(f"Added {service.name} ({service.organization.name}) to the directory.", "success")
+            flash(_("Added %(service)s (%(organization)s) to the directory.", service=service.name,
+                    organization=service.organization.name), "success")
             return redirect(url_for("directory.manage"))
     return _render_manage(service_form=form, service_errors=errors, status=status)
 

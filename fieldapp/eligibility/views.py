@@ -1,6 +1,7 @@
 """The page where dispatchers and program managers record eligible calls never sent to the team."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from fieldapp import clock
@@ -8,6 +9,7 @@ from fieldapp.calls.constants import SOURCES
 from fieldapp.eligibility import services
 from fieldapp.eligibility.constants import NOT_SENT_REASONS
 from fieldapp.eligibility.schemas import NotSentCountCreateSchema
+from fieldapp.i18n.formats import format_date
 from fieldapp.roles import ADMIN, DISPATCHER, PROGRAM_MANAGER
 from fieldapp.web import forms
 from fieldapp.web.access import allow
@@ -26,8 +28,9 @@ def index():
         data, errors = forms.load(NotSentCountCreateSchema(), payload)
         if not errors:
             row, _ = services.record(data, by=current_user)
-            flash(f"Recorded {row.count} eligible call{'s' if row.count != 1 else ''} not sent on "
-                  f"{row.day.isoformat()}.", "success")
+            flash(ngettext("Recorded %(num)s eligible call not sent on %(day)s.",
+                           "Recorded %(num)s eligible calls not sent on %(day)s.", row.count,
+                           day=format_date(row.day)), "success")
             return redirect(url_for("not_sent.index"))
     return render_template("eligibility/not_sent.html", errors=errors, form=form, today=today.isoformat(),
                            rows=services.listed(None, None, today), REASONS=NOT_SENT_REASONS,

@@ -114,7 +114,8 @@ def log_encounter(call_id, data: dict, *, by, add_referral=None) -> tuple[Encoun
     if not calls.is_crew(by, call):
         raise Forbidden(_("Only the crew of the assigned unit can log encounters on this call."))
     if call.status in (call_constants.PENDING, call_constants.CANCELLED):
-        raise Conflict(f"A {call_constants.STATUS_LABELS[call.status].lower()} call has no encounters.",
+        now = str(call_constants.STATUS_LABELS[call.status]).lower()
+        raise Conflict(_("A %(status)s call has no encounters.", status=now),
                        code="invalid_state")
     _check_consistency(data)
     _clinician_only(data, by)

@@ -27,6 +27,12 @@ TEMPLATES = (
     _l("Must be one of: {choices}."), _l("String does not match expected pattern."),
     _l("Number too large."), _l("Special numeric values (nan or infinity) are not permitted."),
     _l("The request body is not valid JSON."), _l("Some fields are not valid."),
+    # fieldapp's own, written with their values (fieldapp.schemas, accounts.passwords, outbound)
+    _l("Use {min} to {max} characters."), _l("Use at most {max} characters."), _l("Use at least {min} characters."),
+    _l("At most {max} items."), _l("At most {max} characters."), _l("{what} must use https."),
+    _l("{what} must be on a public address, not {refusal}."), _l("Give a host name, without user or password."),
+    _l("Not a valid port."), _l("{what} must be on a public address, not a loopback address."),
+    _l("a loopback address"), _l("a private or reserved address"),  # outbound.address_refusal's words
 )
 
 
@@ -52,7 +58,8 @@ def translate(message):
     for pattern, english in _patterns():
         found = pattern.match(message)
         if found:
-            return gettext(english).format(**found.groupdict())
+            # a value may be words of the catalogue itself ("Webhook URLs", "a loopback address")
+            return gettext(english).format(**{key: translate(value) for key, value in found.groupdict().items()})
     return message
 
 

@@ -17,9 +17,10 @@ from py_vapid import Vapid
 from pywebpush import WebPusher
 
 from fieldapp import outbound
+from fieldapp.i18n.messages import N_
 from fieldapp.outbound import Result
 
-WHAT = "Push endpoints"
+WHAT = N_("Push endpoints")
 MAX_ENDPOINT = 1000
 JWT_HOURS = 12
 USER_AGENT = "fieldapp-push/1"

@@ -149,10 +149,12 @@ def apply_step(referral: Referral, data: dict, body_hash: str, *, actor, user_id
     status, reason = data["status"], (data.get("reason") or "").strip()
     allowed = c.TRANSITIONS.get(referral.status, ())
     if status not in allowed:
-        options = ", ".join(c.STATUS_LABELS[s].lower() for s in allowed) or "nothing (it is closed)"
-        raise Conflict(f"A referral that is {c.STATUS_LABELS[referral.status].lower()} cannot become "
-                       f"{c.STATUS_LABELS[status].lower()}; it can become: {options}.",
-                       fields={"status": [f"Not allowed from {referral.status}."]}, code="invalid_transition")
+        options = ", ".join(str(c.STATUS_LABELS[s]).lower() for s in allowed) or _("nothing (it is closed)")
+        raise Conflict(_("A referral that is %(status)s cannot become %(target)s; it can become: %(options)s.",
+                         status=str(c.STATUS_LABELS[referral.status]).lower(),
+                         target=str(c.STATUS_LABELS[status]).lower(), options=options),
+                       fields={"status": [_("Not allowed from %(code)s.", code=referral.status)]},
+                       code="invalid_transition")
     if status in c.NEEDS_REASON and not reason:
         raise Invalid(_("Say why the referral is %(lower)s.", lower=c.STATUS_LABELS[status].lower()),
                       fields={"reason": [_("A reason is required for this step.")]})

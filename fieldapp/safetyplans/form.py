@@ -1,6 +1,8 @@
 """The safety-plan form as the service's fields: for the page and for the outbox's batch
 (``fieldapp.sync.forms``). Each step is a text box, a line per item."""
 
+from flask_babel import gettext as _
+
 from fieldapp import clock
 from fieldapp.encounters.constants import FOLLOW_UP_AFTER
 from fieldapp.safetyplans.constants import STEPS
@@ -23,11 +25,12 @@ def load_plan(form):
         box = name.split(".")[0]
         boxes[box] = f"{boxes[box]} {message}" if box in boxes else message
     if due == "":  # the box is ticked but no time given: say so rather than sign without a task
-        boxes["follow_up_due"] = "Choose when the follow-up is due."
+        boxes["follow_up_due"] = _("Choose when the follow-up is due.")
     if "id" in boxes:  # made by the device when Save was pressed: only a hand-made request lacks it
-        boxes[""] = f"This form was sent without its id ({boxes.pop('id')}): open it again and save."
+        boxes[""] = _("This form was sent without its id (%(problem)s): open it again and save.",
+                       problem=boxes.pop("id"))
     if boxes:
-        boxes.setdefault("", "Please correct the fields marked below.")
+        boxes.setdefault("", _("Please correct the fields marked below."))
         return None, boxes
     return data, {}
 

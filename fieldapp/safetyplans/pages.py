@@ -57,7 +57,7 @@ def create(encounter_id):
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
-            due = " A follow-up task is open for you." if request.form.get("follow_up") else ""
+            due = " " + _("A follow-up task is open for you.") if request.form.get("follow_up") else ""
             flash(_("Safety plan signed.%(due)s Print it for the person to keep.", due=due), "success")
             return redirect(url_for("safetyplans.show", plan_id=plan.id))
     encounter = encounters.get_encounter(current_user, encounter_id, audit_read=False)

@@ -153,12 +153,15 @@ def _crew_member(user_id, role, field_name) -> User:
     if user is None:
         raise NotFound(_("No such user."), fields={field_name: [_("No such user.")]})
     if not user.active:
-        raise Invalid(f"{user.full_name} is deactivated.", fields={field_name: [_("This user is deactivated.")]})
+        raise Invalid(_("%(name)s is deactivated.", name=user.full_name),
+                      fields={field_name: [_("This user is deactivated.")]})
     if user.role != role:
-        raise Invalid(f"{user.full_name} is not a {role}.", fields={field_name: [_("Choose a %(role)s.", role=role)]})
+        raise Invalid(_("%(name)s is not a %(role)s.", name=user.full_name, role=role),
+                      fields={field_name: [_("Choose a %(role)s.", role=role)]})
     busy = shift_of_user(user)
     if busy is not None:
-        raise Conflict(f"{user.full_name} is already on shift with {busy.unit.call_sign}.",
+        raise Conflict(_("%(name)s is already on shift with %(call_sign)s.", name=user.full_name,
+                         call_sign=busy.unit.call_sign),
                        fields={field_name: [_("Already on shift with %(call_sign)s.", call_sign=busy.unit.call_sign)]})
     return user
 
@@ -176,7 +179,8 @@ def open_shift(unit: Unit, *, clinician_id, officer_id, by) -> Shift:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(f"{unit.call_sign} already has an open shift; close it first.") from None
+        raise Conflict(_("%(call_sign)s already has an open shift; close it first.",
+                         call_sign=unit.call_sign)) from None
     _shift_changed(shift, shift)
     audit.record("shift.open", obj=shift, user=by, details={
         "unit": unit.call_sign, "clinician": clinician.username, "officer": officer.username})
@@ -189,7 +193,8 @@ def close_shift(unit: Unit, *, by) -> Shift:
     if shift is None:
         raise Conflict(_("%(call_sign)s has no open shift.", call_sign=unit.call_sign))
     if active_calls(unit.id):
-        raise Conflict(f"{unit.call_sign} still has active calls; clear or reassign them first.")
+        raise Conflict(_("%(call_sign)s still has active calls; clear or reassign them first.",
+                         call_sign=unit.call_sign))
     shift.ended_at = utcnow()
     shift.ended_by_id = getattr(by, "id", None)
     _shift_changed(shift, None)

@@ -46,8 +46,8 @@ def open_shift(unit_id):
         return redirect(url_for("units.index"))
     try:
         shift = services.open_shift(unit, by=current_user, **data)
-        flash(f"{unit.call_sign} is on duty: {shift.clinician.full_name} and {shift.officer.full_name}.",
-              "success")
+        flash(_("%(unit)s is on duty: %(clinician)s and %(officer)s.", unit=unit.call_sign,
+                clinician=shift.clinician.full_name, officer=shift.officer.full_name), "success")
     except ServiceError as error:
         flash_refusal(error)
     return redirect(url_for("units.index"))

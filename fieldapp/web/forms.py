@@ -1,6 +1,7 @@
 """HTML forms are validated by the same marshmallow schemas as the API."""
 
 from flask import flash
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from fieldapp.errors import ServiceError
@@ -69,5 +70,5 @@ def flat_errors(messages, prefix=""):
         else:
             flat[name] = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if flat and "" not in flat:
-        flat[""] = "Please correct the fields marked below."
+        flat[""] = _("Please correct the fields marked below.")
     return flat

@@ -1,5 +1,6 @@
 from marshmallow import fields
 
+from fieldapp.i18n.messages import N_
 from fieldapp.integrations.accounts.services import ACTIONS, KINDS
 from fieldapp.schemas import BaseSchema, Choice, Many, Text
 
@@ -8,7 +9,7 @@ ALL_ACTIONS = sorted({action for actions in ACTIONS.values() for action in actio
 
 class IntegrationCreateSchema(BaseSchema):
     name = Text(80, required=True)
-    kind = Choice(KINDS, "Choose the kind: cad, partner or crisis_line.", required=True)
+    kind = Choice(KINDS, N_("Choose the kind: cad, partner or crisis_line."), required=True)
     actions = Many(Choice(ALL_ACTIONS, "Choose actions from: " + ", ".join(ALL_ACTIONS) + "."), len(ALL_ACTIONS),
                           metadata={"description": "Default: every action of the kind."})
     organization_id = fields.UUID(allow_none=True, metadata={"description": "Partners: the directory "

@@ -78,18 +78,18 @@ def get_account(account_id) -> IntegrationAccount:
 def _check(kind, actions, organization_id, webhook_url):
     problems = {}
     if kind not in KINDS:
-        problems["kind"] = [f"One of: {', '.join(KINDS)}."]
+        problems["kind"] = [_("One of: %(kinds)s.", kinds=", ".join(KINDS))]
         raise Invalid(_("Choose the kind of integration."), fields=problems)
     unknown = set(actions) - set(ACTIONS[kind])
     if unknown or not actions:
-        problems["actions"] = [f"Choose from: {', '.join(ACTIONS[kind])}."]
+        problems["actions"] = [_("Choose from: %(actions)s.", actions=", ".join(ACTIONS[kind]))]
     if kind == PARTNER:
         if organization_id is None or db.session.get(Organization, organization_id) is None:
-            problems["organization_id"] = ["A partner account belongs to an organization of the directory."]
+            problems["organization_id"] = [_("A partner account belongs to an organization of the directory.")]
         if webhook_url:
-            problems["webhook_url"] = ["Only CAD and 988 crisis line accounts receive webhooks."]
+            problems["webhook_url"] = [_("Only CAD and 988 crisis line accounts receive webhooks.")]
     elif organization_id is not None:
-        problems["organization_id"] = ["Only partner accounts belong to an organization."]
+        problems["organization_id"] = [_("Only partner accounts belong to an organization.")]
     if webhook_url:
         message = check_webhook_url(webhook_url)
         if message:

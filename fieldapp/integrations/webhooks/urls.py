@@ -6,8 +6,9 @@ allows ``http`` and loopback; private, link-local and other reserved ranges stay
 from flask import current_app
 
 from fieldapp import outbound
+from fieldapp.i18n.messages import N_
 
-WHAT = "Webhook URLs"
+WHAT = N_("Webhook URLs")
 
 
 def insecure_allowed() -> bool:
