@@ -62,7 +62,7 @@ def write_pending(session):
         return
     session.flush()  # the change itself first: its row locks are taken before the ordering lock
     locks.xact_lock(session, locks.LIVE_EVENTS)
-    if dialect_of(session) == "sqlite":
+    if dialect_of(session) == "sqlite" and len(rows) > 1:  # one event (a position, a tap): a plain insert
         _number(session, rows)
     session.add_all(rows)
     session.flush()

@@ -43,7 +43,8 @@ def call_status(args, form):
         args["call_id"], event_id=data["id"], status=data["status"], recorded_at=data.get("recorded_at"),
         disposition=data.get("disposition"), by=current_user, final_call_type=data.get("final_call_type"))
     return created, url_for("calls.show", call_id=args["call_id"]), [], \
-        _("Call %(id)s: %(status)s.", id=args["call_id"], status=str(call_constants.STATUS_LABELS[data["status"]]).lower())
+        _("Call %(id)s: %(status)s.", id=args["call_id"],
+          status=str(call_constants.STATUS_LABELS[data["status"]]).lower())
 
 
 def encounter(args, form):
