@@ -3,6 +3,7 @@
 ``enforce_access`` (fieldapp/security/access.py) calls these after it has found who is asking."""
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.accounts import oidc
@@ -26,6 +27,6 @@ def password_change_first() -> None:
     if oidc.opened_by_provider(session_row(current_user.get_id())):
         return  # signed in through single sign-on: the admin-set password was not used
     if wants_json():
-        raise Forbidden("An admin set your password: choose your own first with "
-                        "POST /api/v1/me/password.", code="password_change_required")
+        raise Forbidden(_("An admin set your password: choose your own first with POST /api/v1/me/password."),
+                        code="password_change_required")
     abort(redirect(url_for("accounts.change_password")))

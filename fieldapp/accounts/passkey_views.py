@@ -150,8 +150,8 @@ def sign_in_with_passkey():
         accounts.check_code_step(user, body["credential"], device_token=device_token,
                                  check=lambda who, answer: passkeys.verify_assertion(who, answer, challenge))
     except Unauthorized:
-        raise Unauthorized(passkeys.NOT_ACCEPTED + " Five failures lock the account for 10 minutes.",
-                           code="mfa_invalid") from None
+        refused = _("%(refused)s Five failures lock the account for 10 minutes.", refused=_(passkeys.NOT_ACCEPTED))
+        raise Unauthorized(refused, code="mfa_invalid") from None
     mfa.end_challenge(session.get("mfa_challenge"))
     target = sign_in(user, session.get("login_next"), second_factor=True).location
     response = jsonify(next=target)

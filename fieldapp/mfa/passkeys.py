@@ -41,10 +41,11 @@ from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.extensions import db
+from fieldapp.i18n.messages import N_
 from fieldapp.mfa.passkey_models import Passkey
 
 MAX_PASSKEYS = 10
-NOT_ACCEPTED = "The passkey was not accepted. Try again, or use another way to sign in."
+NOT_ACCEPTED = N_("The passkey was not accepted. Try again, or use another way to sign in.")  # shown through _()
 _KNOWN_TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
 
 
@@ -95,7 +96,8 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
     if len(name) > 80:
         raise Invalid(_("The name is too long."), fields={"name": [_("At most 80 characters.")]})
     if len(passkeys_of(user)) >= MAX_PASSKEYS:
-        raise Invalid(f"At most {MAX_PASSKEYS} passkeys.", fields={"credential": [f"At most {MAX_PASSKEYS} passkeys."]})
+        most = _("At most %(count)s passkeys.", count=MAX_PASSKEYS)
+        raise Invalid(most, fields={"credential": [most]})
     rp_id, origin = relying_party()
     try:
         verified = verify_registration_response(credential=_json(credential), expected_challenge=challenge,
@@ -104,7 +106,7 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
         audit.record("mfa.passkey_add", outcome="failure", object_type="users", object_id=user.id, user=user,
                      details={"reason": str(error)[:200]})
         db.session.commit()
-        raise Invalid(NOT_ACCEPTED, fields={"credential": [NOT_ACCEPTED]}, code="passkey_invalid") from None
+        raise Invalid(_(NOT_ACCEPTED), fields={"credential": [_(NOT_ACCEPTED)]}, code="passkey_invalid") from None
     credential_id = bytes_to_base64url(verified.credential_id)
     if db.session.scalar(select(Passkey.id).where(Passkey.credential_id == credential_id)) is not None:
         raise Invalid(_("This passkey is already set up."), fields={"credential": ["This passkey is already set up."]},

@@ -32,7 +32,8 @@ def is_overdue(referral: Referral, now=None) -> bool:
 def _check_consent(consent: dict, service: Service, by) -> None:
     if service.part2_program:
         if by.role != CLINICIAN:
-            raise Forbidden("Referrals to substance-use treatment programs (42 CFR Part 2) are made by the clinician.")
+            raise Forbidden(_("Referrals to substance-use treatment programs (42 CFR Part 2) are made by the "
+                              "clinician."))
         if consent["type"] == "verbal":
             raise Invalid(_("A 42 CFR Part 2 program needs written consent."),
                           fields={"consent.type": [_("Written consent is required for this service.")]})

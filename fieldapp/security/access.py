@@ -90,11 +90,11 @@ def enforce_access():
         raise Forbidden(_("Your role does not allow this."))
     if not second_factor.session_assured(current_user) and not declared(request.endpoint, "enrolment_step"):
         if wants_json() and mfa.must_enrol(current_user):
-            raise Forbidden("Set up a second factor first: POST /api/v1/me/mfa/totp, then "
-                            "POST /api/v1/me/mfa/totp/confirm.", code="mfa_enrolment_required")
+            raise Forbidden(_("Set up a second factor first: POST /api/v1/me/mfa/totp, then "
+                              "POST /api/v1/me/mfa/totp/confirm."), code="mfa_enrolment_required")
         if wants_json():
-            raise Forbidden("This session began before your second factor was set up: sign in again "
-                            "with it.", code="mfa_session_unverified")
+            raise Forbidden(_("This session began before your second factor was set up: sign in again "
+                              "with it."), code="mfa_session_unverified")
         return redirect(url_for("mfa.enrol"))
     return None
 

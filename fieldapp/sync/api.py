@@ -1,4 +1,5 @@
 from flask import current_app
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from fieldapp.errors import Invalid
@@ -29,5 +30,6 @@ def sync(data):
     """
     size = current_app.config["SYNC_BATCH"]
     if len(data["records"]) > size:
-        raise Invalid(f"At most {size} records per request.", fields={"records": [f"Longer than {size}."]})
+        raise Invalid(_("At most %(size)s records per request.", size=size),
+                      fields={"records": [_("Longer than %(size)s.", size=size)]})
     return {"results": services.sync(data["records"])}
