@@ -4,6 +4,7 @@ above the form and each field's message) and an API refusal's ``message`` are ch
 crawl's detector (``pseudo.english_left``); the crawl (test_pseudo_locale.py) only follows links."""
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -144,3 +145,22 @@ def test_api_refusal_without_a_user_follows_accept_language(app, demo):
     error = response.get_json()["error"]
     assert error["message"].startswith(pseudo.OPEN), error["message"]
     assert not pseudo.english_words(error["message"], demo), error["message"]
+
+
+def test_what_the_outbox_is_told_after_a_save_speaks_the_users_language(app, demo, places):
+    """A field form sent from the outbox (POST /api/v1/sync) is answered with what was saved, which the
+    next page shows as its confirmation: in the user's language, as the page's own flash is."""
+    api = Api(app)
+    encounter = places["encounter"]
+    records = [{"ref": "note", "path": f"{encounter}/notes",
+                "fields": [["id", str(uuid.uuid4())], ["body", "Call back on Friday."]]},
+               {"ref": "refused", "path": f"{encounter}/notes", "fields": [["id", "not-an-id"], ["body", ""]]}]
+    response = api.post("/api/v1/sync", {"records": records}, user=_user("clinician1"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    results = {result["ref"]: result for result in response.get_json()["results"]}
+    assert results["note"]["result"] == "stored" and results["note"]["message"].startswith(pseudo.OPEN)
+    assert not pseudo.english_words(results["note"]["message"], demo), results["note"]["message"]
+    refusal = results["refused"]["error"]
+    assert results["refused"]["result"] == "refused" and refusal["message"].startswith(pseudo.OPEN)
+    for message in [refusal["message"], *(text for texts in refusal["fields"].values() for text in texts)]:
+        assert not pseudo.english_words(message, demo), message
