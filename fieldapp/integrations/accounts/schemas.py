@@ -10,7 +10,8 @@ ALL_ACTIONS = sorted({action for actions in ACTIONS.values() for action in actio
 class IntegrationCreateSchema(BaseSchema):
     name = Text(80, required=True)
     kind = Choice(KINDS, N_("Choose the kind: cad, partner or crisis_line."), required=True)
-    actions = Many(Choice(ALL_ACTIONS, "Choose actions from: " + ", ".join(ALL_ACTIONS) + "."), len(ALL_ACTIONS),
+    actions = Many(Choice(ALL_ACTIONS, N_("Choose actions from the list in the API document.")),
+                   len(ALL_ACTIONS),
                           metadata={"description": "Default: every action of the kind."})
     organization_id = fields.UUID(allow_none=True, metadata={"description": "Partners: the directory "
                                                              "organization the account acts for."})
