@@ -19,3 +19,9 @@ def load_note(form, schema):
         errors = {"": _("Please correct the fields marked below."), **errors,
                   "follow_up_due": _("Choose when the follow-up is due.")}
     return data, errors
+
+
+def signed_words(form) -> str:
+    """What a signed note's page (its flash) and the outbox (its answer) say: one wording for both."""
+    due = " " + _("A follow-up task is open for you.") if form.get("follow_up") else ""
+    return _("Note signed.%(due)s", due=due)

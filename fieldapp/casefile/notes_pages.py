@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.casefile.encounter_pages import render_encounter
-from fieldapp.casefile.note_form import load_note
+from fieldapp.casefile.note_form import load_note, signed_words
 from fieldapp.casefile.people_pages import render_person
 from fieldapp.encounters import services as encounters
 from fieldapp.errors import ServiceError
@@ -35,8 +35,7 @@ def _save(save, form, schema):
 
 
 def _signed():
-    due = " A follow-up task is open for you." if request.form.get("follow_up") else ""
-    flash(_("Note signed.%(due)s", due=due), "success")
+    flash(signed_words(request.form), "success")
 
 
 @bp.route("/encounters/<uuid:encounter_id>/notes", methods=["POST"])

@@ -38,3 +38,9 @@ def load_plan(form):
 def default_follow_up() -> str:
     """The follow-up a new plan opens, as the form's time box shows it (as for an encounter)."""
     return clock.to_input(clock.utcnow() + FOLLOW_UP_AFTER)
+
+
+def signed_words(form) -> str:
+    """What a signed safety plan's page (its flash) and the outbox (its answer) say: one wording for both."""
+    due = " " + _("A follow-up task is open for you.") if form.get("follow_up") else ""
+    return _("Safety plan signed.%(due)s Print it for the person to keep.", due=due)

@@ -4,7 +4,6 @@ the other field forms), and the plan as the person takes it, one printed page in
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -14,7 +13,7 @@ from fieldapp.errors import ServiceError
 from fieldapp.roles import ADMIN, CLINICIAN
 from fieldapp.safetyplans import printed, services
 from fieldapp.safetyplans.constants import CRISIS_LINE, STEPS
-from fieldapp.safetyplans.form import default_follow_up, load_plan
+from fieldapp.safetyplans.form import default_follow_up, load_plan, signed_words
 from fieldapp.web import forms
 from fieldapp.web.access import allow
 
@@ -57,8 +56,7 @@ def create(encounter_id):
         except ServiceError as error:
             errors, status = forms.form_errors(error)
         else:
-            due = " " + _("A follow-up task is open for you.") if request.form.get("follow_up") else ""
-            flash(_("Safety plan signed.%(due)s Print it for the person to keep.", due=due), "success")
+            flash(signed_words(request.form), "success")
             return redirect(url_for("safetyplans.show", plan_id=plan.id))
     encounter = encounters.get_encounter(current_user, encounter_id, audit_read=False)
     return _render_form(encounter, request.form, errors, status)

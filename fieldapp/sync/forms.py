@@ -9,6 +9,7 @@ from flask_login import current_user
 from fieldapp.calls import constants as call_constants
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.schemas import StatusChangeSchema
+from fieldapp.casefile import note_form
 from fieldapp.casefile.encounter_form import save_encounter_form, saved_words
 from fieldapp.casefile.note_form import load_note
 from fieldapp.errors import Invalid
@@ -19,6 +20,7 @@ from fieldapp.referrals import constants as referral_constants
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.form import referral_payload
 from fieldapp.referrals.schemas import ReferralCreateSchema, ReferralStatusSchema
+from fieldapp.safetyplans import form as plan_form
 from fieldapp.safetyplans import services as safety_plans
 from fieldapp.safetyplans.form import load_plan
 from fieldapp.schemas import shared
@@ -72,14 +74,14 @@ def note_on_encounter(args, form):
     data = _loaded(*load_note(form, NoteCreateSchema))
     _note, created = notes.add_note(data=data, by=current_user, encounter_id=args["encounter_id"])
     return created, url_for("encounters.show", encounter_id=args["encounter_id"], _anchor="notes"), [], \
-        _("Note signed.%(due)s", due="")
+        note_form.signed_words(form)
 
 
 def note_on_person(args, form):
     data = _loaded(*load_note(form, NoteCreateSchema))
     _note, created = notes.add_note(data=data, by=current_user, person_id=args["person_id"])
     return created, url_for("people.show", person_id=args["person_id"], _anchor="notes"), [], \
-        _("Note signed.%(due)s", due="")
+        note_form.signed_words(form)
 
 
 def addendum(args, form):
@@ -95,7 +97,7 @@ def safety_plan(args, form):
     data = _loaded(*load_plan(form))
     plan, created = safety_plans.make_plan(args["encounter_id"], data, by=current_user)
     return created, url_for("safetyplans.show", plan_id=plan.id), [], \
-        _("Safety plan signed.%(due)s Print it for the person to keep.", due="") if created \
+        plan_form.signed_words(form) if created \
         else _("This safety plan was already saved.")
 
 
