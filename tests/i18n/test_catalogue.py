@@ -5,9 +5,11 @@ with the same placeholders as its English."""
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from jinja2 import TemplateSyntaxError
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "fieldapp" / "translations"
@@ -56,3 +58,14 @@ def test_spanish_translates_every_message_without_fuzz():
             problems.append(f"placeholders differ: {english[0]!r} -> {forms!r}")
     assert not problems, f"{len(problems)} problems in es/messages.po:\n" + "\n".join(problems[:30])
     assert len([m for m in template if m.id]) > 1000  # the whole app, not an empty extraction
+
+
+def test_a_template_that_does_not_parse_stops_the_extraction(tmp_path):
+    """Jinja's extractor skips such a template silently by default, and `make translations` would then drop
+    its strings' Spanish as obsolete; babel.cfg makes it an error."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "broken.html").write_text('{% if shown %}{{ _("Call cleared.") }}')
+    with (ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    with pytest.raises(TemplateSyntaxError):
+        list(extract_from_dir(str(tmp_path), method_map, options_map, keywords=KEYWORDS))
