@@ -7,7 +7,9 @@ sheet lists every code of those columns with its label, so a cell can be matched
 the API. Times are real Excel date-times in the agency's zone, shown with their UTC offset
 (``2026-03-01 14:05:00 -05:00``: Excel has no zones, so the offset is part of the cell's number
 format, which changes across a daylight-saving change). openpyxl's write-only mode spools the
-rows to a temporary file; the workbook is then sent in chunks.
+rows to a temporary file; the workbook is then sent in chunks. openpyxl is imported where a workbook
+is made, not with the app: it is ~24 MB a process that never writes one (a CSV export, the worker)
+would carry.
 """
 
 import tempfile
@@ -17,10 +19,6 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from fieldapp import clock
 from fieldapp.calls import constants as calls
@@ -127,13 +125,16 @@ class _Cells:
     """Turns a row into the sheet's cells, with each time's offset in its number format."""
 
     def __init__(self, sheet, header, zone, meanings):
+        from openpyxl.cell import WriteOnlyCell
+
+        self.make_cell = WriteOnlyCell
         self.sheet, self.header, self.zone, self.meanings = sheet, header, clock.zone(zone), meanings
         self.formats = {}
 
     def time(self, moment: datetime):
         local = moment.astimezone(self.zone)
         offset = local.strftime("%z")
-        cell = WriteOnlyCell(self.sheet, local.replace(tzinfo=None))
+        cell = self.make_cell(self.sheet, local.replace(tzinfo=None))
         cell.number_format = self.formats.setdefault(offset, f'yyyy-mm-dd hh:mm:ss" {offset[:3]}:{offset[3:]}"')
         return cell
 
@@ -152,6 +153,10 @@ class _Cells:
 
 
 def _data_sheet(workbook, title, header, words):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"  # set before the first row: write-only sheets write their views first
     for index, name in enumerate(header, start=1):
@@ -168,6 +173,8 @@ def _data_sheet(workbook, title, header, words):
 
 def _close(sheet, header, rows):
     """The autofilter over the header and the rows (written with the sheet's end)."""
+    from openpyxl.utils import get_column_letter
+
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(rows, 1)}"
 
 
@@ -193,6 +200,8 @@ def xlsx_bytes(header, row_batches, make_row, title, zone):
 
 
 def _chunks(header, row_batches, make_row, words, zone):
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet, used, number = None, XLSX_MAX_ROWS, 0
     cells = None

@@ -2,15 +2,14 @@
 
 Shapely (GEOS) does the geometry: ring validity (self-intersection, a hole outside its shell) and
 point-in-polygon, which are easy to get subtly wrong by hand. Positions are [longitude, latitude].
+Shapely (with numpy, ~21 MB) is imported where a geometry is made, not with the app: a process that
+never checks or locates a zone (an export, a CLI command) does not carry it.
 """
 
 import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from shapely import prepared
-from shapely.geometry import Point, shape
-from shapely.validation import explain_validity
 
 from fieldapp.errors import Invalid
 
@@ -83,6 +82,9 @@ def _geometry_problems(geometry, label: str, count: list) -> list[str]:
                      if len(polygons) > 1 else _("%(label)s, ring %(ring)s", label=label, ring=r + 1))
             problems += _ring_problems(ring, where, count)
     if not problems:
+        from shapely.geometry import shape
+        from shapely.validation import explain_validity
+
         made = shape(geometry)
         if not made.is_valid:
             problems.append(_("%(label)s is not a valid polygon: %(why)s (a ring crosses itself or another ring).",
@@ -125,6 +127,8 @@ def check(document) -> list[CheckedZone]:
         found = _geometry_problems(feature.get("geometry"), label, count)
         problems += found
         if not found and name:
+            from shapely.geometry import shape
+
             zones.append(CheckedZone(name, feature["geometry"], shape(feature["geometry"]).bounds))
     if count[0] > MAX_POSITIONS:
         problems.append(_("The zones have %(count)s positions in all; at most %(max)s (simplify them).",
@@ -140,11 +144,15 @@ class Locator:
     """Which zone holds a point, over a set of zones (prepared geometries; built once per lookup batch)."""
 
     def __init__(self, zones):
+        from shapely import prepared
+        from shapely.geometry import Point, shape
+
+        self.point = Point
         self.zones = [(zone, prepared.prep(shape(zone.geometry))) for zone in zones]
 
     def zone_at(self, lat: float, lon: float):
         """The first zone (by name) holding the point, boundary included; None outside every zone."""
-        point = Point(lon, lat)
+        point = self.point(lon, lat)
         for zone, geometry in self.zones:
             if zone.min_lon <= lon <= zone.max_lon and zone.min_lat <= lat <= zone.max_lat \
                     and geometry.covers(point):

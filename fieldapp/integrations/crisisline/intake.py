@@ -16,15 +16,19 @@ language     the Patient's communication (the one marked preferred, else the fir
              patient-interpreterRequired (valueBoolean): interpreter needed
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.servicerequest import ServiceRequest
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 
 from fieldapp import languages
 from fieldapp.calls import constants as c
 from fieldapp.errors import Invalid
+
+if TYPE_CHECKING:  # imported where a hand-off is read: the R4B models are ~7 MB a process without one carries
+    from fhir.resources.R4B.servicerequest import ServiceRequest
 
 SR = "ServiceRequest"
 PRIORITIES = {"stat": 1, "asap": 1, "urgent": 2, "routine": 4}
@@ -71,6 +75,9 @@ def _path(loc) -> str:
 
 
 def validated(body) -> ServiceRequest:
+    from fhir.resources.R4B import get_fhir_model_class
+    from fhir.resources.R4B.servicerequest import ServiceRequest
+
     if not isinstance(body, dict) or body.get("resourceType") != SR:
         refuse(SR, "Send a FHIR R4 ServiceRequest (resourceType ServiceRequest).",
                "resourceType must be ServiceRequest.")
