@@ -8,8 +8,6 @@ cookie opens nothing."""
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from webauthn import base64url_to_bytes
-from webauthn.helpers import bytes_to_base64url
 
 from fieldapp.accounts import second_factor, session_lock
 from fieldapp.accounts import services as accounts
@@ -59,14 +57,14 @@ def unlock_options():
 def _take_challenge(key: str) -> bytes | None:
     value = session.pop(key, None)
     try:
-        return base64url_to_bytes(value) if isinstance(value, str) else None
+        return passkeys.challenge_bytes(value) if isinstance(value, str) else None
     except ValueError:
         return None
 
 
 def _options(key: str, made):
     options, challenge = made
-    session[key] = bytes_to_base64url(challenge)
+    session[key] = passkeys.challenge_text(challenge)
     return options, 200, {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
 

@@ -11,31 +11,18 @@ other step that must see the user again (unlocking an idle session).
 
 A phone's platform authenticator (its screen lock) is asked for with resident key and user
 verification *preferred*, so security keys without a PIN still work.
+
+``webauthn`` (with its CBOR and certificate parsers, ~5 MB) is imported where a passkey is set up or
+checked, not with the app: an export, the worker or a CLI command never needs it.
 """
 
 import json
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from webauthn import (
-    base64url_to_bytes,
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from fieldapp.audit import services as audit
 from fieldapp.clock import utcnow
@@ -46,7 +33,27 @@ from fieldapp.mfa.passkey_models import Passkey
 
 MAX_PASSKEYS = 10
 NOT_ACCEPTED = N_("The passkey was not accepted. Try again, or use another way to sign in.")  # shown through _()
-_KNOWN_TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
+
+
+@cache
+def _known_transports() -> frozenset[str]:
+    from webauthn.helpers.structs import AuthenticatorTransport
+
+    return frozenset(transport.value for transport in AuthenticatorTransport)
+
+
+def challenge_text(challenge: bytes) -> str:
+    """A challenge as the text kept in the signed session (base64url)."""
+    from webauthn.helpers import bytes_to_base64url
+
+    return bytes_to_base64url(challenge)
+
+
+def challenge_bytes(text: str) -> bytes:
+    """The challenge kept as ``challenge_text``; ValueError when it is not base64url."""
+    from webauthn import base64url_to_bytes
+
+    return base64url_to_bytes(text)
 
 
 def relying_party() -> tuple[str, str]:
@@ -70,15 +77,25 @@ def has_passkey(user) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Passkey).where(Passkey.user_id == user.id)))
 
 
-def _descriptors(user) -> list[PublicKeyCredentialDescriptor]:
+def _descriptors(user) -> list:
+    from webauthn import base64url_to_bytes
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
     return [PublicKeyCredentialDescriptor(
         id=base64url_to_bytes(key.credential_id),
-        transports=[AuthenticatorTransport(t) for t in key.transports.split(",") if t in _KNOWN_TRANSPORTS] or None)
+        transports=[AuthenticatorTransport(t) for t in key.transports.split(",") if t in _known_transports()] or None)
         for key in passkeys_of(user)]
 
 
 def registration_options(user) -> tuple[str, bytes]:
     """The browser's ``PublicKeyCredentialCreationOptions`` (JSON) and the challenge to keep."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     rp_id, _unused = relying_party()
     options = generate_registration_options(
         rp_id=rp_id, rp_name=current_app.config.get("WEBAUTHN_RP_NAME") or "fieldapp",
@@ -92,6 +109,10 @@ def registration_options(user) -> tuple[str, bytes]:
 
 def register(user, credential, challenge: bytes, name: str) -> Passkey:
     """Check the authenticator's answer to ``registration_options`` and keep the new passkey."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.exceptions import InvalidRegistrationResponse
+
     name = (name or "").strip() or "Passkey"
     if len(name) > 80:
         raise Invalid(_("The name is too long."), fields={"name": [_("At most 80 characters.")]})
@@ -114,7 +135,7 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
     transports = credential.get("response", {}).get("transports") if isinstance(credential, dict) else None
     passkey = Passkey(user_id=user.id, credential_id=credential_id, public_key=verified.credential_public_key,
                       sign_count=verified.sign_count, name=name,
-                      transports=",".join(t for t in (transports or []) if t in _KNOWN_TRANSPORTS)[:200])
+                      transports=",".join(t for t in (transports or []) if t in _known_transports())[:200])
     db.session.add(passkey)
     db.session.flush()
     audit.record("mfa.passkey_add", obj=passkey, user=user,
@@ -125,6 +146,9 @@ def register(user, credential, challenge: bytes, name: str) -> Passkey:
 
 def authentication_options(user) -> tuple[str, bytes]:
     """The browser's ``PublicKeyCredentialRequestOptions`` (JSON) for ``user``'s passkeys, and the challenge."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     rp_id, _unused = relying_party()
     options = generate_authentication_options(rp_id=rp_id, allow_credentials=_descriptors(user),
                                               user_verification=UserVerificationRequirement.PREFERRED)
@@ -136,6 +160,9 @@ def verify_assertion(user, credential, challenge: bytes | None) -> Passkey | Non
     ``PublicKeyCredential`` as JSON), or None. Records the use (counter, time, audit row) and commits.
 
     The caller must hand each challenge in once (pop it from where it kept it)."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import InvalidAuthenticationResponse
+
     data = _json(credential)
     if not challenge or not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return None
