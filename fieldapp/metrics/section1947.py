@@ -14,15 +14,15 @@ Shown by the dashboard and the printable report as their own block (templates/me
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import case, exists, or_, select
 
 from fieldapp.accounts.licensure import LICENSED
 from fieldapp.accounts.models import User
 from fieldapp.calls.models import Call
 from fieldapp.clock import utcnow
-from fieldapp.metrics.common import seconds, share
+from fieldapp.metrics import sql
+from fieldapp.metrics.common import grouped_quantiles, share
 from fieldapp.metrics.filters import Filters
-from fieldapp.metrics.sql import percentile
 from fieldapp.roles import CLINICIAN
 from fieldapp.units.crews import covering
 from fieldapp.units.models import Shift
@@ -32,11 +32,6 @@ def _professional_on_scene():
     """A condition on ``Call``: a shift open on its unit when it reached the scene had a licensed clinician."""
     return exists(select(Shift.id).join(User, Shift.clinician_id == User.id).where(
         covering(Call.unit_id, Call.first_on_scene_at), User.role == CLINICIAN, User.bh_role == LICENSED))
-
-
-def _times(rows) -> dict:
-    ordered = sorted(max(0.0, (on_scene - received).total_seconds()) for received, on_scene in rows)
-    return {"n": len(ordered), "median": seconds(percentile(ordered, 0.5)), "p90": seconds(percentile(ordered, 0.9))}
 
 
 def _hours(intervals: list[tuple[datetime, datetime]]) -> float:
@@ -73,21 +68,33 @@ def coverage(session, filters: Filters, now: datetime) -> dict:
             "professional_hours": with_professional, "professional_share": share(with_professional, period)}
 
 
-def figures(session, filters: Filters, *, now: datetime | None = None) -> dict:
-    now = now or utcnow()
-    query = (select(Call.received_at, Call.first_on_scene_at, _professional_on_scene().label("professional"))
+def _facts(filters: Filters):
+    """One row per response (a call a unit reached, received in the period): its response time in seconds
+    (at least 0: device clocks), again where a professional was on scene (else NULL), and that as 1 or 0."""
+    span = sql.float_seconds_between(Call.received_at, Call.first_on_scene_at)
+    query = (select(case((span < 0, 0.0), else_=span).label("response"),
+                    case((_professional_on_scene(), 1), else_=0).label("professional"))
              .where(Call.received_at >= filters.start, Call.received_at < filters.end,
                     Call.first_on_scene_at.is_not(None)))
     if filters.unit_id:
         query = query.where(Call.unit_id == filters.unit_id)
     if filters.call_type:
         query = query.where(Call.call_type == filters.call_type)
-    rows = session.execute(query).all()
-    with_professional = [(row.received_at, row.first_on_scene_at) for row in rows if row.professional]
+    inner = query.subquery("responses")  # the professional's look-up once per response
+    return select(inner.c.response, inner.c.professional,
+                  case((inner.c.professional == 1, inner.c.response)).label("professional_response")).subquery("facts")
+
+
+def figures(session, filters: Filters, *, now: datetime | None = None) -> dict:
+    """The section's figures; the percentiles computed in the database (``grouped_quantiles``)."""
+    now = now or utcnow()
+    empty = {"rows": 0, "professional": 0, "response": {"n": 0, "median": None, "p90": None}}
+    found = grouped_quantiles(session, _facts(filters), [], ["response", "professional_response"],
+                              sums=("professional",)).get((), empty)
     return {
-        "responses": len(rows), "with_professional": len(with_professional),
-        "professional_share": share(len(with_professional), len(rows)),
-        "response_times": _times([(row.received_at, row.first_on_scene_at) for row in rows]),
-        "professional_response_times": _times(with_professional),
+        "responses": found["rows"], "with_professional": found["professional"],
+        "professional_share": share(found["professional"], found["rows"]),
+        "response_times": found["response"],
+        "professional_response_times": found.get("professional_response") or empty["response"],
         "coverage": coverage(session, filters, now),
     }
