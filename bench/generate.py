@@ -321,7 +321,8 @@ def load(url: str, encounters: int, *, seed: int = 7) -> dict:
 
 
 def _small_tables(connection, generator):
-    """Units, clinicians, an organization with services in every category (three 42 CFR Part 2)."""
+    """Units, clinicians (two in three licensed, the rest peers: the section 1947 figures look each crew up),
+    an organization with services in every category (three 42 CFR Part 2)."""
     now = START
     for number in range(1, UNITS + 1):
         connection.execute("INSERT INTO units (id, call_sign, active, created_at) VALUES (%s, %s, true, %s)",
@@ -329,9 +330,10 @@ def _small_tables(connection, generator):
     clinicians = []
     for number in range(CLINICIANS):
         row = connection.execute(
-            "INSERT INTO users (username, full_name, role, password_hash, active, failed_logins, created_at, "
-            "password_changed_at) VALUES (%s, %s, 'clinician', 'x', true, 0, %s, %s) RETURNING id",
-            (f"bench-clinician-{number}", f"Clinician {number}", now, now)).fetchone()
+            "INSERT INTO users (username, full_name, role, bh_role, password_hash, active, failed_logins, created_at, "
+            "password_changed_at) VALUES (%s, %s, 'clinician', %s, 'x', true, 0, %s, %s) RETURNING id",
+            (f"bench-clinician-{number}", f"Clinician {number}", "peer" if number % 3 == 2 else "licensed",
+             now, now)).fetchone()
         clinicians.append(row[0])
     services = []
     for org_number in range(5):

@@ -14,7 +14,7 @@ Shown by the dashboard and the printable report as their own block (templates/me
 
 from datetime import datetime
 
-from sqlalchemy import case, exists, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from fieldapp.accounts.licensure import LICENSED
 from fieldapp.accounts.models import User
@@ -24,14 +24,8 @@ from fieldapp.metrics import sql
 from fieldapp.metrics.common import grouped_quantiles, share
 from fieldapp.metrics.filters import Filters
 from fieldapp.roles import CLINICIAN
-from fieldapp.units.crews import covering
+from fieldapp.units.crews import latest_started
 from fieldapp.units.models import Shift
-
-
-def _professional_on_scene():
-    """A condition on ``Call``: a shift open on its unit when it reached the scene had a licensed clinician."""
-    return exists(select(Shift.id).join(User, Shift.clinician_id == User.id).where(
-        covering(Call.unit_id, Call.first_on_scene_at), User.role == CLINICIAN, User.bh_role == LICENSED))
 
 
 def _hours(intervals: list[tuple[datetime, datetime]]) -> float:
@@ -70,19 +64,25 @@ def coverage(session, filters: Filters, now: datetime) -> dict:
 
 def _facts(filters: Filters):
     """One row per response (a call a unit reached, received in the period): its response time in seconds
-    (at least 0: device clocks), again where a professional was on scene (else NULL), and that as 1 or 0."""
+    (at least 0: device clocks), whether the crew of the shift open on the unit when it reached the scene had
+    a licensed clinician (``fieldapp.units.crews``: the unit's latest shift started by then, if not yet
+    ended; one index probe per response), and the response time again where it had (else NULL)."""
     span = sql.float_seconds_between(Call.received_at, Call.first_on_scene_at)
-    query = (select(case((span < 0, 0.0), else_=span).label("response"),
-                    case((_professional_on_scene(), 1), else_=0).label("professional"))
+    query = (select(case((span < 0, 0.0), else_=span).label("response"), Call.first_on_scene_at,
+                    latest_started(Call.unit_id, Call.first_on_scene_at).label("shift_id"))
              .where(Call.received_at >= filters.start, Call.received_at < filters.end,
                     Call.first_on_scene_at.is_not(None)))
     if filters.unit_id:
         query = query.where(Call.unit_id == filters.unit_id)
     if filters.call_type:
         query = query.where(Call.call_type == filters.call_type)
-    inner = query.subquery("responses")  # the professional's look-up once per response
-    return select(inner.c.response, inner.c.professional,
-                  case((inner.c.professional == 1, inner.c.response)).label("professional_response")).subquery("facts")
+    inner = query.subquery("responses")
+    professional = and_(or_(Shift.ended_at.is_(None), Shift.ended_at >= inner.c.first_on_scene_at),
+                        User.role == CLINICIAN, User.bh_role == LICENSED)
+    return (select(inner.c.response, case((professional, 1), else_=0).label("professional"),
+                   case((professional, inner.c.response)).label("professional_response"))
+            .select_from(inner).outerjoin(Shift, Shift.id == inner.c.shift_id)
+            .outerjoin(User, User.id == Shift.clinician_id).subquery("facts"))
 
 
 def figures(session, filters: Filters, *, now: datetime | None = None) -> dict:

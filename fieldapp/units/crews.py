@@ -24,6 +24,14 @@ def covering(unit_id, moment):
         or_(Shift.ended_at.is_(None), Shift.ended_at >= moment)
 
 
+def latest_started(unit_id, moment):
+    """The id of the latest shift on ``unit_id`` started at or before ``moment`` (columns or values), as a
+    scalar subquery: one probe of ix_shifts_unit_id_started_at. A unit has one shift open at a time, so its
+    shifts do not overlap: if any shift covers ``moment`` this one does (the caller checks its end)."""
+    return (select(Shift.id).where(Shift.unit_id == unit_id, Shift.started_at <= moment)
+            .order_by(Shift.started_at.desc()).limit(1).scalar_subquery())
+
+
 def shift_at(session, unit_id, moment) -> Shift | None:
     if unit_id is None or moment is None:
         return None

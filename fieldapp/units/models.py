@@ -28,6 +28,8 @@ class Shift(Base):
         # At most one open shift per unit, enforced by the database too.
         Index("uq_shifts_open_unit", "unit_id", unique=True,
               postgresql_where=text("ended_at IS NULL"), sqlite_where=text("ended_at IS NULL")),
+        # The shift on a unit at a moment: the latest started at or before it (fieldapp.units.crews).
+        Index("ix_shifts_unit_id_started_at", "unit_id", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -31,6 +31,23 @@ def test_share_of_responses_with_a_professional_and_their_response_times(app, db
     assert round(found["professional_response_times"]["median"]) == 3600
 
 
+def test_the_crew_on_scene_is_the_shift_open_then_not_an_earlier_one_of_the_unit(app, db, scene_encounter):
+    """A licensed crew's shift ended before the unit reached the scene; the peer crew that took over was on
+    scene: not a response with a professional (the unit's latest shift started by then, and not yet ended)."""
+    now = clock.utcnow()
+    licensed = UserFactory(role="clinician", bh_role="licensed")
+    earlier = ShiftFactory(clinician=licensed, started_at=now - timedelta(days=2), ended_at=now - timedelta(hours=5))
+    ShiftFactory(clinician=licensed, unit=earlier.unit, started_at=now - timedelta(days=3),
+                 ended_at=now - timedelta(days=2, hours=1))
+    peers = ShiftFactory(unit=earlier.unit, clinician=UserFactory(role="clinician", bh_role="peer"),
+                         started_at=now - timedelta(hours=4, minutes=30))
+    scene_encounter(minutes=30, shift=peers)  # on scene 3 h ago, in the peers' shift
+    found = section1947.figures(db.session, period())
+    assert (found["responses"], found["with_professional"]) == (1, 0)
+    assert found["professional_response_times"] == {"n": 0, "median": None, "p90": None}
+    assert found["response_times"]["n"] == 1 and round(found["response_times"]["median"]) == 3600
+
+
 def test_hours_covered_are_the_union_of_shifts_clipped_to_the_period(app, db):
     now = clock.utcnow()
     licensed = UserFactory(role="clinician", bh_role="licensed")
