@@ -96,7 +96,8 @@ def test_a_clinician_adds_them_to_an_encounter_an_officer_logged(api, assigned_c
     assert cleared.get_json()["diagnosis_code"] is None
     stored = db.session.scalar(select(Encounter))
     assert (stored.medicaid_id, stored.diagnosis_code) == ("AB12345C", None)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "encounter.billing").order_by(AuditEvent.id)).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "encounter.billing")
+                                .order_by(AuditEvent.id)).all()
     assert [event.details["fields"] for event in events] == [["diagnosis_code", "medicaid_id"], ["diagnosis_code"]]
     assert "AB12345C" not in str([event.details for event in events])
 

@@ -103,7 +103,8 @@ def test_a_known_person_is_found_on_the_form_and_linked(pages, assigned_call, en
     linked = db.session.scalars(select(Encounter).where(Encounter.narrative == "Second contact today")).one()
     assert str(linked.person_id) == person_id
     assert db.session.scalar(select(func.count()).select_from(Person)) == 1
-    searches = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.search").order_by(AuditEvent.id)).all()
+    searches = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.search")
+                                  .order_by(AuditEvent.id)).all()
     assert searches and searches[0].user_id == shift.officer.id
 
 

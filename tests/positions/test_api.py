@@ -129,7 +129,8 @@ def test_history_is_for_dispatch_and_audited(api, shift, other_shift, dispatcher
     for reader in (dispatcher, admin):
         response = api.get(f"/api/v1/units/{shift.unit_id}/positions", user=reader)
         assert response.status_code == 200 and len(response.get_json()) == 2
-    reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "position.history").order_by(AuditEvent.id)).all()
+    reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "position.history")
+                               .order_by(AuditEvent.id)).all()
     assert [row.username for row in reads] == [dispatcher.username, admin.username]
     assert reads[0].object_id == str(shift.unit_id) and reads[0].details["count"] == 2
 

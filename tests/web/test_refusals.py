@@ -10,7 +10,8 @@ from fieldapp.errors import Forbidden
 
 
 def _denials(db):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "authz.denied").order_by(AuditEvent.id)).all()
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "authz.denied")
+                              .order_by(AuditEvent.id)).all()
 
 
 def test_a_forbidden_through_the_call_page_writes_authz_denied(pages, assigned_call, shift, db, monkeypatch):
