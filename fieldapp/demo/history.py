@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from fieldapp import clock, uow
+from fieldapp import clock, idempotency, uow
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
@@ -107,7 +107,7 @@ class _History:
         received = sorted(midnight + timedelta(minutes=self.rng.randrange(CALLS_FROM * 60, CALLS_UNTIL * 60))
                           for _ in range(count))
         next_midnight = midnight + timedelta(days=1)
-        with clock.clock_at(min(next_midnight, self.now)), uow.transaction(savepoints=False):
+        with clock.clock_at(min(next_midnight, self.now)), uow.transaction(savepoints=False), idempotency.new_ids():
             crew_units = [db.session.merge(unit, load=False) for unit, _, _ in self.crews]  # into the batch's session
             for unit, (_, officer, clinician), (begins, ends) in zip(crew_units, self.crews, SHIFT_HOURS, strict=True):
                 self.at(midnight + timedelta(hours=begins), units.open_shift, unit, clinician_id=clinician.id,
