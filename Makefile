@@ -21,7 +21,7 @@ $(STAMP): setup.cfg pyproject.toml
 	@echo "[install] Python packages into $(VENV) (uv)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
 	@test -x $(BIN)/uv || $(PYTHON) -m pip --python $(BIN)/python install -qq 'uv>=0.13,<0.14' pip 2>/dev/null || \
-	  { $(BIN)/python -m ensurepip -q >/dev/null && $(BIN)/python -m pip install -qq 'uv>=0.13,<0.14'; }
+	  { $(BIN)/python -m ensurepip --default-pip >/dev/null && $(BIN)/python -m pip install -qq 'uv>=0.13,<0.14'; }
 	@$(BIN)/uv pip install --quiet --offline --python $(BIN)/python -e '.[dev]' 2>/dev/null || \
 	  $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@$(BIN)/python -W error -c "import weasyprint" 2>/dev/null || { echo "Installing Debian's Pango and HarfBuzz for the PDF report (WeasyPrint)"; \
