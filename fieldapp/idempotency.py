@@ -3,16 +3,37 @@
 The device makes each record's id once (a UUID). The server keeps the fingerprint of the body
 that created it: the same id with the same body is a replay and gets the stored record back;
 the same id with a different body is a conflict (ODK / Enketo practice).
+
+A writer whose records' ids were all made just now, for this one writing (an import into a fresh
+database: the demo's history), says so with ``new_ids()``: the prologue's look-up of each id is
+skipped, and the unique key alone refuses an id used before, when the record is flushed.
 """
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.errors import Conflict
 from fieldapp.extensions import db
+
+_NEW_IDS: ContextVar[bool] = ContextVar("fieldapp_new_ids", default=False)
+
+
+@contextmanager
+def new_ids():
+    """In the block every create's id is new (made for this writing, never sent before): ``replay_of``
+    and ``saved_meanwhile`` answer None without reading. Not for a device's records (they may come
+    again): a reused id is still refused, but a replay is no longer answered as one (a state rule
+    may refuse it first; else its insert breaks the unique key and ``commit_or_replay`` looks it up)."""
+    token = _NEW_IDS.set(True)
+    try:
+        yield
+    finally:
+        _NEW_IDS.reset(token)
 
 
 def fingerprint(payload: dict) -> str:
@@ -43,7 +64,15 @@ def replay_of(model, record_id, body_hash: str, *, what: str, reveal=None, paren
        neither a conflict nor a replay tells that it is there, or what it is;
     2. ``parent(existing)`` false (the id was saved under another call, encounter or referral): 409;
     3. the same body again: the stored record (the device's retry); another body: 409.
+
+    Inside ``new_ids()`` the id is new: None, without reading.
     """
+    if _NEW_IDS.get():
+        return None
+    return _stored(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
+
+
+def _stored(model, record_id, body_hash: str, *, what: str, reveal=None, parent=None, field: str = "id"):
     existing = db.session.get(model, record_id)
     if existing is None:
         return None
@@ -64,9 +93,9 @@ def saved_meanwhile(model, record_id, body_hash: str, *, what: str, reveal=None,
     the original has just moved the parent on (a call to en route, a referral to accepted), and
     the replay of that very change must be answered as a replay, not refused as a bad transition.
     """
-    if db.session.get(model, record_id, populate_existing=True) is None:
+    if _NEW_IDS.get() or db.session.get(model, record_id, populate_existing=True) is None:
         return None
-    return replay_of(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
+    return _stored(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
 
 
 def commit_or_replay(record, body_hash: str, *, what: str, reveal=None, parent=None, field: str = "id"):
@@ -79,7 +108,7 @@ def commit_or_replay(record, body_hash: str, *, what: str, reveal=None, parent=N
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = replay_of(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
+        existing = _stored(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
         if existing is None:
             raise
         return existing, False

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from fieldapp import clock, uow
+from fieldapp import clock, idempotency, uow
 from fieldapp.calls import services as calls
 from fieldapp.calls import status as status_changes
 from fieldapp.calls.models import Call
@@ -73,7 +73,7 @@ class _History:
         self.services = db.session.scalars(select(Service).where(Service.part2_program.is_(False),
                                                                  Service.status == "active")
                                            .order_by(Service.name)).all()
-        self.people, self.number = [], 0
+        self.people, self.number, self.held = [], 0, []
         self.on_duty: list[list[datetime]] = []  # this day's shift of each crew: [begins, ends]
         self.pending: list[tuple[datetime, callable]] = []  # later steps (referral steps, follow-ups done)
 
@@ -107,8 +107,10 @@ class _History:
         received = sorted(midnight + timedelta(minutes=self.rng.randrange(CALLS_FROM * 60, CALLS_UNTIL * 60))
                           for _ in range(count))
         next_midnight = midnight + timedelta(days=1)
-        with clock.clock_at(min(next_midnight, self.now)), uow.transaction(savepoints=False):
+        with clock.clock_at(min(next_midnight, self.now)), uow.transaction(savepoints=False), idempotency.new_ids():
             crew_units = [db.session.merge(unit, load=False) for unit, _, _ in self.crews]  # into the batch's session
+            # and the demo's users, held there while the batch runs: a service's get of a crew member finds it
+            self.held = [db.session.merge(user, load=False) for user in self.users.values()]
             for unit, (_, officer, clinician), (begins, ends) in zip(crew_units, self.crews, SHIFT_HOURS, strict=True):
                 self.at(midnight + timedelta(hours=begins), units.open_shift, unit, clinician_id=clinician.id,
                         officer_id=officer.id, by=dispatcher)
