@@ -7,6 +7,9 @@ the same id with a different body is a conflict (ODK / Enketo practice).
 A writer whose records' ids were all made just now, for this one writing (an import into a fresh
 database: the demo's history), says so with ``new_ids()``: the prologue's look-up of each id is
 skipped, and the unique key alone refuses an id used before, when the record is flushed.
+
+A batch of a device's records (``fieldapp.sync``) names its records' ids ahead with ``looked_up_ahead``:
+the first look-up of a model reads which of them it holds in one statement, instead of one read per record.
 """
 
 import hashlib
@@ -15,12 +18,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.errors import Conflict
 from fieldapp.extensions import db
 
 _NEW_IDS: ContextVar[bool] = ContextVar("fieldapp_new_ids", default=False)
+_AHEAD: ContextVar[dict | None] = ContextVar("fieldapp_ids_ahead", default=None)
 
 
 @contextmanager
@@ -34,6 +39,34 @@ def new_ids():
         yield
     finally:
         _NEW_IDS.reset(token)
+
+
+@contextmanager
+def looked_up_ahead(ids):
+    """In the block, records with these ids may be created (a device's batch of outbox records): the first
+    look-up of a model reads, in one statement, which of the ids it holds; an id it does not hold is then
+    answered None without reading, once (the same id again, from a second record, is read as usual). A
+    record another request saves meanwhile is still found: its twin's insert breaks the unique key, and
+    ``commit_or_replay`` reads it; ``saved_meanwhile`` always reads."""
+    token = _AHEAD.set({"ids": frozenset(ids), "absent": {}})
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
+
+
+def _known_absent(model, record_id) -> bool:
+    ahead = _AHEAD.get()
+    if ahead is None or record_id not in ahead["ids"]:
+        return False
+    absent = ahead["absent"].get(model)
+    if absent is None:
+        held = set(db.session.scalars(select(model.id).where(model.id.in_(ahead["ids"]))))
+        absent = ahead["absent"][model] = set(ahead["ids"]) - held
+    if record_id in absent:
+        absent.discard(record_id)
+        return True
+    return False
 
 
 def fingerprint(payload: dict) -> str:
@@ -67,7 +100,7 @@ def replay_of(model, record_id, body_hash: str, *, what: str, reveal=None, paren
 
     Inside ``new_ids()`` the id is new: None, without reading.
     """
-    if _NEW_IDS.get():
+    if _NEW_IDS.get() or _known_absent(model, record_id):
         return None
     return _stored(model, record_id, body_hash, what=what, reveal=reveal, parent=parent, field=field)
 

@@ -7,6 +7,8 @@ nothing and answers 5xx, and the device sends it again (a replay for whatever ha
 """
 
 import logging
+import uuid
+from contextlib import suppress
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -15,7 +17,7 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from fieldapp import uow
+from fieldapp import idempotency, uow
 from fieldapp.audit import services as audit
 from fieldapp.errors import Forbidden, NotFound, ServiceError, flatten_fields
 from fieldapp.extensions import db
@@ -74,11 +76,24 @@ def process(record: dict) -> dict:
             "location": location, "error": None, "warnings": warnings, "message": saved}
 
 
+def _ids(records: list[dict]) -> set[uuid.UUID]:
+    """The ids the records' forms carry (each record's own, made by the device)."""
+    ids = set()
+    for record in records:
+        for name, value in record["fields"]:
+            if name == "id":
+                with suppress(TypeError, ValueError, AttributeError):  # the form's own check refuses it by name
+                    ids.add(uuid.UUID(value))
+    return ids
+
+
 def sync(records: list[dict]) -> list[dict]:
     """The usual batch lands whole: first all records in one transaction without savepoints. At the
     first record that does not land that attempt is rolled back, and the batch runs again with a
-    savepoint per record, so the others land and that one is set aside."""
-    with uow.transaction(savepoints=False) as attempt:
+    savepoint per record, so the others land and that one is set aside. In each, the records' ids are
+    looked up ahead, a statement per kind of record rather than one per record (``idempotency``)."""
+    ids = _ids(records)
+    with uow.transaction(savepoints=False) as attempt, idempotency.looked_up_ahead(ids):
         results = []
         for record in records:
             results.append(process(record))
@@ -87,5 +102,5 @@ def sync(records: list[dict]) -> list[dict]:
                 break
     if not attempt.abandoned:
         return results
-    with uow.transaction(savepoints=True):
+    with uow.transaction(savepoints=True), idempotency.looked_up_ahead(ids):
         return [process(record) for record in records]
