@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import axe_violations
-from tests.browser.conftest import BIN, PHONE, REPO_ROOT, _flask
+from tests.browser.conftest import BIN, PHONE, REPO_ROOT, _flask, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +45,7 @@ def manager_page(browser, live_server):
         context = browser.new_context(base_url=live_server.url, **SIZES[size])
         contexts.append(context)
         page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Username", exact=True).fill("manager")
-        page.get_by_label("Password", exact=True).fill(live_server.password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        signed_in(page, live_server, "manager")
         return page
 
     yield open_page
