@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -83,6 +84,52 @@ def seeded_database(tmp_path_factory):
     _flask("db", "upgrade", env=env)
     _flask("seed-demo", "--password", password, "--no-history", env=env)
     return path, password, secret
+
+
+class HistorySeeding:
+    """The demo database with its 90 days of history (test_metrics_dashboard's), migrated and seeded by
+    the CLI in a thread from the start of the run: the seeding takes ~30 s on a busy machine, mostly
+    waiting on SQLite and the CLI's start, which the run's first modules hide."""
+
+    def __init__(self, workdir):
+        self.path, self.password, self.secret = workdir / "history.db", secrets.token_urlsafe(12), secrets.token_hex(32)
+        self.error = None
+        self.thread = threading.Thread(target=self._seed, name="history-seeding", daemon=True)
+        self.thread.start()
+
+    def _seed(self):
+        env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": self.secret,
+               "DATABASE_URL": f"sqlite:///{self.path}", "REDIS_URL": ""}
+        try:
+            _flask("db", "upgrade", env=env)
+            # the history takes a while on a busy machine (more than _flask's minute)
+            subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "seed-demo", "--password", self.password],
+                           cwd=REPO_ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            self.error = f"{error}\n{error.stderr}"
+
+    def result(self):
+        self.thread.join()
+        if self.error:
+            pytest.fail(f"seeding the demo history failed: {self.error}", pytrace=False)
+        return self.path, self.password, self.secret
+
+
+@pytest.fixture(scope="session", autouse=True)
+def history_seeding(request, tmp_path_factory):
+    """``HistorySeeding`` started with the run when one of its tests asks for ``history_database``."""
+    if not any("history_database" in item.fixturenames for item in request.session.items):
+        yield None
+        return
+    seeding = HistorySeeding(tmp_path_factory.mktemp("history"))
+    yield seeding
+    seeding.thread.join()  # no CLI left running after the run
+
+
+@pytest.fixture(scope="session")
+def history_database(history_seeding):
+    """The demo database with its history, as ``seeded_database`` gives the one without."""
+    return history_seeding.result()
 
 
 @dataclass(frozen=True)
@@ -231,8 +278,8 @@ def sign_in(page, username, password):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-SERVICE_WORKER_ACTIVE = """() => navigator.serviceWorker.getRegistration()
-    .then((registration) => !!(registration && registration.active))"""
+# Synchronous: wait_for_function does not wait for a promise the predicate returns (it is truthy at once).
+SERVICE_WORKER_CONTROLS = "() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 SIGNED_IN_AS = """() => document.getElementById("unlock-page") ? null
     : (document.querySelector('meta[name="fieldapp-user"]') || {}).content || null"""
 
@@ -258,11 +305,11 @@ def signed_in(page, live_server, username):
     if not cookies:
         sign_in(page, username, live_server.password)
         live_server.sessions[username] = page.context.cookies()
-    # The service worker is active before the test goes on (after the form it mostly was: it installs
-    # while the sign-in page is open). A page whose navigation began while it was still installing
-    # stays uncontrolled (its clients.claim() came before that page existed): never kept for offline
-    # use, which failed tests now and then.
-    page.wait_for_function(SERVICE_WORKER_ACTIVE, timeout=10000)
+    # The service worker controls this page (it is active, and has claimed the page) before the test
+    # goes on; after the form it mostly did: it installs while the sign-in page is open. A page whose
+    # navigation began while it was still installing stays uncontrolled (its clients.claim() came
+    # before that page existed), and is never kept for offline use: tests failed on that now and then.
+    page.wait_for_function(SERVICE_WORKER_CONTROLS, timeout=10000)
     return page
 
 
