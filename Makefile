@@ -87,8 +87,8 @@ run: install
 ## database, a server or the browser, so two cores run both): the suite lane is PostgreSQL
 ## (TEST_POSTGRES_URL), then SQLite, then schemathesis against every operation of the OpenAPI document,
 ## then the two hosts and the fault proxy (35 minutes on this 2-core machine, 2026-12-08: PostgreSQL 22,
-## SQLite 8, the rest 3.5); the browser lane is the browser tests in Chromium (23 minutes beside it: over
-## the 15-minute goal, see the closing notes). Each lane's output is printed whole when it ends. The SQLite and PostgreSQL runs are in a random order (pytest-randomly; the summary
+## SQLite 8, the rest 3.5); the browser lane is the browser tests in Chromium (23 minutes beside it before
+## the browser fixtures were reworked; alone at a load average of ~6 from other work: 15.5 minutes before, 7.8 after). Each lane's output is printed whole when it ends. The SQLite and PostgreSQL runs are in a random order (pytest-randomly; the summary
 ## ends with the seed: PYTEST_ARGS=--randomly-seed=N repeats an order); schemathesis, the two hosts and
 ## the browser run in file order (-p no:randomly). One suite alone: make test-sqlite, test-postgres ...
 test: install test-tools

@@ -6,15 +6,18 @@ Playwright's own browser download is not needed; the system Chromium (``apt-get 
 is driven instead.
 """
 
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -44,6 +47,10 @@ NO_KEEPALIVE = {"Connection": "close"}
 class LiveServer:
     url: str
     password: str
+    # username -> the cookies of a web session this server opened through the login form (signed_in)
+    sessions: dict = field(default_factory=dict, compare=False, repr=False)
+    # username -> headers with an API token of theirs (tests.browser.dispatch.api_headers)
+    tokens: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _free_port() -> int:
@@ -79,10 +86,65 @@ def seeded_database(tmp_path_factory):
     return path, password, secret
 
 
-def serve(workdir, seeded_database, *, prepare=None, **settings):
+class HistorySeeding:
+    """The demo database with its 90 days of history (test_metrics_dashboard's), migrated and seeded by
+    the CLI in a thread from the start of the run: the seeding takes ~30 s on a busy machine, mostly
+    waiting on SQLite and the CLI's start, which the run's first modules hide."""
+
+    def __init__(self, workdir):
+        self.path, self.password, self.secret = workdir / "history.db", secrets.token_urlsafe(12), secrets.token_hex(32)
+        self.error = None
+        self.thread = threading.Thread(target=self._seed, name="history-seeding", daemon=True)
+        self.thread.start()
+
+    def _seed(self):
+        env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": self.secret,
+               "DATABASE_URL": f"sqlite:///{self.path}", "REDIS_URL": ""}
+        try:
+            _flask("db", "upgrade", env=env)
+            # the history takes a while on a busy machine (more than _flask's minute)
+            subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "seed-demo", "--password", self.password],
+                           cwd=REPO_ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            self.error = f"{error}\n{error.stderr}"
+
+    def result(self):
+        self.thread.join()
+        if self.error:
+            pytest.fail(f"seeding the demo history failed: {self.error}", pytrace=False)
+        return self.path, self.password, self.secret
+
+
+@pytest.fixture(scope="session", autouse=True)
+def history_seeding(request, tmp_path_factory):
+    """``HistorySeeding`` started with the run when one of its tests asks for ``history_database``."""
+    if not any("history_database" in item.fixturenames for item in request.session.items):
+        yield None
+        return
+    seeding = HistorySeeding(tmp_path_factory.mktemp("history"))
+    yield seeding
+    seeding.thread.join()  # no CLI left running after the run
+
+
+@pytest.fixture(scope="session")
+def history_database(history_seeding):
+    """The demo database with its history, as ``seeded_database`` gives the one without."""
+    return history_seeding.result()
+
+
+@dataclass(frozen=True)
+class Started:
+    """A gunicorn started by ``start``, perhaps not answering yet (``ready``)."""
+    process: subprocess.Popen
+    url: str
+    password: str
+    log_path: Path
+
+
+def start(workdir, seeded_database, *, prepare=None, **settings) -> Started:
     """The demo under gunicorn (gunicorn.conf.py) on a fresh copy of the seeded database, on a free
-    local port; ``settings`` are extra environment variables, ``prepare(env)`` runs before gunicorn
-    starts (a user made with the CLI). A generator: ``yield from`` it."""
+    local port, started and not waited for; ``settings`` are extra environment variables,
+    ``prepare(env)`` runs before gunicorn starts (a user made with the CLI)."""
     template, password, secret = seeded_database
     # SQLite's backup, not a file copy: the seeding process may leave its last writes in the -wal file
     # (a connection of its job thread still open at exit), which a copy of the main file would lose.
@@ -106,36 +168,93 @@ def serve(workdir, seeded_database, *, prepare=None, **settings):
     url = f"http://127.0.0.1:{_free_port()}"
     log_path = workdir / "gunicorn.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen(
+        # A process group of its own (master and worker), so that ``stop`` ends both at once.
+        process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", url.removeprefix("http://"),
              "fieldapp:create_app()"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return Started(process=process, url=url, password=password, log_path=log_path)
+
+
+def ready(server: Started) -> LiveServer:
+    """The started server once it answers /healthz (a failed start fails the test, with its log)."""
+    try:  # until it answers, or has stopped
+        wait_until(lambda: server.process.poll() is not None or _healthy(server.url), timeout=STARTUP_SECONDS,
+                   interval=0.2)
+        up = server.process.poll() is None
+    except AssertionError:
+        up = False
+    if not up:
+        pytest.fail(f"gunicorn did not answer {server.url}/healthz within {STARTUP_SECONDS} s:\n"
+                    + server.log_path.read_text(), pytrace=False)
+    return LiveServer(url=server.url, password=server.password)
+
+
+def stop(server: Started):
+    """Ends the server and its worker at once. Its database copy is thrown away with it, so nothing
+    needs a graceful stop, which waited ~10 s a module: for the threads of live streams whose browser
+    had gone, until their heartbeat's second write failed (LIVE_HEARTBEAT_SECONDS)."""
+    with contextlib.suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+
+
+def serve(workdir, seeded_database, *, prepare=None, **settings):
+    """``start`` a server, and yield it ``ready``; stopped after. A generator: ``yield from`` it."""
+    server = start(workdir, seeded_database, prepare=prepare, **settings)
     try:
-        try:  # until it answers, or has stopped
-            wait_until(lambda: server.poll() is not None or _healthy(url), timeout=STARTUP_SECONDS, interval=0.2)
-            up = server.poll() is None
-        except AssertionError:
-            up = False
-        if not up:
-            pytest.fail(f"gunicorn did not answer {url}/healthz within {STARTUP_SECONDS} s:\n"
-                        + log_path.read_text(), pytrace=False)
-        yield LiveServer(url=url, password=password)
+        yield ready(server)
     finally:
-        server.terminate()
+        stop(server)
+
+
+class Servers:
+    """The servers of the modules using this conftest's ``live_server`` on the run's seeded database
+    (``modules``, those still to come): each module's own, on a fresh copy, as before; but the next
+    module's is started as soon as this module's answers, so that its start (importing the app, ~3 s
+    of CPU) overlaps this module's tests instead of adding to the run."""
+
+    def __init__(self, tmp_path_factory, modules):
+        self.tmp_path_factory, self.modules, self.spare = tmp_path_factory, set(modules), None
+
+    def serve(self, module, seeded_database):
+        if module not in self.modules:
+            yield from serve(self.tmp_path_factory.mktemp("live_server"), seeded_database)
+            return
+        self.modules.discard(module)
+        server = self.spare or start(self.tmp_path_factory.mktemp("live_server"), seeded_database)
+        self.spare = None
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            live = ready(server)
+            if self.modules:
+                self.spare = start(self.tmp_path_factory.mktemp("live_server"), seeded_database)
+            yield live
+        finally:
+            stop(server)
+
+    def close(self):
+        if self.spare is not None:
+            stop(self.spare)
+
+
+@pytest.fixture(scope="session")
+def servers(request, tmp_path_factory):
+    """The run's ``Servers``: the modules that take this conftest's ``live_server`` and seeded database
+    (a module defining either fixture itself starts its own server, with its own settings)."""
+    modules = {item.module for item in request.session.items if "live_server" in item.fixturenames
+               and not hasattr(item.module, "live_server") and not hasattr(item.module, "seeded_database")}
+    pool = Servers(tmp_path_factory, modules)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, seeded_database):
+def live_server(request, servers, seeded_database):
     """fieldapp with the demo data, migrated and served by gunicorn on a free local port.
 
     One per test module (on a fresh copy of the seeded database), so what one module's tests change
     never surprises another's."""
-    yield from serve(tmp_path_factory.mktemp("live_server"), seeded_database)
+    yield from servers.serve(request.module, seeded_database)
 
 
 @pytest.fixture(scope="session")
@@ -159,6 +278,40 @@ def sign_in(page, username, password):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+# Synchronous: wait_for_function does not wait for a promise the predicate returns (it is truthy at once).
+SERVICE_WORKER_CONTROLS = "() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+SIGNED_IN_AS = """() => document.getElementById("unlock-page") ? null
+    : (document.querySelector('meta[name="fieldapp-user"]') || {}).content || null"""
+
+
+def signed_in(page, live_server, username):
+    """The page of a new context signed in as ``username``, on the home page the login form leads to.
+
+    The form once per user and server (``sign_in``: two page loads and an Argon2id check at the
+    production cost, seconds on a busy machine); after that the new context gets that session's cookies
+    (Playwright's storage state, its cookies only: nothing of the other context's device, its local
+    storage, IndexedDB or service worker) and opens the home page. A session a test ended since (signed
+    out, revoked, locked, a password changed) shows on that page, and the form opens a new one.
+    Tests of signing in itself use the form (``sign_in``)."""
+    cookies = live_server.sessions.get(username)
+    if cookies:
+        page.context.add_cookies(cookies)
+        page.goto("/")
+        if page.evaluate(SIGNED_IN_AS) == username:
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+            # The service worker controls this page (it is active, and has claimed the page) before the
+            # test goes on, as after the form it mostly did (it installs while the sign-in page is open).
+            # Without the sign-in page it installs from this one: a page whose navigation began while it
+            # was still installing stayed uncontrolled (its clients.claim() came before that page
+            # existed), never kept for offline use (1 in 12 here).
+            page.wait_for_function(SERVICE_WORKER_CONTROLS, timeout=10000)
+            return page
+        page.context.clear_cookies()
+    sign_in(page, username, live_server.password)
+    live_server.sessions[username] = page.context.cookies()
+    return page
+
+
 @pytest.fixture
 def phone_page(browser, live_server):
     """Open a 360x740 phone page, signed in as the given demo user (or signed out with None).
@@ -172,7 +325,7 @@ def phone_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         if username:
-            sign_in(page, username, live_server.password)
+            signed_in(page, live_server, username)
         else:
             page.goto("/login")
         return page

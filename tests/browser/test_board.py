@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
-from tests.browser.conftest import NO_KEEPALIVE, PHONE
+from tests.browser.conftest import NO_KEEPALIVE, PHONE, signed_in
+from tests.browser.dispatch import api_headers
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +23,7 @@ def dispatcher_page(browser, live_server):
         context = browser.new_context(base_url=live_server.url, **SIZES[size])
         contexts.append(context)
         page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Username", exact=True).fill("dispatcher")
-        page.get_by_label("Password", exact=True).fill(live_server.password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        signed_in(page, live_server, "dispatcher")
         return page
 
     yield open_page
@@ -40,10 +37,7 @@ class Dispatch:
     def __init__(self, browser, live_server):
         self.context = browser.new_context(base_url=live_server.url, extra_http_headers=NO_KEEPALIVE)
         self.request = self.context.request
-        response = self.request.post("/api/v1/auth/token",
-                                     data={"username": "dispatcher", "password": live_server.password})
-        assert response.ok, response.text()
-        self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+        self.headers = api_headers(self.request, live_server, "dispatcher")
 
     def new_call(self, address, priority=1, call_type="SUICTHRT"):
         body = {"call_type": call_type, "priority": priority, "location": {"address": address},

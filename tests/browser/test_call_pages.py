@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE
+from tests.browser.conftest import signed_in as sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def signed_in(browser, live_server):
         page.errors = []
         page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        sign_in(page, username, live_server.password)
+        sign_in_as(page, live_server, username)
         return page
 
     yield open_page

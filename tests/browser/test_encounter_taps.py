@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import serious_axe_violations
+from tests.browser.conftest import signed_in
+from tests.browser.dispatch import api_headers as dispatch_api_headers
 
 pytestmark = pytest.mark.browser
 
@@ -60,9 +62,7 @@ def assigned_call(dispatch, address, call_type="MNTL"):
 
 
 def api_headers(dispatch, live_server, username="officer1"):
-    token = dispatch.request.post("/api/v1/auth/token", data={"username": username,
-                                                              "password": live_server.password}).json()["token"]
-    return {"Authorization": f"Bearer {token}"}
+    return dispatch_api_headers(dispatch.request, live_server, username)
 
 
 def on_scene_call(page, dispatch, live_server, address, call_type="MNTL"):
@@ -295,10 +295,7 @@ def test_concern_labels_fit_their_card_at_360(phone_page, dispatch, live_server)
 def test_each_step_photographed(browser, live_server, dispatch, browser_screenshot, viewport):
     context = browser.new_context(base_url=live_server.url, viewport=viewport)
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Username", exact=True).fill("clinician1")
-    page.get_by_label("Password", exact=True).fill(live_server.password)
-    page.get_by_role("button", name="Sign in").click()
+    signed_in(page, live_server, "clinician1")
     call, _ = on_scene_call(page, dispatch, live_server, f"{viewport['width']} Photo Street")
     size = viewport["width"]
     page.goto("/my/calls")

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_the_dispatchers_marker_follows_the_crews_phone(browser, live_server, di
         phone.grant_permissions(["geolocation"], origin=live_server.url)
         phone.set_geolocation({"latitude": 40.74, "longitude": -73.99, "accuracy": 12})
         page = phone.new_page()
-        sign_in(page, "officer1", live_server.password)
+        signed_in(page, live_server, "officer1")
         page.goto("/my/calls")
         expect(page.locator("#sharing-position")).to_have_text("Sharing your location with dispatch")
         expect(row).to_have_attribute("data-lat", "40.74", timeout=15000)
@@ -71,7 +71,7 @@ def test_the_dispatchers_marker_follows_the_crews_phone(browser, live_server, di
     wide = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     try:
         page = wide.new_page()
-        sign_in(page, "dispatcher", live_server.password)
+        signed_in(page, live_server, "dispatcher")
         page.goto("/map")
         expect(page.locator("#map-panel")).to_have_attribute("data-loaded", "true")
         expect(page.locator(f"#map-unit-{cr1['id']}")).to_have_attribute("data-lat", "40.77")

@@ -2,16 +2,13 @@
 that fold (at most four screens tall at 360x740), scrolling tables a keyboard can reach, no axe finding
 of any impact; the printable report too. Screenshots at 360x740 and 1280x800."""
 
-import os
 import re
-import secrets
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import axe_violations
-from tests.browser.conftest import BIN, PHONE, REPO_ROOT, _flask
+from tests.browser.conftest import PHONE, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +21,10 @@ SCROLLERS_JS = """() => [...document.querySelectorAll("main *")]
 
 
 @pytest.fixture(scope="module")
-def seeded_database(tmp_path_factory):
-    """This module's server starts from the demo data with its history (the other modules' has none)."""
-    path = tmp_path_factory.mktemp("history") / "history.db"
-    password, secret = secrets.token_urlsafe(12), secrets.token_hex(32)
-    env = {**os.environ, "FIELDAPP_ENV": "development", "SECRET_KEY": secret,
-           "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
-    _flask("db", "upgrade", env=env)
-    # the history takes a while on a busy machine (more than _flask's minute)
-    subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "seed-demo", "--password", password], cwd=REPO_ROOT,
-                   env=env, check=True, capture_output=True, text=True, timeout=600)
-    return path, password, secret
+def seeded_database(history_database):
+    """This module's server starts from the demo data with its history (the other modules' has none),
+    seeded from the start of the run (conftest.HistorySeeding)."""
+    return history_database
 
 
 @pytest.fixture
@@ -45,11 +35,7 @@ def manager_page(browser, live_server):
         context = browser.new_context(base_url=live_server.url, **SIZES[size])
         contexts.append(context)
         page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Username", exact=True).fill("manager")
-        page.get_by_label("Password", exact=True).fill(live_server.password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        signed_in(page, live_server, "manager")
         return page
 
     yield open_page

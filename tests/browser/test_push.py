@@ -122,16 +122,13 @@ def test_alerts_are_turned_on_only_after_the_tap(phone_page, live_server, browse
 
 
 def test_without_push_in_the_browser_the_page_says_so_and_works(browser, live_server, browser_screenshot):
-    from tests.browser.conftest import PHONE
+    from tests.browser.conftest import PHONE, signed_in
 
     context = browser.new_context(base_url=live_server.url, **PHONE)
     context.add_init_script("delete window.PushManager;")
     try:
         page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Username", exact=True).fill("officer1")
-        page.get_by_label("Password", exact=True).fill(live_server.password)
-        page.get_by_role("button", name="Sign in").click()
+        signed_in(page, live_server, "officer1")
         page.goto("/my/calls")
         card = page.locator("[data-push-alerts]")
         expect(card).to_contain_text("This browser cannot show call alerts")

@@ -4,6 +4,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import signed_in
 from tests.browser.test_phone_pages import open_encounter_form
 
 pytestmark = pytest.mark.browser
@@ -21,11 +22,7 @@ def test_record_pages_on_a_wide_screen(request, browser, live_server, browser_sc
     context = browser.new_context(base_url=live_server.url, **WIDE)
     try:
         page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Username", exact=True).fill(username)
-        page.get_by_label("Password", exact=True).fill(live_server.password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        signed_in(page, live_server, username)
         if callable(reach):
             reach(page)
         else:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fieldapp.demo import places
-from tests.browser.conftest import NO_KEEPALIVE, PHONE, sign_in
+from tests.browser.conftest import NO_KEEPALIVE, PHONE, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_the_board_clock_turns_amber_then_red_with_the_test_clock(browser, live_
     try:
         page = context.new_page()
         page.clock.install(time=datetime.now(UTC))
-        sign_in(page, "dispatcher", live_server.password)
+        signed_in(page, live_server, "dispatcher")
         page.goto("/board")
         clock = page.locator(f'tr[data-call-id="{call["id"]}"] [data-clock]')
         expect(clock).to_have_class("clock clock-ok")
@@ -53,7 +53,7 @@ def test_the_zones_page_shows_targets_and_refuses_a_bad_file(browser, live_serve
     context = browser.new_context(base_url=live_server.url, extra_http_headers=NO_KEEPALIVE, **settings)
     try:
         page = context.new_page()
-        sign_in(page, "admin", live_server.password)
+        signed_in(page, live_server, "admin")
         page.goto("/admin/zones")
         expect(page.get_by_role("heading", name="Zones and response targets")).to_be_visible()
         expect(page.get_by_label("P1 target for Downtown, in minutes")).to_have_value("15")
