@@ -19,7 +19,8 @@ from fieldapp.metrics.models import CallDay, CallDuration, ContactDay, DurationD
 from tests.sync.records import encounter_record, status_record
 
 ROLLUPS = (CallDay, DurationDay, CallDuration, EncounterDay, ContactDay)
-STATEMENTS_PER_RECORD = 5  # today 3.6 (PostgreSQL), 3.7 (SQLite): ids looked up ahead, a call locked once per batch; before batching, 41
+# Today 3.6 (PostgreSQL), 3.7 (SQLite): ids looked up ahead, a call locked once per batch; before batching, 41.
+STATEMENTS_PER_RECORD = 5
 
 
 def outbox(api, dispatcher, shift, new_call, calls):
