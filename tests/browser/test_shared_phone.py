@@ -13,6 +13,12 @@ pytestmark = pytest.mark.browser
 
 # Everything the origin keeps, as text: every IndexedDB database and store (bytes as Latin-1, so clear
 # text inside a buffer shows), Cache Storage's responses, localStorage and sessionStorage.
+# Whose vault is open, as a condition wait_for_function polls: each poll asks again (the answer is a
+# promise, which wait_for_function would take as true at once) and checks the last answer that came back.
+VAULT_USER_IS = """(expected) => {
+  window.FieldappVault.username().then((name) => { window.__vaultUser = name; });
+  return window.__vaultUser === expected;
+}"""
 DUMP_STORAGE = """async () => {
   const request = (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = fail; });
   const text = (value) => {
@@ -75,7 +81,7 @@ def test_after_sign_out_the_phone_holds_nothing_readable_and_the_same_user_sends
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert "not been sent" in page.evaluate("() => sessionStorage.getItem('asked')")
-    page.wait_for_function("() => window.FieldappVault.username().then((name) => name === null)")
+    page.wait_for_function(VAULT_USER_IS, arg=None)
 
     dump = page.evaluate(DUMP_STORAGE)
     assert dump["counts"].get("fieldapp/outbox") == 1  # still waiting, sealed
@@ -102,7 +108,7 @@ def test_after_sign_out_the_phone_holds_nothing_readable_and_the_same_user_sends
 
 def test_the_key_is_not_extractable_and_records_are_bound_to_their_user(phone_page):
     page = phone_page("officer1")
-    page.wait_for_function("() => window.FieldappVault.username().then((name) => name === 'officer1')")
+    page.wait_for_function(VAULT_USER_IS, arg="officer1")
     facts = page.evaluate("""async () => {
       const vault = window.FieldappVault;
       const box = await vault.seal("officer1", {said: "hello"});
