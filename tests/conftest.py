@@ -23,6 +23,7 @@ from fieldapp.accounts import passwords
 from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.metrics.models import DirtySpan
+from tests.fixtures.database import empty_tables, suite_engine_options
 
 # Production refuses to start without FIELD_ENCRYPTION_KEY (fieldapp.crypto): the tests that read the
 # production settings, and the servers they start, get one key for the run (tests/mfa/test_encryption.py
@@ -83,6 +84,7 @@ def app(tmp_path_factory):
         "SESSION_COOKIE_SECURE": False,
         "FIELDAPP_TIMEZONE": "America/New_York",
         "REDIS_URL": None,
+        **suite_engine_options(url),
     })
     app.test_client_class = RequestPerContextClient
     with app.app_context():
@@ -110,14 +112,24 @@ def db(app):
         # with no span marked, a job enqueued by a sweep meanwhile finds nothing to do.
         app.extensions["fieldapp_jobs"].wait_idle(10)
         with _db.engine.begin() as conn:
-            conn.execute(DirtySpan.__table__.delete())
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            empty_tables(conn, first=[DirtySpan.__table__])
 
 
 @pytest.fixture
 def client(app, db):
     return app.test_client()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``no_database`` (slow, and the same whatever the database: pure computation, or
+    a server pointed at an unreachable one) runs once, in the SQLite run: the PostgreSQL run
+    (TEST_DATABASE_URL) deselects it rather than spend the same minutes on it again."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    once = [item for item in items if item.get_closest_marker("no_database")]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if not item.get_closest_marker("no_database")]
 
 
 def pytest_terminal_summary(terminalreporter, config):

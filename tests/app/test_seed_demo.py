@@ -18,6 +18,7 @@ from fieldapp.metrics.filters import Filters, Periods, filters_from
 from fieldapp.notes.models import FollowUp
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Shift
+from tests.fixtures.database import empty_tables
 
 
 def _seed(app):
@@ -113,8 +114,7 @@ def _history(db):
 def _empty(db):
     db.session.remove()
     with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+        empty_tables(conn)
 
 
 def test_two_fresh_databases_get_the_same_history(app, db, monkeypatch):

@@ -8,10 +8,13 @@ entry can be solved exactly from the shown entries and the totals by any linear 
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldapp.exports.suppression import Tables, cross_table, solvable, suppress
+
+pytestmark = pytest.mark.no_database  # pure computation on tables in memory: the SQLite run covers it
 
 COUNT = st.one_of(st.just(0), st.integers(1, 10), st.integers(11, 60), st.integers(61, 5000))
 

@@ -30,6 +30,7 @@ from fieldapp.notes.models import FollowUp, Note
 from fieldapp.people.models import Person
 from fieldapp.referrals.models import Referral, ReferralEvent
 from fieldapp.units.models import Unit
+from tests.fixtures.database import empty_tables
 from tests.fixtures.metrics_data import NOW
 
 ZONE = "America/New_York"
@@ -41,8 +42,7 @@ FATES = ("cleared", "on_scene", "pending", "cancelled_before", "cancelled_after"
 def _empty(db):
     db.session.rollback()
     with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        empty_tables(connection)
 
 
 def _hash():
