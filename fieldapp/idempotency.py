@@ -46,9 +46,10 @@ def looked_up_ahead(ids):
     """In the block, records with these ids may be created (a device's batch of outbox records): the first
     look-up of a model reads, in one statement, which of the ids it holds; an id it does not hold is then
     answered None without reading, once (the same id again, from a second record, is read as usual). A
-    record another request saves meanwhile is still found: its twin's insert breaks the unique key, and
-    ``commit_or_replay`` reads it; ``saved_meanwhile`` always reads."""
-    token = _AHEAD.set({"ids": frozenset(ids), "absent": {}})
+    record another request saves meanwhile is still found: ``saved_meanwhile`` reads again under the parent's
+    lock (``answered_ahead`` tells a caller that would skip it), and else the twin's insert breaks the unique
+    key and ``commit_or_replay`` reads it."""
+    token = _AHEAD.set({"ids": frozenset(ids), "absent": {}, "answered": set()})
     try:
         yield
     finally:
@@ -65,8 +66,16 @@ def _known_absent(model, record_id) -> bool:
         absent = ahead["absent"][model] = set(ahead["ids"]) - held
     if record_id in absent:
         absent.discard(record_id)
+        ahead["answered"].add((model, record_id))
         return True
     return False
+
+
+def answered_ahead(model, record_id) -> bool:
+    """Whether ``replay_of`` answered this id from the batch's look-up ahead: a read made before the caller
+    locked the parent row, so a caller that skips ``saved_meanwhile`` under a lock it holds must not."""
+    ahead = _AHEAD.get()
+    return ahead is not None and (model, record_id) in ahead["answered"]
 
 
 def fingerprint(payload: dict) -> str:

@@ -17,7 +17,7 @@ from fieldapp.calls.models import Call, CallEvent
 from fieldapp.calls.services import get_call, is_crew, lock_call, record_event
 from fieldapp.clock import utcnow
 from fieldapp.errors import Conflict, Forbidden, Invalid
-from fieldapp.idempotency import commit_or_replay, fingerprint, replay_of, saved_meanwhile
+from fieldapp.idempotency import answered_ahead, commit_or_replay, fingerprint, replay_of, saved_meanwhile
 
 MAX_CLOCK_SKEW = timedelta(hours=1)
 
@@ -36,7 +36,7 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
     body_hash = fingerprint({"call_id": call_id, "status": status, "disposition": disposition,
                              "recorded_at": recorded_at.isoformat() if recorded_at else None,
                              **({"final_call_type": final_call_type} if final_call_type else {})})
-    held = uow.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: this look is final
+    held = uow.holds_lock((Call, call_id))  # in a batch, locked by an earlier record: a read now is final
     rules = {"reveal": lambda found: get_call(by, found.call_id, audit_read=False),
              "parent": lambda found: found.call_id == call_id}
     existing = replay_of(CallEvent, event_id, body_hash, what="status change", **rules)
@@ -44,7 +44,8 @@ def change_status(call_id, *, event_id: uuid.UUID, status: str, recorded_at: dat
         return existing, False
     get_call(by, call_id, audit_read=False)
     call = lock_call(call_id)
-    replay = None if held else saved_meanwhile(CallEvent, event_id, body_hash, what="status change", **rules)
+    final = held and not answered_ahead(CallEvent, event_id)  # the look-up ahead was read before the lock
+    replay = None if final else saved_meanwhile(CallEvent, event_id, body_hash, what="status change", **rules)
     if replay is not None:
         return replay, False
     if not is_crew(by, call) or call.status == c.CANCELLED:

@@ -44,3 +44,4 @@ def test_replays_before_and_within_the_batch_and_a_conflict(api, db, assigned_ca
                                                                  CallEvent.kind == "status")).all()
     assert sorted(statuses).count("acknowledged") == 1 and statuses.count("en_route") == 1
     assert "on_scene" not in statuses
+
