@@ -35,11 +35,10 @@ OUTSIDE = "Outside every zone"
 
 
 def _target_seconds(table: dict):
-    """The target of a call's zone and priority, in seconds, as a SQL expression."""
-    default = zones.default_minutes() * 60
+    """The target of a call's zone and priority, in seconds, as a SQL expression (``zones.target_of``'s)."""
     whens = [(and_(Call.zone_id.is_(None) if zone_id is None else Call.zone_id == zone_id, Call.priority == priority),
-              (minutes or zones.default_minutes()) * 60) for (zone_id, priority), minutes in table.items()]
-    return case(*whens, else_=default) if whens else default
+              zones.target_of(zone_id, priority, table) * 60) for zone_id, priority in table]
+    return case(*whens, else_=zones.default_minutes() * 60) if whens else zones.default_minutes() * 60
 
 
 def _facts(filters: Filters, table: dict):

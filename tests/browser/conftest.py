@@ -105,8 +105,8 @@ class HistorySeeding:
             # the history takes a while on a busy machine (more than _flask's minute)
             subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "seed-demo", "--password", self.password],
                            cwd=REPO_ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            self.error = f"{error}\n{error.stderr}"
+        except Exception as error:  # noqa: BLE001 - whatever it was, the dashboard module says it, not a later 500
+            self.error = f"{error!r}\n{getattr(error, 'stderr', '') or ''}"
 
     def result(self):
         self.thread.join()
