@@ -210,7 +210,8 @@ bench-positions: install
 	$(BIN)/python -m bench.positions $(BENCH_POSITIONS_ARGS)
 
 ## Batch sync (PostgreSQL + Redis): 1,000 queued outbox records through POST /api/v1/sync as the outbox sends
-## them (the server's batch size), against batches of 50 in the same run. BENCH_SYNC_ARGS="--records 500 --rounds 1".
+## them (the server's batch size), against batches of 50 in the same run. BENCH_SYNC_ARGS="--records 500 --rounds 1";
+## while 1,000 live streams are held open: BENCH_SYNC_ARGS="--devices 1000" (target 5 s).
 BENCH_SYNC_ARGS ?=
 bench-sync: install
 	$(BIN)/python -m bench.sync $(BENCH_SYNC_ARGS)
