@@ -24,7 +24,7 @@ from fieldapp.metrics import sql
 from fieldapp.metrics.common import grouped_quantiles, share
 from fieldapp.metrics.filters import Filters
 from fieldapp.roles import CLINICIAN
-from fieldapp.units.crews import latest_started
+from fieldapp.units.crews import latest_started, not_ended_by
 from fieldapp.units.models import Shift
 
 
@@ -77,7 +77,7 @@ def _facts(filters: Filters):
     if filters.call_type:
         query = query.where(Call.call_type == filters.call_type)
     inner = query.subquery("responses")
-    professional = and_(or_(Shift.ended_at.is_(None), Shift.ended_at >= inner.c.first_on_scene_at),
+    professional = and_(not_ended_by(inner.c.first_on_scene_at),
                         User.role == CLINICIAN, User.bh_role == LICENSED)
     return (select(inner.c.response, case((professional, 1), else_=0).label("professional"),
                    case((professional, inner.c.response)).label("professional_response"))
@@ -88,13 +88,14 @@ def _facts(filters: Filters):
 def figures(session, filters: Filters, *, now: datetime | None = None) -> dict:
     """The section's figures; the percentiles computed in the database (``grouped_quantiles``)."""
     now = now or utcnow()
-    empty = {"rows": 0, "professional": 0, "response": {"n": 0, "median": None, "p90": None}}
+    none = {"n": 0, "median": None, "p90": None}
+    empty = {"rows": 0, "professional": 0, "response": none, "professional_response": none}
     found = grouped_quantiles(session, _facts(filters), [], ["response", "professional_response"],
                               sums=("professional",)).get((), empty)
     return {
         "responses": found["rows"], "with_professional": found["professional"],
         "professional_share": share(found["professional"], found["rows"]),
         "response_times": found["response"],
-        "professional_response_times": found.get("professional_response") or empty["response"],
+        "professional_response_times": found["professional_response"],
         "coverage": coverage(session, filters, now),
     }

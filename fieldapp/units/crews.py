@@ -18,16 +18,21 @@ from fieldapp.units.models import Shift
 OFFICER_KIND, CLINICIAN_KIND = "officer", "clinician"  # a clinician neither licensed nor peer
 
 
+def not_ended_by(moment):
+    """A condition on ``Shift``: still open at ``moment`` (not ended before it; column or value)."""
+    return or_(Shift.ended_at.is_(None), Shift.ended_at >= moment)
+
+
 def covering(unit_id, moment):
     """A condition on ``Shift``: open on ``unit_id`` at ``moment`` (columns or values)."""
-    return (Shift.unit_id == unit_id) & (Shift.started_at <= moment) & \
-        or_(Shift.ended_at.is_(None), Shift.ended_at >= moment)
+    return (Shift.unit_id == unit_id) & (Shift.started_at <= moment) & not_ended_by(moment)
 
 
 def latest_started(unit_id, moment):
     """The id of the latest shift on ``unit_id`` started at or before ``moment`` (columns or values), as a
     scalar subquery: one probe of ix_shifts_unit_id_started_at. A unit has one shift open at a time, so its
-    shifts do not overlap: if any shift covers ``moment`` this one does (the caller checks its end)."""
+    shifts do not overlap: if any shift covers ``moment`` this one does (the caller checks
+    ``not_ended_by``)."""
     return (select(Shift.id).where(Shift.unit_id == unit_id, Shift.started_at <= moment)
             .order_by(Shift.started_at.desc()).limit(1).scalar_subquery())
 
